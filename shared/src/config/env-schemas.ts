@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { createConfigLoader } from './env-loader.js';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+
+export const MONGO_ENGINES = ['uri', 'memory-server', 'embedded'] as const;
+export type MongoEngine = (typeof MONGO_ENGINES)[number];
+
+/** Variables every process of the product reads. */
+export const CommonEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A real MongoDB replica set; when set, the connection chain uses it and nothing else. */
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  /** Force one engine of the connection chain instead of the first that works. */
+  MONGO_ENGINE: z.enum(MONGO_ENGINES).optional(),
+  /** How long mongodb-memory-server may take to start (download included) before the chain moves on. */
+  MONGO_MEMORY_SERVER_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+});
+
+export const OperationalEnvSchema = CommonEnvSchema.extend({
+  OPERATIONAL_HOST: z.string().default('127.0.0.1'),
+  OPERATIONAL_PORT: port(4000),
+  OPERATIONAL_DB: z.string().min(1).default('icc_operational'),
+});
+export type OperationalConfig = z.infer<typeof OperationalEnvSchema>;
+
+export const AnalyticsEnvSchema = CommonEnvSchema.extend({
+  ANALYTICS_HOST: z.string().default('127.0.0.1'),
+  ANALYTICS_PORT: port(4100),
+  ANALYTICS_DB: z.string().min(1).default('icc_analytics'),
+  /** The operational database the change streams follow (read only). */
+  OPERATIONAL_DB: z.string().min(1).default('icc_operational'),
+});
+export type AnalyticsConfig = z.infer<typeof AnalyticsEnvSchema>;
+
+export const operationalConfig = createConfigLoader(OperationalEnvSchema);
+export const analyticsConfig = createConfigLoader(AnalyticsEnvSchema);

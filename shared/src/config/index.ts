@@ -1,0 +1,2 @@
+export * from './env-loader.js';
+export * from './env-schemas.js';

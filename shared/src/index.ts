@@ -1,0 +1,5 @@
+export * from './config/index.js';
+export * from './errors/index.js';
+export * from './dates/index.js';
+export * from './logging/index.js';
+export * from './mongo/index.js';
