@@ -1,19 +1,28 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const root = fileURLToPath(new URL('.', import.meta.url));
+
 /**
- * Common vitest settings for every package: resolve workspace packages to their
- * TypeScript sources (the `source` export condition), so tests never need a build.
+ * Common vitest settings for every package. Workspace packages resolve to their
+ * TypeScript sources (as the `source` export condition does for tsx and tsc),
+ * so tests never need a build; third-party packages resolve as vitest defaults.
  */
-export function packageTestConfig(name: string, overrides: { testTimeout?: number; include?: string[] } = {}) {
+export function packageTestConfig(
+  name: string,
+  overrides: { testTimeout?: number; include?: string[]; globalSetup?: string[] } = {},
+) {
   return defineConfig({
-    resolve: { conditions: ['source', 'import', 'module', 'node', 'default'] },
-    ssr: { resolve: { conditions: ['source', 'import', 'node', 'default'], externalConditions: ['source'] } },
+    resolve: {
+      alias: [{ find: /^@icc\/(shared|embedded-mongo|service-operational|service-analytics)$/, replacement: `${root}$1/src/index.ts` }],
+    },
     test: {
       name,
       include: overrides.include ?? ['src/**/*.spec.ts', 'test/**/*.test.ts'],
       testTimeout: overrides.testTimeout ?? 30_000,
       hookTimeout: 60_000,
       environment: 'node',
+      ...(overrides.globalSetup ? { globalSetup: overrides.globalSetup } : {}),
     },
   });
 }

@@ -26,7 +26,9 @@ export const ErrorCode = {
   InvalidNamespace: 73,
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
+  ImmutableField: 66,
   WriteConflict: 112,
+  TransactionTooOld: 225,
   NoSuchTransaction: 251,
   TransactionCommitted: 256,
   TransactionTooLarge: 257,
@@ -35,6 +37,7 @@ export const ErrorCode = {
   InvalidResumeToken: 260,
   BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
+  MergeStageNoMatchingDocument: 13113,
   Location40324: 40324,
   // Change-stream validation codes mongod raises by number (codeName LocationNNNNN).
   NoMatchingDocument: 47,

@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util';
+import { startEmbeddedMongo } from './index.js';
+
+/**
+ * `embedded-mongo --port <p> [--host <h>] [--history <events>] [--replSet <name>]`:
+ * prints exactly one `ready <uri>` line on stdout once accepting connections
+ * (everything else goes to stderr), runs until SIGINT/SIGTERM, exits 0.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '27017' },
+      host: { type: 'string', default: '127.0.0.1' },
+      history: { type: 'string' },
+      replSet: { type: 'string', default: 'rs0' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  const history = values.history === undefined ? undefined : Number(values.history);
+  if (!Number.isInteger(port) || port < 0 || (history !== undefined && !(history > 0))) {
+    process.stderr.write('usage: embedded-mongo --port <port> [--host <host>] [--history <events>] [--replSet <name>]\n');
+    process.exit(2);
+  }
+  const server = await startEmbeddedMongo({
+    port,
+    host: values.host,
+    replSetName: values.replSet,
+    ...(history !== undefined ? { historyLimit: history } : {}),
+  });
+  process.stdout.write(`ready ${server.uri}\n`);
+  const shutdown = (): void => {
+    void server.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`embedded-mongo failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

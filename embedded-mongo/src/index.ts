@@ -1,0 +1,104 @@
+import net from 'node:net';
+import { ObjectId } from 'bson';
+import { LogicalClock } from './clock.js';
+import { createChangeStreams } from './changes/index.js';
+import type { ServerState } from './commands/context.js';
+import { CursorRegistry } from './cursors/cursor-registry.js';
+import { handleConnection } from './server.js';
+import { Engine } from './storage/engine.js';
+import { Sessions } from './txn/sessions.js';
+
+export interface EmbeddedMongoOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to listen on and to advertise in `hello`; default 127.0.0.1. */
+  host?: string;
+  /** Change events kept for resuming change streams; default 100 000. */
+  historyLimit?: number;
+  /** Replica-set name reported by `hello`; default 'rs0'. */
+  replSetName?: string;
+  /** Receives log lines; default writes to stderr. */
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedMongo {
+  /** Connection string for the official driver or Mongoose, e.g. `mongodb://127.0.0.1:27017/?replicaSet=rs0`. */
+  uri: string;
+  port: number;
+  /** Close all connections and stop listening. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Start an in-memory, MongoDB-wire-compatible server for development and
+ * tests. It is NOT a production database: data lives in memory only.
+ *
+ * @example
+ *   import { MongoClient } from 'mongodb';
+ *   import { startEmbeddedMongo } from '@icc/embedded-mongo';
+ *
+ *   const server = await startEmbeddedMongo({ port: 0 });
+ *   const client = await new MongoClient(server.uri).connect();
+ *   await client.db('app').collection('users').insertOne({ name: 'Ada' });
+ *   await client.close();
+ *   await server.stop();
+ */
+export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const clock = new LogicalClock();
+  const engine = new Engine(clock);
+  const changeStreams = createChangeStreams({
+    clock,
+    historyLimit: options.historyLimit ?? 100_000,
+    lookup: { findById: (db, coll, id) => engine.findById(db, coll, id) },
+  });
+  engine.changeStreams = changeStreams;
+  const state: ServerState = {
+    engine,
+    clock,
+    changeStreams,
+    cursors: new CursorRegistry(),
+    sessions: new Sessions(engine),
+    replSetName: options.replSetName ?? 'rs0',
+    hostPort: '',
+    electionId: new ObjectId('7fffffff0000000000000001'),
+    startedAt: new Date(),
+    connections: 0,
+    log,
+  };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    handleConnection(state, socket);
+  });
+  const port = await listen(server, options.port ?? 0, host);
+  state.hostPort = `${host}:${port}`;
+  log(`embedded-mongo listening on ${state.hostPort} — a development/test engine, never a production database`);
+  return {
+    uri: `mongodb://${state.hostPort}/?replicaSet=${encodeURIComponent(state.replSetName)}`,
+    port,
+    stop: () => stop(server, sockets, state),
+  };
+}
+
+export type { ServerCursor } from './cursors/cursor-types.js';
+export { CommandError, ErrorCode } from './errors.js';
+
+function listen(server: net.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+}
+
+function stop(server: net.Server, sockets: Set<net.Socket>, state: ServerState): Promise<void> {
+  state.cursors.closeAll();
+  state.sessions.end('all');
+  for (const socket of sockets) socket.destroy();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

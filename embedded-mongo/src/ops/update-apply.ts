@@ -1,0 +1,112 @@
+import { calculateObjectSize, type Document } from 'bson';
+import { update as mingoUpdate } from 'mingo/updater';
+import { isEqual } from 'mingo/util';
+import { CommandError, ErrorCode } from '../errors.js';
+import { runPipeline, translateErrors } from '../query/mingo.js';
+import { cloneDoc, setPath, withIdFirst } from '../storage/documents.js';
+import { isPlainObject } from '../storage/key-encoding.js';
+import { MAX_BSON_OBJECT_SIZE } from '../wire/protocol.js';
+
+const UPDATE_OPERATORS = new Set([
+  '$set', '$unset', '$inc', '$mul', '$rename', '$min', '$max', '$currentDate',
+  '$addToSet', '$pop', '$pull', '$pullAll', '$push', '$bit', '$setOnInsert',
+]);
+
+export interface ApplyOptions {
+  arrayFilters?: Document[];
+  /** The query, for the positional `$` operator. */
+  filter?: Document;
+  /** True when building an upserted document: `$setOnInsert` applies. */
+  inserting?: boolean;
+}
+
+/** An update is an operator document, a replacement document, or a pipeline (array). */
+export function isReplacement(spec: Document | Document[]): spec is Document {
+  return !Array.isArray(spec) && !Object.keys(spec).some((k) => k.startsWith('$'));
+}
+
+/**
+ * Apply an update to a stored document version without touching it. Returns
+ * the same object when nothing changed (so `nModified` counts like mongod's).
+ */
+export function applyUpdate(before: Document, spec: Document | Document[], options: ApplyOptions = {}): Document {
+  let after: Document;
+  if (Array.isArray(spec)) after = runPipeline([before], spec)[0] ?? before;
+  else if (isReplacement(spec)) after = withIdFirst({ _id: before._id, ...spec });
+  else after = applyOperators(before, spec, options);
+  if (after === before) return before;
+  if (!isEqual(before._id, after._id) && before._id !== undefined) {
+    throw new CommandError(ErrorCode.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
+  }
+  checkSize(after);
+  return isEqual(before, after) ? before : after;
+}
+
+function applyOperators(before: Document, spec: Document, options: ApplyOptions): Document {
+  const modifiers: Document = {};
+  for (const [op, fields] of Object.entries(spec)) {
+    if (!UPDATE_OPERATORS.has(op)) {
+      throw new CommandError(
+        ErrorCode.FailedToParse,
+        op.startsWith('$')
+          ? `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`
+          : `Cannot mix update operators and replacement fields: '${op}'`,
+      );
+    }
+    if (op === '$setOnInsert' && !options.inserting) continue;
+    // On insert, $setOnInsert is a $set; merge rather than overwrite, whichever comes first.
+    const target = op === '$setOnInsert' ? '$set' : op;
+    modifiers[target] = target === '$set' ? { ...(modifiers.$set as Document | undefined), ...(fields as Document) } : fields;
+  }
+  const doc = cloneDoc(before);
+  const changed = translateErrors(
+    () => mingoUpdate(doc, modifiers, options.arrayFilters, options.filter, { cloneMode: 'copy' }),
+    ErrorCode.BadValue,
+  );
+  return changed.length === 0 ? before : doc;
+}
+
+/** The document an upsert inserts: equality fields of the filter, then the update applied. */
+export function buildUpsertDocument(filter: Document, spec: Document | Document[], options: ApplyOptions): Document {
+  const seed = equalityFields(filter);
+  if (!Array.isArray(spec) && isReplacement(spec)) {
+    const doc = withIdFirst({ ...(seed._id !== undefined ? { _id: seed._id } : {}), ...spec });
+    checkSize(doc);
+    return doc;
+  }
+  const doc = Array.isArray(spec) ? runPipeline([seed], spec)[0] ?? seed : applyOperators(seed, spec, { ...withoutFilter(options), inserting: true });
+  const result = withIdFirst(doc === seed ? cloneDoc(seed) : doc);
+  checkSize(result);
+  return result;
+}
+
+/**
+ * mingo only applies an update to a document matching its `condition`; the
+ * seed of an upsert need not match (e.g. `{ qty: { $gt: 5 } }`), so no filter.
+ */
+function withoutFilter(options: ApplyOptions): ApplyOptions {
+  return options.arrayFilters ? { arrayFilters: options.arrayFilters } : {};
+}
+
+function equalityFields(filter: Document, out: Document = {}): Document {
+  for (const [field, condition] of Object.entries(filter)) {
+    if (field === '$and' && Array.isArray(condition)) {
+      for (const clause of condition) if (isPlainObject(clause)) equalityFields(clause, out);
+    } else if (!field.startsWith('$')) {
+      const isOperator = isPlainObject(condition) && Object.keys(condition).some((k) => k.startsWith('$'));
+      if (!isOperator) setPath(out, field, cloneDoc(condition));
+      else if (isPlainObject(condition) && '$eq' in condition) setPath(out, field, cloneDoc(condition.$eq));
+    }
+  }
+  return out;
+}
+
+export function checkSize(doc: Document): void {
+  const size = calculateObjectSize(doc);
+  if (size > MAX_BSON_OBJECT_SIZE) {
+    throw new CommandError(
+      ErrorCode.BSONObjectTooLarge,
+      `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`,
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import type { Document } from 'bson';
+import { valuesAtPath } from './documents.js';
+import { encodeKey } from './key-encoding.js';
+import { compileFilter, type Matcher } from '../query/mingo.js';
+
+/** An index as `listIndexes` reports it. */
+export interface IndexSpec {
+  v: 2;
+  key: Record<string, number | string>;
+  name: string;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Document;
+  expireAfterSeconds?: number;
+  [option: string]: unknown;
+}
+
+/** Cartesian products above this are not worth an index lookup; the planner scans instead. */
+const MAX_KEYS_PER_DOC = 10_000;
+
+/**
+ * A secondary index: hash maps from the canonical encoding of each key prefix
+ * to the ids of the documents holding it. Prefix maps make equality lookups on
+ * the leading fields of a compound index as cheap as on the whole key. Order is
+ * not kept: sorts happen after candidate selection.
+ */
+export class IndexStore {
+  readonly fields: string[];
+  /** prefixes[j]: key of the first j+1 fields → ids. */
+  private readonly prefixes: Array<Map<string, Set<string>>>;
+  private readonly partial: Matcher | null;
+
+  constructor(readonly spec: IndexSpec) {
+    this.fields = Object.keys(spec.key);
+    this.prefixes = this.fields.map(() => new Map());
+    this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;
+  }
+
+  get unique(): boolean {
+    return this.spec.unique === true;
+  }
+
+  /** Whether every document has entries (so a lookup finds all matches of an equality). */
+  get complete(): boolean {
+    return !this.partial && !this.spec.sparse;
+  }
+
+  /** The full-length key tuples of a document (several for multikey), or none if the index skips it. */
+  tuples(doc: Document): unknown[][] {
+    if (this.partial && !this.partial(doc)) return [];
+    const perField = this.fields.map((field) => valuesAtPath(doc, field));
+    if (this.spec.sparse && perField.every((values) => values.every((v) => v === undefined))) return [];
+    let tuples: unknown[][] = [[]];
+    for (const values of perField) {
+      tuples = tuples.flatMap((tuple) => values.map((v) => [...tuple, v]));
+      if (tuples.length > MAX_KEYS_PER_DOC) break;
+    }
+    return tuples;
+  }
+
+  add(id: string, doc: Document): void {
+    this.forEachKey(doc, (map, key) => {
+      let ids = map.get(key);
+      if (!ids) map.set(key, (ids = new Set()));
+      ids.add(id);
+    });
+  }
+
+  remove(id: string, doc: Document): void {
+    this.forEachKey(doc, (map, key) => {
+      const ids = map.get(key);
+      if (!ids) return;
+      ids.delete(id);
+      if (ids.size === 0) map.delete(key);
+    });
+  }
+
+  /** Ids whose first `keys.length` fields encode to `keys`. */
+  lookup(encodedPrefix: string[]): ReadonlySet<string> | undefined {
+    return this.prefixes[encodedPrefix.length - 1]?.get(encodeTuple(encodedPrefix));
+  }
+
+  clear(): void {
+    for (const map of this.prefixes) map.clear();
+  }
+
+  private forEachKey(doc: Document, fn: (map: Map<string, Set<string>>, key: string) => void): void {
+    const seen = new Set<string>();
+    for (const tuple of this.tuples(doc)) {
+      const encoded = tuple.map(encodeKey);
+      for (let j = 0; j < encoded.length; j++) {
+        const key = `${j}:${encodeTuple(encoded.slice(0, j + 1))}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        fn(this.prefixes[j] as Map<string, Set<string>>, encodeTuple(encoded.slice(0, j + 1)));
+      }
+    }
+  }
+}
+
+/** One string for a tuple of encoded values (JSON keeps separators unambiguous). */
+export function encodeTuple(encoded: string[]): string {
+  return encoded.length === 1 ? (encoded[0] as string) : JSON.stringify(encoded);
+}
+
+/** mongod's default index name: `a_1_b_-1`. */
+export function defaultIndexName(key: Record<string, unknown>): string {
+  return Object.entries(key)
+    .map(([field, dir]) => `${field}_${String(dir)}`)
+    .join('_');
+}

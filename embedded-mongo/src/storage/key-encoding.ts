@@ -1,0 +1,60 @@
+import type { Document } from 'bson';
+
+/**
+ * Canonical string encoding of BSON values for hash indexes. Values mongod
+ * considers equal in an index must encode alike: 5 (int32), 5.0 (double) and
+ * 5 (int64) are one key; a missing field and null are one key (that is why two
+ * documents without a uniquely indexed field collide, as on mongod).
+ */
+/** The encoding of an empty array as an index key (the only symbol we produce): mongod indexes `[]` as `undefined`, not null. */
+export const EMPTY_ARRAY_KEY = 'u';
+
+export function encodeKey(value: unknown): string {
+  if (value === null || value === undefined) return 'z';
+  switch (typeof value) {
+    case 'number':
+      return Object.is(value, -0) ? 'n0' : `n${String(value)}`;
+    case 'string':
+      return `s${value}`;
+    case 'boolean':
+      return value ? 'b1' : 'b0';
+    case 'bigint':
+      return `n${value.toString()}`;
+    case 'object':
+      return encodeObject(value);
+    case 'symbol':
+      return EMPTY_ARRAY_KEY;
+    default:
+      return `?${String(value)}`;
+  }
+}
+
+
+export function isPlainObject(value: unknown): value is Document {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function encodeObject(value: object): string {
+  if (value instanceof Date) return `d${value.getTime()}`;
+  if (value instanceof RegExp) return `r${String(value)}`;
+  if (Array.isArray(value)) return `a${JSON.stringify(value.map(encodeKey))}`;
+  if (isPlainObject(value)) {
+    // Embedded documents compare field by field, in order, as in mongod.
+    return `O${JSON.stringify(Object.entries(value).map(([k, v]) => [k, encodeKey(v)]))}`;
+  }
+  const bsontype = (value as { _bsontype?: string })._bsontype;
+  switch (bsontype) {
+    case 'ObjectId':
+      return `o${(value as { toHexString(): string }).toHexString()}`;
+    case 'Long':
+    case 'Int32':
+    case 'Double':
+      return `n${(value as { toNumber?(): number; valueOf(): number }).toNumber?.() ?? Number(value.valueOf())}`;
+    case 'Binary':
+      return `x${JSON.stringify((value as { toJSON(): unknown }).toJSON())}`;
+    default:
+      return `${bsontype ?? 'object'}:${JSON.stringify(value)}`;
+  }
+}

@@ -1,0 +1,118 @@
+import { Long } from 'bson';
+import type { Db, MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, startTestServer, uniqueDbName, type TestServer } from './harness.js';
+
+let server: TestServer;
+let client: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  client = await connect(server);
+  db = client.db(uniqueDbName('txn'));
+  await db.createCollection('accounts');
+  await db.createCollection('ledger');
+});
+
+afterAll(async () => {
+  await client.close();
+  await server.stop();
+});
+
+describe('transactions', () => {
+  it('commits all writes at once and hides them from others until then', async () => {
+    const accounts = db.collection('accounts');
+    await accounts.insertMany([{ _id: 'a', bal: 100 }, { _id: 'b', bal: 0 }] as never[]);
+    const session = client.startSession();
+    session.startTransaction();
+    await accounts.updateOne({ _id: 'a' } as never, { $inc: { bal: -30 } }, { session });
+    await accounts.updateOne({ _id: 'b' } as never, { $inc: { bal: 30 } }, { session });
+    await db.collection('ledger').insertOne({ amount: 30 }, { session });
+    expect((await accounts.findOne({ _id: 'a' } as never, { session }))?.bal).toBe(70);
+    expect((await accounts.findOne({ _id: 'a' } as never))?.bal).toBe(100);
+    expect(await db.collection('ledger').countDocuments()).toBe(0);
+    await session.commitTransaction();
+    await session.endSession();
+    expect((await accounts.find({}, { sort: { _id: 1 } }).toArray()).map((d) => d.bal)).toEqual([70, 30]);
+    expect(await db.collection('ledger').countDocuments()).toBe(1);
+  });
+
+  it('discards everything on abort', async () => {
+    const session = client.startSession();
+    session.startTransaction();
+    await db.collection('ledger').insertOne({ amount: 1 }, { session });
+    await db.collection('accounts').deleteMany({}, { session });
+    await session.abortTransaction();
+    await session.endSession();
+    expect(await db.collection('ledger').countDocuments()).toBe(1);
+    expect(await db.collection('accounts').countDocuments()).toBe(2);
+  });
+
+  it('fails the second writer of a document with a transient WriteConflict', async () => {
+    const s1 = client.startSession();
+    const s2 = client.startSession();
+    s1.startTransaction();
+    s2.startTransaction();
+    await db.collection('accounts').updateOne({ _id: 'a' } as never, { $inc: { bal: 1 } }, { session: s1 });
+    const error = await db.collection('accounts').updateOne({ _id: 'a' } as never, { $inc: { bal: 1 } }, { session: s2 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 112 });
+    expect((error as { hasErrorLabel(l: string): boolean }).hasErrorLabel('TransientTransactionError')).toBe(true);
+    await s1.commitTransaction();
+    await s2.abortTransaction().catch(() => undefined);
+    await Promise.all([s1.endSession(), s2.endSession()]);
+    expect((await db.collection('accounts').findOne({ _id: 'a' } as never))?.bal).toBe(71);
+  });
+
+  it('conflicts with a non-transactional write made after the transaction started, and withTransaction retries', async () => {
+    const session = client.startSession();
+    let attempts = 0;
+    await session.withTransaction(async () => {
+      attempts++;
+      await db.collection('ledger').findOne({}, { session });
+      if (attempts === 1) await db.collection('accounts').updateOne({ _id: 'b' } as never, { $inc: { bal: 5 } });
+      await db.collection('accounts').updateOne({ _id: 'b' } as never, { $inc: { bal: 1 } }, { session });
+    });
+    await session.endSession();
+    expect(attempts).toBe(2);
+    expect((await db.collection('accounts').findOne({ _id: 'b' } as never))?.bal).toBe(36);
+  });
+
+  it('detects unique-index violations inside the transaction', async () => {
+    await db.collection('emails').createIndex({ email: 1 }, { unique: true });
+    const session = client.startSession();
+    session.startTransaction();
+    await db.collection('emails').insertOne({ email: 'x@y' }, { session });
+    await expect(db.collection('emails').insertOne({ email: 'x@y' }, { session })).rejects.toMatchObject({ code: 11000 });
+    await session.abortTransaction().catch(() => undefined);
+    await session.endSession();
+    expect(await db.collection('emails').countDocuments()).toBe(0);
+  });
+
+  it('answers NoSuchTransaction for an unknown transaction and ok for a repeated commit', async () => {
+    const session = client.startSession();
+    const admin = client.db('admin');
+    const unknown = await admin
+      .command({ commitTransaction: 1, txnNumber: Long.fromNumber(99), autocommit: false }, { session })
+      .catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ code: 251 });
+    session.startTransaction();
+    await db.collection('ledger').insertOne({ amount: 2 }, { session });
+    await session.commitTransaction();
+    await session.commitTransaction();
+    await session.endSession();
+    expect(await db.collection('ledger').countDocuments({ amount: 2 })).toBe(1);
+  });
+});
+
+describe('retryable writes', () => {
+  it('accepts lsid + txnNumber without autocommit and answers a retry with the first result', async () => {
+    const session = client.startSession();
+    const command = { insert: 'retry', documents: [{ v: 1 }], txnNumber: Long.fromNumber(7) };
+    const first = await db.command(command, { session });
+    const retry = await db.command({ ...command, documents: [{ v: 1 }] }, { session });
+    await session.endSession();
+    expect([first.n, retry.n]).toEqual([1, 1]);
+    expect(await db.collection('retry').countDocuments()).toBe(1);
+  });
+});
