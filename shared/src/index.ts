@@ -3,3 +3,4 @@ export * from './errors/index.js';
 export * from './dates/index.js';
 export * from './logging/index.js';
 export * from './mongo/index.js';
+export * from './schemas/index.js';

@@ -1,0 +1,82 @@
+import { createLogger, requestIdFrom, REQUEST_ID_HEADER, type Logger } from '@icc/shared';
+import express, { type Express } from 'express';
+import type { Connection } from 'mongoose';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import { campaignRoutes } from './campaigns/campaign.routes.js';
+import { createCampaignService } from './campaigns/campaign.service.js';
+import { customerRoutes } from './customers/customer.routes.js';
+import { registerModels, type Models } from './db/models.js';
+import { healthRouter } from './health/health.routes.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { createMetrics } from './http/metrics.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import type { AnyRoute } from './http/route.js';
+import { mountRoutes } from './http/route-runner.js';
+import { locationRoutes } from './locations/location.routes.js';
+import { productRoutes } from './products/product.routes.js';
+import { createProductService } from './products/product.service.js';
+import { stockRoutes } from './stock/stock.routes.js';
+import { createStockService } from './stock/stock.service.js';
+import { supplierRoutes } from './suppliers/supplier.routes.js';
+import { createSupplierService } from './suppliers/supplier.service.js';
+
+export interface OperationalApp {
+  app: Express;
+  models: Models;
+  routes: readonly AnyRoute[];
+  openApi: ReturnType<typeof buildOpenApiDocument>;
+}
+
+/**
+ * Build the operational service from its parts, without listening: tests drive
+ * it over HTTP on an ephemeral port, main.ts listens for real.
+ */
+export function createApp(options: { connection: Connection; log?: Logger }): OperationalApp {
+  const log = options.log ?? createLogger({ name: 'operational', level: 'silent' });
+  const models = registerModels(options.connection);
+  const stock = createStockService(models);
+  const routes: AnyRoute[] = [
+    ...productRoutes(createProductService(models), stock),
+    ...stockRoutes(stock),
+    ...supplierRoutes(createSupplierService(models)),
+    ...customerRoutes(models),
+    ...locationRoutes(models),
+    ...campaignRoutes(createCampaignService(models)),
+  ];
+  const openApi = buildOpenApiDocument(routes, {
+    title: 'Inventory Command Center — operational API',
+    version: '0.1.0',
+    description: 'System of record: catalog, per-location stock and the movement ledger. Send an API key in X-API-Key.',
+  });
+  const metrics = createMetrics(options.connection);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const id = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    }),
+  );
+  app.use((req, res, next) => {
+    res.locals.requestId = req.id;
+    next();
+  });
+  app.use(metrics.middleware);
+  app.use(express.json({ limit: '1mb' }));
+  app.use(healthRouter(options.connection, metrics.registry));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi as swaggerUi.JsonObject));
+  app.use(mountRoutes(models, routes));
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+  return { app, models, routes, openApi };
+}

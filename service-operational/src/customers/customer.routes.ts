@@ -1,0 +1,42 @@
+import {
+  CreateCustomerSchema,
+  CustomerPageSchema,
+  CustomerSchema,
+  IdParamsSchema,
+  ListCustomersQuerySchema,
+  UpdateCustomerSchema,
+  type Customer,
+} from '@icc/shared';
+import type { Models } from '../db/models.js';
+import { codedRecordService } from '../db/coded-records.js';
+import { defineRoute, type AnyRoute } from '../http/route.js';
+import { toCustomer, type CustomerRecord } from './customer.model.js';
+
+const SALES = ['sales'] as const;
+const tag = 'customers';
+
+export function customerRoutes(models: Models): AnyRoute[] {
+  const customers = codedRecordService<CustomerRecord, Customer>({ model: models.Customer, label: 'Customer', toOutput: toCustomer });
+  return [
+    defineRoute({
+      method: 'get', path: '/api/customers', tag, summary: 'List customers (filter by segment)',
+      query: ListCustomersQuerySchema, response: CustomerPageSchema,
+      handler: ({ query }) => customers.list(query, query.segment ? { segment: query.segment } : {}),
+    }),
+    defineRoute({
+      method: 'post', path: '/api/customers', tag, summary: 'Create a customer', status: 201, idempotent: true,
+      roles: SALES, body: CreateCustomerSchema, response: CustomerSchema,
+      handler: ({ body }) => customers.create(body),
+    }),
+    defineRoute({
+      method: 'get', path: '/api/customers/:id', tag, summary: 'Get a customer',
+      params: IdParamsSchema, response: CustomerSchema,
+      handler: ({ params }) => customers.get(params.id),
+    }),
+    defineRoute({
+      method: 'put', path: '/api/customers/:id', tag, summary: 'Update a customer (any field but the code)',
+      roles: SALES, params: IdParamsSchema, body: UpdateCustomerSchema, response: CustomerSchema,
+      handler: ({ params, body }) => customers.update(params.id, body),
+    }),
+  ];
+}

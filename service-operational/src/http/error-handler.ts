@@ -1,0 +1,51 @@
+import { AppError, toErrorResponse, type Logger } from '@icc/shared';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import mongoose from 'mongoose';
+
+/** Errors raised by express.json() before a route runs, as the client's mistake they are. */
+function fromBodyParser(error: { type?: string; status?: number; message?: string }): AppError | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new AppError('INVALID_INPUT', `Request body is not valid JSON: ${error.message ?? ''}`.trim());
+    case 'entity.too.large':
+      return new AppError('PAYLOAD_TOO_LARGE', 'Request body is larger than the 1 MB limit');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON (Content-Type: application/json)');
+    default:
+      return error.status && error.status >= 400 && error.status < 500
+        ? new AppError('INVALID_INPUT', error.message ?? 'Bad request')
+        : undefined;
+  }
+}
+
+/** A unique-index violation is a conflict with existing data, not a server fault. */
+function fromMongo(error: unknown): AppError | undefined {
+  if (error instanceof mongoose.mongo.MongoServerError && error.code === 11000) {
+    const fields = Object.entries((error.keyValue ?? {}) as Record<string, unknown>)
+      .filter(([field]) => field !== 'tenantId')
+      .map(([field, value]) => `${field} ${JSON.stringify(value)}`);
+    return new AppError('CONFLICT', `Already exists: ${fields.join(', ') || 'duplicate key'}`);
+  }
+  return undefined;
+}
+
+/** The one place that turns any thrown value into the one error shape. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const known = error instanceof AppError ? error : (fromBodyParser(error) ?? fromMongo(error));
+    const response = toErrorResponse(known ?? error);
+    if (response.statusCode >= 500) {
+      log.error({ err: error, requestId: res.locals.requestId, method: req.method, url: req.originalUrl }, 'request failed');
+    }
+    res.status(response.statusCode).json(response);
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req) => {
+  throw new AppError('NOT_FOUND', `No route ${req.method} ${req.path}; see /docs for the API`);
+};

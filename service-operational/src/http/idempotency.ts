@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '@icc/shared';
+import mongoose from 'mongoose';
+import type { Models } from '../db/models.js';
+
+/** How long a key remembers its first response. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+const KEY_FORMAT = /^[A-Za-z0-9._:-]{1,200}$/;
+
+export interface StoredResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+function requestHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${path}\n${stableJson(body)}`).digest('hex');
+}
+
+/** JSON with object keys sorted, so `{a,b}` and `{b,a}` count as the same body. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export type IdempotencyClaim =
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'claimed'; complete(response: StoredResponse): Promise<void>; release(): Promise<void> };
+
+/**
+ * Claim an `Idempotency-Key` for this request (tenant-scoped, like every query).
+ * - first use: claimed; the caller runs the request and completes or releases it;
+ * - same key, same request, finished: the stored first response, to replay;
+ * - same key, different request: 422;  same key, first request still running: 409.
+ * Only successful responses are stored: after a 4xx the key is released, so the
+ * client can fix the problem and retry with the same key.
+ */
+export async function claimIdempotencyKey(
+  models: Models,
+  key: string,
+  request: { method: string; path: string; body: unknown },
+): Promise<IdempotencyClaim> {
+  if (!KEY_FORMAT.test(key)) {
+    throw new AppError('INVALID_INPUT', 'Idempotency-Key: use 1–200 letters, digits, ".", "_", ":" or "-"', [
+      { path: 'Idempotency-Key', message: 'invalid format' },
+    ]);
+  }
+  const hash = requestHash(request.method, request.path, request.body);
+  const { IdempotencyKey } = models;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const now = new Date();
+    try {
+      const claimed = await IdempotencyKey.create({
+        key,
+        requestHash: hash,
+        state: 'inFlight',
+        expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+      });
+      return {
+        kind: 'claimed',
+        complete: async (response) => {
+          await IdempotencyKey.updateOne({ _id: claimed._id }, { $set: { state: 'done', response } });
+        },
+        release: async () => {
+          await IdempotencyKey.deleteOne({ _id: claimed._id });
+        },
+      };
+    } catch (error) {
+      if (!(error instanceof mongoose.mongo.MongoServerError) || error.code !== 11000) throw error;
+    }
+    const existing = await IdempotencyKey.findOne({ key }).lean();
+    if (!existing) continue; // released between our insert and read: try again
+    if (existing.expiresAt <= now) {
+      await IdempotencyKey.deleteOne({ _id: existing._id, expiresAt: existing.expiresAt });
+      continue;
+    }
+    if (existing.requestHash !== hash) {
+      throw new AppError(
+        'IDEMPOTENCY_MISMATCH',
+        'This Idempotency-Key was already used with a different request; use a new key for a new request',
+      );
+    }
+    if (existing.state === 'inFlight' || !existing.response) {
+      throw new AppError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly');
+    }
+    return { kind: 'replay', response: existing.response as StoredResponse };
+  }
+  throw new AppError('IDEMPOTENCY_IN_FLIGHT', 'This Idempotency-Key is contended; retry shortly');
+}

@@ -1,0 +1,5 @@
+export { createApp, type OperationalApp } from './app.js';
+export { startOperational } from './server.js';
+export { registerModels, syncModels, type Models } from './db/models.js';
+export { ensureTenant, issueApiKey } from './tenancy/api-key.service.js';
+export { runAsPrincipal } from './tenancy/tenant-context.js';

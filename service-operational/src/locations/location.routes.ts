@@ -1,0 +1,43 @@
+import {
+  CreateLocationSchema,
+  IdParamsSchema,
+  ListLocationsQuerySchema,
+  LocationPageSchema,
+  LocationSchema,
+  UpdateLocationSchema,
+  type Location,
+} from '@icc/shared';
+import type { Models } from '../db/models.js';
+import { codedRecordService } from '../db/coded-records.js';
+import { defineRoute, type AnyRoute } from '../http/route.js';
+import { toLocation, type LocationRecord } from './location.model.js';
+
+// Opening or closing a site is an admin decision: no other role may.
+const ADMIN_ONLY = [] as const;
+const tag = 'locations';
+
+export function locationRoutes(models: Models): AnyRoute[] {
+  const locations = codedRecordService<LocationRecord, Location>({ model: models.Location, label: 'Location', toOutput: toLocation });
+  return [
+    defineRoute({
+      method: 'get', path: '/api/locations', tag, summary: 'List locations (filter by type)',
+      query: ListLocationsQuerySchema, response: LocationPageSchema,
+      handler: ({ query }) => locations.list(query, query.type ? { type: query.type } : {}),
+    }),
+    defineRoute({
+      method: 'post', path: '/api/locations', tag, summary: 'Create a location (store, warehouse or DC)', status: 201, idempotent: true,
+      roles: ADMIN_ONLY, body: CreateLocationSchema, response: LocationSchema,
+      handler: ({ body }) => locations.create(body),
+    }),
+    defineRoute({
+      method: 'get', path: '/api/locations/:id', tag, summary: 'Get a location',
+      params: IdParamsSchema, response: LocationSchema,
+      handler: ({ params }) => locations.get(params.id),
+    }),
+    defineRoute({
+      method: 'put', path: '/api/locations/:id', tag, summary: 'Update a location (any field but the code)',
+      roles: ADMIN_ONLY, params: IdParamsSchema, body: UpdateLocationSchema, response: LocationSchema,
+      handler: ({ params, body }) => locations.update(params.id, body),
+    }),
+  ];
+}

@@ -1,0 +1,35 @@
+import { createLogger, operationalConfig, startDatabase } from '@icc/shared';
+import mongoose from 'mongoose';
+import { createApp } from './app.js';
+import { syncModels } from './db/models.js';
+
+/**
+ * Start the operational service: config, database (through the connection
+ * chain), indexes, HTTP. Resolves with the listening URL and a stop function.
+ */
+export async function startOperational(options: { databaseUri?: string } = {}) {
+  const config = operationalConfig.get();
+  const log = createLogger({ name: 'operational', level: config.LOG_LEVEL });
+  const database = options.databaseUri ? undefined : await startDatabase({ log });
+  const connection = await mongoose
+    .createConnection(options.databaseUri ?? database!.uri, { dbName: config.OPERATIONAL_DB })
+    .asPromise();
+  const { app, models } = createApp({ connection, log });
+  await syncModels(models);
+  const server = app.listen(config.OPERATIONAL_PORT, config.OPERATIONAL_HOST);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.OPERATIONAL_PORT;
+  const url = `http://${config.OPERATIONAL_HOST}:${port}`;
+  log.info({ url }, 'operational service listening');
+  return {
+    url,
+    models,
+    connection,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connection.close();
+      await database?.stop();
+    },
+  };
+}

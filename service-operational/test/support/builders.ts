@@ -1,0 +1,46 @@
+/** Request bodies with sensible defaults; override only what a test is about. */
+let sequence = 0;
+const next = () => ++sequence;
+
+export function aProduct(overrides: Record<string, unknown> = {}) {
+  const n = next();
+  return {
+    sku: `SKU-${n}`,
+    name: `Widget ${n}`,
+    category: 'hardware',
+    unit: 'each',
+    price: 12.5,
+    cost: 7.25,
+    reorderPoint: 10,
+    safetyStock: 4,
+    leadTimeDays: 5,
+    ...overrides,
+  };
+}
+
+export function aLocation(overrides: Record<string, unknown> = {}) {
+  const n = next();
+  return { code: `WH-${n}`, name: `Warehouse ${n}`, type: 'warehouse', timeZone: 'Europe/Berlin', ...overrides };
+}
+
+export function aSupplier(overrides: Record<string, unknown> = {}) {
+  const n = next();
+  return { code: `SUP-${n}`, name: `Supplier ${n}`, email: `orders${n}@supplier.example`, defaultLeadTimeDays: 10, ...overrides };
+}
+
+export function aCustomer(overrides: Record<string, unknown> = {}) {
+  const n = next();
+  return { code: `CUST-${n}`, name: `Customer ${n}`, segment: 'retail', ...overrides };
+}
+
+export function aCampaign(skus: string[], overrides: Record<string, unknown> = {}) {
+  const now = Date.now();
+  return {
+    name: `Campaign ${next()}`,
+    discountPercent: 15,
+    startsAt: new Date(now - 86_400_000).toISOString(),
+    endsAt: new Date(now + 86_400_000).toISOString(),
+    skus,
+    ...overrides,
+  };
+}

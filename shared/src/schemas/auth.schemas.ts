@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * Roles an API key can hold. Reads need any valid key; each mutating route
+ * names the roles it allows (`admin` is allowed everywhere).
+ */
+export const ROLES = ['admin', 'warehouse', 'sales', 'purchasing', 'planner', 'service'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const TenantIdSchema = z
+  .string()
+  .min(2)
+  .max(40)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and "-"');
+
+/** The caller as the services see it once its API key checked out. */
+export interface Principal {
+  tenantId: string;
+  apiKeyId: string;
+  keyName: string;
+  roles: Role[];
+}
+
+export const CreateTenantSchema = z.object({ id: TenantIdSchema, name: z.string().trim().min(1).max(120) }).strict();
+export const CreateApiKeySchema = z
+  .object({ name: z.string().trim().min(1).max(80), roles: z.array(RoleSchema).min(1) })
+  .strict();

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { AttributesSchema, CodeSchema, PageQuerySchema, RecordMetaSchema, pageSchema } from './common.schemas.js';
+
+export const LOCATION_TYPES = ['store', 'warehouse', 'dc'] as const;
+
+/** An IANA time zone name that this runtime knows, e.g. `Europe/Berlin`. */
+export const TimeZoneSchema = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as "Europe/Berlin" or "UTC"');
+
+export const CreateLocationSchema = z
+  .object({
+    code: CodeSchema,
+    name: z.string().trim().min(1).max(200),
+    type: z.enum(LOCATION_TYPES),
+    timeZone: TimeZoneSchema.default('UTC'),
+    address: z.string().trim().min(1).max(400).optional(),
+    attributes: AttributesSchema.default({}),
+  })
+  .strict();
+export type CreateLocation = z.infer<typeof CreateLocationSchema>;
+
+export const UpdateLocationSchema = CreateLocationSchema.omit({ code: true })
+  .extend({ status: z.enum(['active', 'inactive']) })
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');
+
+export const LocationSchema = RecordMetaSchema.extend({
+  code: z.string(),
+  name: z.string(),
+  type: z.enum(LOCATION_TYPES),
+  timeZone: z.string(),
+  address: z.string().optional(),
+  attributes: AttributesSchema,
+  status: z.enum(['active', 'inactive']),
+});
+export type Location = z.infer<typeof LocationSchema>;
+
+export const ListLocationsQuerySchema = PageQuerySchema.extend({
+  sort: z.enum(['code', 'name', 'createdAt']).default('code'),
+  type: z.enum(LOCATION_TYPES).optional(),
+}).strict();
+
+export const LocationPageSchema = pageSchema(LocationSchema);
