@@ -1,4 +1,4 @@
-import { createLogger, operationalConfig, startDatabase } from '@icc/shared';
+import { createLogger, operationalConfig, startDatabase, type Logger } from '@icc/shared';
 import mongoose from 'mongoose';
 import { createApp } from './app.js';
 import { syncModels } from './db/models.js';
@@ -7,9 +7,9 @@ import { syncModels } from './db/models.js';
  * Start the operational service: config, database (through the connection
  * chain), indexes, HTTP. Resolves with the listening URL and a stop function.
  */
-export async function startOperational(options: { databaseUri?: string } = {}) {
+export async function startOperational(options: { databaseUri?: string; log?: Logger } = {}) {
   const config = operationalConfig.get();
-  const log = createLogger({ name: 'operational', level: config.LOG_LEVEL });
+  const log = options.log?.child({ name: 'operational' }) ?? createLogger({ name: 'operational', level: config.LOG_LEVEL });
   const database = options.databaseUri ? undefined : await startDatabase({ log });
   const connection = await mongoose
     .createConnection(options.databaseUri ?? database!.uri, { dbName: config.OPERATIONAL_DB })

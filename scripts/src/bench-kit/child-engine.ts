@@ -2,29 +2,55 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../../embedded-mongo/bin/embedded-mongo.js', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const ENGINE_CLI = `${repoRoot}embedded-mongo/bin/embedded-mongo.js`;
+
+export interface ChildService {
+  /** The value printed after the ready prefix, e.g. a URI or URL. */
+  address: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
 
 /**
- * embedded-mongo in its own process through its CLI, as a person would run it:
- * the engine and the benchmark client then each get a core, and the client's
- * work never steals the engine's event loop.
+ * Run a program in its own process and wait for the line `<prefix> <address>`
+ * on its stdout. Benchmarks run servers this way so the load generator never
+ * shares an event loop (or a core) with the server it measures.
  */
-export async function startEngineProcess(args: string[] = []): Promise<{ uri: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startChild(args: string[], readyPrefix: string, env: NodeJS.ProcessEnv = {}): Promise<ChildService> {
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const lines = createInterface({ input: child.stdout! });
-  const uri = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`embedded-mongo exited with ${code} before it was ready`)));
+  const address = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before it was ready`)));
     lines.on('line', (line) => {
-      if (line.startsWith('ready ')) resolve(line.slice('ready '.length).trim());
+      if (line.startsWith(`${readyPrefix} `)) resolve(line.slice(readyPrefix.length + 1).trim());
     });
   });
   return {
-    uri,
+    address,
     child,
     stop: () =>
       new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** embedded-mongo through its CLI, as a person would run it. */
+export async function startEngineProcess(args: string[] = []): Promise<ChildService & { uri: string }> {
+  const engine = await startChild([ENGINE_CLI, '--port', '0', ...args], 'ready');
+  return { ...engine, uri: engine.address };
+}
+
+/** The operational service (src/main.ts through tsx) on a free port, against `mongoUri`. */
+export async function startOperationalProcess(mongoUri: string, env: NodeJS.ProcessEnv = {}): Promise<ChildService & { url: string }> {
+  const service = await startChild(['--import', 'tsx', '--conditions=source', 'service-operational/src/main.ts'], 'operational', {
+    MONGODB_URI: mongoUri,
+    OPERATIONAL_PORT: '0',
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  return { ...service, url: service.address };
 }
