@@ -1,12 +1,7 @@
 import net from 'node:net';
-import { ObjectId } from 'bson';
-import { LogicalClock } from './clock.js';
-import { createChangeStreams } from './changes/index.js';
 import type { ServerState } from './commands/context.js';
-import { CursorRegistry } from './cursors/cursor-registry.js';
 import { handleConnection } from './server.js';
-import { Engine } from './storage/engine.js';
-import { Sessions } from './txn/sessions.js';
+import { createServerState } from './server-state.js';
 
 export interface EmbeddedMongoOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -19,6 +14,11 @@ export interface EmbeddedMongoOptions {
   replSetName?: string;
   /** Receives log lines; default writes to stderr. */
   log?: (line: string) => void;
+  /**
+   * Idle cursors (no getMore for this long) are killed unless opened with
+   * `noCursorTimeout`, like mongod's `cursorTimeoutMillis`; default 10 minutes.
+   */
+  cursorTimeoutMs?: number;
 }
 
 export interface EmbeddedMongo {
@@ -46,27 +46,7 @@ export interface EmbeddedMongo {
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const clock = new LogicalClock();
-  const engine = new Engine(clock);
-  const changeStreams = createChangeStreams({
-    clock,
-    historyLimit: options.historyLimit ?? 100_000,
-    lookup: { findById: (db, coll, id) => engine.findById(db, coll, id) },
-  });
-  engine.changeStreams = changeStreams;
-  const state: ServerState = {
-    engine,
-    clock,
-    changeStreams,
-    cursors: new CursorRegistry(),
-    sessions: new Sessions(engine),
-    replSetName: options.replSetName ?? 'rs0',
-    hostPort: '',
-    electionId: new ObjectId('7fffffff0000000000000001'),
-    startedAt: new Date(),
-    connections: 0,
-    log,
-  };
+  const state = createServerState({ ...options, log });
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);

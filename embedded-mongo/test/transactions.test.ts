@@ -89,6 +89,20 @@ describe('transactions', () => {
     expect(await db.collection('emails').countDocuments()).toBe(0);
   });
 
+  it('frees a unique key that a pending update moved away, and guards the new one', async () => {
+    await db.collection('handles').createIndex({ handle: 1 }, { unique: true });
+    const session = client.startSession();
+    session.startTransaction();
+    const handles = db.collection('handles');
+    await handles.insertMany([{ handle: 'ann' }, { handle: 'bob' }], { session });
+    await handles.updateOne({ handle: 'ann' }, { $set: { handle: 'anne' } }, { session });
+    await handles.insertOne({ handle: 'ann' }, { session });
+    await expect(handles.insertOne({ handle: 'anne' }, { session })).rejects.toMatchObject({ code: 11000 });
+    await session.abortTransaction().catch(() => undefined);
+    await session.endSession();
+    expect(await handles.countDocuments()).toBe(0);
+  });
+
   it('answers NoSuchTransaction for an unknown transaction and ok for a repeated commit', async () => {
     const session = client.startSession();
     const admin = client.db('admin');

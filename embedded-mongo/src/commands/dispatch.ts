@@ -41,22 +41,27 @@ export async function runCommand(server: ServerState, body: Document, connection
     const handler = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!handler) throw new CommandError(ErrorCode.CommandNotFound, `no such command: '${name}'`);
     const cached = server.sessions.retryReply(body);
-    if (cached && RETRYABLE_WRITE_COMMANDS.has(name)) return withTimes(server, cached);
+    // A copy: the remembered reply must not take this reply's times.
+    if (cached && RETRYABLE_WRITE_COMMANDS.has(name)) return withTimes(server, { ...cached });
     view = TXN_CONTROL.has(name) ? server.sessions.direct : server.sessions.viewFor(body);
     const db = typeof body.$db === 'string' ? body.$db : 'admin';
     const result = await handler({ server, db, body, view, connectionId });
     const reply = { ...result, ok: 1 };
-    if (RETRYABLE_WRITE_COMMANDS.has(name)) server.sessions.rememberRetryable(body, reply);
-    return withTimes(server, reply);
+    if (!RETRYABLE_WRITE_COMMANDS.has(name)) return withTimes(server, reply);
+    server.sessions.rememberRetryable(body, reply);
+    return withTimes(server, { ...reply });
   } catch (error) {
     if (view) server.sessions.abortAfterError(view);
     return withTimes(server, toErrorReply(error, server));
   }
 }
 
+/** Adds the times to `reply` in place (callers pass a fresh object): one less copy per command. */
 function withTimes(server: ServerState, reply: Document): Document {
   const time = server.clock.current();
-  return { ...reply, $clusterTime: { clusterTime: time, signature: ZERO_SIGNATURE }, operationTime: time };
+  reply.$clusterTime = { clusterTime: time, signature: ZERO_SIGNATURE };
+  reply.operationTime = time;
+  return reply;
 }
 
 function toErrorReply(error: unknown, server: ServerState): Document {

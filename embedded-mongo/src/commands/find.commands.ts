@@ -29,7 +29,7 @@ async function find(ctx: CommandContext): Promise<Document> {
   const source = ctx.view.inTransaction ? [...docs] : docs;
   const cursor = new IteratorCursor(`${ctx.db}.${coll}`, source, singleBatch);
   const firstBatch = singleBatch && rawLimit < 0 ? limit : (batchSize ?? DEFAULT_FIRST_BATCH);
-  return { cursor: await ctx.server.cursors.open(cursor, firstBatch, undefined) };
+  return { cursor: await ctx.server.cursors.open(cursor, firstBatch, undefined, { noCursorTimeout: body.noCursorTimeout === true }) };
 }
 
 async function getMore(ctx: CommandContext): Promise<Document> {

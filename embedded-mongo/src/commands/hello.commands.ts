@@ -59,7 +59,14 @@ function serverStatus(ctx: CommandContext): Document {
     uptime: Math.floor((Date.now() - server.startedAt.getTime()) / 1000),
     localTime: new Date(),
     connections: { current: server.connections, available: 100_000 },
-    metrics: { cursor: { open: { total: Long.fromNumber(server.cursors.size) } } },
+    metrics: {
+      cursor: { open: { total: Long.fromNumber(server.cursors.size) } },
+      // As mongod: index keys and documents examined by queries since start.
+      queryExecutor: {
+        scanned: Long.fromNumber(server.engine.metrics.keysExamined),
+        scannedObjects: Long.fromNumber(server.engine.metrics.docsExamined),
+      },
+    },
     storageEngine: { name: 'embedded', supportsCommittedReads: true, persistent: false },
     repl: { setName: server.replSetName, isWritablePrimary: true, primary: server.hostPort, me: server.hostPort },
   };

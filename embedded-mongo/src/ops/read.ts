@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { buildQuery, compileFilter, translateErrors } from '../query/mingo.js';
 import { ErrorCode } from '../errors.js';
+import { parseSort, sortDocuments } from '../query/sort.js';
 import type { StoreView } from '../storage/view.js';
 
 export interface FindSpec {
@@ -12,20 +13,34 @@ export interface FindSpec {
 }
 
 /**
- * Matching documents, lazily: candidates from the view (index pick or scan),
- * then mingo's filter, sort, skip, limit and projection.
+ * Matching documents, lazily. Candidates come from one of three sources:
+ * - an ordered-index walk, already in sort order (or bounded by a range);
+ * - without a fitting walk but with a sort: all matches, sorted in mongod's
+ *   BSON order (`sortDocuments`);
+ * - otherwise the view's candidates (hash index pick or scan).
+ * mingo filters and projects; skip and limit are applied here, lazily, so a
+ * limited query stops reading candidates early.
  */
 export function findDocs(view: StoreView, db: string, coll: string, spec: FindSpec): Iterable<Document> {
   const filter = spec.filter ?? {};
   const query = buildQuery(filter);
   const projection = spec.projection && Object.keys(spec.projection).length > 0 ? spec.projection : undefined;
+  const sort = parseSort(spec.sort);
   return translateErrors(() => {
-    const cursor = query.find<Document>(view.candidates(db, coll, filter), projection ?? {});
-    const sort = cleanSort(spec.sort);
-    if (sort) cursor.sort(sort);
-    if (spec.skip) cursor.skip(spec.skip);
-    if (spec.limit) cursor.limit(spec.limit);
-    return projection ? idFirst(drain(cursor)) : drain(cursor);
+    const window = spec.limit ? (spec.skip ?? 0) + spec.limit : 0;
+    const walk = view.sortedCandidates(db, coll, filter, sort, window);
+    let cursor: { next(): Document | undefined };
+    if (walk || !sort) {
+      cursor = query.find<Document>(walk ?? view.candidates(db, coll, filter), projection ?? {});
+    } else {
+      const matches: Document[] = [];
+      for (const doc of view.candidates(db, coll, filter)) if (query.test(doc)) matches.push(doc);
+      cursor = buildQuery({}).find<Document>(sortDocuments(matches, sort), projection ?? {});
+    }
+    // Skip and limit here, not with mingo's cursor: its limit is a filter that keeps pulling (and
+    // filtering) the whole source after the limit is reached, which defeats stopping early.
+    const docs = slice(drain(cursor), spec.skip ?? 0, spec.limit ?? 0);
+    return projection ? idFirst(docs) : docs;
   }, ErrorCode.BadValue);
 }
 
@@ -38,6 +53,21 @@ function* drain(cursor: { next(): Document | undefined }): Generator<Document> {
   }
 }
 
+/** Skip `skip` documents, then yield at most `limit` (0 = no limit) and stop pulling the source. */
+function* slice(docs: Iterable<Document>, skip: number, limit: number): Generator<Document> {
+  let skipped = 0;
+  let taken = 0;
+  for (const doc of docs) {
+    if (skipped < skip) {
+      skipped++;
+      continue;
+    }
+    yield doc;
+    // Return right after the last one: the cursor's look-ahead must not pull the source again.
+    if (limit > 0 && ++taken === limit) return;
+  }
+}
+
 /** mingo's projection appends `_id` last; mongod returns it first. */
 function* idFirst(docs: Iterable<Document>): Generator<Document> {
   for (const doc of docs) {
@@ -47,17 +77,6 @@ function* idFirst(docs: Iterable<Document>): Generator<Document> {
       yield { _id, ...rest };
     }
   }
-}
-
-/** `$natural` and `$meta` sorts have no meaning here; plain field sorts go to mingo. */
-function cleanSort(sort: Document | undefined): Record<string, 1 | -1> | undefined {
-  if (!sort) return undefined;
-  const out: Record<string, 1 | -1> = {};
-  for (const [field, dir] of Object.entries(sort)) {
-    if (field === '$natural' || typeof dir === 'object') continue;
-    out[field] = Number(dir) < 0 ? -1 : 1;
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /**

@@ -1,25 +1,28 @@
 import type { Document } from 'bson';
-import { Aggregator, Query } from 'mingo';
-import { ProcessingMode } from 'mingo';
+import { Aggregator, ProcessingMode } from 'mingo';
+import { Query } from 'mingo/query';
 import type { CollectionResolver, Options } from 'mingo/types';
 import { CommandError, ErrorCode } from '../errors.js';
+import { sharedQueryOptions } from './query-options.js';
 
 /** A compiled filter: true when the document matches. */
 export type Matcher = (doc: Document) => boolean;
 
 /** mingo's defaults are MongoDB's; `$where`/`$function` stay off like a locked-down mongod. */
 const BASE_OPTIONS: Partial<Options> = { scriptEnabled: false };
+/** BASE_OPTIONS with every operator, in the form mingo reuses without copying (see query-options.ts). */
+const QUERY_OPTIONS = sharedQueryOptions(BASE_OPTIONS);
 
 /** Compile a query filter; an unknown operator becomes mongod's BadValue (2). */
 export function compileFilter(filter: Document | undefined): Matcher {
   if (!filter || Object.keys(filter).length === 0) return () => true;
-  const query = translateErrors(() => new Query(filter, BASE_OPTIONS), ErrorCode.BadValue);
+  const query = translateErrors(() => new Query(filter, QUERY_OPTIONS), ErrorCode.BadValue);
   return (doc) => query.test(doc);
 }
 
 /** The mingo Query object itself, for projection. */
 export function buildQuery(filter: Document): Query {
-  return translateErrors(() => new Query(filter, BASE_OPTIONS), ErrorCode.BadValue);
+  return translateErrors(() => new Query(filter, QUERY_OPTIONS), ErrorCode.BadValue);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
 import type { Collection } from '../storage/collection.js';
+import type { IndexStore } from '../storage/index-store.js';
 import { encodeKey, isPlainObject } from '../storage/key-encoding.js';
 
 /** Above this many key combinations an index lookup stops paying off. */
@@ -16,19 +17,37 @@ export function candidateIds(coll: Collection, filter: Document | undefined): st
   if (equalities.size === 0) return null;
   const ids = equalities.get('_id');
   if (ids) return ids;
-  let best: { index: Collection['indexes'][number]; depth: number } | null = null;
-  for (const index of coll.indexes) {
-    if (!index.complete) continue;
-    let depth = 0;
-    while (depth < index.fields.length && equalities.has(index.fields[depth] as string)) depth++;
-    if (depth > 0 && (!best || depth > best.depth)) best = { index, depth };
-  }
+  const best = bestHashIndex(coll, equalities);
   if (!best) return null;
   const prefixes = product(best.index.fields.slice(0, best.depth).map((f) => equalities.get(f) as string[]));
   if (!prefixes) return null;
   const out = new Set<string>();
   for (const prefix of prefixes) for (const id of best.index.lookup(prefix) ?? []) out.add(id);
   return [...out];
+}
+
+/**
+ * How many leading index fields the best hash lookup for `filter` pins
+ * (Infinity for an `_id` lookup, 0 when it would scan), so the read path can
+ * weigh it against an ordered-index walk.
+ */
+export function equalityDepth(coll: Collection, filter: Document | undefined): number {
+  if (!filter) return 0;
+  const equalities = equalityKeys(filter);
+  if (equalities.size === 0) return 0;
+  if (equalities.has('_id')) return Number.POSITIVE_INFINITY;
+  return bestHashIndex(coll, equalities)?.depth ?? 0;
+}
+
+function bestHashIndex(coll: Collection, equalities: Map<string, string[]>): { index: IndexStore; depth: number } | null {
+  let best: { index: IndexStore; depth: number } | null = null;
+  for (const index of coll.indexes) {
+    if (!index.complete) continue;
+    let depth = 0;
+    while (depth < index.fields.length && equalities.has(index.fields[depth] as string)) depth++;
+    if (depth > 0 && (!best || depth > best.depth)) best = { index, depth };
+  }
+  return best;
 }
 
 /** Fields constrained to one of a few exact values: `{ f: v }`, `{ f: { $eq: v } }`, `{ f: { $in: [...] } }`, inside `$and` too. */

@@ -3,6 +3,8 @@ import { CommandError, ErrorCode } from '../errors.js';
 import { encodeKey } from './key-encoding.js';
 import { IndexStore, encodeTuple, type IndexSpec } from './index-store.js';
 import { formatKeyValue } from './duplicate-key.js';
+import type { QueryMetrics } from './metrics.js';
+import { OrderedIndex } from './ordered-index.js';
 
 /** A committed document version plus the commit sequence that wrote it (for write-conflict checks). */
 export interface StoredEntry {
@@ -11,7 +13,9 @@ export interface StoredEntry {
 }
 
 /** Writes of an open transaction not yet committed: id key → new version, or null when deleted. */
-export type Overlay = ReadonlyMap<string, Document | null>;
+import type { Overlay } from './overlay.js';
+
+export type { Overlay };
 
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
@@ -25,12 +29,17 @@ export class Collection {
   readonly tombstones = new Map<string, number>();
   readonly indexes: IndexStore[] = [];
   readonly uuid = new UUID();
+  /** The `_id_` index in `_id` order, for `_id` sorts and ranges (`docs` is its hash half). */
+  readonly idOrder: OrderedIndex;
 
   constructor(
     readonly db: string,
     readonly name: string,
-    readonly options: Document = {},
-  ) {}
+    readonly options: Document,
+    readonly metrics: QueryMetrics,
+  ) {
+    this.idOrder = new OrderedIndex(['_id'], [1], metrics);
+  }
 
   get ns(): string {
     return `${this.db}.${this.name}`;
@@ -43,15 +52,20 @@ export class Collection {
 
   put(id: string, doc: Document, version: number): void {
     const previous = this.docs.get(id);
-    if (previous) for (const index of this.indexes) index.remove(id, previous.doc);
+    if (previous) {
+      this.idOrder.remove(id, previous.doc);
+      for (const index of this.indexes) index.remove(id, previous.doc);
+    }
     this.docs.set(id, { doc, version });
     this.tombstones.delete(id);
+    this.idOrder.add(id, doc);
     for (const index of this.indexes) index.add(id, doc);
   }
 
   remove(id: string, version: number, keepTombstone: boolean): void {
     const previous = this.docs.get(id);
     if (!previous) return;
+    this.idOrder.remove(id, previous.doc);
     for (const index of this.indexes) index.remove(id, previous.doc);
     this.docs.delete(id);
     if (keepTombstone) this.tombstones.set(id, version);
@@ -81,11 +95,7 @@ export class Collection {
       if (other !== id && !overlay?.has(other)) return true;
     }
     if (!overlay) return false;
-    const key = encodeTuple(encoded);
-    for (const [other, pending] of overlay) {
-      if (other === id || !pending) continue;
-      if (index.tuples(pending).some((tuple) => encodeTuple(tuple.map(encodeKey)) === key)) return true;
-    }
+    for (const other of overlay.idsWithKey(index, encodeTuple(encoded)) ?? []) if (other !== id) return true;
     return false;
   }
 

@@ -5,6 +5,7 @@ import type { ChangeStreams } from '../changes/change-stream-types.js';
 import { CommandError, ErrorCode } from '../errors.js';
 import { Collection } from './collection.js';
 import { encodeKey } from './key-encoding.js';
+import { createQueryMetrics } from './metrics.js';
 
 /** A write to apply at commit: the new version of a document, or null to delete it. */
 export interface PendingWrite {
@@ -24,6 +25,8 @@ export class Engine {
   /** Open transactions; while there are none, deleted ids need no tombstone. */
   private openTransactions = 0;
   changeStreams!: ChangeStreams;
+  /** Keys and documents examined by queries, for `serverStatus`. */
+  readonly metrics = createQueryMetrics();
 
   constructor(readonly clock: LogicalClock) {}
 
@@ -50,7 +53,7 @@ export class Engine {
     let colls = this.dbs.get(db);
     if (!colls) this.dbs.set(db, (colls = new Map()));
     let coll = colls.get(name);
-    if (!coll) colls.set(name, (coll = new Collection(db, name, options)));
+    if (!coll) colls.set(name, (coll = new Collection(db, name, options, this.metrics)));
     return coll;
   }
 

@@ -2,6 +2,8 @@ import type { Document } from 'bson';
 import { valuesAtPath } from './documents.js';
 import { encodeKey } from './key-encoding.js';
 import { compileFilter, type Matcher } from '../query/mingo.js';
+import type { QueryMetrics } from './metrics.js';
+import { OrderedIndex, type Directions } from './ordered-index.js';
 
 /** An index as `listIndexes` reports it. */
 export interface IndexSpec {
@@ -20,20 +22,29 @@ const MAX_KEYS_PER_DOC = 10_000;
 
 /**
  * A secondary index: hash maps from the canonical encoding of each key prefix
- * to the ids of the documents holding it. Prefix maps make equality lookups on
- * the leading fields of a compound index as cheap as on the whole key. Order is
- * not kept: sorts happen after candidate selection.
+ * to the ids of the documents holding it (prefix maps make equality lookups on
+ * the leading fields of a compound index as cheap as on the whole key), plus,
+ * for a complete index with 1/-1 directions, an `OrderedIndex` (B+tree) that
+ * serves sorts and ranges. Every write updates both: O(1) + O(log n).
  */
 export class IndexStore {
   readonly fields: string[];
   /** prefixes[j]: key of the first j+1 fields → ids. */
   private readonly prefixes: Array<Map<string, Set<string>>>;
   private readonly partial: Matcher | null;
+  /** Null for partial/sparse indexes (they may miss matches) and special ones (text, 2dsphere, hashed). */
+  readonly ordered: OrderedIndex | null;
 
-  constructor(readonly spec: IndexSpec) {
+  constructor(
+    readonly spec: IndexSpec,
+    metrics: QueryMetrics,
+  ) {
     this.fields = Object.keys(spec.key);
     this.prefixes = this.fields.map(() => new Map());
     this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;
+    const directions = Object.values(spec.key).map((d) => (d === 1 || d === -1 ? d : null));
+    this.ordered =
+      this.complete && directions.every((d) => d !== null) ? new OrderedIndex(this.fields, directions as Directions, metrics) : null;
   }
 
   get unique(): boolean {
@@ -59,6 +70,7 @@ export class IndexStore {
   }
 
   add(id: string, doc: Document): void {
+    this.ordered?.add(id, doc);
     this.forEachKey(doc, (map, key) => {
       let ids = map.get(key);
       if (!ids) map.set(key, (ids = new Set()));
@@ -67,6 +79,7 @@ export class IndexStore {
   }
 
   remove(id: string, doc: Document): void {
+    this.ordered?.remove(id, doc);
     this.forEachKey(doc, (map, key) => {
       const ids = map.get(key);
       if (!ids) return;
@@ -81,6 +94,7 @@ export class IndexStore {
   }
 
   clear(): void {
+    this.ordered?.clear();
     for (const map of this.prefixes) map.clear();
   }
 

@@ -52,8 +52,12 @@ function encodeObject(value: object): string {
     case 'Int32':
     case 'Double':
       return `n${(value as { toNumber?(): number; valueOf(): number }).toNumber?.() ?? Number(value.valueOf())}`;
-    case 'Binary':
-      return `x${JSON.stringify((value as { toJSON(): unknown }).toJSON())}`;
+    case 'Binary': {
+      // Subtype and bytes, without bson's toJSON (this runs for every session id of every retryable write).
+      const binary = value as { sub_type: number; buffer: Uint8Array; position: number };
+      const bytes = Buffer.from(binary.buffer.buffer, binary.buffer.byteOffset, binary.position);
+      return `x${binary.sub_type}:${bytes.toString('base64')}`;
+    }
     default:
       return `${bsontype ?? 'object'}:${JSON.stringify(value)}`;
   }

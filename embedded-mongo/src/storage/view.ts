@@ -1,7 +1,9 @@
 import type { Document } from 'bson';
 import type { ChangeEntry } from '../changes/change-types.js';
 import { describeUpdate } from '../changes/update-description.js';
-import { candidateIds } from '../query/planner.js';
+import { planOrderedScan } from '../query/order-planner.js';
+import { candidateIds, equalityDepth } from '../query/planner.js';
+import type { SortSpec } from '../query/sort.js';
 import type { Collection } from './collection.js';
 import type { Engine } from './engine.js';
 import { encodeKey } from './key-encoding.js';
@@ -16,6 +18,13 @@ export type WriteKind = 'update' | 'replace';
 export interface StoreView {
   readonly inTransaction: boolean;
   candidates(db: string, coll: string, filter: Document | undefined): Iterable<Document>;
+  /**
+   * Candidates already in `sort` order from an ordered-index walk (a superset
+   * of the matches; callers still filter), or null when no index walk fits or
+   * it would not beat a hash lookup plus an in-memory sort. `limit` is
+   * skip + limit of the query, 0 when unlimited.
+   */
+  sortedCandidates(db: string, coll: string, filter: Document | undefined, sort: SortSpec | undefined, limit: number): Iterable<Document> | null;
   insert(db: string, coll: string, doc: Document): void;
   update(db: string, coll: string, before: Document, after: Document, kind: WriteKind): void;
   remove(db: string, coll: string, doc: Document): void;
@@ -24,15 +33,43 @@ export interface StoreView {
 /** Committed candidates for a filter: index-picked ids, or every document. */
 export function* committedCandidates(coll: Collection | undefined, filter: Document | undefined): Generator<Document> {
   if (!coll) return;
+  const { metrics } = coll;
   const ids = candidateIds(coll, filter);
   if (!ids) {
-    for (const entry of coll.docs.values()) yield entry.doc;
+    for (const entry of coll.docs.values()) {
+      metrics.docsExamined++;
+      yield entry.doc;
+    }
     return;
   }
+  metrics.keysExamined += ids.length;
   for (const id of ids) {
     const entry = coll.docs.get(id);
-    if (entry) yield entry.doc;
+    if (!entry) continue;
+    metrics.docsExamined++;
+    yield entry.doc;
   }
+}
+
+/**
+ * Committed candidates in sort order from an ordered index, when a walk fits
+ * and is worth it: it pins at least as many index fields as the best hash
+ * lookup, or it provides the sort of a limited query (keyset pagination),
+ * where reading `limit` entries in order beats collecting and sorting all.
+ */
+export function committedSortedCandidates(
+  coll: Collection | undefined,
+  filter: Document | undefined,
+  sort: SortSpec | undefined,
+  limit: number,
+): Iterable<Document> | null {
+  if (!coll) return null;
+  const plan = planOrderedScan(coll, filter, sort);
+  if (!plan) return null;
+  const hashDepth = equalityDepth(coll, filter);
+  if (hashDepth === Number.POSITIVE_INFINITY) return null; // an _id lookup reads one document
+  if (plan.equalityDepth < hashDepth && !(plan.sorts && limit > 0)) return null;
+  return plan.index.scan(plan.scan);
 }
 
 /** The change entry mongod's oplog would produce for one document write. */
@@ -52,6 +89,10 @@ export class DirectView implements StoreView {
 
   candidates(db: string, coll: string, filter: Document | undefined): Iterable<Document> {
     return committedCandidates(this.engine.collection(db, coll), filter);
+  }
+
+  sortedCandidates(db: string, coll: string, filter: Document | undefined, sort: SortSpec | undefined, limit: number): Iterable<Document> | null {
+    return committedSortedCandidates(this.engine.collection(db, coll), filter, sort, limit);
   }
 
   insert(db: string, collName: string, doc: Document): void {

@@ -4,7 +4,9 @@ import { CommandError, ErrorCode } from '../errors.js';
 import { ID_INDEX_SPEC } from '../storage/collection.js';
 import { assertNoConflict, writeConflict, type Engine, type PendingWrite } from '../storage/engine.js';
 import { encodeKey } from '../storage/key-encoding.js';
-import { changeEntry, committedCandidates, type StoreView, type WriteKind } from '../storage/view.js';
+import { Overlay } from '../storage/overlay.js';
+import type { SortSpec } from '../query/sort.js';
+import { changeEntry, committedCandidates, committedSortedCandidates, type StoreView, type WriteKind } from '../storage/view.js';
 
 /** Which open transaction holds each document (`ns\0id`), shared by all sessions of a server. */
 export type LockTable = Map<string, Transaction>;
@@ -18,7 +20,7 @@ export type LockTable = Map<string, Transaction>;
  */
 export class Transaction implements StoreView {
   readonly inTransaction = true;
-  private readonly overlays = new Map<string, Map<string, Document | null>>();
+  private readonly overlays = new Map<string, Overlay>();
   private readonly writes: PendingWrite[] = [];
   private readonly entries: ChangeEntry[] = [];
   private readonly startSequence: number;
@@ -39,6 +41,12 @@ export class Transaction implements StoreView {
       if (!overlay?.has(encodeKey(doc._id))) yield doc;
     }
     if (overlay) for (const doc of overlay.values()) if (doc) yield doc;
+  }
+
+  /** An index walk sees committed state only, so it serves a transaction only before it writes to the collection. */
+  sortedCandidates(db: string, collName: string, filter: Document | undefined, sort: SortSpec | undefined, limit: number): Iterable<Document> | null {
+    if (this.overlays.get(nsKey(db, collName))?.size) return null;
+    return committedSortedCandidates(this.engine.collection(db, collName), filter, sort, limit);
   }
 
   insert(db: string, collName: string, doc: Document): void {
@@ -101,10 +109,10 @@ export class Transaction implements StoreView {
     this.entries.push({ ...entry, lsid: this.lsid, txnNumber: BigInt(this.txnNumber) });
   }
 
-  private overlay(db: string, coll: string): Map<string, Document | null> {
+  private overlay(db: string, coll: string): Overlay {
     const key = nsKey(db, coll);
     let overlay = this.overlays.get(key);
-    if (!overlay) this.overlays.set(key, (overlay = new Map()));
+    if (!overlay) this.overlays.set(key, (overlay = new Overlay()));
     return overlay;
   }
 

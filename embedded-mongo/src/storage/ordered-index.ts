@@ -1,0 +1,168 @@
+import { createRequire } from 'node:module';
+import type { Document } from 'bson';
+import { compareBson } from './bson-order.js';
+import { isPlainObject } from './key-encoding.js';
+import type { QueryMetrics } from './metrics.js';
+
+// sorted-btree is CommonJS with `exports.default`: a default import is the class under some loaders
+// (vitest) and the exports object under Node's ESM loader, so load it the one way that agrees everywhere.
+const BTree = (createRequire(import.meta.url)('sorted-btree') as typeof import('sorted-btree')).default;
+type Tree = InstanceType<typeof BTree<IndexKey, Document>>;
+
+/**
+ * One index entry: the key values in index field order (missing fields are
+ * stored as null), then the document's `_id` and its canonical id string as
+ * tie-breaks, so every entry is unique and equal keys come in `_id` order.
+ * Scan bounds are partial keys: a value prefix plus an `edge` that puts the
+ * bound just before (-1) or just after (+1) every entry sharing that prefix.
+ */
+export interface IndexKey {
+  readonly values: readonly unknown[];
+  readonly idValue?: unknown;
+  readonly id?: string;
+  readonly edge?: -1 | 1;
+}
+
+/** Index fields' directions; an index is ordered only when every one is 1 or -1. */
+export type Directions = ReadonlyArray<1 | -1>;
+
+/** A range of an ordered index to walk, in index order, forwards or backwards. */
+export interface IndexScan {
+  readonly lower: IndexKey;
+  readonly upper: IndexKey;
+  readonly reverse: boolean;
+}
+
+/** Returned by `keyValues` when a path meets an array: the document is multikey. */
+const MULTIKEY = Symbol('multikey');
+
+/** Entries read per B-tree descent; grows so long scans amortise while short `limit` scans stay short. */
+const FIRST_CHUNK = 16;
+const MAX_CHUNK = 1024;
+
+/**
+ * The ordered half of an index: a B+tree of entries sorted by MongoDB's BSON
+ * order of the compound key (each field in its direction), then `_id`. It
+ * serves sorts and ranges without collecting and sorting candidates.
+ *
+ * Multikey documents (an array anywhere on an indexed path) are counted but
+ * not stored: their sort position depends on the sort direction (min element
+ * ascending, max descending), so the planner does not use the ordered index
+ * while any exists and falls back to the hash index plus an in-memory sort.
+ */
+export class OrderedIndex {
+  private readonly paths: string[][];
+  private readonly tree: Tree;
+  private multikeyDocs = 0;
+
+  constructor(
+    readonly fields: readonly string[],
+    readonly directions: Directions,
+    private readonly metrics: QueryMetrics,
+  ) {
+    this.paths = fields.map((field) => field.split('.'));
+    this.tree = new BTree<IndexKey, Document>(undefined, (a, b) => compareKeys(a, b, directions));
+  }
+
+  /** False while some document is multikey on this index (see the class comment). */
+  get usable(): boolean {
+    return this.multikeyDocs === 0;
+  }
+
+  get size(): number {
+    return this.tree.size;
+  }
+
+  add(id: string, doc: Document): void {
+    const values = this.keyValues(doc);
+    if (values === MULTIKEY) this.multikeyDocs++;
+    else this.tree.set({ values, idValue: doc._id, id }, doc);
+  }
+
+  remove(id: string, doc: Document): void {
+    const values = this.keyValues(doc);
+    if (values === MULTIKEY) this.multikeyDocs--;
+    else this.tree.delete({ values, idValue: doc._id, id });
+  }
+
+  clear(): void {
+    this.tree.clear();
+    this.multikeyDocs = 0;
+  }
+
+  /**
+   * The documents of a range in index order, lazily. Entries are read in
+   * chunks and no B-tree iterator is held across a yield, because the caller
+   * (a cursor) may pause between batches while writes change the tree; each
+   * chunk resumes after the last key read. A document whose key moved past
+   * the scan position is not returned twice.
+   */
+  *scan(range: IndexScan): Generator<Document> {
+    const { lower, upper, reverse } = range;
+    const seen = new Set<string>();
+    let from: IndexKey = reverse ? upper : lower;
+    let skipFrom = false;
+    let chunkSize = FIRST_CHUNK;
+    for (;;) {
+      const chunk: Array<[IndexKey, Document]> = [];
+      let ended = false;
+      const entries = reverse ? this.tree.entriesReversed(from, undefined, skipFrom) : this.tree.entries(from);
+      for (const [key, doc] of entries) {
+        if (!reverse && skipFrom && compareKeys(key, from, this.directions) === 0) continue;
+        if (reverse ? compareKeys(key, lower, this.directions) < 0 : compareKeys(key, upper, this.directions) > 0) {
+          ended = true;
+          break;
+        }
+        chunk.push([key, doc]);
+        if (chunk.length >= chunkSize) break;
+      }
+      this.metrics.keysExamined += chunk.length;
+      for (const [key, doc] of chunk) {
+        const id = key.id as string;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        this.metrics.docsExamined++;
+        yield doc;
+      }
+      const last = chunk[chunk.length - 1];
+      if (ended || !last || chunk.length < chunkSize) return;
+      from = last[0];
+      skipFrom = true;
+      chunkSize = Math.min(chunkSize * 2, MAX_CHUNK);
+    }
+  }
+
+  /** Key values in field order, or MULTIKEY when a path meets an array. */
+  private keyValues(doc: Document): unknown[] | typeof MULTIKEY {
+    const values: unknown[] = [];
+    for (const parts of this.paths) {
+      let current: unknown = doc;
+      for (const part of parts) {
+        if (Array.isArray(current)) return MULTIKEY;
+        current = isPlainObject(current) ? current[part] : undefined;
+      }
+      if (Array.isArray(current)) return MULTIKEY;
+      values.push(current === undefined ? null : current);
+    }
+    return values;
+  }
+}
+
+/**
+ * Total order of entries and bounds: field by field in each field's direction,
+ * then (for two whole entries) `_id` ascending and the id string. A bound's
+ * `edge` decides once its value prefix is exhausted.
+ */
+export function compareKeys(a: IndexKey, b: IndexKey, directions: Directions): number {
+  const n = Math.min(a.values.length, b.values.length);
+  for (let i = 0; i < n; i++) {
+    const c = compareBson(a.values[i], b.values[i]);
+    if (c !== 0) return c * (directions[i] as number);
+  }
+  if (a.edge !== undefined || b.edge !== undefined) return (a.edge ?? 0) - (b.edge ?? 0);
+  const byId = compareBson(a.idValue, b.idValue);
+  if (byId !== 0) return byId;
+  const idA = a.id as string;
+  const idB = b.id as string;
+  return idA < idB ? -1 : idA > idB ? 1 : 0;
+}

@@ -1,0 +1,299 @@
+import { Long, ObjectId, type Db, type Document, type Filter, type MongoClient, type Sort } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, startTestServer, uniqueDbName, type TestServer } from './harness.js';
+
+/** Test documents use numbers and strings as `_id`, and arbitrary fields. */
+interface Loose extends Document {
+  _id: number | string;
+}
+
+let server: TestServer;
+let client: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  client = await connect(server);
+  db = client.db(uniqueDbName('ordered'));
+});
+
+afterAll(async () => {
+  await client.close();
+  await server.stop();
+});
+
+/** Index keys and documents examined so far, as mongod reports them. */
+async function examined(): Promise<{ keys: number; docs: number }> {
+  const status = await db.admin().command({ serverStatus: 1 });
+  const executor = status.metrics.queryExecutor as { scanned: number | Long; scannedObjects: number | Long };
+  return { keys: Number(executor.scanned), docs: Number(executor.scannedObjects) };
+}
+
+/** A deterministic pseudo-random sequence, so failures reproduce. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+describe('sort order across BSON types', () => {
+  const values: Array<[label: string, value: unknown]> = [
+    ['null', null],
+    ['int', 3],
+    ['double', 2.5],
+    ['long', Long.fromNumber(4)],
+    ['negative', -10],
+    ['string b', 'b'],
+    ['string a', 'a'],
+    ['object', { x: 1 }],
+    ['objectId', new ObjectId('64b000000000000000000001')],
+    ['false', false],
+    ['true', true],
+    ['date', new Date('2024-01-01T00:00:00Z')],
+  ];
+  // mongod: null (= missing) < numbers < strings < objects < ObjectId < booleans < dates.
+  const ascending = ['missing', 'null', 'negative', 'double', 'int', 'long', 'string a', 'string b', 'object', 'objectId', 'false', 'true', 'date'];
+
+  it('sorts mixed types like mongod, with and without an index', async () => {
+    for (const [name, indexed] of [['mixedIndexed', true], ['mixedPlain', false]] as const) {
+      const coll = db.collection<Loose>(name);
+      if (indexed) await coll.createIndex({ v: 1 });
+      // `_id`s in label order, so missing and null tie-break the same way everywhere.
+      await coll.insertMany([
+        { _id: 0, label: 'missing' },
+        ...values.map(([label, v], i) => ({ _id: i + 1, label, v })),
+      ]);
+      const up = await coll.find({}, { projection: { label: 1 } }).sort({ v: 1, _id: 1 }).toArray();
+      expect(up.map((d) => d.label)).toEqual(ascending);
+      const down = await coll.find({}).sort({ v: -1, _id: -1 }).toArray();
+      expect(down.map((d) => d.label)).toEqual([...ascending].reverse());
+    }
+  });
+
+  it('ranges stay within the bound value type', async () => {
+    const coll = db.collection<Loose>('mixedIndexed');
+    const strings = await coll.find({ v: { $gt: 'a' } }).sort({ v: 1 }).toArray();
+    expect(strings.map((d) => d.label)).toEqual(['string b']);
+    const numbers = await coll.find({ v: { $gte: 2.5, $lt: 4 } }).sort({ v: -1 }).toArray();
+    expect(numbers.map((d) => d.label)).toEqual(['int', 'double']);
+    const nulls = await coll.find({ v: null }).sort({ v: 1, _id: 1 }).toArray();
+    expect(nulls.map((d) => d.label)).toEqual(['missing', 'null']);
+  });
+
+  it('sorts an array field by its smallest element ascending and its largest descending', async () => {
+    const coll = db.collection<Loose>('arraySort');
+    await coll.insertMany([
+      { _id: 1, v: [5, 1] },
+      { _id: 2, v: 3 },
+      { _id: 3, v: [2, 9] },
+    ]);
+    expect((await coll.find().sort({ v: 1 }).toArray()).map((d) => d._id)).toEqual([1, 3, 2]);
+    expect((await coll.find().sort({ v: -1 }).toArray()).map((d) => d._id)).toEqual([3, 1, 2]);
+    // The same through a (now multikey) index.
+    await coll.createIndex({ v: 1 });
+    expect((await coll.find().sort({ v: 1 }).limit(2).toArray()).map((d) => d._id)).toEqual([1, 3]);
+    expect((await coll.find().sort({ v: -1 }).limit(2).toArray()).map((d) => d._id)).toEqual([3, 1]);
+  });
+});
+
+describe('ordered index walks give the same results as a plain sort', () => {
+  const tenants = ['acme', 'beta', null, undefined];
+  const skus = (next: () => number): unknown => {
+    const r = next();
+    if (r < 0.7) return `SKU-${String(Math.floor(next() * 60)).padStart(3, '0')}`;
+    if (r < 0.85) return Math.floor(next() * 20);
+    if (r < 0.95) return null;
+    return undefined;
+  };
+
+  function makeDocs(n: number, seed: number): Loose[] {
+    const next = random(seed);
+    return Array.from({ length: n }, (_, i) => {
+      const doc: Loose = { _id: i, n: Math.floor(next() * 5), at: new Date(Date.UTC(2024, 0, 1 + Math.floor(next() * 30))) };
+      const tenant = tenants[Math.floor(next() * tenants.length)];
+      if (tenant !== undefined) doc.tenantId = tenant;
+      const sku = skus(next);
+      if (sku !== undefined) doc.sku = sku;
+      doc.lowStock = next() < 0.3;
+      if (next() < 0.2) doc.deletedAt = new Date(0);
+      return doc;
+    });
+  }
+
+  const shapes: Array<{ filter: Filter<Loose>; sort: Sort; skip?: number; limit?: number }> = [
+    { filter: { tenantId: 'acme' }, sort: { sku: 1, n: -1, _id: 1 }, limit: 7 },
+    { filter: { tenantId: 'acme' }, sort: { sku: -1, n: 1, _id: -1 }, limit: 7 },
+    { filter: { tenantId: 'acme' }, sort: { sku: 1, n: -1, _id: 1 }, skip: 5, limit: 11 },
+    { filter: { tenantId: 'acme', deletedAt: null, sku: { $gt: 'SKU-020' } }, sort: { sku: 1, n: -1, _id: 1 }, limit: 9 },
+    { filter: { tenantId: 'acme', sku: { $gte: 'SKU-010', $lt: 'SKU-030' } }, sort: { sku: -1, n: 1, _id: -1 } },
+    { filter: { tenantId: 'beta', sku: { $lte: 7 } }, sort: { sku: 1, n: -1, _id: 1 } },
+    { filter: { tenantId: 'beta', sku: { $gt: 3, $lt: 12 } }, sort: { sku: -1, n: 1, _id: -1 }, limit: 5 },
+    { filter: { tenantId: null }, sort: { sku: 1, n: -1, _id: 1 }, limit: 20 },
+    { filter: { tenantId: 'acme', sku: null }, sort: { n: -1, _id: 1 } },
+    { filter: { tenantId: 'acme', sku: 'SKU-005' }, sort: { n: 1, _id: -1 } },
+    { filter: { $and: [{ tenantId: 'beta' }, { sku: { $gt: 'SKU-050' } }] }, sort: { sku: 1, n: -1, _id: 1 } },
+    { filter: { tenantId: 'acme', lowStock: true }, sort: { sku: 1, _id: 1 }, limit: 8 },
+    { filter: { tenantId: 'acme', lowStock: true, sku: { $lt: 'SKU-040' } }, sort: { sku: -1, _id: -1 }, limit: 8 },
+    { filter: { tenantId: 'beta' }, sort: { at: -1, _id: -1 }, limit: 10 },
+    { filter: { tenantId: 'beta', at: { $lt: new Date(Date.UTC(2024, 0, 15)) } }, sort: { at: 1, _id: 1 }, limit: 10 },
+    { filter: { _id: { $gte: 100, $lt: 140 } }, sort: { _id: -1 }, limit: 15 },
+    { filter: { _id: { $gt: 250 } }, sort: { _id: 1 }, limit: 15 },
+    { filter: {}, sort: { _id: -1 }, skip: 3, limit: 4 },
+    { filter: { sku: { $gt: 5 } }, sort: { sku: 1, _id: 1 } },
+  ];
+
+  async function compareAll(indexed: string, plain: string): Promise<void> {
+    for (const shape of shapes) {
+      const run = (name: string) => {
+        let cursor = db.collection<Loose>(name).find(shape.filter).sort(shape.sort);
+        if (shape.skip) cursor = cursor.skip(shape.skip);
+        if (shape.limit) cursor = cursor.limit(shape.limit);
+        return cursor.batchSize(4).toArray();
+      };
+      const expected = await run(plain);
+      expect(await run(indexed), JSON.stringify(shape)).toEqual(expected);
+    }
+  }
+
+  it('on many query shapes, before and after writes', async () => {
+    const docs = makeDocs(400, 7);
+    const indexed = db.collection<Loose>('walkIndexed');
+    const plain = db.collection<Loose>('walkPlain');
+    await indexed.createIndexes([
+      { key: { tenantId: 1, sku: 1, n: -1 } },
+      { key: { tenantId: 1, lowStock: 1, sku: 1 } },
+      { key: { tenantId: 1, at: -1 } },
+      { key: { sku: 1 } },
+    ]);
+    await indexed.insertMany(docs.map((d) => ({ ...d })));
+    await plain.insertMany(docs.map((d) => ({ ...d })));
+    await compareAll('walkIndexed', 'walkPlain');
+
+    // Writes move, remove and add index entries; both structures must follow.
+    for (const coll of [indexed, plain]) {
+      await coll.updateMany({ n: 2 }, { $set: { sku: 'SKU-031' } });
+      await coll.updateMany({ n: 3 }, { $unset: { tenantId: '' } });
+      await coll.deleteMany({ n: 4, lowStock: true });
+      await coll.insertMany(makeDocs(50, 11).map((d) => ({ ...d, _id: (d._id as number) + 1000 })));
+      await coll.replaceOne({ _id: 5 }, { tenantId: 'acme', sku: 'SKU-000', n: 0 });
+    }
+    await compareAll('walkIndexed', 'walkPlain');
+
+    // A transaction's commit updates the ordered structures too.
+    const session = client.startSession();
+    try {
+      for (const name of ['walkIndexed', 'walkPlain']) {
+        await session.withTransaction(async () => {
+          const coll = db.collection<Loose>(name);
+          await coll.insertOne({ _id: 5000, tenantId: 'acme', sku: 'SKU-001', n: 1, lowStock: true }, { session });
+          await coll.updateOne({ _id: 6 }, { $set: { sku: 'SKU-002', tenantId: 'acme' } }, { session });
+          await coll.deleteOne({ _id: 7 }, { session });
+        });
+      }
+    } finally {
+      await session.endSession();
+    }
+    await compareAll('walkIndexed', 'walkPlain');
+  });
+
+  it('still answers correctly once an indexed field holds an array (multikey)', async () => {
+    const indexed = db.collection<Loose>('walkIndexed');
+    const plain = db.collection<Loose>('walkPlain');
+    for (const coll of [indexed, plain]) await coll.insertOne({ _id: 9000, tenantId: 'acme', sku: ['SKU-003', 'SKU-044'], n: 1, lowStock: true });
+    await compareAll('walkIndexed', 'walkPlain');
+  });
+
+  it('keeps a unique compound index enforced', async () => {
+    const coll = db.collection('uniqueOrdered');
+    await coll.createIndex({ tenantId: 1, sku: 1 }, { unique: true });
+    await coll.insertMany([{ tenantId: 'a', sku: 1 }, { tenantId: 'a', sku: 2 }]);
+    await expect(coll.insertOne({ tenantId: 'a', sku: 2 })).rejects.toMatchObject({ code: 11000 });
+    await coll.updateOne({ sku: 2 }, { $set: { sku: 3 } });
+    await coll.insertOne({ tenantId: 'a', sku: 2 });
+    expect((await coll.find({ tenantId: 'a' }).sort({ sku: -1 }).toArray()).map((d) => d.sku)).toEqual([3, 2, 1]);
+  });
+});
+
+describe('keyset pagination over a large collection', () => {
+  const N = 100_000;
+
+  beforeAll(async () => {
+    const coll = db.collection<Loose>('large');
+    await coll.createIndexes([{ key: { tenantId: 1, sku: 1 } }, { key: { tenantId: 1, lowStock: 1, sku: 1 } }, { key: { tenantId: 1, at: -1 } }]);
+    for (let start = 0; start < N; start += 10_000) {
+      await coll.insertMany(
+        Array.from({ length: 10_000 }, (_, k) => {
+          const i = start + k;
+          return {
+            _id: i,
+            tenantId: i % 2 === 0 ? 'acme' : 'beta',
+            sku: `SKU-${String(i).padStart(6, '0')}`,
+            lowStock: i % 10 === 0,
+            at: new Date(1_700_000_000_000 + i * 1000),
+            deletedAt: null,
+          };
+        }),
+      );
+    }
+  }, 60_000);
+
+  it('reads about one page of entries for a sorted, ranged, limited query', async () => {
+    const coll = db.collection<Loose>('large');
+    const before = await examined();
+    const page = await coll.find({ tenantId: 'acme', deletedAt: null, sku: { $gt: 'SKU-000050' } }).sort({ sku: 1 }).limit(51).toArray();
+    const after = await examined();
+    expect(page.map((d) => d._id)).toEqual(Array.from({ length: 51 }, (_, k) => 52 + 2 * k));
+    expect(after.docs - before.docs).toBeLessThan(200);
+    expect(after.keys - before.keys).toBeLessThan(200);
+  });
+
+  it('walks a compound index with an equality on a boolean, sorted by the next field and _id', async () => {
+    const coll = db.collection<Loose>('large');
+    const before = await examined();
+    const page = await coll.find({ tenantId: 'acme', lowStock: true }).sort({ sku: 1, _id: 1 }).limit(51).toArray();
+    const after = await examined();
+    expect(page.map((d) => d._id)).toEqual(Array.from({ length: 51 }, (_, k) => 10 * k));
+    expect(after.docs - before.docs).toBeLessThan(200);
+  });
+
+  it('walks a descending index for the newest first, and backwards for the oldest first', async () => {
+    const coll = db.collection<Loose>('large');
+    const before = await examined();
+    const newest = await coll.find({ tenantId: 'beta' }).sort({ at: -1 }).limit(51).toArray();
+    const oldest = await coll.find({ tenantId: 'beta' }).sort({ at: 1 }).limit(51).toArray();
+    const after = await examined();
+    expect(newest.map((d) => d._id)).toEqual(Array.from({ length: 51 }, (_, k) => N - 1 - 2 * k));
+    expect(oldest.map((d) => d._id)).toEqual(Array.from({ length: 51 }, (_, k) => 1 + 2 * k));
+    expect(after.docs - before.docs).toBeLessThan(400);
+  });
+
+  it('stops a limited scan after the limit', async () => {
+    const coll = db.collection<Loose>('large');
+    const before = await examined();
+    const five = await coll.find({ deletedAt: null }).limit(5).toArray();
+    const after = await examined();
+    expect(five).toHaveLength(5);
+    expect(after.docs - before.docs).toBeLessThan(50);
+  });
+
+  it('stays lazy across getMore and sees writes made between batches in order', async () => {
+    const coll = db.collection<Loose>('large');
+    const before = await examined();
+    const cursor = coll.find({ tenantId: 'acme', sku: { $gte: 'SKU-001000' } }).sort({ sku: 1 }).batchSize(20);
+    const seen: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const doc = await cursor.next();
+      seen.push(doc?.sku as string);
+      // Well past what the server has read so far (one batch of 20 and a short read-ahead).
+      if (i === 5) await coll.insertOne({ _id: 'late', tenantId: 'acme', sku: 'SKU-001110x' });
+    }
+    await cursor.close();
+    const after = await examined();
+    expect(seen).toEqual([...seen].sort());
+    expect(seen).toContain('SKU-001110x');
+    expect(after.docs - before.docs).toBeLessThan(300);
+    await coll.deleteOne({ _id: 'late' });
+  });
+});
