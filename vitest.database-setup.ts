@@ -1,3 +1,4 @@
+import type {} from 'vitest';
 import { startDatabase, type StartedDatabase } from '@icc/shared';
 import type { TestProject } from 'vitest/node';
 
@@ -9,7 +10,11 @@ declare module 'vitest' {
 
 let database: StartedDatabase | undefined;
 
-/** One database server for the whole run; each test file uses its own database on it. */
+/**
+ * Vitest global setup for packages whose tests need MongoDB: one database server
+ * (through the connection chain) for the whole run; each test file uses its own
+ * databases on it, read with `inject('mongoUri')`.
+ */
 export async function setup(project: TestProject): Promise<void> {
   database = await startDatabase({ env: { ...process.env, LOG_LEVEL: 'warn' } });
   project.provide('mongoUri', database.uri);

@@ -14,13 +14,18 @@ export function packageTestConfig(
 ) {
   return defineConfig({
     resolve: {
-      alias: [{ find: /^@icc\/(shared|embedded-mongo|service-operational|service-analytics)$/, replacement: `${root}$1/src/index.ts` }],
+      alias: [
+        {
+          find: /^@icc\/(shared|embedded-mongo|service-operational|service-analytics|scripts)$/,
+          replacement: `${root}$1/src/index.ts`,
+        },
+      ],
     },
     test: {
       name,
       include: overrides.include ?? ['src/**/*.spec.ts', 'test/**/*.test.ts'],
       testTimeout: overrides.testTimeout ?? 30_000,
-      hookTimeout: 60_000,
+      hookTimeout: 300_000,
       environment: 'node',
       ...(overrides.globalSetup ? { globalSetup: overrides.globalSetup } : {}),
     },

@@ -1,24 +1,32 @@
 /**
  * `pnpm start`: everything a person needs to try the product, in one process
- * tree. Starts the database chosen by the connection chain (MONGODB_URI, a real
- * mongod through mongodb-memory-server, or embedded-mongo), the operational
- * service, and a demo tenant with an admin key. Analytics, demo data and the
- * dashboard join as their issues land.
+ * tree: the database chosen by the connection chain (MONGODB_URI, a real mongod
+ * through mongodb-memory-server, or embedded-mongo), the operational service
+ * with its live dashboard, the analytics service (CDC consumer included), a
+ * demo tenant with an admin key, and — on an empty database — two years of
+ * demo business history.
  *
  * Each line on stdout is `<name> <value>`, so people and scripts can read it:
  *   database mongodb://127.0.0.1:41234/?replicaSet=rs0
+ *   engine embedded
  *   operational http://127.0.0.1:4000
+ *   analytics http://127.0.0.1:4100
+ *   dashboard http://127.0.0.1:4000/?key=icc_...
  *   docs http://127.0.0.1:4000/docs
  *   api-key icc_...
- * Ctrl-C stops all of it.
+ *   demo-data products=500 days=730 orders=... (seeded on first start; DEMO_DATA=off skips)
+ * Progress goes to stderr. Ctrl-C stops all of it.
  */
 import { createLogger, startDatabase } from '@icc/shared';
+import { startAnalytics } from '@icc/service-analytics';
 import { ensureTenant, issueApiKey, startOperational, type Models } from '@icc/service-operational';
+import { seedDemoIfEmpty } from './src/demo/seed.js';
 
 const DEMO_TENANT = 'demo';
 const DEMO_KEY_NAME = 'demo admin (pnpm start)';
 
 const log = createLogger({ name: 'start', level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'warn' });
+const print = (name: string, value: string) => process.stdout.write(`${name} ${value}\n`);
 
 /** A fresh admin key for the demo tenant; earlier demo keys are revoked so they don't pile up. */
 async function demoKey(models: Models): Promise<string> {
@@ -29,12 +37,14 @@ async function demoKey(models: Models): Promise<string> {
 
 const database = await startDatabase({ log });
 const operational = await startOperational({ databaseUri: database.uri, log });
+const analytics = await startAnalytics({ databaseUri: database.uri, log });
 const key = await demoKey(operational.models);
 
-const print = (name: string, value: string) => process.stdout.write(`${name} ${value}\n`);
 print('database', database.uri);
 print('engine', database.engine);
 print('operational', operational.url);
+print('analytics', analytics.url);
+print('dashboard', `${operational.url}/?key=${key}`);
 print('docs', `${operational.url}/docs`);
 print('api-key', key);
 
@@ -43,9 +53,14 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'stopping');
+  await analytics.stop();
   await operational.stop();
   await database.stop();
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+
+// Last, because it can take minutes: the services are already usable, and the
+// analytics service follows the import through its change stream.
+print('demo-data', await seedDemoIfEmpty(operational.models, DEMO_TENANT));

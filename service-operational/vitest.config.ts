@@ -1,3 +1,3 @@
 import { packageTestConfig } from '../vitest.shared.js';
 
-export default packageTestConfig('service-operational', { globalSetup: ['test/support/global-setup.ts'] });
+export default packageTestConfig('service-operational', { globalSetup: ['../vitest.database-setup.ts'] });

@@ -13,8 +13,16 @@ import { createMetrics } from './http/metrics.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import type { AnyRoute } from './http/route.js';
 import { mountRoutes } from './http/route-runner.js';
+import { dashboardRouter } from './live/live.dashboard.js';
+import { createLiveHub } from './live/live.hub.js';
+import { liveRoutes } from './live/live.routes.js';
+import type { LiveHub } from './live/live.types.js';
 import { locationRoutes } from './locations/location.routes.js';
+import { salesOrderRoutes } from './orders/sales-order.routes.js';
+import { createSalesOrderService } from './orders/sales-order.service.js';
 import { productRoutes } from './products/product.routes.js';
+import { purchaseOrderRoutes } from './purchase-orders/purchase-order.routes.js';
+import { createPurchaseOrderService } from './purchase-orders/purchase-order.service.js';
 import { createProductService } from './products/product.service.js';
 import { stockRoutes } from './stock/stock.routes.js';
 import { createStockService } from './stock/stock.service.js';
@@ -24,6 +32,8 @@ import { createSupplierService } from './suppliers/supplier.service.js';
 export interface OperationalApp {
   app: Express;
   models: Models;
+  /** Socket.IO side; `attach` it to the HTTP server once listening. */
+  live: LiveHub;
   routes: readonly AnyRoute[];
   openApi: ReturnType<typeof buildOpenApiDocument>;
 }
@@ -35,7 +45,8 @@ export interface OperationalApp {
 export function createApp(options: { connection: Connection; log?: Logger }): OperationalApp {
   const log = options.log ?? createLogger({ name: 'operational', level: 'silent' });
   const models = registerModels(options.connection);
-  const stock = createStockService(models);
+  const live = createLiveHub(models, { log });
+  const stock = createStockService(models, live);
   const routes: AnyRoute[] = [
     ...productRoutes(createProductService(models), stock),
     ...stockRoutes(stock),
@@ -43,6 +54,9 @@ export function createApp(options: { connection: Connection; log?: Logger }): Op
     ...customerRoutes(models),
     ...locationRoutes(models),
     ...campaignRoutes(createCampaignService(models)),
+    ...salesOrderRoutes(createSalesOrderService(models, live)),
+    ...purchaseOrderRoutes(createPurchaseOrderService(models, live)),
+    ...liveRoutes(live),
   ];
   const openApi = buildOpenApiDocument(routes, {
     title: 'Inventory Command Center — operational API',
@@ -75,8 +89,9 @@ export function createApp(options: { connection: Connection; log?: Logger }): Op
     res.json(openApi);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi as swaggerUi.JsonObject));
+  app.use(dashboardRouter());
   app.use(mountRoutes(models, routes));
   app.use(notFoundHandler);
   app.use(errorHandler(log));
-  return { app, models, routes, openApi };
+  return { app, models, live, routes, openApi };
 }

@@ -3,3 +3,5 @@ export { startOperational } from './server.js';
 export { registerModels, syncModels, type Models } from './db/models.js';
 export { ensureTenant, issueApiKey } from './tenancy/api-key.service.js';
 export { runAsPrincipal } from './tenancy/tenant-context.js';
+export { importHistoryDay } from './history/import-history-day.js';
+export type * from './history/history.types.js';

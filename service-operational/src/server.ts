@@ -14,10 +14,11 @@ export async function startOperational(options: { databaseUri?: string; log?: Lo
   const connection = await mongoose
     .createConnection(options.databaseUri ?? database!.uri, { dbName: config.OPERATIONAL_DB })
     .asPromise();
-  const { app, models } = createApp({ connection, log });
+  const { app, models, live } = createApp({ connection, log });
   await syncModels(models);
   const server = app.listen(config.OPERATIONAL_PORT, config.OPERATIONAL_HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  live.attach(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.OPERATIONAL_PORT;
   const url = `http://${config.OPERATIONAL_HOST}:${port}`;
@@ -27,6 +28,7 @@ export async function startOperational(options: { databaseUri?: string; log?: Lo
     models,
     connection,
     async stop() {
+      await live.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connection.close();
       await database?.stop();

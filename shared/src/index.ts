@@ -4,3 +4,4 @@ export * from './dates/index.js';
 export * from './logging/index.js';
 export * from './mongo/index.js';
 export * from './schemas/index.js';
+export * from './auth/index.js';

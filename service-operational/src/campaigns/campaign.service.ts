@@ -32,7 +32,8 @@ export function createCampaignService(models: Models, clock: () => Date = () => 
       const filter: Record<string, unknown> = {};
       if (query.status) filter.status = query.status;
       if (query.sku) filter.skus = query.sku;
-      if (query.activeOnly) Object.assign(filter, { status: 'planned', startsAt: { $lte: now }, endsAt: { $gt: now } });
+      // ANDed with the other filters (not merged over them): `status=cancelled&activeOnly=true` matches nothing.
+      if (query.activeOnly) filter.$and = [{ status: 'planned' }, { startsAt: { $lte: now } }, { endsAt: { $gt: now } }];
       return findPage(models.Campaign, filter, query, (d) => toCampaign(d as CampaignRecord, now));
     },
 

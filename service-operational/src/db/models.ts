@@ -1,6 +1,9 @@
 import type { Connection } from 'mongoose';
 import { campaignModel } from '../campaigns/campaign.model.js';
 import { customerModel } from '../customers/customer.model.js';
+import { counterModel } from './counter.model.js';
+import { salesOrderModel } from '../orders/sales-order.model.js';
+import { purchaseOrderModel } from '../purchase-orders/purchase-order.model.js';
 import { idempotencyKeyModel } from '../http/idempotency.model.js';
 import { locationModel } from '../locations/location.model.js';
 import { productModel } from '../products/product.model.js';
@@ -29,6 +32,9 @@ export function registerModels(connection: Connection) {
     StockPosition: stockPositionModel(connection),
     StockMovement: stockMovementModel(connection),
     IdempotencyKey: idempotencyKeyModel(connection),
+    Counter: counterModel(connection),
+    SalesOrder: salesOrderModel(connection),
+    PurchaseOrder: purchaseOrderModel(connection),
   };
 }
 

@@ -39,6 +39,10 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
       },
     };
     if (route.params || route.query || route.body) responses['400'] = errorResponse('Invalid input; `details` lists each failing field');
+    if (route.body) {
+      responses['413'] = errorResponse('Body larger than 1 MB');
+      responses['415'] = errorResponse('Body is not JSON');
+    }
     if (route.authenticated !== false) {
       responses['401'] = errorResponse('Missing, unknown or revoked API key');
       if (route.roles) responses['403'] = errorResponse(`Needs one of the roles: admin, ${route.roles.join(', ')}`);
@@ -71,9 +75,12 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
     openapi: '3.0.3',
     info,
     servers: [{ url: '/' }],
-    security: [{ apiKey: [] }],
+    security: [{ apiKey: [] }, { bearer: [] }],
     components: {
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'The same API key as a bearer token' },
+      },
       schemas: { ErrorResponse: jsonSchema(ErrorResponseSchema, 'output') },
     },
     'x-error-codes': Object.fromEntries(Object.entries(errorCatalogue).map(([code, { statusCode }]) => [code, statusCode])),

@@ -1,5 +1,5 @@
 import { AppError, type Page } from '@icc/shared';
-import type { Model } from 'mongoose';
+import mongoose, { type Model } from 'mongoose';
 
 /**
  * Keyset ("cursor") pagination: the next page starts strictly after the last
@@ -21,6 +21,12 @@ function encodeCursor(value: unknown, id: unknown): string {
   return Buffer.from(JSON.stringify([encoded, String(id)])).toString('base64url');
 }
 
+function invalidCursor(): AppError {
+  return new AppError('INVALID_INPUT', 'cursor: not a cursor from this list; use nextCursor from the previous page', [
+    { path: 'cursor', message: 'invalid cursor' },
+  ]);
+}
+
 function decodeCursor(cursor: string): [unknown, string] {
   try {
     const [value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [CursorValue, string];
@@ -28,9 +34,7 @@ function decodeCursor(cursor: string): [unknown, string] {
     const decoded = value !== null && typeof value === 'object' && '$date' in value ? new Date(value.$date) : value;
     return [decoded, id];
   } catch {
-    throw new AppError('INVALID_INPUT', 'cursor: not a cursor from this list; use nextCursor from the previous page', [
-      { path: 'cursor', message: 'invalid cursor' },
-    ]);
+    throw invalidCursor();
   }
 }
 
@@ -66,7 +70,13 @@ export async function findPage<TRecord, TOut>(
     .find(conditions.length === 1 ? filter : { $and: conditions })
     .sort(sort)
     .limit(request.limit + 1)
-    .lean()) as unknown as Array<TRecord & { _id: unknown }>;
+    .lean()
+    .catch((error: unknown) => {
+      // A well-formed but forged cursor (an id that is no ObjectId, a value of the
+      // wrong type for the sort field) fails to cast: the client's mistake, not ours.
+      if (request.cursor && error instanceof mongoose.Error.CastError) throw invalidCursor();
+      throw error;
+    })) as unknown as Array<TRecord & { _id: unknown }>;
   const hasMore = rows.length > request.limit;
   const items = hasMore ? rows.slice(0, request.limit) : rows;
   const last = items.at(-1) as (Record<string, unknown> & { _id: unknown }) | undefined;

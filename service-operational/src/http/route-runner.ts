@@ -1,4 +1,4 @@
-import { AppError, invalidInput, type Principal, type Role } from '@icc/shared';
+import { AppError, invalidInput, presentedApiKey, type Principal, type Role } from '@icc/shared';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { Models } from '../db/models.js';
@@ -15,10 +15,7 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
 }
 
 function presentedKey(req: Request): string | undefined {
-  const header = req.get('x-api-key');
-  if (header) return header.trim();
-  const authorization = req.get('authorization');
-  return authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : undefined;
+  return presentedApiKey({ 'x-api-key': req.get('x-api-key'), authorization: req.get('authorization') });
 }
 
 function authorize(route: AnyRoute, principal: Principal): void {
@@ -43,6 +40,11 @@ export function mountRoutes(models: Models, routes: readonly AnyRoute[]): Router
       res.locals.routePath = route.path;
       const principal = route.authenticated === false ? undefined : await authenticate(models, presentedKey(req));
       if (principal) authorize(route, principal);
+      // express.json() skips bodies of other types, which would then read as "no body".
+      const hasContent = req.get('transfer-encoding') !== undefined || Number(req.get('content-length')) > 0;
+      if (route.body && hasContent && !req.is('application/json')) {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the body as UTF-8 JSON (Content-Type: application/json), not ${req.get('content-type') ?? 'no Content-Type'}`);
+      }
       const input = {
         params: parse(route.params, req.params, 'path'),
         query: parse(route.query, req.query, 'query'),

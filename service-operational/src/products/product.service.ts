@@ -38,7 +38,7 @@ export function createProductService(models: Models) {
 
     list(query: ListProductsQuery): Promise<Page<Product>> {
       const filter: Record<string, unknown> = {};
-      if (!query.includeDeleted) filter.deletedAt = null;
+      if (!query.includeDeleted && query.status !== 'discontinued') filter.deletedAt = null;
       if (query.category) filter.category = query.category;
       if (query.brand) filter.brand = query.brand;
       if (query.status) filter.status = query.status;
@@ -80,11 +80,16 @@ export function createProductService(models: Models) {
     /** Soft delete: the product stays for history (ledger, orders) but leaves the catalog. */
     async discontinue(sku: string): Promise<Product> {
       const now = new Date();
-      const updated = await models.Product.findOneAndUpdate(
-        { sku, deletedAt: null },
-        { $set: { status: 'discontinued', deletedAt: now } },
-        { returnDocument: 'after' },
-      ).lean<ProductRow>();
+      const updated = await inStockTransaction(models, async (session) => {
+        const product = await models.Product.findOneAndUpdate(
+          { sku, deletedAt: null },
+          { $set: { status: 'discontinued', deletedAt: now } },
+          { returnDocument: 'after', session },
+        ).lean<ProductRow>();
+        // Nobody reorders a discontinued product: its positions leave the low-stock list.
+        if (product) await models.StockPosition.updateMany({ sku }, { $set: { reorderPoint: 0, lowStock: false } }, { session });
+        return product;
+      });
       if (!updated) throw new AppError('NOT_FOUND', `Product ${sku} does not exist or is already discontinued`);
       return toProduct(updated);
     },

@@ -16,21 +16,38 @@ import { Types, type PipelineStage } from 'mongoose';
 import type { z } from 'zod';
 import type { Models } from '../db/models.js';
 import { findPage } from '../http/pagination.js';
-import { applyMovements, inStockTransaction, type LedgerResult } from './stock-ledger.js';
+import type { LivePublisher } from '../live/live.types.js';
+import { applyMovements, inStockTransaction, type LedgerResult, type MovementInput } from './stock-ledger.js';
 import { toStockMovement, type StockMovementRecord } from './stock-movement.model.js';
 import { toStockPosition, type StockPositionRecord } from './stock-position.model.js';
 
 const newReferenceId = () => new Types.ObjectId().toHexString();
 
-/** Warehouse operations: each is one transaction through the ledger. */
-export function createStockService(models: Models) {
+/** Announce a committed stock change to the tenant's dashboard, SKU and location rooms. */
+export function publishStockChange(live: LivePublisher, principal: Principal, result: LedgerResult): void {
+  if (result.movements.length === 0) return;
+  live.publish(
+    principal.tenantId,
+    'stock:updated',
+    {
+      positions: result.positions,
+      movements: result.movements.map(({ id, sku, locationCode, type, deltas, reference, at }) => ({ id, sku, locationCode, type, deltas, reference, at })),
+    },
+    { skus: [...new Set(result.movements.map((m) => m.sku))], locationCodes: [...new Set(result.movements.map((m) => m.locationCode))] },
+  );
+}
+
+/** Warehouse operations: each is one transaction through the ledger, announced after commit. */
+export function createStockService(models: Models, live: LivePublisher) {
+  async function commit(principal: Principal, movements: MovementInput[]): Promise<LedgerResult> {
+    const result = await inStockTransaction(models, (session) => applyMovements(models, principal, movements, session), movements);
+    publishStockChange(live, principal, result);
+    return result;
+  }
+
   return {
     adjust(principal: Principal, input: StockAdjustment): Promise<LedgerResult> {
-      return inStockTransaction(models, (session) =>
-        applyMovements(
-          models,
-          principal,
-          [
+      return commit(principal, [
             {
               sku: input.sku,
               locationCode: input.locationCode,
@@ -39,35 +56,21 @@ export function createStockService(models: Models) {
               reference: { type: 'adjustment', id: newReferenceId() },
               reason: input.reason,
             },
-          ],
-          session,
-        ),
-      );
+          ]);
     },
 
     /** Out of one location and into the other, atomically: both rows or neither. */
     transfer(principal: Principal, input: StockTransfer): Promise<LedgerResult> {
       const reference = { type: 'transfer', id: newReferenceId() };
-      return inStockTransaction(models, (session) =>
-        applyMovements(
-          models,
-          principal,
-          [
+      return commit(principal, [
             { sku: input.sku, locationCode: input.fromLocationCode, type: 'transferOut', deltas: { onHand: -input.quantity }, reference, reason: input.reason },
             { sku: input.sku, locationCode: input.toLocationCode, type: 'transferIn', deltas: { onHand: input.quantity }, reference, reason: input.reason },
-          ],
-          session,
-        ),
-      );
+          ]);
     },
 
     /** Sellable stock found damaged: on hand → damaged. */
     damage(principal: Principal, input: StockDamage): Promise<LedgerResult> {
-      return inStockTransaction(models, (session) =>
-        applyMovements(
-          models,
-          principal,
-          [
+      return commit(principal, [
             {
               sku: input.sku,
               locationCode: input.locationCode,
@@ -76,19 +79,12 @@ export function createStockService(models: Models) {
               reference: { type: 'damage', id: newReferenceId() },
               reason: input.reason,
             },
-          ],
-          session,
-        ),
-      );
+          ]);
     },
 
     /** Damaged stock disposed of: leaves the books. */
     writeOff(principal: Principal, input: StockDamage): Promise<LedgerResult> {
-      return inStockTransaction(models, (session) =>
-        applyMovements(
-          models,
-          principal,
-          [
+      return commit(principal, [
             {
               sku: input.sku,
               locationCode: input.locationCode,
@@ -97,10 +93,7 @@ export function createStockService(models: Models) {
               reference: { type: 'writeOff', id: newReferenceId() },
               reason: input.reason,
             },
-          ],
-          session,
-        ),
-      );
+          ]);
     },
 
     current(query: z.infer<typeof CurrentStockQuerySchema>): Promise<Page<StockPosition>> {
@@ -124,20 +117,52 @@ export function createStockService(models: Models) {
       return findPage(models.StockMovement, filter, { ...query, sort: 'at' }, (d) => toStockMovement(d as StockMovementRecord));
     },
 
-    async availability(query: { sku?: string | undefined; locationCode?: string | undefined }): Promise<Availability[]> {
-      const filter: Record<string, unknown> = {};
-      if (query.sku) filter.sku = query.sku;
-      if (query.locationCode) filter.locationCode = query.locationCode;
-      const rows = await models.StockPosition.find(filter).sort({ sku: 1, locationCode: 1 }).limit(1_000).lean<StockPositionRecord[]>();
-      return rows.map((p) => ({
-        sku: p.sku,
-        locationCode: p.locationCode,
-        onHand: p.onHand,
-        reserved: p.reserved,
-        available: p.available,
-        onOrder: p.onOrder,
-        availableToPromise: p.available,
-      }));
+    /**
+     * Available-to-promise per SKU × location by a date: what is available now,
+     * less confirmed demand still waiting for stock (back-orders), plus what
+     * open purchase orders will bring in by then.
+     */
+    async availability(query: { sku?: string | undefined; locationCode?: string | undefined; date?: string | undefined }): Promise<Availability[]> {
+      const date = query.date ? new Date(query.date) : new Date();
+      const where: Record<string, unknown> = {};
+      if (query.sku) where.sku = query.sku;
+      if (query.locationCode) where.locationCode = query.locationCode;
+      const rows = await models.StockPosition.find(where).sort({ sku: 1, locationCode: 1 }).limit(1_000).lean<StockPositionRecord[]>();
+      const lineMatch = query.sku ? { 'lines.sku': query.sku } : {};
+      const atLocation = query.locationCode ? { locationCode: query.locationCode } : {};
+      const [incoming, backorders] = await Promise.all([
+        models.PurchaseOrder.aggregate<{ _id: { sku: string; locationCode: string }; quantity: number }>([
+          { $match: { status: { $in: ['ordered', 'partiallyReceived'] }, expectedDate: { $lte: date }, ...atLocation, ...lineMatch } },
+          { $unwind: '$lines' },
+          ...(query.sku ? [{ $match: { 'lines.sku': query.sku } }] : []),
+          { $group: { _id: { sku: '$lines.sku', locationCode: '$locationCode' }, quantity: { $sum: { $subtract: ['$lines.quantity', '$lines.receivedQuantity'] } } } },
+        ]),
+        models.SalesOrder.aggregate<{ _id: { sku: string; locationCode: string }; quantity: number }>([
+          { $match: { status: 'confirmed', 'lines.status': 'backordered', ...atLocation } },
+          { $unwind: '$lines' },
+          { $match: { 'lines.status': 'backordered', ...(query.sku ? { 'lines.sku': query.sku } : {}) } },
+          { $group: { _id: { sku: '$lines.sku', locationCode: '$locationCode' }, quantity: { $sum: '$lines.backorderedQuantity' } } },
+        ]),
+      ]);
+      const key = (sku: string, locationCode: string) => `${sku}\u0000${locationCode}`;
+      const incomingBy = new Map(incoming.map((r) => [key(r._id.sku, r._id.locationCode), r.quantity]));
+      const backorderedBy = new Map(backorders.map((r) => [key(r._id.sku, r._id.locationCode), r.quantity]));
+      return rows.map((p) => {
+        const backordered = backorderedBy.get(key(p.sku, p.locationCode)) ?? 0;
+        const incomingByDate = incomingBy.get(key(p.sku, p.locationCode)) ?? 0;
+        return {
+          sku: p.sku,
+          locationCode: p.locationCode,
+          onHand: p.onHand,
+          reserved: p.reserved,
+          available: p.available,
+          onOrder: p.onOrder,
+          backordered,
+          incomingByDate,
+          availableToPromise: p.available - backordered + incomingByDate,
+          date: date.toISOString(),
+        };
+      });
     },
 
     /** Recompute every position from the ledger and report any bucket that differs. */

@@ -11,6 +11,8 @@ import type { z } from 'zod';
 import type { ListSuppliersQuerySchema, UpdateSupplierSchema } from '@icc/shared';
 import type { Models } from '../db/models.js';
 import { containsText, findPage } from '../http/pagination.js';
+import type { PurchaseOrderRecord } from '../purchase-orders/purchase-order.model.js';
+import { supplierPerformance } from '../purchase-orders/supplier-performance.js';
 import { toProductSupplier, toSupplier, type ProductSupplierRecord, type SupplierRecord } from './supplier.model.js';
 
 /** Suppliers and what they sell us. Performance is filled from purchase orders (issue 5). */
@@ -68,16 +70,25 @@ export function createSupplierService(models: Models) {
       return links.map((link) => toProductSupplier(link, supplier.defaultLeadTimeDays));
     },
 
-    /** Delivery performance; with no received purchase orders yet every rate is null. */
+    /** Delivery performance from this supplier's purchase orders (null rates until some are closed). */
     async performance(id: string): Promise<SupplierPerformance> {
       const supplier = await load(id);
+      const orders = await models.PurchaseOrder.find(
+        { supplierId: supplier._id, status: { $in: ['received', 'cancelled', 'partiallyReceived'] } },
+        { status: 1, expectedDate: 1, receivedAt: 1, lines: 1 },
+      ).lean<PurchaseOrderRecord[]>();
       return {
         supplierId: String(supplier._id),
         supplierCode: supplier.code,
-        purchaseOrdersReceived: 0,
-        onTimeRate: null,
-        averageDelayDays: null,
-        fillRate: null,
+        ...supplierPerformance(
+          orders.map((o) => ({
+            status: o.status,
+            expectedDate: o.expectedDate,
+            receivedAt: o.receivedAt,
+            ordered: o.lines.reduce((n, l) => n + l.quantity, 0),
+            received: o.lines.reduce((n, l) => n + l.receivedQuantity, 0),
+          })),
+        ),
       };
     },
   };

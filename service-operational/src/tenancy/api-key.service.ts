@@ -1,12 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { AppError, type Principal, type Role } from '@icc/shared';
+import { AppError, generateApiKey, hashApiKey, looksLikeApiKey, type Principal, type Role } from '@icc/shared';
 import type { Models } from '../db/models.js';
-
-const KEY_PREFIX = 'icc_';
-
-function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
 
 /** Create a tenant (idempotent on its id). */
 export async function ensureTenant(models: Models, id: string, name: string): Promise<void> {
@@ -27,20 +20,45 @@ export async function issueApiKey(
   if (!(await models.Tenant.exists({ _id: tenantId }))) {
     throw new AppError('NOT_FOUND', `Tenant ${tenantId} does not exist; create it first`);
   }
-  const key = `${KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
-  const created = await models.ApiKey.create({ tenantId, name, roles, keyHash: hashKey(key), prefix: key.slice(0, 10) });
+  const key = generateApiKey();
+  const created = await models.ApiKey.create({ tenantId, name, roles, keyHash: hashApiKey(key), prefix: key.slice(0, 10) });
   return { key, apiKeyId: String(created._id) };
 }
 
+/**
+ * Recently verified keys, so a busy client costs one lookup per interval, not
+ * one per request. The price: a revoked key keeps working for up to
+ * `KEY_CACHE_TTL_MS`. Unknown keys are never cached.
+ */
+export const KEY_CACHE_TTL_MS = 10_000;
+const KEY_CACHE_MAX = 10_000;
+const verified = new WeakMap<Models, Map<string, { principal: Principal; expires: number }>>();
+
+function cacheFor(models: Models): Map<string, { principal: Principal; expires: number }> {
+  let cache = verified.get(models);
+  if (!cache) verified.set(models, (cache = new Map()));
+  return cache;
+}
+
 /** The caller behind a presented key; 401 for a missing, unknown or revoked key. */
-export async function authenticate(models: Models, presented: string | undefined): Promise<Principal> {
+export async function authenticate(models: Models, presented: string | undefined, now = Date.now()): Promise<Principal> {
   if (!presented) {
     throw new AppError('UNAUTHORIZED', 'Send an API key in the X-API-Key header (or Authorization: Bearer <key>)');
   }
-  if (!presented.startsWith(KEY_PREFIX) || presented.length > 200) {
+  if (!looksLikeApiKey(presented)) {
     throw new AppError('UNAUTHORIZED', 'That API key is not valid');
   }
-  const key = await models.ApiKey.findOne({ keyHash: hashKey(presented) }).lean();
-  if (!key || key.revokedAt) throw new AppError('UNAUTHORIZED', 'That API key is not valid or has been revoked');
-  return { tenantId: key.tenantId, apiKeyId: String(key._id), keyName: key.name, roles: key.roles as Role[] };
+  const keyHash = hashApiKey(presented);
+  const cache = cacheFor(models);
+  const hit = cache.get(keyHash);
+  if (hit && hit.expires > now) return hit.principal;
+  const key = await models.ApiKey.findOne({ keyHash }).lean();
+  if (!key || key.revokedAt) {
+    cache.delete(keyHash);
+    throw new AppError('UNAUTHORIZED', 'That API key is not valid or has been revoked');
+  }
+  const principal = { tenantId: key.tenantId, apiKeyId: String(key._id), keyName: key.name, roles: key.roles as Role[] };
+  if (cache.size >= KEY_CACHE_MAX) cache.clear();
+  cache.set(keyHash, { principal, expires: now + KEY_CACHE_TTL_MS });
+  return principal;
 }

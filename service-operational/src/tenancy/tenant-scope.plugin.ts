@@ -41,12 +41,21 @@ export function tenantScopePlugin(schema: Schema): void {
     else if (this.get('tenantId') !== tenantId) throw new Error('Refusing to save a document of another tenant');
   });
 
-  schema.pre('insertMany', function stampMany(_next: unknown, docs: unknown) {
+  // Mongoose 9 passes the documents as the hook's first argument.
+  schema.pre('insertMany', function stampMany(docs: unknown) {
     const { tenantId } = requirePrincipal();
     for (const doc of Array.isArray(docs) ? docs : [docs]) (doc as { tenantId?: string }).tenantId = tenantId;
   });
 
-  schema.pre('bulkWrite', function refuseBulkWrite() {
-    throw new Error('bulkWrite bypasses tenant scoping; use the model methods');
+  // Bulk writes bypass query middleware, so stamp each operation here.
+  schema.pre('bulkWrite', function scopeBulkWrite(ops: unknown) {
+    const { tenantId } = requirePrincipal();
+    for (const op of ops as Array<Record<string, Record<string, Record<string, unknown>>>>) {
+      const [kind, spec] = Object.entries(op)[0] ?? [];
+      if (!kind || !spec) continue;
+      if (kind === 'insertOne') spec.document = { ...spec.document, tenantId };
+      else spec.filter = { ...spec.filter, tenantId };
+      if (kind === 'replaceOne') spec.replacement = { ...spec.replacement, tenantId };
+    }
   });
 }

@@ -44,3 +44,15 @@ export function aCampaign(skus: string[], overrides: Record<string, unknown> = {
     ...overrides,
   };
 }
+
+/** A deterministic random source (mulberry32) for reproducible test mixes: same seed, same sequence. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let x = state;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

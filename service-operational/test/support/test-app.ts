@@ -5,6 +5,7 @@ import mongoose from 'mongoose';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { registerModels, syncModels, type Models } from '../../src/db/models.js';
+import type { LiveHub } from '../../src/live/live.types.js';
 import { ensureTenant, issueApiKey } from '../../src/tenancy/api-key.service.js';
 
 export const TENANT = 'acme';
@@ -27,6 +28,8 @@ export interface RequestOptions {
 export interface TestApp {
   baseUrl: string;
   models: Models;
+  /** The Socket.IO hub, attached to the test server (path /socket.io). */
+  live: LiveHub;
   /** One key per role in TENANT, plus `otherTenant` (admin of OTHER_TENANT). */
   keys: Record<Role | 'otherTenant', string>;
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
@@ -51,10 +54,11 @@ export async function startTestApp(): Promise<TestApp> {
   const connection = await mongoose.createConnection(inject('mongoUri'), { dbName }).asPromise();
   // TEST_LOG_LEVEL=error shows the server side of a failing test.
   const log = createLogger({ name: 'operational-test', level: (process.env.TEST_LOG_LEVEL as 'error' | undefined) ?? 'silent' });
-  const { app, models } = createApp({ connection, log });
+  const { app, models, live } = createApp({ connection, log });
   await syncModels(models);
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
+  live.attach(server);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   await ensureTenant(models, TENANT, 'Acme Trading');
@@ -85,6 +89,7 @@ export async function startTestApp(): Promise<TestApp> {
   return {
     baseUrl,
     models,
+    live,
     keys,
     request,
     as: (key) => ({
@@ -94,6 +99,7 @@ export async function startTestApp(): Promise<TestApp> {
       delete: (path) => request('DELETE', path, { key }),
     }),
     async close() {
+      await live.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connection.dropDatabase();

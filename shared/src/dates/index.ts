@@ -1,1 +1,2 @@
 export * from './utc-days.js';
+export * from './holidays.js';

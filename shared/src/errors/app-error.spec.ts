@@ -43,7 +43,7 @@ describe('invalidInput', () => {
     const error = invalidInput(parsed.error, 'body');
     expect(error.statusCode).toBe(400);
     const paths = (error.details as Array<{ path: string }>).map((d) => d.path).sort();
-    expect(paths).toEqual(['', 'lines.1.quantity', 'sku']);
+    expect(paths).toEqual(['extra', 'lines.1.quantity', 'sku']);
     expect(error.message).toMatch(/^Invalid body: /);
     expect(error.message).toContain('lines.1.quantity');
   });

@@ -47,10 +47,14 @@ export class AppError extends Error {
 
 /** Field issues of a zod error, with dotted paths. */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    // A strict object reports all unknown keys as one issue on the object; name each key instead.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'unknown field; remove it' }));
+    }
+    return [{ path: path.join('.'), message: issue.message }];
+  });
 }
 
 /**

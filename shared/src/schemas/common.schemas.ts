@@ -6,7 +6,9 @@ export const SkuSchema = z
   .trim()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-", starting with a letter or digit')
+  // `/api/products/low-stock` is a route, so no product may be called that.
+  .refine((sku) => sku.toLowerCase() !== 'low-stock', '"low-stock" is reserved');
 
 /** A short code people use for suppliers, locations and customers, unique per tenant. */
 export const CodeSchema = z

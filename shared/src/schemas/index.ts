@@ -5,3 +5,6 @@ export * from './partner.schemas.js';
 export * from './location.schemas.js';
 export * from './campaign.schemas.js';
 export * from './stock.schemas.js';
+export * from './order.schemas.js';
+export * from './live.schemas.js';
+export * from './analytics.schemas.js';

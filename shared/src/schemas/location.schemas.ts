@@ -25,8 +25,10 @@ export const CreateLocationSchema = z
   .strict();
 export type CreateLocation = z.infer<typeof CreateLocationSchema>;
 
+// timeZone and attributes restated without their create-time defaults: `.partial()`
+// keeps defaults, which would reset them on every update that does not send them.
 export const UpdateLocationSchema = CreateLocationSchema.omit({ code: true })
-  .extend({ status: z.enum(['active', 'inactive']) })
+  .extend({ timeZone: TimeZoneSchema, attributes: AttributesSchema, status: z.enum(['active', 'inactive']) })
   .partial()
   .strict()
   .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');

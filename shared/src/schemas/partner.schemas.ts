@@ -31,8 +31,14 @@ export const CreateSupplierSchema = z
   .strict();
 export type CreateSupplier = z.infer<typeof CreateSupplierSchema>;
 
+// Update schemas restate the fields that have a create-time default without it:
+// `.partial()` keeps defaults, which would silently reset fields a client did not send.
 export const UpdateSupplierSchema = CreateSupplierSchema.omit({ code: true })
-  .extend({ status: z.enum(['active', 'inactive']) })
+  .extend({
+    defaultLeadTimeDays: z.number().int().min(0).max(365),
+    attributes: AttributesSchema,
+    status: z.enum(['active', 'inactive']),
+  })
   .partial()
   .strict()
   .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');
@@ -110,6 +116,7 @@ export const CreateCustomerSchema = z
 export type CreateCustomer = z.infer<typeof CreateCustomerSchema>;
 
 export const UpdateCustomerSchema = CreateCustomerSchema.omit({ code: true })
+  .extend({ attributes: AttributesSchema })
   .partial()
   .strict()
   .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');

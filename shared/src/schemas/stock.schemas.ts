@@ -141,7 +141,12 @@ export const MovementsQuerySchema = PageQuerySchema.extend({
 }).strict();
 
 export const AvailabilityQuerySchema = z
-  .object({ sku: SkuSchema.optional(), locationCode: CodeSchema.optional() })
+  .object({
+    sku: SkuSchema.optional(),
+    locationCode: CodeSchema.optional(),
+    /** Count purchase orders expected by this time (default: now). */
+    date: IsoDateTimeSchema.optional(),
+  })
   .strict();
 
 export const AvailabilitySchema = z.object({
@@ -151,8 +156,13 @@ export const AvailabilitySchema = z.object({
   reserved: z.number().int(),
   available: z.number().int(),
   onOrder: z.number().int(),
-  /** What can still be promised: available now (issue 5 adds demand and receipts due by a date). */
+  /** Confirmed demand waiting for stock (back-ordered lines). */
+  backordered: z.number().int(),
+  /** Outstanding purchase-order quantity expected by `date`. */
+  incomingByDate: z.number().int(),
+  /** available − backordered + incomingByDate: what can still be promised by `date`. */
   availableToPromise: z.number().int(),
+  date: IsoDateTimeSchema,
 });
 export type Availability = z.infer<typeof AvailabilitySchema>;
 

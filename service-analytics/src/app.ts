@@ -1,0 +1,86 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { createLogger, REQUEST_ID_HEADER, requestIdFrom, type CdcStatus, type Logger } from '@icc/shared';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Db } from 'mongodb';
+import { analyticsRoutes } from './http/analytics.routes.js';
+import { createAuthenticator } from './http/auth.js';
+import { installErrorHandling } from './http/errors.js';
+import type { AnalyticsFastify } from './http/fastify-types.js';
+import { createAnalyticsMetrics } from './http/metrics.js';
+import { platformRoutes } from './http/platform.routes.js';
+import './http/principal.js';
+
+export interface AnalyticsAppOptions {
+  /** The analytics database (owned here). */
+  analytics: Db;
+  /** The operational database, read only for API keys. */
+  operational: Db;
+  /** The CDC consumer's state, when one runs in this process. */
+  cdcStatus?: () => CdcStatus | null;
+  log?: Logger;
+}
+
+const PUBLIC_PATHS = /^\/(health|ready|metrics|openapi\.json|docs)(\/|$|\?)/;
+
+/**
+ * Build the analytics service from its parts, without listening: tests call
+ * `app.inject()` or listen on an ephemeral port; server.ts listens for real.
+ */
+export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<AnalyticsFastify> {
+  const log = options.log ?? createLogger({ name: 'analytics', level: 'silent' });
+  const cdcStatus = options.cdcStatus ?? (() => null);
+  const metrics = createAnalyticsMetrics(cdcStatus);
+  const authenticate = createAuthenticator(options.operational);
+
+  const app = Fastify({
+    // pino's Logger is Fastify's logger type; the cast only drops pino's extra generics.
+    loggerInstance: log as FastifyBaseLogger,
+    // Our own onResponse hook records request metrics; per-request log lines would only be noise.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+    bodyLimit: 1_048_576,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app, log);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+    if (PUBLIC_PATHS.test(request.url)) return;
+    request.principal = await authenticate({ 'x-api-key': request.headers['x-api-key'], authorization: request.headers.authorization });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Inventory Command Center — analytics API',
+        version: '0.1.0',
+        description: 'Sales history, trends and seasonality from the CDC pipeline. Send an API key in X-API-Key.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ apiKey: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(platformRoutes({ analytics: options.analytics, registry: metrics.registry, cdcStatus }));
+  await app.register(analyticsRoutes({ db: options.analytics }));
+  await app.ready();
+  return app;
+}
+

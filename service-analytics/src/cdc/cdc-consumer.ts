@@ -1,0 +1,264 @@
+import type { CdcStatus } from '@icc/shared';
+import type { ChangeStream, ChangeStreamDocument, MongoClient, ResumeToken, Timestamp } from 'mongodb';
+import { runBackfill } from './backfill.js';
+import type { ChangeSink, SourceChange } from './cdc.types.js';
+import { backoffDelay, isResumePointLost, SinkError, sleep, StreamInvalidatedError } from './cdc-errors.js';
+import { statusTracker } from './cdc-status.js';
+import { checkpointStore, type CheckpointPosition } from './checkpoint-store.js';
+import { sourcePipeline, toSourceChange } from './source-change.js';
+
+export interface CdcLogEvent {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** Told after every batch applied and checkpointed. */
+export interface CdcBatchInfo {
+  phase: 'backfill' | 'stream';
+  size: number;
+  eventsProcessed: number;
+  checkpointedAt: Date;
+}
+
+export interface CdcConsumerOptions {
+  client: MongoClient;
+  /** Followed through its change stream, and re-read for a backfill; never written. */
+  operationalDb: string;
+  /** Holds `cdcCheckpoints`. */
+  analyticsDb: string;
+  sink: ChangeSink;
+  /** Most changes per `sink.apply` (and per getMore). Default 500. */
+  batchSize?: number;
+  /** How long one getMore waits for changes on a quiet system. Default 1 000 ms. */
+  maxAwaitTimeMS?: number;
+  /** Documents per backfill read. Default 1 000. */
+  backfillPageSize?: number;
+  /** On a quiet system, save the advancing resume token this often, so the checkpoint stays inside the history window. Default 10 000 ms. */
+  quietCheckpointMs?: number;
+  log?: (event: CdcLogEvent) => void;
+}
+
+export interface CdcConsumer {
+  /** Begin consuming; resolves once the first position is known (checkpoint read, stream or backfill begun). */
+  start(): Promise<void>;
+  /** Close the stream and wait for the batch in flight to be applied and checkpointed. */
+  stop(): Promise<void>;
+  status(): CdcStatus;
+  /** Listen to applied batches; returns the unsubscribe function. */
+  onBatch(listener: (info: CdcBatchInfo) => void): () => void;
+}
+
+const tokenKey = (token: ResumeToken | null | undefined) => (token == null ? '' : JSON.stringify(token));
+
+/**
+ * The change-data-capture consumer: one change stream over the operational
+ * database, batches applied to `sink` in source order, the resume token
+ * checkpointed in `cdcCheckpoints` after each batch (never before). Without a
+ * usable checkpoint (first start, or history lost: 286/260/280) it backfills:
+ * captures the cluster time, re-reads every source document as a `replace`,
+ * then streams from that time. Changes may arrive twice; none are missed.
+ *
+ * @example
+ *   const consumer = createCdcConsumer({ client, operationalDb: 'icc_operational', analyticsDb: 'icc_analytics', sink: createPipeline(analytics) });
+ *   await consumer.start();
+ *   consumer.status(); // { state: 'streaming', eventsProcessed: 1234, lagSeconds: 0, ... }
+ *   await consumer.stop();
+ */
+export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
+  const batchSize = options.batchSize ?? 500;
+  const maxAwaitTimeMS = options.maxAwaitTimeMS ?? 1_000;
+  const pageSize = options.backfillPageSize ?? 1_000;
+  const quietCheckpointMs = options.quietCheckpointMs ?? 10_000;
+  const log = options.log ?? (() => {});
+  const operational = options.client.db(options.operationalDb);
+  const store = checkpointStore(options.client.db(options.analyticsDb), options.operationalDb);
+  const tracker = statusTracker();
+  const listeners = new Set<(info: CdcBatchInfo) => void>();
+
+  let abort = new AbortController();
+  let loop: Promise<void> | null = null;
+  let stream: ChangeStream | null = null;
+  let mustBackfill = false;
+  let savedToken = '';
+  let lastSaveAt = 0;
+  let onFirstPosition: (() => void) | null = null;
+  let streamedBatches = 0;
+
+  async function deliver(changes: SourceChange[], position: CheckpointPosition, phase: CdcBatchInfo['phase'], newestAt: Date | null): Promise<void> {
+    if (changes.length > 0) {
+      try {
+        await options.sink.apply(changes);
+      } catch (error) {
+        throw new SinkError(error);
+      }
+    }
+    const eventsProcessed = tracker.eventsProcessed + changes.length;
+    const lastEventAt = newestAt && (!tracker.lastEventAt || newestAt > tracker.lastEventAt) ? newestAt : tracker.lastEventAt;
+    const checkpointedAt = await store.save(position, { eventsProcessed, lastEventAt });
+    savedToken = tokenKey(position.resumeToken);
+    lastSaveAt = Date.now();
+    tracker.applied(changes.length, newestAt, checkpointedAt);
+    if (phase === 'stream' && changes.length > 0) streamedBatches += 1;
+    const info: CdcBatchInfo = { phase, size: changes.length, eventsProcessed, checkpointedAt };
+    for (const listener of listeners) {
+      try {
+        listener(info);
+      } catch (error) {
+        log({ level: 'warn', msg: 'cdc: batch listener threw', error: String(error) });
+      }
+    }
+  }
+
+  /** The cluster time now: everything committed up to it is visible to the reads that follow. */
+  async function clusterTimeNow(): Promise<Timestamp> {
+    const reply = await options.client.db('admin').command({ ping: 1 });
+    const time = reply.operationTime as Timestamp | undefined;
+    if (!time) throw new Error('the server reports no operationTime: change streams need a replica set');
+    return time;
+  }
+
+  /** Re-read the source; returns where the stream starts, or null when stopped midway. */
+  async function backfill(resumeFrom: CheckpointPosition['backfill']): Promise<Timestamp | null> {
+    tracker.setState('backfilling');
+    onFirstPosition?.();
+    const startAtOperationTime = resumeFrom?.startAtOperationTime ?? (await clusterTimeNow());
+    log({ level: 'info', msg: resumeFrom ? 'cdc: resuming backfill' : 'cdc: backfill started', collection: resumeFrom?.collection });
+    const done = await runBackfill({
+      operational,
+      startAtOperationTime,
+      resumeFrom,
+      pageSize,
+      batchSize,
+      aborted: () => abort.signal.aborted,
+      deliver: (changes, progress) => deliver(changes, { resumeToken: null, startAtOperationTime: null, backfill: progress }, 'backfill', null),
+    });
+    if (!done) return null;
+    const position: CheckpointPosition = { resumeToken: null, startAtOperationTime, backfill: null };
+    tracker.checkpointed(await store.save(position, { eventsProcessed: tracker.eventsProcessed, lastEventAt: tracker.lastEventAt }));
+    log({ level: 'info', msg: 'cdc: backfill done', eventsProcessed: tracker.eventsProcessed });
+    return startAtOperationTime;
+  }
+
+  /** Up to batchSize changes: whatever the cursor holds, waiting (maxAwaitTimeMS) for at least one. */
+  async function nextBatch(open: ChangeStream): Promise<ChangeStreamDocument[]> {
+    const first = await open.tryNext();
+    if (first === null) return [];
+    const events: ChangeStreamDocument[] = [first];
+    while (events.length < batchSize && open.bufferedCount() > 0) {
+      const next = await open.tryNext();
+      if (next === null) break;
+      events.push(next);
+    }
+    return events;
+  }
+
+  async function follow(from: { resumeAfter: ResumeToken } | { startAtOperationTime: Timestamp }): Promise<void> {
+    const open = operational.watch(sourcePipeline(), { fullDocument: 'updateLookup', batchSize, maxAwaitTimeMS, ...from });
+    stream = open;
+    try {
+      while (!abort.signal.aborted) {
+        const events = await nextBatch(open);
+        // Streaming once the server accepted the start point (a lost one fails the first batch instead).
+        if (tracker.state !== 'streaming') {
+          tracker.setState('streaming');
+          onFirstPosition?.();
+        }
+        // The token after this batch: its last event, or the server's high-water mark when the batch ran dry.
+        const token = open.resumeToken ?? null;
+        if (events.length === 0) {
+          tracker.setCaughtUp(true);
+          // A quiet system still moves the token forward: save it now and then, so the checkpoint stays inside the history window.
+          if (token && tokenKey(token) !== savedToken && Date.now() - lastSaveAt >= quietCheckpointMs) {
+            await deliver([], { resumeToken: token, startAtOperationTime: null, backfill: null }, 'stream', null);
+          }
+          continue;
+        }
+        const invalidated = events.some((event) => event.operationType === 'invalidate');
+        if (invalidated) throw new StreamInvalidatedError();
+        tracker.setCaughtUp(false);
+        const changes: SourceChange[] = [];
+        let newestAt: Date | null = null;
+        for (const event of events) {
+          const timed = toSourceChange(event);
+          if (!timed) continue;
+          changes.push(timed.change);
+          if (timed.eventTime) newestAt = timed.eventTime;
+        }
+        await deliver(changes, { resumeToken: token, startAtOperationTime: null, backfill: null }, 'stream', newestAt);
+      }
+    } finally {
+      stream = null;
+      await open.close().catch(() => {});
+    }
+  }
+
+  /** One pass: read the checkpoint, backfill if needed, stream until stopped or failed. */
+  async function consumeOnce(): Promise<void> {
+    tracker.setState('starting');
+    const checkpoint = await store.load();
+    if (checkpoint) tracker.restore(checkpoint.eventsProcessed, checkpoint.lastEventAt);
+    savedToken = tokenKey(checkpoint?.resumeToken);
+    if (!mustBackfill && checkpoint?.resumeToken) return follow({ resumeAfter: checkpoint.resumeToken });
+    if (!mustBackfill && checkpoint?.startAtOperationTime) return follow({ startAtOperationTime: checkpoint.startAtOperationTime });
+    const startAt = await backfill(mustBackfill ? null : (checkpoint?.backfill ?? null));
+    mustBackfill = false;
+    if (startAt) await follow({ startAtOperationTime: startAt });
+  }
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    let lostInARow = 0;
+    while (!abort.signal.aborted) {
+      const eventsBefore = tracker.eventsProcessed;
+      const streamedBefore = streamedBatches;
+      try {
+        await consumeOnce();
+        if (abort.signal.aborted) return;
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        // Progress since the last failure resets the back-off; only streamed batches prove a backfill's start point held.
+        if (tracker.eventsProcessed > eventsBefore) failures = 0;
+        if (streamedBatches > streamedBefore) lostInARow = 0;
+        if (isResumePointLost(error) || error instanceof StreamInvalidatedError) {
+          // The saved point is gone: re-read the source. Back off only if it keeps happening (history shorter than a backfill).
+          mustBackfill = true;
+          log({ level: 'warn', msg: 'cdc: resume point lost, backfilling', error: String(error) });
+          if (lostInARow++ === 0) continue;
+        } else {
+          log({ level: 'error', msg: 'cdc: consumer failed, restarting from the checkpoint', error: String(error), stack: (error as Error)?.stack });
+        }
+        tracker.setState('failed');
+        onFirstPosition?.();
+        await sleep(backoffDelay(failures++), abort.signal);
+      }
+    }
+  }
+
+  return {
+    async start() {
+      if (loop) return;
+      abort = new AbortController();
+      const positioned = new Promise<void>((resolve) => (onFirstPosition = resolve));
+      loop = run().finally(() => {
+        tracker.setState('stopped');
+        onFirstPosition?.(); // a stop() before any position was reached must not leave start() waiting
+      });
+      await positioned;
+      onFirstPosition = null;
+    },
+    async stop() {
+      if (!loop) return;
+      abort.abort();
+      // Closing the stream ends a waiting getMore; a batch being applied runs to its checkpoint.
+      await stream?.close().catch(() => {});
+      await loop;
+      loop = null;
+    },
+    status: () => tracker.snapshot(),
+    onBatch(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

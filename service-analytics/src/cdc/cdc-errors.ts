@@ -1,0 +1,62 @@
+import { MongoServerError } from 'mongodb';
+
+/**
+ * Server errors meaning "the stream cannot continue from the saved point":
+ * 286 ChangeStreamHistoryLost (the oplog window moved past it), 260
+ * InvalidResumeToken and 280 ChangeStreamFatalError (the token is unusable).
+ * All three are answered the same way: re-read the source (backfill).
+ */
+export const RESUME_POINT_LOST_CODES: ReadonlySet<number> = new Set([286, 260, 280]);
+
+/**
+ * True when `error` says the saved resume point is gone.
+ *
+ * @example
+ *   try { await stream.tryNext(); } catch (e) { if (isResumePointLost(e)) await backfill(); }
+ */
+export function isResumePointLost(error: unknown): boolean {
+  return error instanceof MongoServerError && typeof error.code === 'number' && RESUME_POINT_LOST_CODES.has(error.code);
+}
+
+/** Thrown when the stream reports `invalidate` (the operational database was dropped): only a backfill can follow. */
+export class StreamInvalidatedError extends Error {
+  constructor() {
+    super('change stream invalidated (operational database dropped or renamed)');
+    this.name = 'StreamInvalidatedError';
+  }
+}
+
+/** Thrown around a sink failure, so the loop can tell "pipeline broke" from "stream broke". */
+export class SinkError extends Error {
+  constructor(cause: unknown) {
+    super(`sink failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'SinkError';
+  }
+}
+
+/**
+ * Exponential back-off with full jitter: 250 ms, 500 ms, … capped at `maxMs`.
+ *
+ * @example backoffDelay(3) // somewhere in [0, 2000)
+ */
+export function backoffDelay(attempt: number, baseMs = 250, maxMs = 30_000): number {
+  return Math.random() * Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
+}
+
+/**
+ * Sleep that `signal` can cut short (stop() must not wait out a long back-off).
+ *
+ * @example await sleep(1000, controller.signal);
+ */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

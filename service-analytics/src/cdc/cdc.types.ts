@@ -1,0 +1,30 @@
+import type { Document, Timestamp } from 'mongodb';
+
+/** The operational collections analytics follows (read only, never written). */
+export const SOURCE_COLLECTIONS = ['salesOrders', 'stockMovements', 'stockPositions', 'products', 'campaigns'] as const;
+export type SourceCollection = (typeof SOURCE_COLLECTIONS)[number];
+
+/**
+ * One change of an operational document, as the pipeline consumes it — from
+ * the change stream, or synthesised by a backfill that re-reads the source
+ * (then `operationType` is `replace` and `clusterTime` null).
+ */
+export interface SourceChange {
+  collection: SourceCollection;
+  operationType: 'insert' | 'update' | 'replace' | 'delete';
+  documentKey: { _id: unknown };
+  /** The document as it is now (`updateLookup`), or null when deleted since. */
+  fullDocument: Document | null;
+  clusterTime: Timestamp | null;
+}
+
+/**
+ * Where the consumer delivers changes. `apply` is called with batches in
+ * source order and must be idempotent: after a crash the consumer resumes from
+ * its last checkpoint, so a batch may be delivered again (in whole or in part),
+ * and a backfill re-delivers everything. It must derive what it writes from
+ * the documents, never count deliveries.
+ */
+export interface ChangeSink {
+  apply(changes: readonly SourceChange[]): Promise<void>;
+}

@@ -1,0 +1,67 @@
+import type { Collection, Db, ResumeToken, Timestamp } from 'mongodb';
+import type { SourceCollection } from './cdc.types.js';
+
+/** The analytics collection holding where the consumer is in the operational change stream. */
+export const CHECKPOINT_COLLECTION = 'cdcCheckpoints';
+/** One consumer per analytics database follows the operational database. */
+export const CHECKPOINT_ID = 'operational';
+
+/** A backfill that has not finished: where it reached, and where the stream must start after it. */
+export interface BackfillProgress {
+  /** Cluster time captured before the re-read began; the stream starts here afterwards. */
+  startAtOperationTime: Timestamp;
+  /** The collection being re-read, and the last `_id` delivered in it (null: not started). */
+  collection: SourceCollection;
+  afterId: unknown;
+}
+
+/**
+ * The saved position. Exactly one of the three says where to go on:
+ * `resumeToken` (streaming), `startAtOperationTime` (a backfill just ended,
+ * nothing streamed yet) or `backfill` (re-read in progress).
+ */
+export interface CdcCheckpoint {
+  _id: typeof CHECKPOINT_ID;
+  operationalDb: string;
+  resumeToken: ResumeToken | null;
+  startAtOperationTime: Timestamp | null;
+  backfill: BackfillProgress | null;
+  eventsProcessed: number;
+  /** Wall time of the newest source change applied (null until one was). */
+  lastEventAt: Date | null;
+  updatedAt: Date;
+}
+
+export type CheckpointPosition = Pick<CdcCheckpoint, 'resumeToken' | 'startAtOperationTime' | 'backfill'>;
+
+/**
+ * Reads and writes the consumer's single checkpoint document.
+ *
+ * @example
+ *   const store = checkpointStore(client.db('icc_analytics'), 'icc_operational');
+ *   await store.save({ resumeToken: stream.resumeToken, startAtOperationTime: null, backfill: null }, { eventsProcessed: 10, lastEventAt: new Date() });
+ *   (await store.load())?.resumeToken;
+ */
+export function checkpointStore(analytics: Db, operationalDb: string) {
+  const collection: Collection<CdcCheckpoint> = analytics.collection<CdcCheckpoint>(CHECKPOINT_COLLECTION);
+  return {
+    /** The checkpoint, or null when there is none for this operational database (first start). */
+    async load(): Promise<CdcCheckpoint | null> {
+      const found = await collection.findOne({ _id: CHECKPOINT_ID });
+      // A checkpoint of another operational database says nothing about this one: start over.
+      return found && found.operationalDb === operationalDb ? found : null;
+    },
+    /** Replace the checkpoint (majority write: a checkpoint that can roll back is worse than none). */
+    async save(position: CheckpointPosition, counters: Pick<CdcCheckpoint, 'eventsProcessed' | 'lastEventAt'>): Promise<Date> {
+      const updatedAt = new Date();
+      await collection.replaceOne(
+        { _id: CHECKPOINT_ID },
+        { operationalDb, ...position, ...counters, updatedAt },
+        { upsert: true, writeConcern: { w: 'majority' } },
+      );
+      return updatedAt;
+    },
+  };
+}
+
+export type CheckpointStore = ReturnType<typeof checkpointStore>;

@@ -1,0 +1,59 @@
+/**
+ * The CDC consumer as a process of its own:
+ *
+ *   MONGODB_URI=mongodb://… node --import tsx --conditions=source service-analytics/src/cdc/consumer-main.ts
+ *
+ * Reads MONGODB_URI, OPERATIONAL_DB and ANALYTICS_DB (analyticsConfig), feeds
+ * the real pipeline, prints `consuming <operationalDb>` once running, and
+ * stops cleanly (in-flight batch applied and checkpointed) on SIGTERM/SIGINT.
+ * A SIGKILL loses at most the batch in flight, which is delivered again on restart.
+ *
+ * Benchmark knobs (not configuration: they exist to measure, not to run):
+ * CDC_BATCH_SIZE; CDC_SINK=pipeline (default) | profiled (times each pipeline
+ * step and prints `profile <json>` on stdout when stopping) | noop (the
+ * consumer alone, nothing written but checkpoints).
+ */
+import { analyticsConfig, createLogger } from '@icc/shared';
+import { MongoClient } from 'mongodb';
+import { createPipeline, ensureAnalyticsIndexes } from '../pipeline.js';
+import { createCdcConsumer } from './cdc-consumer.js';
+import type { ChangeSink } from './cdc.types.js';
+import { profiledPipeline, type PipelineProfile } from './profiled-pipeline.js';
+
+const config = analyticsConfig.get();
+const log = createLogger({ name: 'analytics-cdc', level: config.LOG_LEVEL });
+if (!config.MONGODB_URI) {
+  process.stderr.write('consumer-main: MONGODB_URI must name the operational replica set\n');
+  process.exit(2);
+}
+
+const client = await new MongoClient(config.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 }).connect();
+const analytics = client.db(config.ANALYTICS_DB);
+await ensureAnalyticsIndexes(analytics);
+let sink: ChangeSink = createPipeline(analytics);
+let profile: (() => PipelineProfile) | null = null;
+if (process.env.CDC_SINK === 'noop') sink = { apply: async () => {} };
+if (process.env.CDC_SINK === 'profiled') ({ sink, profile } = profiledPipeline(analytics));
+
+const consumer = createCdcConsumer({
+  client,
+  operationalDb: config.OPERATIONAL_DB,
+  analyticsDb: config.ANALYTICS_DB,
+  sink,
+  ...(process.env.CDC_BATCH_SIZE ? { batchSize: Number(process.env.CDC_BATCH_SIZE) } : {}),
+  log: ({ level, msg, ...fields }) => log[level](fields, msg),
+});
+await consumer.start();
+process.stdout.write(`consuming ${config.OPERATIONAL_DB}\n`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void consumer
+      .stop()
+      .then(() => {
+        if (profile) process.stdout.write(`profile ${JSON.stringify(profile())}\n`);
+        return client.close();
+      })
+      .then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,172 @@
+import { parseDayKey } from '@icc/shared';
+import type { Db } from 'mongodb';
+import { chunks } from './chunks.js';
+import { FACT_COLLECTIONS, factId, seriesId, type FactSeriesDoc, type StoredDailyFact, type StoredSalesEvent, type StoredStockEvent } from './fact-collections.js';
+import { DAY_MS, type CampaignWindow } from './fact-derivation.js';
+import type { FactKey } from './facts.types.js';
+import type { CampaignMirrorDoc } from './reference-mirror.js';
+import { compareStockEvents } from './stock-events.js';
+
+/** `$in` lists stay at or under this size: mongod handles more, embedded-mongo stops using its index above 1,000. */
+const IN_CHUNK = 1_000;
+
+/** Everything the facts of a set of keys are derived from. */
+export interface FactInputs {
+  salesByKey: Map<string, StoredSalesEvent[]>;
+  /** The day's stock events, in `compareStockEvents` order. */
+  stockByKey: Map<string, StoredStockEvent[]>;
+  /** The last stock event before the key's day (null: never stocked before). */
+  lastBeforeByKey: Map<string, StoredStockEvent | null>;
+  campaigns: CampaignWindow[];
+  /** The keys' series as recorded before this recomputation (see FactSeriesDoc). */
+  series: Map<string, SeriesDays>;
+  /** The keys' rows as stored now, so unchanged rows need not be written again. */
+  stored: Map<string, StoredDailyFact>;
+}
+
+/** A series' recorded fact days and stock days. */
+export interface SeriesDays {
+  days: readonly string[];
+  stockDays: readonly string[];
+}
+
+const STOCK_FIELDS = { _id: 1, tenantId: 1, sku: 1, locationCode: 1, onHandAfter: 1, availableAfter: 1, eventTime: 1, day: 1, factKey: 1 } as const;
+
+function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = out.get(key);
+    if (list) list.push(row);
+    else out.set(key, [row]);
+  }
+  return out;
+}
+
+/** The day's events of every key: one `$in` on `factKey` per 1,000 keys and collection. */
+async function loadDayEvents(db: Db, ids: readonly string[]): Promise<{ sales: StoredSalesEvent[]; stock: StoredStockEvent[] }> {
+  const sales = db.collection<StoredSalesEvent>(FACT_COLLECTIONS.rawSalesEvents);
+  const stock = db.collection<StoredStockEvent>(FACT_COLLECTIONS.rawStockEvents);
+  const parts = await Promise.all(
+    chunks(ids, IN_CHUNK).map(async (chunk) => {
+      const [s, t] = await Promise.all([
+        sales.find({ factKey: { $in: chunk } }, { projection: { kind: 1, quantity: 1, revenue: 1, orderId: 1, campaignId: 1, factKey: 1 } }).toArray(),
+        stock.find({ factKey: { $in: chunk } }, { projection: STOCK_FIELDS }).toArray(),
+      ]);
+      return { sales: s, stock: t };
+    }),
+  );
+  return { sales: parts.flatMap((p) => p.sales), stock: parts.flatMap((p) => p.stock) };
+}
+
+/** The latest day in `sortedDays` strictly before `day`, or null. */
+function latestBefore(sortedDays: readonly string[], day: string): string | null {
+  let lo = 0;
+  let hi = sortedDays.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sortedDays[mid] as string) < day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? (sortedDays[lo - 1] as string) : null;
+}
+
+/**
+ * The last stock event before each key's day: the last event of the latest
+ * stock day before it. Stock days are the series' recorded ones plus the key
+ * days whose events were just loaded (this batch's); the events of a stock day
+ * that is not a key come in one more `$in` read for the whole batch.
+ */
+async function lastStockBefore(
+  db: Db,
+  keys: readonly FactKey[],
+  stockByKey: Map<string, StoredStockEvent[]>,
+  series: Map<string, SeriesDays>,
+): Promise<Map<string, StoredStockEvent | null>> {
+  const stockDaysOf = new Map<string, string[]>();
+  for (const key of keys) {
+    const id = seriesId(key);
+    if (!stockDaysOf.has(id)) stockDaysOf.set(id, [...(series.get(id)?.stockDays ?? [])]);
+    if (stockByKey.has(factId(key))) stockDaysOf.get(id)?.push(key.day);
+  }
+  for (const [id, days] of stockDaysOf) stockDaysOf.set(id, [...new Set(days)].sort());
+
+  const previousDayOf = new Map<string, string | null>();
+  const missing = new Set<string>();
+  for (const key of keys) {
+    const day = latestBefore(stockDaysOf.get(seriesId(key)) ?? [], key.day);
+    const previousId = day === null ? null : factId({ ...key, day });
+    previousDayOf.set(factId(key), previousId);
+    if (previousId !== null && !stockByKey.has(previousId)) missing.add(previousId);
+  }
+  const fetched = missing.size === 0 ? new Map<string, StoredStockEvent[]>() : groupBy(await findByFactKeys(db, [...missing]), (e) => e.factKey);
+  const lastOf = (id: string) => {
+    const events = stockByKey.get(id) ?? fetched.get(id) ?? [];
+    return events.reduce<StoredStockEvent | null>((last, e) => (last === null || compareStockEvents(last, e) < 0 ? e : last), null);
+  };
+  const result = new Map<string, StoredStockEvent | null>();
+  for (const [id, previousId] of previousDayOf) result.set(id, previousId === null ? null : lastOf(previousId));
+  return result;
+}
+
+async function findByFactKeys(db: Db, ids: readonly string[]): Promise<StoredStockEvent[]> {
+  const stock = db.collection<StoredStockEvent>(FACT_COLLECTIONS.rawStockEvents);
+  const parts = await Promise.all(chunks(ids, IN_CHUNK).map((chunk) => stock.find({ factKey: { $in: chunk } }, { projection: STOCK_FIELDS }).toArray()));
+  return parts.flat();
+}
+
+async function loadStored(db: Db, ids: readonly string[]): Promise<Map<string, StoredDailyFact>> {
+  const facts = db.collection<StoredDailyFact>(FACT_COLLECTIONS.dailySalesFacts);
+  const parts = await Promise.all(chunks(ids, IN_CHUNK).map((chunk) => facts.find({ _id: { $in: chunk } }).toArray()));
+  return new Map(parts.flat().map((f) => [f._id, f]));
+}
+
+/** The recorded days and stock days of the keys' series (one `$in` read). */
+async function loadSeries(db: Db, keys: readonly FactKey[]): Promise<Map<string, SeriesDays>> {
+  const ids = [...new Set(keys.map(seriesId))];
+  const collection = db.collection<FactSeriesDoc>(FACT_COLLECTIONS.factSeries);
+  const parts = await Promise.all(chunks(ids, IN_CHUNK).map((chunk) => collection.find({ _id: { $in: chunk } }, { projection: { days: 1, stockDays: 1 } }).toArray()));
+  return new Map(parts.flat().map((s) => [s._id, { days: s.days ?? [], stockDays: s.stockDays ?? [] }]));
+}
+
+/** Planned campaigns of the keys' tenants and SKUs overlapping the keys' days (one query). */
+async function loadCampaigns(db: Db, keys: readonly FactKey[]): Promise<CampaignWindow[]> {
+  const tenants = [...new Set(keys.map((k) => k.tenantId))];
+  const skus = [...new Set(keys.map((k) => k.sku))];
+  let first = keys[0]?.day ?? '';
+  let last = first;
+  for (const k of keys) {
+    if (k.day < first) first = k.day;
+    if (k.day > last) last = k.day;
+  }
+  return db
+    .collection<CampaignMirrorDoc>(FACT_COLLECTIONS.campaignsMirror)
+    .find(
+      {
+        tenantId: { $in: tenants },
+        skus: { $in: skus },
+        status: 'planned',
+        startsAt: { $lt: new Date(parseDayKey(last).getTime() + DAY_MS) },
+        endsAt: { $gt: parseDayKey(first) },
+      },
+      { projection: { tenantId: 1, status: 1, skus: 1, startsAt: 1, endsAt: 1 } },
+    )
+    .toArray();
+}
+
+/**
+ * Read what the facts of `keys` are derived from in two rounds of reads per
+ * batch, whatever its size (up to 1,000 keys per `$in`): the day's raw events,
+ * the campaigns and the series' days together; then the events of the stock
+ * days before the keys that are not keys themselves.
+ *
+ * @example const inputs = await loadFactInputs(db, keys); inputs.salesByKey.get('t1:A:WH1:2026-03-01')
+ */
+export async function loadFactInputs(db: Db, keys: readonly FactKey[]): Promise<FactInputs> {
+  const ids = keys.map(factId);
+  const [{ sales, stock }, campaigns, series, stored] = await Promise.all([loadDayEvents(db, ids), loadCampaigns(db, keys), loadSeries(db, keys), loadStored(db, ids)]);
+  const stockByKey = groupBy(stock, (e) => e.factKey);
+  for (const events of stockByKey.values()) events.sort(compareStockEvents);
+  const lastBeforeByKey = await lastStockBefore(db, keys, stockByKey, series);
+  return { salesByKey: groupBy(sales, (e) => e.factKey), stockByKey, lastBeforeByKey, campaigns, series, stored };
+}

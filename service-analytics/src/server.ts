@@ -1,0 +1,46 @@
+import { analyticsConfig, createLogger, startDatabase, type Logger } from '@icc/shared';
+import { MongoClient } from 'mongodb';
+import { createAnalyticsApp } from './app.js';
+import { createCdcConsumer } from './cdc/cdc-consumer.js';
+import { createPipeline, ensureAnalyticsIndexes } from './pipeline.js';
+
+/**
+ * Start the analytics service: config, database (through the connection
+ * chain unless a URI is given), indexes, HTTP, then the CDC consumer in the
+ * background — the API answers (and /ready reports the backfill) while it
+ * catches up.
+ */
+export async function startAnalytics(options: { databaseUri?: string; log?: Logger } = {}) {
+  const config = analyticsConfig.get();
+  const log = options.log?.child({ name: 'analytics' }) ?? createLogger({ name: 'analytics', level: config.LOG_LEVEL });
+  const database = options.databaseUri ? undefined : await startDatabase({ log });
+  const client = await MongoClient.connect(options.databaseUri ?? database!.uri);
+  const analytics = client.db(config.ANALYTICS_DB);
+  const operational = client.db(config.OPERATIONAL_DB);
+  await ensureAnalyticsIndexes(analytics);
+
+  const consumer = createCdcConsumer({
+    client,
+    operationalDb: config.OPERATIONAL_DB,
+    analyticsDb: config.ANALYTICS_DB,
+    sink: createPipeline(analytics),
+  });
+  const app = await createAnalyticsApp({ analytics, operational, cdcStatus: () => consumer.status(), log });
+  await app.listen({ host: config.ANALYTICS_HOST, port: config.ANALYTICS_PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.ANALYTICS_PORT;
+  const url = `http://${config.ANALYTICS_HOST}:${port}`;
+  consumer.start().catch((error: unknown) => log.error({ err: error }, 'CDC consumer stopped'));
+  log.info({ url }, 'analytics service listening');
+
+  return {
+    url,
+    consumer,
+    async stop() {
+      await consumer.stop();
+      await app.close();
+      await client.close();
+      await database?.stop();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { generateApiKey, hashApiKey, type Role } from '@icc/shared';
+import { MongoClient, type Db } from 'mongodb';
+import { inject } from 'vitest';
+import { createAnalyticsApp } from '../../src/app.js';
+import type { AnalyticsFastify } from '../../src/http/fastify-types.js';
+import { ensureAnalyticsIndexes } from '../../src/pipeline.js';
+
+export interface AnalyticsTestApp {
+  app: AnalyticsFastify;
+  client: MongoClient;
+  analytics: Db;
+  operational: Db;
+  /** Write an API key into the operational key store, as the operational admin CLI would. */
+  issueKey(tenantId: string, roles: Role[], options?: { revoked?: boolean }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The analytics app on fresh analytics + operational databases of the run's shared server. */
+export async function startAnalyticsTestApp(options: { cdcStatus?: Parameters<typeof createAnalyticsApp>[0]['cdcStatus'] } = {}): Promise<AnalyticsTestApp> {
+  const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const client = await MongoClient.connect(inject('mongoUri'));
+  const analytics = client.db(`an_test_${suffix}`);
+  const operational = client.db(`op_test_${suffix}`);
+  await ensureAnalyticsIndexes(analytics);
+  const app = await createAnalyticsApp({ analytics, operational, ...(options.cdcStatus ? { cdcStatus: options.cdcStatus } : {}) });
+  return {
+    app,
+    client,
+    analytics,
+    operational,
+    async issueKey(tenantId, roles, { revoked = false } = {}) {
+      const key = generateApiKey();
+      await operational.collection('apiKeys').insertOne({
+        tenantId, name: `${roles.join('+')} key`, roles, keyHash: hashApiKey(key), prefix: key.slice(0, 10),
+        ...(revoked ? { revokedAt: new Date() } : {}), createdAt: new Date(), updatedAt: new Date(),
+      });
+      return key;
+    },
+    async close() {
+      await app.close();
+      await analytics.dropDatabase();
+      await operational.dropDatabase();
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Router } from 'express';
+
+/**
+ * The dashboard's files are plain browser JS/CSS kept in src/ (no build step);
+ * tsc does not copy them, so a compiled dist/ build still serves them from src/.
+ */
+function dashboardDirectory(): string {
+  const candidates = ['./dashboard/', '../../../src/live/dashboard/'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  const found = candidates.find((directory) => existsSync(`${directory}index.html`));
+  if (!found) throw new Error(`Dashboard files not found in ${candidates.join(' or ')}`);
+  return found;
+}
+
+/** `GET /` → the live stock dashboard; its assets under `/dashboard/`. The page asks for an API key itself. */
+export function dashboardRouter(): Router {
+  const directory = dashboardDirectory();
+  const router = express.Router();
+  router.get('/', (_req, res) => {
+    res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: directory });
+  });
+  router.use('/dashboard', express.static(directory, { index: false, setHeaders: (res) => res.set('Cache-Control', 'no-cache') }));
+  return router;
+}

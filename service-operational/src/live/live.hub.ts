@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import { createLogger, type LiveEnvelope, type LiveEventName, type LivePayload, type Logger } from '@icc/shared';
+import { Server } from 'socket.io';
+import type { Models } from '../db/models.js';
+import { handshakeAuth } from './live.auth.js';
+import { tenantRoom, targetRooms } from './live.rooms.js';
+import { readSnapshot } from './live.snapshot.js';
+import type { LiveServer } from './live.socket.js';
+import { handleSubscriptions } from './live.subscriptions.js';
+import type { LiveHub, LiveScope } from './live.types.js';
+
+/** How long a dropped client can come back and have its missed events replayed. */
+const RECOVERY_WINDOW_MS = 2 * 60_000;
+
+/**
+ * The live-updates hub: Socket.IO on the service's HTTP server. Events are
+ * numbered per tenant (`seq`, from 1, +1 per event) within this process's
+ * `epoch`, so a client can tell it missed something and resync from the
+ * snapshot. Publishing before `attach` still advances `seq` (nobody can be
+ * listening yet, and the snapshot stays consistent with the count).
+ */
+export function createLiveHub(models: Models, options: { log?: Logger } = {}): LiveHub {
+  const log = options.log ?? createLogger({ name: 'live', level: 'silent' });
+  const epoch = randomBytes(9).toString('base64url');
+  const seqs = new Map<string, number>();
+  let io: LiveServer | undefined;
+
+  return {
+    publish<E extends LiveEventName>(tenantId: string, event: E, data: LivePayload<E>, scope?: LiveScope): void {
+      const seq = (seqs.get(tenantId) ?? 0) + 1;
+      seqs.set(tenantId, seq);
+      if (!io) return;
+      const envelope: LiveEnvelope<LivePayload<E>> = { epoch, seq, at: new Date().toISOString(), data };
+      // One `to([...])` call: Socket.IO sends once per socket even when it is in several of the rooms.
+      const target: EmitAny = io.to(targetRooms(tenantId, scope));
+      target.emit(event, envelope);
+    },
+
+    attach(server: HttpServer): void {
+      if (io) throw new Error('The live hub is already attached to a server');
+      io = new Server(server, {
+        path: '/socket.io',
+        serveClient: true,
+        connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
+      });
+      io.use(handshakeAuth(models, (error) => log.error({ err: error }, 'live handshake failed')));
+      io.on('connection', (socket) => {
+        // A recovered socket is back in the rooms it had; joining the dashboard again would undo an unsubscribe.
+        if (!socket.recovered) void socket.join(tenantRoom(socket.data.principal.tenantId, { type: 'dashboard' }));
+        handleSubscriptions(socket);
+      });
+    },
+
+    snapshot: (principal) => readSnapshot(models, principal, { epoch, seq: seqs.get(principal.tenantId) ?? 0 }),
+
+    async close(): Promise<void> {
+      if (!io) return;
+      const server = io;
+      io = undefined;
+      // Not io.close(): that also closes the HTTP server, which belongs to whoever listens on it.
+      server.disconnectSockets(true);
+      server.engine.close();
+      await server.of('/').adapter.close();
+    },
+  };
+}
+
+/**
+ * emit's parameter types are computed from the event name, which TypeScript
+ * cannot resolve for a generic E; `publish` builds the envelope with exactly
+ * that event's payload type, so widening the emitter here loses nothing.
+ */
+interface EmitAny {
+  emit(event: LiveEventName, envelope: LiveEnvelope<unknown>): boolean;
+}

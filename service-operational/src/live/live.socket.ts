@@ -1,0 +1,13 @@
+import type { ClientToServerEvents, Principal, ServerToClientEvents } from '@icc/shared';
+import type { Server, Socket } from 'socket.io';
+
+/** Set by the handshake middleware before `connection` fires. */
+export interface LiveSocketData {
+  principal: Principal;
+}
+
+/** No server-to-server events: one process, the in-memory adapter. */
+type InterServerEvents = Record<string, never>;
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, LiveSocketData>;
+export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, LiveSocketData>;

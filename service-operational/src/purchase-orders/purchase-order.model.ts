@@ -1,0 +1,98 @@
+import { PURCHASE_ORDER_STATUSES, type PurchaseOrder } from '@icc/shared';
+import { Schema, type Connection, type Types } from 'mongoose';
+import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
+
+const purchaseOrderSchema = new Schema(
+  {
+    poNumber: { type: String, required: true },
+    supplierId: { type: Schema.Types.ObjectId, required: true },
+    supplierCode: { type: String, required: true },
+    locationCode: { type: String, required: true },
+    status: { type: String, enum: PURCHASE_ORDER_STATUSES, required: true },
+    lines: [
+      {
+        _id: false,
+        line: { type: Number, required: true },
+        sku: { type: String, required: true },
+        quantity: { type: Number, required: true },
+        unitCost: { type: Number, required: true },
+        receivedQuantity: { type: Number, required: true, default: 0 },
+      },
+    ],
+    totalCost: { type: Number, required: true },
+    expectedDate: { type: Date, required: true },
+    orderedAt: { type: Date, default: null },
+    receivedAt: { type: Date, default: null },
+    /** Time of the newest receipt: lets "latest receipts" read a few orders instead of all. */
+    lastReceivedAt: { type: Date, default: null },
+    source: { type: { type: String, required: true }, id: String },
+    receipts: [{ _id: false, at: Date, lines: [{ _id: false, line: Number, quantity: Number }] }],
+    statusHistory: [{ _id: false, status: String, at: Date, reason: String }],
+    notes: String,
+  },
+  { timestamps: true, versionKey: false },
+);
+purchaseOrderSchema.plugin(tenantScopePlugin);
+purchaseOrderSchema.index({ tenantId: 1, poNumber: 1 }, { unique: true });
+purchaseOrderSchema.index({ tenantId: 1, createdAt: -1 });
+purchaseOrderSchema.index({ tenantId: 1, supplierId: 1, status: 1 });
+purchaseOrderSchema.index({ tenantId: 1, status: 1, expectedDate: 1 });
+purchaseOrderSchema.index({ tenantId: 1, 'lines.sku': 1 });
+purchaseOrderSchema.index({ tenantId: 1, lastReceivedAt: -1 });
+
+export interface PurchaseOrderLineRecord {
+  line: number;
+  sku: string;
+  quantity: number;
+  unitCost: number;
+  receivedQuantity: number;
+}
+
+export interface PurchaseOrderRecord {
+  _id: Types.ObjectId;
+  tenantId: string;
+  poNumber: string;
+  supplierId: Types.ObjectId;
+  supplierCode: string;
+  locationCode: string;
+  status: PurchaseOrder['status'];
+  lines: PurchaseOrderLineRecord[];
+  totalCost: number;
+  expectedDate: Date;
+  orderedAt: Date | null;
+  receivedAt: Date | null;
+  lastReceivedAt?: Date | null;
+  source: { type: string; id?: string | null };
+  receipts: Array<{ at: Date; lines: Array<{ line: number; quantity: number }> }>;
+  statusHistory: Array<{ status: string; at: Date; reason?: string | null }>;
+  notes?: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function purchaseOrderModel(connection: Connection) {
+  return connection.model<Omit<PurchaseOrderRecord, '_id'>>('PurchaseOrder', purchaseOrderSchema, 'purchaseOrders');
+}
+
+const roundMoney = (n: number) => Math.round(n * 100) / 100;
+
+export function toPurchaseOrder(doc: PurchaseOrderRecord): PurchaseOrder {
+  return {
+    id: String(doc._id),
+    poNumber: doc.poNumber,
+    supplierId: String(doc.supplierId),
+    supplierCode: doc.supplierCode,
+    locationCode: doc.locationCode,
+    status: doc.status,
+    lines: doc.lines.map((l) => ({ ...l, lineTotal: roundMoney(l.quantity * l.unitCost) })),
+    totalCost: doc.totalCost,
+    expectedDate: doc.expectedDate.toISOString(),
+    orderedAt: doc.orderedAt?.toISOString() ?? null,
+    receivedAt: doc.receivedAt?.toISOString() ?? null,
+    source: { type: doc.source.type, ...(doc.source.id ? { id: doc.source.id } : {}) },
+    receipts: doc.receipts.map((r) => ({ at: r.at.toISOString(), lines: r.lines.map((l) => ({ line: l.line, quantity: l.quantity })) })),
+    ...(doc.notes ? { notes: doc.notes } : {}),
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  };
+}

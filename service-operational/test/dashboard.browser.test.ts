@@ -1,0 +1,161 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aCustomer, aLocation, aProduct } from './support/builders.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const [SKU, LOW_SKU, GAP_SKU, WH] = ['DASH-1', 'DASH-2', 'DASH-3', 'DASH-WH'];
+
+let t: TestApp;
+let browser: Browser;
+
+/** Debian's Chromium; a missing browser is a failure with the fix, never a skip. */
+async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`The dashboard browser test needs Chromium at ${CHROMIUM}. Install it with: sudo apt-get install chromium`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}
+
+async function adjust(sku: string, quantity: number) {
+  const res = await t.as(t.keys.warehouse).post('/api/stock/adjustment', { sku, locationCode: WH, quantity, reason: 'browser test' });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+}
+
+/** A page with its uncaught errors collected, so a broken script fails the test. */
+async function openPage(path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${t.baseUrl}${path}`);
+  return { page, errors };
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  t = await startTestApp();
+  const admin = t.as(t.keys.admin);
+  expect((await admin.post('/api/products', aProduct({ sku: SKU, reorderPoint: 10 }))).status).toBe(201);
+  expect((await admin.post('/api/products', aProduct({ sku: LOW_SKU, reorderPoint: 50 }))).status).toBe(201);
+  expect((await admin.post('/api/products', aProduct({ sku: GAP_SKU, reorderPoint: 1 }))).status).toBe(201);
+  expect((await admin.post('/api/locations', aLocation({ code: WH }))).status).toBe(201);
+  await adjust(SKU, 30);
+  await adjust(GAP_SKU, 100);
+  await adjust(LOW_SKU, 20);
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('the live dashboard in a browser', () => {
+  it('shows the snapshot, then updates rows in place as stock and orders change', async () => {
+    const { page, errors } = await openPage(`/?key=${t.keys.admin}`);
+    const row = page.locator(`#stock-rows tr[data-sku="${SKU}"][data-location="${WH}"]`);
+    const cell = (field: string) => row.locator(`[data-field="${field}"]`);
+    const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
+    const classes = async () => (await row.getAttribute('class')) ?? '';
+
+    await row.waitFor({ timeout: 10_000 });
+    await poll(() => page.locator('#status').getAttribute('data-state')).toBe('live');
+    // The key leaves the address bar once stored for the tab.
+    expect(page.url()).not.toContain('key=');
+    expect(await cell('onHand').textContent()).toBe('30');
+    expect(await classes()).not.toContain('low-stock');
+    // Low stock first, as the snapshot orders it.
+    expect(await page.locator('#stock-rows tr').first().getAttribute('data-sku')).toBe(LOW_SKU);
+    expect(await page.locator('#stock-rows tr').first().getAttribute('class')).toContain('low-stock');
+
+    await adjust(SKU, -25);
+    await poll(() => cell('onHand').textContent()).toBe('5');
+    expect(await cell('available').textContent()).toBe('5');
+    await poll(classes).toContain('low-stock');
+    expect(await page.locator('#count-low').textContent()).toBe('2');
+
+    const customer = aCustomer();
+    expect((await t.as(t.keys.admin).post('/api/customers', customer)).status).toBe(201);
+    const order = await t.as(t.keys.sales).post('/api/orders/sales', { customerCode: customer.code, locationCode: WH, lines: [{ sku: SKU, quantity: 3 }], confirm: true });
+    expect(order.status, JSON.stringify(order.body)).toBe(201);
+    await poll(() => cell('reserved').textContent()).toBe('3');
+    expect(await cell('available').textContent()).toBe('2');
+    const orderItem = page.locator(`#stream [data-order-id="${order.body.id}"]`);
+    await poll(() => orderItem.locator('[data-field="status"]').textContent()).toBe('confirmed');
+    expect(await orderItem.textContent()).toContain(order.body.orderNumber);
+
+    await adjust(SKU, 40);
+    await poll(() => cell('available').textContent()).toBe('42');
+    await poll(classes).not.toContain('low-stock');
+
+    const snapshot = await t.as(t.keys.admin).get('/api/live/snapshot');
+    await poll(() => page.locator('#seq').textContent()).toBe(String(snapshot.body.seq));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}dashboard.png`, fullPage: true, animations: 'disabled' });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('notices a lost event by its seq and reloads the snapshot', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // Sit between the page and the server's WebSocket so one event frame can be lost, as on a flaky network.
+    let seenOverWebSocket = 0;
+    let dropNext = false;
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        if (typeof message === 'string' && message.startsWith('42["stock:updated"')) {
+          seenOverWebSocket += 1;
+          if (dropNext) {
+            dropNext = false;
+            return;
+          }
+        }
+        ws.send(message);
+      });
+    });
+    await page.goto(`${t.baseUrl}/?key=${t.keys.admin}`);
+    const onHand = page.locator(`#stock-rows tr[data-sku="${GAP_SKU}"] [data-field="onHand"]`);
+    const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
+    await poll(() => page.locator('#status').getAttribute('data-state')).toBe('live');
+    expect(await onHand.textContent()).toBe('100');
+    expect(await page.locator('body').getAttribute('data-resyncs')).toBe('1');
+
+    // Socket.IO may start on HTTP long-polling; go on once events come over the WebSocket.
+    let expected = 100;
+    while (seenOverWebSocket === 0) {
+      await adjust(GAP_SKU, 1);
+      expected += 1;
+      await poll(() => onHand.textContent()).toBe(String(expected));
+    }
+    dropNext = true;
+    await adjust(GAP_SKU, 5); // lost on the way
+    await poll(async () => dropNext).toBe(false);
+    expect(await onHand.textContent()).toBe(String(expected));
+    await adjust(GAP_SKU, 7); // its seq reveals the gap
+    await poll(() => onHand.textContent()).toBe(String(expected + 12));
+    expect(await page.locator('body').getAttribute('data-resyncs')).toBe('2');
+    const snapshot = await t.as(t.keys.admin).get('/api/live/snapshot');
+    await poll(() => page.locator('#seq').textContent()).toBe(String(snapshot.body.seq));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('asks for a key when there is none, and says so when one is refused', async () => {
+    const { page, errors } = await openPage('/');
+    await page.locator('#key-form').waitFor({ state: 'visible' });
+    await page.fill('#key-input', 'icc_wrong');
+    await page.click('#key-form button[type="submit"]');
+    await expect.poll(() => page.locator('#key-error').textContent(), { timeout: 10_000 }).toMatch(/not valid/);
+    expect(await page.locator('#dashboard').isHidden()).toBe(true);
+
+    await page.fill('#key-input', t.keys.planner);
+    await page.click('#key-form button[type="submit"]');
+    await page.locator(`#stock-rows tr[data-sku="${SKU}"]`).waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import {
+  CodeSchema,
+  IsoDateTimeSchema,
+  MoneySchema,
+  ObjectIdSchema,
+  PageQuerySchema,
+  PositiveQuantitySchema,
+  SkuSchema,
+  pageSchema,
+} from './common.schemas.js';
+
+/**
+ * Sales orders. Lifecycle: pending → confirmed → shipped → delivered, and
+ * cancelled (from pending or confirmed, releasing reservations); `rejected`
+ * when no line could be served. Every quantity a customer asked for stays on
+ * its line as `quantity` (true demand), whatever happened to it.
+ */
+export const SALES_ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled', 'rejected'] as const;
+export type SalesOrderStatus = (typeof SALES_ORDER_STATUSES)[number];
+
+/**
+ * What confirmation does with a line whose SKU lacks stock:
+ * - `fail` (default): the whole confirmation is refused (409), nothing is reserved;
+ * - `reject`: that line is rejected (its quantity recorded as unfulfilled demand), the rest reserved;
+ * - `backorder`: that line is back-ordered (reserved by a later confirm), the rest reserved.
+ */
+export const SHORTAGE_POLICIES = ['fail', 'reject', 'backorder'] as const;
+export type ShortagePolicy = (typeof SHORTAGE_POLICIES)[number];
+
+export const LINE_STATUSES = ['open', 'reserved', 'backordered', 'rejected', 'shipped', 'cancelled'] as const;
+
+export const CreateSalesOrderSchema = z
+  .object({
+    customerCode: CodeSchema,
+    locationCode: CodeSchema,
+    lines: z
+      .array(
+        z
+          .object({
+            sku: SkuSchema,
+            quantity: PositiveQuantitySchema,
+            /** Overrides the price; default: list price less the active campaign's discount. */
+            unitPrice: MoneySchema.optional(),
+            /** Apply this campaign (must be active and cover the SKU); default: the best active one. */
+            campaignId: ObjectIdSchema.optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(500),
+    onShortage: z.enum(SHORTAGE_POLICIES).default('fail'),
+    /** Confirm (reserve) right away, as the order desk usually does. */
+    confirm: z.boolean().default(false),
+    notes: z.string().trim().max(1_000).optional(),
+  })
+  .strict();
+export type CreateSalesOrder = z.infer<typeof CreateSalesOrderSchema>;
+
+export const SalesOrderLineSchema = z.object({
+  line: z.number().int(),
+  sku: z.string(),
+  quantity: z.number().int(),
+  listPrice: z.number(),
+  unitPrice: z.number(),
+  discountPercent: z.number(),
+  campaignId: z.string().nullable(),
+  status: z.enum(LINE_STATUSES),
+  reservedQuantity: z.number().int(),
+  shippedQuantity: z.number().int(),
+  returnedQuantity: z.number().int(),
+  /** Demanded but not served: rejected for lack of stock, or cancelled before shipping. */
+  unfulfilledQuantity: z.number().int(),
+  backorderedQuantity: z.number().int(),
+  lineTotal: z.number(),
+});
+export type SalesOrderLine = z.infer<typeof SalesOrderLineSchema>;
+
+export const SalesOrderSchema = z.object({
+  id: z.string(),
+  orderNumber: z.string(),
+  customerCode: z.string(),
+  customerSegment: z.string(),
+  locationCode: z.string(),
+  status: z.enum(SALES_ORDER_STATUSES),
+  onShortage: z.enum(SHORTAGE_POLICIES),
+  lines: z.array(SalesOrderLineSchema),
+  totalAmount: z.number(),
+  notes: z.string().optional(),
+  statusHistory: z.array(z.object({ status: z.enum(SALES_ORDER_STATUSES), at: IsoDateTimeSchema })),
+  orderedAt: IsoDateTimeSchema,
+  createdAt: IsoDateTimeSchema,
+  updatedAt: IsoDateTimeSchema,
+});
+export type SalesOrder = z.infer<typeof SalesOrderSchema>;
+
+export const SalesOrderTransitionSchema = z
+  .object({
+    status: z.enum(['confirmed', 'shipped', 'delivered', 'cancelled']),
+    /** For `confirmed`: override the order's shortage policy for this attempt. */
+    onShortage: z.enum(SHORTAGE_POLICIES).optional(),
+    reason: z.string().trim().min(3).max(500).optional(),
+  })
+  .strict();
+export type SalesOrderTransition = z.infer<typeof SalesOrderTransitionSchema>;
+
+export const SalesReturnSchema = z
+  .object({
+    lines: z
+      .array(
+        z
+          .object({
+            line: z.number().int().min(0),
+            quantity: PositiveQuantitySchema,
+            /** Back to sellable stock, or straight to damaged. */
+            to: z.enum(['onHand', 'damaged']).default('onHand'),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(500),
+    reason: z.string().trim().min(3).max(500),
+  })
+  .strict();
+export type SalesReturn = z.infer<typeof SalesReturnSchema>;
+
+export const ListSalesOrdersQuerySchema = PageQuerySchema.extend({
+  sort: z.enum(['orderedAt', 'orderNumber']).default('orderedAt'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  status: z.enum(SALES_ORDER_STATUSES).optional(),
+  customerCode: CodeSchema.optional(),
+  locationCode: CodeSchema.optional(),
+  sku: SkuSchema.optional(),
+  from: IsoDateTimeSchema.optional(),
+  to: IsoDateTimeSchema.optional(),
+}).strict();
+export type ListSalesOrdersQuery = z.infer<typeof ListSalesOrdersQuerySchema>;
+
+export const SalesOrderPageSchema = pageSchema(SalesOrderSchema);
+
+/** Purchase orders: draft → ordered → partiallyReceived → received, or cancelled. */
+export const PURCHASE_ORDER_STATUSES = ['draft', 'ordered', 'partiallyReceived', 'received', 'cancelled'] as const;
+export type PurchaseOrderStatus = (typeof PURCHASE_ORDER_STATUSES)[number];
+
+export const CreatePurchaseOrderSchema = z
+  .object({
+    supplierId: ObjectIdSchema,
+    locationCode: CodeSchema,
+    lines: z
+      .array(z.object({ sku: SkuSchema, quantity: PositiveQuantitySchema, unitCost: MoneySchema.optional() }).strict())
+      .min(1)
+      .max(500),
+    expectedDate: IsoDateTimeSchema,
+    /** What created it, e.g. a planning recommendation. */
+    source: z.object({ type: z.enum(['manual', 'recommendation']), id: z.string().min(1).max(64).optional() }).strict().optional(),
+    /** Place the order with the supplier right away (raises on order). */
+    order: z.boolean().default(false),
+    notes: z.string().trim().max(1_000).optional(),
+  })
+  .strict();
+export type CreatePurchaseOrder = z.infer<typeof CreatePurchaseOrderSchema>;
+
+export const PurchaseOrderLineSchema = z.object({
+  line: z.number().int(),
+  sku: z.string(),
+  quantity: z.number().int(),
+  unitCost: z.number(),
+  receivedQuantity: z.number().int(),
+  lineTotal: z.number(),
+});
+
+export const PurchaseOrderSchema = z.object({
+  id: z.string(),
+  poNumber: z.string(),
+  supplierId: z.string(),
+  supplierCode: z.string(),
+  locationCode: z.string(),
+  status: z.enum(PURCHASE_ORDER_STATUSES),
+  lines: z.array(PurchaseOrderLineSchema),
+  totalCost: z.number(),
+  expectedDate: IsoDateTimeSchema,
+  orderedAt: IsoDateTimeSchema.nullable(),
+  receivedAt: IsoDateTimeSchema.nullable(),
+  source: z.object({ type: z.string(), id: z.string().optional() }),
+  receipts: z.array(z.object({ at: IsoDateTimeSchema, lines: z.array(z.object({ line: z.number().int(), quantity: z.number().int() })) })),
+  notes: z.string().optional(),
+  createdAt: IsoDateTimeSchema,
+  updatedAt: IsoDateTimeSchema,
+});
+export type PurchaseOrder = z.infer<typeof PurchaseOrderSchema>;
+
+export const PurchaseOrderTransitionSchema = z.object({ status: z.enum(['ordered', 'cancelled']), reason: z.string().trim().min(3).max(500).optional() }).strict();
+
+export const ReceivePurchaseOrderSchema = z
+  .object({
+    lines: z.array(z.object({ line: z.number().int().min(0), quantity: PositiveQuantitySchema }).strict()).min(1).max(500),
+    /** When the goods arrived; default now. Used for supplier on-time performance. */
+    receivedAt: IsoDateTimeSchema.optional(),
+  })
+  .strict();
+export type ReceivePurchaseOrder = z.infer<typeof ReceivePurchaseOrderSchema>;
+
+export const ListPurchaseOrdersQuerySchema = PageQuerySchema.extend({
+  sort: z.enum(['createdAt', 'expectedDate', 'poNumber']).default('createdAt'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  status: z.enum(PURCHASE_ORDER_STATUSES).optional(),
+  supplierId: ObjectIdSchema.optional(),
+  locationCode: CodeSchema.optional(),
+  sku: SkuSchema.optional(),
+}).strict();
+
+export const PurchaseOrderPageSchema = pageSchema(PurchaseOrderSchema);

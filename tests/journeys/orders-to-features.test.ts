@@ -1,0 +1,179 @@
+/**
+ * Journey: a business's history and today's orders, entered through the
+ * operational service, flow through CDC into raw events, daily facts and
+ * features, and come back out of the analytics API.
+ */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { utcDayKey } from '@icc/shared';
+import { createApp, issueApiKey, syncModels } from '@icc/service-operational';
+import { createAnalyticsApp, createPipeline, ensureAnalyticsIndexes } from '@icc/service-analytics';
+import { createCdcConsumer, type CdcConsumer } from '../../service-analytics/src/cdc/cdc-consumer.js';
+import { recomputeAllFacts } from '../../service-analytics/src/facts/recompute-all.js';
+import { seedDemo, yesterday } from '@icc/scripts';
+import { MongoClient } from 'mongodb';
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import '../support/provided-context.js';
+
+const TENANT = 'journey';
+const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const OP_DB = `op_journey_${suffix}`;
+const AN_DB = `an_journey_${suffix}`;
+
+let connection: mongoose.Connection;
+let client: MongoClient;
+let consumer: CdcConsumer;
+let operationalUrl: string;
+let closeOperational: () => Promise<void>;
+let analyticsApp: Awaited<ReturnType<typeof createAnalyticsApp>>;
+let key: string;
+
+const api = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${operationalUrl}${path}`, {
+    method,
+    headers: { 'x-api-key': key, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  // `any`: the journey reads JSON loosely and asserts on values.
+  return { status: res.status, body: (await res.json()) as any };
+};
+
+/** Wait until the consumer has applied everything written so far (its checkpoint passes a marker write). */
+async function caughtUp(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  const before = consumer.status().eventsProcessed;
+  await client.db(OP_DB).collection('products').updateOne({ tenantId: TENANT }, { $set: { cdcMarker: Date.now() } });
+  while (Date.now() < deadline) {
+    const status = consumer.status();
+    if (status.state === 'streaming' && status.eventsProcessed > before) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`CDC did not catch up: ${JSON.stringify(consumer.status())}`);
+}
+
+beforeAll(async () => {
+  const uri = inject('mongoUri');
+  connection = await mongoose.createConnection(uri, { dbName: OP_DB }).asPromise();
+  const operational = createApp({ connection });
+  await syncModels(operational.models);
+  const server = operational.app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  operational.live.attach(server);
+  operationalUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  closeOperational = async () => {
+    await operational.live.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  };
+
+  // Sixty days of a small business, through the service's own history import.
+  const summary = await seedDemo(operational.models, TENANT, { seed: 7, products: 12, days: 60, endDay: yesterday() });
+  expect(summary.orders).toBeGreaterThan(100);
+  key = (await issueApiKey(operational.models, TENANT, 'journey desk', ['admin'])).key;
+
+  client = await MongoClient.connect(uri);
+  const analytics = client.db(AN_DB);
+  await ensureAnalyticsIndexes(analytics);
+  consumer = createCdcConsumer({ client, operationalDb: OP_DB, analyticsDb: AN_DB, sink: createPipeline(analytics), maxAwaitTimeMS: 100 });
+  await consumer.start();
+  analyticsApp = await createAnalyticsApp({ analytics, operational: client.db(OP_DB), cdcStatus: () => consumer.status() });
+  await caughtUp();
+}, 300_000);
+
+afterAll(async () => {
+  await consumer?.stop();
+  await analyticsApp?.close();
+  await closeOperational?.();
+  await client?.db(AN_DB).dropDatabase();
+  await client?.close();
+  await connection?.dropDatabase();
+  await connection?.close();
+});
+
+describe('history backfilled into analytics', () => {
+  it('has exactly one demanded raw event per order line of the source, and facts equal to a recomputation', async () => {
+    const lines = await client
+      .db(OP_DB)
+      .collection('salesOrders')
+      .aggregate<{ n: number }>([{ $match: { tenantId: TENANT } }, { $unwind: '$lines' }, { $count: 'n' }])
+      .toArray();
+    const demanded = await client.db(AN_DB).collection('rawSalesEvents').countDocuments({ tenantId: TENANT, kind: 'demanded' });
+    expect(demanded).toBe(lines[0]!.n);
+
+    const stored = await client.db(AN_DB).collection('dailySalesFacts').find({ tenantId: TENANT }).toArray();
+    const recomputed = await recomputeAllFacts(client.db(AN_DB), TENANT);
+    const strip = (f: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(f).filter(([k]) => k !== 'updatedAt').sort()));
+    expect(stored.map(strip).sort()).toEqual(recomputed.map((f) => strip(f as unknown as Record<string, unknown>)).sort());
+    expect(stored.length).toBeGreaterThan(100);
+  });
+
+  it('serves the sales history of a SKU as daily rows matching the facts', async () => {
+    const fact = await client.db(AN_DB).collection('dailySalesFacts').findOne({ tenantId: TENANT, quantitySold: { $gt: 0 } });
+    const day = fact!.day as string;
+    const res = await analyticsApp.inject({
+      method: 'GET',
+      url: `/api/internal/analytics/sales-history?sku=${fact!.sku}&start=${day}&end=${day}`,
+      headers: { 'x-api-key': key },
+    });
+    expect(res.statusCode).toBe(200);
+    const sold = await client
+      .db(AN_DB)
+      .collection('dailySalesFacts')
+      .aggregate<{ q: number }>([{ $match: { tenantId: TENANT, sku: fact!.sku, day } }, { $group: { _id: null, q: { $sum: '$quantitySold' } } }])
+      .toArray();
+    expect(res.json()).toEqual([expect.objectContaining({ date: day, sku: fact!.sku, quantitySold: sold[0]!.q })]);
+  });
+
+  it('builds features for SKUs with enough history, leakage-safe and complete', async () => {
+    const rows = await client.db(AN_DB).collection('features').find({ tenantId: TENANT }).sort({ day: 1 }).toArray();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      for (const field of ['lag1', 'lag7', 'lag14', 'rollingMean7', 'rollingMean28', 'trendIndex', 'dayOfWeek']) {
+        expect(Number.isFinite(row[field])).toBe(true);
+      }
+    }
+    const trend = await analyticsApp.inject({ method: 'GET', url: `/api/analytics/trends/${rows[0]!.sku}`, headers: { 'x-api-key': key } });
+    expect(trend.statusCode).toBe(200);
+    expect(['up', 'flat', 'down']).toContain(trend.json().direction);
+  });
+});
+
+describe("today's orders streamed into analytics", () => {
+  it('turns a shipped order and a rejected line into raw events and today’s facts', async () => {
+    const location = (await api('GET', '/api/locations?limit=1')).body.items[0].code as string;
+    const customer = (await api('GET', '/api/customers?limit=1')).body.items[0].code as string;
+    const positions = (await api('GET', `/api/stock/current?locationCode=${location}&limit=200`)).body.items as Array<{ sku: string; available: number }>;
+    const inStock = positions.find((p) => p.available >= 3)!;
+    const today = utcDayKey(new Date());
+    const factBefore = await client.db(AN_DB).collection('dailySalesFacts').findOne({ tenantId: TENANT, sku: inStock.sku, locationCode: location, day: today });
+
+    const order = await api('POST', '/api/orders/sales', {
+      customerCode: customer, locationCode: location, confirm: true, onShortage: 'reject',
+      lines: [{ sku: inStock.sku, quantity: 2 }, { sku: inStock.sku === positions[0]!.sku ? positions[1]!.sku : positions[0]!.sku, quantity: 1_000_000 }],
+    });
+    expect(order.status).toBe(201);
+    expect(order.body.lines.map((l: { status: string }) => l.status)).toEqual(['reserved', 'rejected']);
+    expect((await api('PUT', `/api/orders/sales/${order.body.id}/status`, { status: 'shipped' })).status).toBe(200);
+    await caughtUp();
+
+    const events = await client.db(AN_DB).collection('rawSalesEvents').find({ orderId: order.body.id }).sort({ _id: 1 }).toArray();
+    expect(events.map((e) => [e.line, e.kind, e.quantity])).toEqual([
+      [0, 'demanded', 2],
+      [0, 'fulfilled', 2],
+      [1, 'demanded', 1_000_000],
+      [1, 'unfulfilled', 1_000_000],
+    ]);
+    const fact = await client.db(AN_DB).collection('dailySalesFacts').findOne({ tenantId: TENANT, sku: inStock.sku, locationCode: location, day: today });
+    expect(fact!.quantitySold - (factBefore?.quantitySold ?? 0)).toBe(2);
+    expect(fact!.quantityDemanded - (factBefore?.quantityDemanded ?? 0)).toBe(2);
+    expect(fact!.revenue - (factBefore?.revenue ?? 0)).toBeCloseTo(2 * order.body.lines[0].unitPrice, 2);
+  });
+
+  it('keeps the analytics stock read model equal to the operational positions', async () => {
+    const source = await client.db(OP_DB).collection('stockPositions').find({ tenantId: TENANT }).toArray();
+    const mirror = await client.db(AN_DB).collection('stockReadModel').find({ tenantId: TENANT }).toArray();
+    const view = (p: Record<string, unknown>) => `${p.sku}@${p.locationCode}:${p.onHand}/${p.reserved}/${p.available}`;
+    expect(mirror.map(view).sort()).toEqual(source.map(view).sort());
+  });
+});
