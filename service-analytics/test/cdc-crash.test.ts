@@ -49,9 +49,16 @@ interface Child {
   exited: Promise<void>;
 }
 
+/** Every process this file started, so afterAll can end them even when the test timed out midway. */
+const children = new Set<ChildProcess>();
+let tornDown = false;
+
 /** Run `node <args>` from the repo root and wait for a stdout line starting with `ready`. */
 async function startChild(args: string[], ready: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
+  if (tornDown) throw new Error('test torn down');
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const line = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code, signal) => reject(new Error(`${args.join(' ')} exited (${code ?? signal}) before "${ready}"`)));
@@ -131,7 +138,8 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     client = await new MongoClient(engine.line.slice('ready '.length).trim()).connect();
   });
   afterAll(async () => {
-    consumer?.process.kill('SIGKILL');
+    tornDown = true;
+    for (const child of children) if (child !== engine?.process) child.kill('SIGKILL');
     await client?.close();
     engine?.process.kill('SIGTERM');
     await engine?.exited;

@@ -29,14 +29,15 @@ export function createSalesOrderService(models: Models, live: LivePublisher, clo
 
   async function priceLines(input: CreateSalesOrder, now: Date): Promise<SalesOrderLineRecord[]> {
     const skus = [...new Set(input.lines.map((l) => l.sku))];
-    const products = await models.Product.find({ sku: { $in: skus } }, { sku: 1, price: 1, status: 1 }).lean();
+    const [products, running] = await Promise.all([
+      models.Product.find({ sku: { $in: skus } }, { sku: 1, price: 1, status: 1 }).lean(),
+      models.Campaign.find({ status: 'planned', startsAt: { $lte: now }, endsAt: { $gt: now }, skus: { $in: skus } }).lean(),
+    ]);
     const missing = skus.filter((sku) => !products.some((p) => p.sku === sku));
     if (missing.length) throw new AppError('NOT_FOUND', `Products do not exist: ${missing.join(', ')}`);
     const unsellable = products.filter((p) => p.status !== 'active').map((p) => `${p.sku} (${p.status})`);
     if (unsellable.length) throw new AppError('CONFLICT', `Products are not for sale: ${unsellable.join(', ')}`);
-    const campaigns: ActiveCampaign[] = (
-      await models.Campaign.find({ status: 'planned', startsAt: { $lte: now }, endsAt: { $gt: now }, skus: { $in: skus } }).lean()
-    ).map((c) => ({ id: String(c._id), discountPercent: c.discountPercent, skus: c.skus }));
+    const campaigns: ActiveCampaign[] = running.map((c) => ({ id: String(c._id), discountPercent: c.discountPercent, skus: c.skus }));
     const listPrices = new Map(products.map((p) => [p.sku, p.price]));
     return input.lines.map((line, index) => {
       const price = priceLine({ ...line, listPrice: listPrices.get(line.sku)! }, campaigns);

@@ -232,13 +232,32 @@ export async function inStockTransaction<T>(
   return locksFor(models).withLocks(keys, async () => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await models.connection.transaction(work);
+        return await runTransaction(models, work);
       } catch (error) {
         const duplicateKey = error instanceof mongoose.mongo.MongoServerError && error.code === 11000;
         if (!duplicateKey || attempt >= CREATE_RACE_ATTEMPTS) throw error;
       }
     }
   });
+}
+
+/**
+ * The driver's `withTransaction` (commit/abort, TransientTransactionError and
+ * UnknownTransactionCommitResult retries with back-off). Mongoose's
+ * `connection.transaction()` adds bookkeeping to reset hydrated documents after
+ * an abort; stock code works on lean documents only, so it would be pure cost.
+ */
+async function runTransaction<T>(models: Models, work: (session: ClientSession) => Promise<T>): Promise<T> {
+  const session = await models.connection.startSession();
+  try {
+    let result: T | undefined;
+    await session.withTransaction(async () => {
+      result = await work(session);
+    });
+    return result as T;
+  } finally {
+    await session.endSession();
+  }
 }
 
 const positionLocks = new WeakMap<Models, PositionLocks>();
