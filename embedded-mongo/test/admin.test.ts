@@ -3,22 +3,14 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { MongoClient, Timestamp, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, startTestServer, uniqueDbName, type TestServer } from './harness.js';
+import { closeTestDatabase, openTestDatabase, uniqueDbName, type TestServer } from './harness.js';
 
 let server: TestServer;
 let client: MongoClient;
 let db: Db;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  client = await connect(server);
-  db = client.db(uniqueDbName('admin'));
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.stop();
-});
+beforeAll(async () => ({ server, client, db } = await openTestDatabase('admin')));
+afterAll(() => closeTestDatabase({ server, client }));
 
 describe('server commands', () => {
   it('answers ping, buildInfo, serverStatus and getParameter', async () => {

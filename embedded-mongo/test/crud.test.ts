@@ -2,22 +2,14 @@
 import { Binary, Decimal128, Long, ObjectId } from 'mongodb';
 import type { Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, startTestServer, uniqueDbName, type TestServer } from './harness.js';
+import { closeTestDatabase, openTestDatabase, type TestServer } from './harness.js';
 
 let server: TestServer;
 let client: MongoClient;
 let db: Db;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  client = await connect(server);
-  db = client.db(uniqueDbName('crud'));
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.stop();
-});
+beforeAll(async () => ({ server, client, db } = await openTestDatabase('crud')));
+afterAll(() => closeTestDatabase({ server, client }));
 
 describe('insert', () => {
   it('generates an ObjectId _id first in the document', async () => {

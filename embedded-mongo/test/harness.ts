@@ -1,4 +1,4 @@
-import { MongoClient, type MongoClientOptions } from 'mongodb';
+import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
 import { startEmbeddedMongo } from '../src/index.js';
 
 /**
@@ -36,4 +36,23 @@ export async function connect(server: TestServer, options: MongoClientOptions = 
 /** A database name unique to one test file, so suites never see each other's data. */
 export function uniqueDbName(prefix: string): string {
   return `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * One server, one client and a fresh database for a test file.
+ *
+ * @example
+ *   let server: TestServer; let client: MongoClient; let db: Db;
+ *   beforeAll(async () => ({ server, client, db } = await openTestDatabase('crud')));
+ *   afterAll(() => closeTestDatabase({ server, client }));
+ */
+export async function openTestDatabase(prefix: string): Promise<{ server: TestServer; client: MongoClient; db: Db }> {
+  const server = await startTestServer();
+  const client = await connect(server);
+  return { server, client, db: client.db(uniqueDbName(prefix)) };
+}
+
+export async function closeTestDatabase(ctx: { server: TestServer; client: MongoClient }): Promise<void> {
+  await ctx.client.close();
+  await ctx.server.stop();
 }

@@ -1,21 +1,13 @@
 import type { Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, startTestServer, uniqueDbName, type TestServer } from './harness.js';
+import { closeTestDatabase, openTestDatabase, type TestServer } from './harness.js';
 
 let server: TestServer;
 let client: MongoClient;
 let db: Db;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  client = await connect(server);
-  db = client.db(uniqueDbName('idx'));
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.stop();
-});
+beforeAll(async () => ({ server, client, db } = await openTestDatabase('idx')));
+afterAll(() => closeTestDatabase({ server, client }));
 
 describe('index management', () => {
   it('names indexes like mongod and lists them with _id_', async () => {

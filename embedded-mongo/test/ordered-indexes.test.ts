@@ -1,6 +1,6 @@
 import { Long, ObjectId, type Db, type Document, type Filter, type MongoClient, type Sort } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, startTestServer, uniqueDbName, type TestServer } from './harness.js';
+import { closeTestDatabase, openTestDatabase, type TestServer } from './harness.js';
 
 /** Test documents use numbers and strings as `_id`, and arbitrary fields. */
 interface Loose extends Document {
@@ -11,16 +11,8 @@ let server: TestServer;
 let client: MongoClient;
 let db: Db;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  client = await connect(server);
-  db = client.db(uniqueDbName('ordered'));
-});
-
-afterAll(async () => {
-  await client.close();
-  await server.stop();
-});
+beforeAll(async () => ({ server, client, db } = await openTestDatabase('ordered')));
+afterAll(() => closeTestDatabase({ server, client }));
 
 /** Index keys and documents examined so far, as mongod reports them. */
 async function examined(): Promise<{ keys: number; docs: number }> {
