@@ -1,0 +1,77 @@
+import { parse } from 'csv-parse/sync';
+
+/** A series read from a CSV: values oldest first, and their dates when the file had a `date` column. */
+export interface CsvSeries {
+  values: number[];
+  dates?: string[];
+}
+
+/** Bad input, worded for the person who wrote the file. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Read a series from CSV text: either a header with a `value` column (and
+ * optionally a `date` column, `YYYY-MM-DD`, strictly increasing), or one
+ * number per line with no header. Column names are matched case-insensitively;
+ * blank lines are ignored. Anything else is an {@link InputError} naming the
+ * line.
+ *
+ * @example
+ *   readSeriesCsv('date,value\n2026-01-01,3\n2026-01-02,4\n') // { values: [3, 4], dates: ['2026-01-01', '2026-01-02'] }
+ *   readSeriesCsv('3\n4\n')                                  // { values: [3, 4] }
+ */
+export function readSeriesCsv(text: string): CsvSeries {
+  const lines: number[] = [];
+  let records: string[][];
+  try {
+    records = parse(text, {
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      on_record: (record: string[], context) => {
+        lines.push(context.lines);
+        return record;
+      },
+    });
+  } catch (error) {
+    throw new InputError(`not a readable CSV: ${(error as Error).message}`);
+  }
+  if (records.length === 0) throw new InputError('the file holds no values');
+
+  const header = records[0]!.map((cell) => cell.toLowerCase());
+  const valueColumn = header.indexOf('value');
+  if (valueColumn < 0) {
+    if (records.every((r) => r.length === 1) && !Number.isNaN(Number(records[0]![0]))) {
+      return { values: records.map((r, i) => numberAt(r[0]!, lines[i]!)) };
+    }
+    throw new InputError('expected a header with a "value" column (and optionally "date"), or one number per line');
+  }
+  const dateColumn = header.indexOf('date');
+  const rows = records.slice(1);
+  if (rows.length === 0) throw new InputError('the file has a header but no values');
+  const values = rows.map((r, i) => numberAt(r[valueColumn] ?? '', lines[i + 1]!));
+  if (dateColumn < 0) return { values };
+  const dates = rows.map((r, i) => {
+    const date = r[dateColumn] ?? '';
+    const line = lines[i + 1]!;
+    if (!DAY.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
+      throw new InputError(`line ${line}: date "${date}" is not a YYYY-MM-DD day`);
+    }
+    return date;
+  });
+  dates.forEach((date, i) => {
+    if (i > 0 && date <= dates[i - 1]!) throw new InputError(`line ${lines[i + 1]}: date ${date} does not come after ${dates[i - 1]}`);
+  });
+  return { values, dates };
+}
+
+function numberAt(cell: string, line: number): number {
+  const value = cell === '' ? Number.NaN : Number(cell);
+  if (!Number.isFinite(value)) throw new InputError(`line ${line}: "${cell}" is not a number`);
+  return value;
+}

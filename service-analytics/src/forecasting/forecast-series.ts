@@ -1,0 +1,205 @@
+import { backtestModel, residualsByStep, rollingOrigins, type CandidateBacktest } from './backtest.js';
+import { candidatesFor, MODELS } from './candidates.js';
+import { classifyDemand, type DemandProfile } from './demand-classifier.js';
+import type { DemandHistory, ForecastContext, ForecastModel, ModelName } from './forecasting.types.js';
+import { toDemandHistory, trainingSlice, type SeriesInput } from './history.js';
+import { conformalHalfWidths } from './intervals.js';
+import { ensembleBacktest, medianForecast } from './models/ensemble.js';
+
+export interface ForecastSeriesOptions {
+  /** Seasonal period: 7 daily, 12 monthly, 4 quarterly, 1 for none. */
+  season: number;
+  /** Periods to forecast. */
+  horizon: number;
+  /** Coverage of the prediction intervals, 0–1 (default 0.95). */
+  confidence?: number;
+  /** Backtest windows (origins, one period apart; default 20, fewer when the series is short). */
+  windows?: number;
+  /** Members of the median ensemble: the best k candidates (default 3). */
+  ensembleSize?: number;
+  /** Campaign flags of the forecast periods (known in advance); default none. */
+  futureCampaign?: readonly number[];
+  /** Holiday flags of the forecast periods (known in advance); default none. */
+  futureHoliday?: readonly number[];
+  /** Restrict the candidates (still filtered by the demand class). */
+  candidates?: readonly ModelName[];
+}
+
+export interface ForecastPoint {
+  /** 1 = the period right after the history. */
+  step: number;
+  value: number;
+  lower: number;
+  upper: number;
+}
+
+export interface CandidateScore {
+  model: ModelName;
+  /** Mean backtest MASE; null when the model could not be fitted (see `skipped`). */
+  mase: number | null;
+  mae: number | null;
+  skipped?: string;
+}
+
+export interface SeriesForecast {
+  model: ModelName;
+  /** Why this model, in words: its backtest MASE beside the others', and the demand class. */
+  reason: string;
+  demand: DemandProfile;
+  confidence: number;
+  forecasts: ForecastPoint[];
+  backtest: {
+    /** Windows (forecast origins) every candidate was scored on. */
+    windows: number;
+    origins: number[];
+    candidates: CandidateScore[];
+    /** False when there were too few held-out errors for the confidence: intervals are then too narrow. */
+    intervalsReliable: boolean;
+  };
+  /** Feature weights of the regression (when it was chosen, or is in the chosen ensemble). */
+  weights?: Record<string, number>;
+  /** Ensemble members, when the ensemble was chosen. */
+  members?: ModelName[];
+}
+
+const DEFAULT_WINDOWS = 20;
+const DEFAULT_ENSEMBLE_SIZE = 3;
+
+/**
+ * Forecast one series: classify its demand, backtest the candidates that
+ * class gets over rolling origins, pick the lowest mean MASE, refit it on the
+ * whole history and put conformal intervals around its forecasts from its own
+ * held-out backtest errors per step. Pure and deterministic.
+ *
+ * Stock-out periods (`censored`) are never scored as actuals and each model
+ * excludes or imputes them (see the model files).
+ *
+ * @example
+ *   const values = Array.from({ length: 120 }, (_, t) => [10, 12, 15, 20, 30, 25, 8][t % 7]!);
+ *   const result = forecastSeries({ values }, { season: 7, horizon: 7 });
+ *   result.model                          // 'seasonal-naive': exact, and the simplest wins a tie
+ *   result.forecasts.map((f) => f.value)  // [12, 15, 20, 30, 25, 8, 10]: 120 periods end one into a season
+ */
+export function forecastSeries(input: SeriesInput, options: ForecastSeriesOptions): SeriesForecast {
+  const { season, horizon } = options;
+  const confidence = options.confidence ?? 0.95;
+  if (!Number.isInteger(season) || season < 1) throw new RangeError(`season must be an integer ≥ 1, got ${season}`);
+  if (!Number.isInteger(horizon) || horizon < 1) throw new RangeError(`horizon must be an integer ≥ 1, got ${horizon}`);
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be between 0 and 1, got ${confidence}`);
+  const history = toDemandHistory(input);
+  const n = history.values.length;
+  // The MASE scale of the shortest window needs at least one seasonal-naive pair.
+  const minTraining = season + 1;
+  const origins = rollingOrigins(n, horizon, options.windows ?? DEFAULT_WINDOWS, minTraining);
+  if (origins.length === 0) {
+    throw new RangeError(`a series of ${n} periods is too short to backtest ${horizon} steps with season ${season}: need ${minTraining + horizon}`);
+  }
+
+  // Demand cannot go below zero: every model's forecasts are clipped there, in the backtest as in the final fit.
+  const nonNegative = history.values.every((v) => v >= 0);
+  const demand = classifyDemand(history.values, history.censored);
+  const allowed = options.candidates;
+  const names = candidatesFor(demand.demandClass).filter((name) => allowed === undefined || allowed.includes(name));
+  const scores: CandidateScore[] = [];
+  const backtests: CandidateBacktest[] = [];
+  for (const name of names) {
+    const model = nonNegative ? clampedAtZero(MODELS[name]) : MODELS[name];
+    // Training slices are prefixes: the shortest bounds the length, the full history the values (e.g. a late zero).
+    const why = model.unfit(trainingSlice(history, origins[0]!), season) ?? model.unfit(history, season);
+    if (why !== null) {
+      scores.push({ model: name, mase: null, mae: null, skipped: why });
+      continue;
+    }
+    const result = backtestModel(history, model, { season, horizon, origins });
+    backtests.push(result);
+    scores.push({ model: name, mase: result.mase, mae: result.mae });
+  }
+  if (backtests.length === 0) throw new RangeError(`no candidate model fits this series: ${scores.map((s) => `${s.model} ${s.skipped}`).join('; ')}`);
+
+  const ranked = [...backtests].sort((a, b) => a.mase - b.mase);
+  const members = ranked.slice(0, Math.min(options.ensembleSize ?? DEFAULT_ENSEMBLE_SIZE, ranked.length));
+  if (members.length >= 2 && (allowed === undefined || allowed.includes('ensemble'))) {
+    const ensemble = ensembleBacktest(history, members, season);
+    backtests.push(ensemble);
+    scores.push({ model: 'ensemble', mase: ensemble.mase, mae: ensemble.mae });
+  }
+  // Stable sort: among equal MASE, the earlier (simpler) candidate stays first.
+  const chosen = [...backtests].sort((a, b) => a.mase - b.mase)[0]!;
+
+  const context: ForecastContext = {
+    season,
+    horizon,
+    future: { campaign: futureFlags(options.futureCampaign, horizon), holiday: futureFlags(options.futureHoliday, horizon) },
+  };
+  const final = fitFinal(history, chosen.model, members, context, nonNegative);
+  const { halfWidths, enough } = conformalHalfWidths(residualsByStep(chosen, horizon), confidence);
+  const forecasts = final.values.map((value, k) => ({
+    step: k + 1,
+    value,
+    // Demand cannot go below zero: an interval reaching under it would only look wider than it is.
+    lower: nonNegative ? Math.max(0, value - halfWidths[k]!) : value - halfWidths[k]!,
+    upper: value + halfWidths[k]!,
+  }));
+
+  return {
+    model: chosen.model,
+    reason: explain(chosen, members.map((m) => m.model), scores, demand, origins.length, horizon),
+    demand,
+    confidence,
+    forecasts,
+    backtest: { windows: origins.length, origins, candidates: scores, intervalsReliable: enough },
+    ...(final.weights ? { weights: final.weights } : {}),
+    ...(chosen.model === 'ensemble' ? { members: members.map((m) => m.model) } : {}),
+  };
+}
+
+function fitFinal(
+  history: DemandHistory,
+  model: ModelName,
+  members: readonly CandidateBacktest[],
+  context: ForecastContext,
+  nonNegative: boolean,
+): { values: number[]; weights?: Record<string, number> } {
+  const single = (name: Exclude<ModelName, 'ensemble'>) => (nonNegative ? clampedAtZero(MODELS[name]) : MODELS[name]);
+  if (model !== 'ensemble') return single(model).forecast(history, context);
+  // Members are single models: the ensemble is only ever built from their backtests.
+  const fits = members.map((m) => ({ model: m.model, fit: single(m.model as Exclude<ModelName, 'ensemble'>).forecast(history, context) }));
+  const weights = fits.find((f) => f.model === 'linear-regression')?.fit.weights;
+  return { values: medianForecast(fits.map((f) => f.fit.values)), ...(weights ? { weights } : {}) };
+}
+
+/** The same model with its forecasts clipped at zero (a trend or a seasonal dip can extrapolate below it). */
+function clampedAtZero(model: ForecastModel): ForecastModel {
+  return {
+    name: model.name,
+    unfit: (history, season) => model.unfit(history, season),
+    forecast(history, context) {
+      const result = model.forecast(history, context);
+      return { ...result, values: result.values.map((v) => Math.max(0, v)) };
+    },
+  };
+}
+
+function futureFlags(given: readonly number[] | undefined, horizon: number): number[] {
+  if (given === undefined) return new Array<number>(horizon).fill(0);
+  if (given.length !== horizon) throw new RangeError(`future flags have ${given.length} entries for a horizon of ${horizon}`);
+  return [...given];
+}
+
+function explain(
+  chosen: CandidateBacktest,
+  ensembleMembers: readonly ModelName[],
+  scores: readonly CandidateScore[],
+  demand: DemandProfile,
+  windows: number,
+  horizon: number,
+): string {
+  const others = scores
+    .map((s) => (s.mase === null ? `${s.model} skipped (${s.skipped})` : `${s.model} ${s.mase.toFixed(3)}`))
+    .join(', ');
+  const members = chosen.model === 'ensemble' ? ` (median of ${ensembleMembers.join(', ')})` : '';
+  return (
+    `${chosen.model}${members} had the lowest mean backtest MASE (${chosen.mase.toFixed(3)}) over ${windows} rolling-origin windows of ${horizon} steps ` +
+    `[${others}]; demand is ${demand.demandClass} (ADI ${demand.adi.toFixed(2)}, CV² ${demand.cv2.toFixed(2)})`
+  );
+}
