@@ -15,6 +15,7 @@ export function packageTestConfig(
   return defineConfig({
     resolve: {
       alias: [
+        { find: /^@icc\/service-analytics\/forecasting$/, replacement: `${root}service-analytics/src/forecasting/index.ts` },
         {
           find: /^@icc\/(shared|embedded-mongo|service-operational|service-analytics|scripts)$/,
           replacement: `${root}$1/src/index.ts`,

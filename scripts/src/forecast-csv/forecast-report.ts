@@ -1,4 +1,4 @@
-import { accuracy, forecastSeries, type CandidateScore, type ModelName } from '@icc/service-analytics';
+import { accuracy, forecastSeries, type CandidateScore, type ModelName } from '@icc/service-analytics/forecasting';
 import { nextDates } from './future-dates.js';
 import type { CsvSeries } from './read-series.js';
 import { InputError } from './read-series.js';
