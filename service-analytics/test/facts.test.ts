@@ -1,13 +1,12 @@
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SourceChange } from '../src/cdc/cdc.types.js';
-import { recomputeFacts } from '../src/facts/daily-facts.js';
 import { FACT_COLLECTIONS, type StoredDailyFact } from '../src/facts/fact-collections.js';
 import { ensureFactIndexes } from '../src/facts/fact-indexes.js';
 import type { FeatureTouch } from '../src/facts/facts.types.js';
 import { campaign, changeOf, confirmOrder, deleteOf, movement, pendingOrder, position, product, returnFromOrder, shipOrder } from '../src/facts/fixtures/source-builders.js';
 import { buildScenario, randomBatches, seededRandom, shuffled } from '../src/facts/fixtures/scenario.js';
-import { recordRawEvents } from '../src/facts/raw-events.js';
+import { recordFacts } from '../src/facts/record-facts.js';
 import { recomputeAllFacts } from '../src/facts/recompute-all.js';
 import { mirrorReferenceData, type CampaignMirrorDoc, type ProductMirrorDoc, type StockReadModelDoc } from '../src/facts/reference-mirror.js';
 
@@ -30,7 +29,7 @@ afterAll(async () => {
 /** What the pipeline does with a batch, up to the facts. */
 async function feed(db: Db, changes: readonly SourceChange[]): Promise<FeatureTouch[]> {
   await mirrorReferenceData(db, changes);
-  return recomputeFacts(db, await recordRawEvents(db, changes));
+  return recordFacts(db, changes);
 }
 const allFacts = (db: Db) => db.collection<StoredDailyFact>(FACT_COLLECTIONS.dailySalesFacts).find().sort({ _id: 1 }).toArray();
 const fact = (db: Db, id: string) => db.collection<StoredDailyFact>(FACT_COLLECTIONS.dailySalesFacts).findOne({ _id: id });
@@ -290,16 +289,43 @@ describe('idempotency and equivalence with the full recomputation (generated his
     }
   });
 
-  it('a crash between raw events and facts is healed by re-delivery', async () => {
+  it('a batch aborted mid-transaction leaves nothing behind; its re-delivery applies it exactly once', async () => {
     const db = await freshDb();
     const batches = randomBatches(scenario.changes, seededRandom(5), 50);
+    let aborted = 0;
     for (const [i, batch] of batches.entries()) {
       await mirrorReferenceData(db, batch);
-      const keys = await recordRawEvents(db, batch);
-      if (i % 3 === 1) continue; // crashed before the facts step; the consumer re-delivers the batch
-      await recomputeFacts(db, keys);
-      if (i % 3 === 2) await feed(db, batches[i - 1] ?? []);
+      if (i % 3 === 1) {
+        const before = { sales: await rawSales(db), stock: await rawStock(db), facts: await allFacts(db), series: await db.collection(FACT_COLLECTIONS.factSeries).find().sort({ _id: 1 }).toArray() };
+        const session = client.startSession();
+        try {
+          session.startTransaction();
+          await recordFacts(db, batch, { session });
+          // Written but not committed: invisible outside the transaction.
+          expect(await rawSales(db)).toEqual(before.sales);
+          expect(await allFacts(db)).toEqual(before.facts);
+          // The crash: the transaction never commits (the server aborts a dead client's transaction the same way).
+          await session.abortTransaction();
+        } finally {
+          await session.endSession();
+        }
+        expect(await rawSales(db)).toEqual(before.sales);
+        expect(await rawStock(db)).toEqual(before.stock);
+        expect(await allFacts(db)).toEqual(before.facts);
+        expect(await db.collection(FACT_COLLECTIONS.factSeries).find().sort({ _id: 1 }).toArray()).toEqual(before.series);
+        aborted += 1;
+        if (i % 2 === 1) await feed(db, batch); // re-delivered at once, as the consumer does after a restart
+        continue;
+      }
+      await feed(db, batch);
+      // Or re-delivered after the next batch (a re-split backlog): later movements already applied.
+      if (i % 3 === 2 && (i - 1) % 2 === 0) await feed(db, batches[i - 1] ?? []);
     }
+    expect(aborted).toBeGreaterThan(2);
+    expect(await allFacts(db)).toEqual(referenceFacts);
+    expect(await allFacts(db)).toEqual(await recomputeAllFacts(db));
+    // Re-delivering everything once more adds nothing.
+    for (const batch of batches) await feed(db, batch);
     expect(await allFacts(db)).toEqual(referenceFacts);
   });
 

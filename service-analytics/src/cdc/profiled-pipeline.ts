@@ -1,7 +1,6 @@
 import type { Db } from 'mongodb';
-import { recomputeFacts } from '../facts/daily-facts.js';
 import { mirrorReferenceData } from '../facts/reference-mirror.js';
-import { recordRawEvents } from '../facts/raw-events.js';
+import { recordFacts } from '../facts/record-facts.js';
 import { recomputeFeatures } from '../features/feature-store.js';
 import type { ChangeSink, SourceChange } from './cdc.types.js';
 
@@ -15,7 +14,8 @@ export interface StepTiming {
 export interface PipelineProfile {
   batches: number;
   changes: number;
-  steps: Record<'mirror' | 'rawEvents' | 'facts' | 'features', StepTiming>;
+  /** `facts`: raw events and daily facts, one transaction (recordFacts). */
+  steps: Record<'mirror' | 'facts' | 'features', StepTiming>;
 }
 
 /**
@@ -31,7 +31,7 @@ export interface PipelineProfile {
  */
 export function profiledPipeline(analytics: Db): { sink: ChangeSink; profile(): PipelineProfile } {
   const timing = (): StepTiming => ({ calls: 0, totalMs: 0, maxMs: 0 });
-  const state: PipelineProfile = { batches: 0, changes: 0, steps: { mirror: timing(), rawEvents: timing(), facts: timing(), features: timing() } };
+  const state: PipelineProfile = { batches: 0, changes: 0, steps: { mirror: timing(), facts: timing(), features: timing() } };
   async function timed<T>(step: keyof PipelineProfile['steps'], work: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
@@ -51,8 +51,7 @@ export function profiledPipeline(analytics: Db): { sink: ChangeSink; profile(): 
         state.batches += 1;
         state.changes += changes.length;
         await timed('mirror', () => mirrorReferenceData(analytics, changes));
-        const touchedFacts = await timed('rawEvents', () => recordRawEvents(analytics, changes));
-        const touchedFeatures = await timed('facts', () => recomputeFacts(analytics, touchedFacts));
+        const touchedFeatures = await timed('facts', () => recordFacts(analytics, changes));
         await timed('features', () => recomputeFeatures(analytics, touchedFeatures));
       },
     },

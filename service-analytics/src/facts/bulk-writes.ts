@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type ClientSession, type Collection, type Document } from 'mongodb';
 
 const DUPLICATE_KEY = 11000;
 
@@ -17,24 +17,10 @@ function onlyDuplicates(error: unknown): boolean {
  *
  * @example await bulkWriteIgnoringDuplicates(db.collection('stockReadModel'), [{ updateOne: { filter, update, upsert: true } }])
  */
-export async function bulkWriteIgnoringDuplicates<T extends Document>(collection: Collection<T>, operations: AnyBulkWriteOperation<T>[]): Promise<void> {
+export async function bulkWriteIgnoringDuplicates<T extends Document>(collection: Collection<T>, operations: AnyBulkWriteOperation<T>[], session?: ClientSession): Promise<void> {
   if (operations.length === 0) return;
   try {
-    await collection.bulkWrite(operations, { ordered: false });
-  } catch (error) {
-    if (!onlyDuplicates(error)) throw error;
-  }
-}
-
-/**
- * Insert immutable rows, ignoring the ones that exist (`insertMany`, unordered).
- * @example await insertIgnoringDuplicates(db.collection('rawStockEvents'), rows)
- */
-export async function insertIgnoringDuplicates<T extends Document>(collection: Collection<T>, rows: readonly T[]): Promise<void> {
-  if (rows.length === 0) return;
-  try {
-    // The driver types the input as OptionalUnlessRequiredId<T>; our rows always carry their _id.
-    await collection.insertMany(rows as Parameters<Collection<T>['insertMany']>[0], { ordered: false });
+    await collection.bulkWrite(operations, { ordered: false, session });
   } catch (error) {
     if (!onlyDuplicates(error)) throw error;
   }

@@ -1,5 +1,5 @@
 import { utcDayKey } from '@icc/shared';
-import type { Db } from 'mongodb';
+import type { ClientSession, Db } from 'mongodb';
 import type { SourceChange } from '../cdc/cdc.types.js';
 import { FACT_COLLECTIONS, type StoredDailyFact } from './fact-collections.js';
 import type { FactKey } from './facts.types.js';
@@ -15,20 +15,21 @@ import type { CampaignCoverageDoc } from './reference-mirror.js';
  *
  * @example await campaignFactKeys(db, changes) // [{ tenantId: 't1', sku: 'A', locationCode: 'WH1', day: '2026-03-02' }, …]
  */
-export async function campaignFactKeys(db: Db, changes: readonly SourceChange[]): Promise<FactKey[]> {
+export async function campaignFactKeys(db: Db, changes: readonly SourceChange[], session?: ClientSession): Promise<FactKey[]> {
   const ids = [...new Set(changes.filter((c) => c.collection === 'campaigns').map((c) => String(c.documentKey._id)))];
   if (ids.length === 0) return [];
-  const coverage = await db.collection<CampaignCoverageDoc>(FACT_COLLECTIONS.campaignCoverage).find({ _id: { $in: ids } }).toArray();
+  const coverage = await db.collection<CampaignCoverageDoc>(FACT_COLLECTIONS.campaignCoverage).find({ _id: { $in: ids } }, { session }).toArray();
   const facts = db.collection<StoredDailyFact>(FACT_COLLECTIONS.dailySalesFacts);
-  const found = await Promise.all(
-    coverage.map((c) =>
-      facts
-        .find(
-          { tenantId: c.tenantId, sku: { $in: c.skus }, day: { $gte: utcDayKey(c.from), $lte: utcDayKey(c.to) } },
-          { projection: { _id: 0, tenantId: 1, sku: 1, locationCode: 1, day: 1 } },
-        )
-        .toArray(),
-    ),
-  );
-  return found.flat().map((f) => ({ tenantId: f.tenantId, sku: f.sku, locationCode: f.locationCode, day: f.day }));
+  const found: FactKey[] = [];
+  // One campaign after another: inside a transaction a session's operations must not overlap.
+  for (const c of coverage) {
+    const rows = await facts
+      .find(
+        { tenantId: c.tenantId, sku: { $in: c.skus }, day: { $gte: utcDayKey(c.from), $lte: utcDayKey(c.to) } },
+        { projection: { _id: 0, tenantId: 1, sku: 1, locationCode: 1, day: 1 }, session },
+      )
+      .toArray();
+    for (const f of rows) found.push({ tenantId: f.tenantId, sku: f.sku, locationCode: f.locationCode, day: f.day });
+  }
+  return found;
 }

@@ -1,4 +1,4 @@
-import { factId, seriesId, type StoredDailyFact } from './fact-collections.js';
+import { factId, seriesId } from './fact-collections.js';
 import type { SeriesDays } from './fact-inputs.js';
 import type { FactKey } from './facts.types.js';
 
@@ -33,13 +33,14 @@ export function laterRowsReached(stockDays: readonly string[], laterRows: readon
 }
 
 /**
- * The existing rows the carry-forward of freshly recomputed facts reaches (see
+ * The existing rows the carry-forward of freshly recomputed facts (or of the
+ * keys that just got stock events: only `stockEvents > 0` is read) reaches (see
  * laterRowsReached), excluding the rows just recomputed. Works from the
  * series' recorded days (read with the inputs), so it costs no read. Pure.
  *
  * @example carryForwardKeys(keys, facts, inputs.series) // [{ tenantId: 't1', sku: 'A', locationCode: 'WH1', day: '2026-03-09' }]
  */
-export function carryForwardKeys(keys: readonly FactKey[], facts: readonly StoredDailyFact[], series: ReadonlyMap<string, SeriesDays>): FactKey[] {
+export function carryForwardKeys(keys: readonly FactKey[], facts: readonly (FactKey & { stockEvents: number })[], series: ReadonlyMap<string, SeriesDays>): FactKey[] {
   const stockDays = new Map<string, { key: FactKey; days: string[] }>();
   for (const f of facts) {
     if (f.stockEvents === 0) continue;

@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { AnyBulkWriteOperation, ClientSession, Db } from 'mongodb';
 import { bulkWriteIgnoringDuplicates } from './bulk-writes.js';
 import { carryForwardKeys } from './carry-forward.js';
 import { FACT_COLLECTIONS, factId, seriesId, type FactSeriesDoc, type StoredDailyFact } from './fact-collections.js';
@@ -37,7 +37,7 @@ export function sameFact(a: StoredDailyFact, b: StoredDailyFact | undefined): bo
  * re-delivered batches and the older days every order change re-emits cost a
  * read, not a write.
  */
-async function writeFacts(db: Db, facts: readonly StoredDailyFact[], inputs: FactInputs): Promise<void> {
+async function writeFacts(db: Db, facts: readonly StoredDailyFact[], inputs: FactInputs, session?: ClientSession): Promise<void> {
   const bySeries = new Map<string, FactSeriesDoc>();
   for (const f of facts) {
     const recorded = inputs.series.get(seriesId(f));
@@ -52,24 +52,24 @@ async function writeFacts(db: Db, facts: readonly StoredDailyFact[], inputs: Fac
   const series: AnyBulkWriteOperation<FactSeriesDoc>[] = [...bySeries.values()].map(({ _id, days, stockDays, ...identity }) => ({
     updateOne: { filter: { _id }, update: { $setOnInsert: identity, $addToSet: { days: { $each: days }, stockDays: { $each: stockDays } } }, upsert: true },
   }));
-  await Promise.all([
-    bulkWriteIgnoringDuplicates(
-      db.collection<StoredDailyFact>(FACT_COLLECTIONS.dailySalesFacts),
-      facts.filter((f) => !sameFact(f, inputs.stored.get(f._id))).map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: f, upsert: true } })),
-    ),
-    bulkWriteIgnoringDuplicates(db.collection<FactSeriesDoc>(FACT_COLLECTIONS.factSeries), series),
-  ]);
+  // In turn, not together: inside a transaction a session's operations must not overlap.
+  await bulkWriteIgnoringDuplicates(
+    db.collection<StoredDailyFact>(FACT_COLLECTIONS.dailySalesFacts),
+    facts.filter((f) => !sameFact(f, inputs.stored.get(f._id))).map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: f, upsert: true } })),
+    session,
+  );
+  await bulkWriteIgnoringDuplicates(db.collection<FactSeriesDoc>(FACT_COLLECTIONS.factSeries), series, session);
 }
 
-async function recompute(db: Db, keys: readonly FactKey[]): Promise<{ facts: StoredDailyFact[]; inputs: FactInputs }> {
-  const inputs = await loadFactInputs(db, keys);
+async function recompute(db: Db, keys: readonly FactKey[], session?: ClientSession): Promise<{ facts: StoredDailyFact[]; inputs: FactInputs }> {
+  const inputs = await loadFactInputs(db, keys, session);
   const facts = deriveFacts(keys, inputs);
-  await writeFacts(db, facts, inputs);
+  await writeFacts(db, facts, inputs, session);
   return { facts, inputs };
 }
 
 /** Earliest touched day per (tenant, SKU): features reach forward from there. */
-function featureTouches(keys: readonly FactKey[]): FeatureTouch[] {
+export function featureTouches(keys: readonly FactKey[]): FeatureTouch[] {
   const earliest = new Map<string, FeatureTouch>();
   for (const k of keys) {
     const id = `${k.tenantId}:${k.sku}`;
@@ -80,29 +80,30 @@ function featureTouches(keys: readonly FactKey[]): FeatureTouch[] {
 }
 
 /**
- * Recompute the daily facts of the given keys from raw events only (plus the
- * campaigns mirror), replacing each row whole (rows that come out unchanged
- * are not written): calling it twice, or with keys whose events did not
- * change, leaves the same rows.
+ * Recompute the daily facts of the given keys whole, from raw events only
+ * (plus the campaigns mirror), replacing each row (rows that come out
+ * unchanged are not written): calling it twice, or with keys whose events did
+ * not change, leaves the same rows. The batch path (recordFacts) adds new
+ * events to rows incrementally and uses this only for the rows a campaign
+ * change may re-flag; it is also the repair tool for rows of any key.
  *
  * Carry-forward: a stock event on day d also decides stockOut (day-start
  * stock) and endOfDayOnHand of the later days that have no movement of their
  * own, up to and including the next day with movements. We recompute those
  * only where fact rows already exist (a second pass, see carryForwardKeys);
- * days without any row get none — the features step fills them. Which rows
- * exist, and which have movements, comes from the series' recorded days, so
- * the check costs no read; in the usual forward flow it finds nothing.
+ * days without any row get none — the features step fills them.
  *
- * Returns, per (tenant, SKU), the earliest day touched — for every key given,
- * changed or not, so a crash between facts and features heals on re-delivery.
+ * With `session` every read and write runs in it (in turn), so it can be part
+ * of the caller's transaction. Returns, per (tenant, SKU), the earliest day
+ * touched (every key given, changed or not).
  *
- * @example const touches = await recomputeFacts(db, await recordRawEvents(db, changes));
+ * @example const touches = await recomputeFacts(db, [{ tenantId: 't1', sku: 'A', locationCode: 'WH1', day: '2026-03-01' }]);
  */
-export async function recomputeFacts(db: Db, keys: readonly FactKey[]): Promise<FeatureTouch[]> {
+export async function recomputeFacts(db: Db, keys: readonly FactKey[], session?: ClientSession): Promise<FeatureTouch[]> {
   const unique = [...new Map(keys.map((k) => [factId(k), k] as const)).values()];
   if (unique.length === 0) return [];
-  const { facts, inputs } = await recompute(db, unique);
+  const { facts, inputs } = await recompute(db, unique, session);
   const carried = carryForwardKeys(unique, facts, inputs.series);
-  if (carried.length > 0) await recompute(db, carried);
+  if (carried.length > 0) await recompute(db, carried, session);
   return featureTouches([...unique, ...carried]);
 }

@@ -16,6 +16,8 @@ export const FACT_COLLECTIONS = {
   /** Every SKU and period a campaign ever covered (union over its versions), so an edit or delete can find the fact rows it un-flags. */
   campaignCoverage: 'campaignCoverage',
   stockReadModel: 'stockReadModel',
+  /** The session the facts writer runs its transactions in (see record-facts.ts: a restart ends the previous one). */
+  factsWriter: 'factsWriter',
 } as const;
 
 /**
@@ -50,9 +52,8 @@ export interface StoredDailyFact extends DailySalesFact {
  * movement before day d" and "the rows a movement carries forward to" are
  * answered for a whole batch from one `$in` read, instead of one indexed
  * lookup per series (a round trip each). Both lists only grow (rows and raw
- * events are never removed); a day whose events were recorded but whose row
- * was not yet written (a crash in between) is missing until the re-delivery
- * writes it, and that recomputation carries forward to the rows after it.
+ * events are never removed). Written in the same transaction as the raw
+ * events and the rows (see recordFacts), so it never lags behind them.
  * Grows by one short string per active day (≈ 4 KB per series-year).
  */
 export interface FactSeriesDoc {
@@ -62,6 +63,23 @@ export interface FactSeriesDoc {
   locationCode: string;
   days: string[];
   stockDays: string[];
+  /**
+   * The series' latest stock movement (in `compareStockEvents` order), null
+   * when it has none; absent on series written before it existed. A batch
+   * whose movements all come after it (the usual forward flow) updates the
+   * stock state of its rows from it and the stored rows, without reading any
+   * raw stock event.
+   */
+  lastStock?: LastStock | null;
+}
+
+/** What the stock state of later days needs of a movement, plus its order key. */
+export interface LastStock {
+  _id: string;
+  eventTime: Date;
+  day: string;
+  onHandAfter: number;
+  availableAfter: number;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { parseDayKey } from '@icc/shared';
-import type { Db } from 'mongodb';
+import type { ClientSession, Db } from 'mongodb';
 import { chunks } from './chunks.js';
-import { FACT_COLLECTIONS, factId, seriesId, type FactSeriesDoc, type StoredDailyFact, type StoredSalesEvent, type StoredStockEvent } from './fact-collections.js';
-import { DAY_MS, type CampaignWindow } from './fact-derivation.js';
+import { FACT_COLLECTIONS, factId, seriesId, type FactSeriesDoc, type LastStock, type StoredDailyFact, type StoredSalesEvent, type StoredStockEvent } from './fact-collections.js';
+import { DAY_MS, deriveStockState, type CampaignWindow, type StockState } from './fact-derivation.js';
 import type { FactKey } from './facts.types.js';
 import type { CampaignMirrorDoc } from './reference-mirror.js';
 import { compareStockEvents } from './stock-events.js';
@@ -24,10 +24,11 @@ export interface FactInputs {
   stored: Map<string, StoredDailyFact>;
 }
 
-/** A series' recorded fact days and stock days. */
+/** A series' recorded fact days and stock days, and its latest movement (see FactSeriesDoc.lastStock). */
 export interface SeriesDays {
   days: readonly string[];
   stockDays: readonly string[];
+  lastStock?: LastStock | null;
 }
 
 const STOCK_FIELDS = { _id: 1, tenantId: 1, sku: 1, locationCode: 1, onHandAfter: 1, availableAfter: 1, eventTime: 1, day: 1, factKey: 1 } as const;
@@ -43,20 +44,21 @@ function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, 
   return out;
 }
 
-/** The day's events of every key: one `$in` on `factKey` per 1,000 keys and collection. */
-async function loadDayEvents(db: Db, ids: readonly string[]): Promise<{ sales: StoredSalesEvent[]; stock: StoredStockEvent[] }> {
+/**
+ * Read `ids` in `$in` chunks, one after another: every caller runs inside a
+ * transaction, where operations of one session must not run concurrently.
+ */
+export async function findInChunks<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (const chunk of chunks(ids, IN_CHUNK)) out.push(...(await read(chunk)));
+  return out;
+}
+
+/** The day's sales events of every key: one `$in` on `factKey` per 1,000 keys. */
+async function loadDaySales(db: Db, ids: readonly string[], session?: ClientSession): Promise<StoredSalesEvent[]> {
   const sales = db.collection<StoredSalesEvent>(FACT_COLLECTIONS.rawSalesEvents);
-  const stock = db.collection<StoredStockEvent>(FACT_COLLECTIONS.rawStockEvents);
-  const parts = await Promise.all(
-    chunks(ids, IN_CHUNK).map(async (chunk) => {
-      const [s, t] = await Promise.all([
-        sales.find({ factKey: { $in: chunk } }, { projection: { kind: 1, quantity: 1, revenue: 1, orderId: 1, campaignId: 1, factKey: 1 } }).toArray(),
-        stock.find({ factKey: { $in: chunk } }, { projection: STOCK_FIELDS }).toArray(),
-      ]);
-      return { sales: s, stock: t };
-    }),
-  );
-  return { sales: parts.flatMap((p) => p.sales), stock: parts.flatMap((p) => p.stock) };
+  const projection = { kind: 1, quantity: 1, revenue: 1, orderId: 1, campaignId: 1, factKey: 1 };
+  return findInChunks(ids, (chunk) => sales.find({ factKey: { $in: chunk } }, { projection, session }).toArray());
 }
 
 /** The latest day in `sortedDays` strictly before `day`, or null. */
@@ -81,7 +83,8 @@ async function lastStockBefore(
   db: Db,
   keys: readonly FactKey[],
   stockByKey: Map<string, StoredStockEvent[]>,
-  series: Map<string, SeriesDays>,
+  series: ReadonlyMap<string, SeriesDays>,
+  session?: ClientSession,
 ): Promise<Map<string, StoredStockEvent | null>> {
   const stockDaysOf = new Map<string, string[]>();
   for (const key of keys) {
@@ -99,7 +102,7 @@ async function lastStockBefore(
     previousDayOf.set(factId(key), previousId);
     if (previousId !== null && !stockByKey.has(previousId)) missing.add(previousId);
   }
-  const fetched = missing.size === 0 ? new Map<string, StoredStockEvent[]>() : groupBy(await findByFactKeys(db, [...missing]), (e) => e.factKey);
+  const fetched = missing.size === 0 ? new Map<string, StoredStockEvent[]>() : groupBy(await findByFactKeys(db, [...missing], session), (e) => e.factKey);
   const lastOf = (id: string) => {
     const events = stockByKey.get(id) ?? fetched.get(id) ?? [];
     return events.reduce<StoredStockEvent | null>((last, e) => (last === null || compareStockEvents(last, e) < 0 ? e : last), null);
@@ -109,28 +112,47 @@ async function lastStockBefore(
   return result;
 }
 
-async function findByFactKeys(db: Db, ids: readonly string[]): Promise<StoredStockEvent[]> {
+async function findByFactKeys(db: Db, ids: readonly string[], session?: ClientSession): Promise<StoredStockEvent[]> {
   const stock = db.collection<StoredStockEvent>(FACT_COLLECTIONS.rawStockEvents);
-  const parts = await Promise.all(chunks(ids, IN_CHUNK).map((chunk) => stock.find({ factKey: { $in: chunk } }, { projection: STOCK_FIELDS }).toArray()));
-  return parts.flat();
+  return findInChunks(ids, (chunk) => stock.find({ factKey: { $in: chunk } }, { projection: STOCK_FIELDS, session }).toArray());
 }
 
-async function loadStored(db: Db, ids: readonly string[]): Promise<Map<string, StoredDailyFact>> {
+/** The keys' fact rows as stored now (one `$in` read per 1,000 keys). */
+export async function loadStored(db: Db, ids: readonly string[], session?: ClientSession): Promise<Map<string, StoredDailyFact>> {
   const facts = db.collection<StoredDailyFact>(FACT_COLLECTIONS.dailySalesFacts);
-  const parts = await Promise.all(chunks(ids, IN_CHUNK).map((chunk) => facts.find({ _id: { $in: chunk } }).toArray()));
-  return new Map(parts.flat().map((f) => [f._id, f]));
+  const rows = await findInChunks(ids, (chunk) => facts.find({ _id: { $in: chunk } }, { session }).toArray());
+  return new Map(rows.map((f) => [f._id, f]));
 }
 
-/** The recorded days and stock days of the keys' series (one `$in` read). */
-async function loadSeries(db: Db, keys: readonly FactKey[]): Promise<Map<string, SeriesDays>> {
+/** The recorded days, stock days and latest movement of the keys' series (one `$in` read). */
+export async function loadSeries(db: Db, keys: readonly FactKey[], session?: ClientSession): Promise<Map<string, SeriesDays>> {
   const ids = [...new Set(keys.map(seriesId))];
   const collection = db.collection<FactSeriesDoc>(FACT_COLLECTIONS.factSeries);
-  const parts = await Promise.all(chunks(ids, IN_CHUNK).map((chunk) => collection.find({ _id: { $in: chunk } }, { projection: { days: 1, stockDays: 1 } }).toArray()));
-  return new Map(parts.flat().map((s) => [s._id, { days: s.days ?? [], stockDays: s.stockDays ?? [] }]));
+  const rows = await findInChunks(ids, (chunk) => collection.find({ _id: { $in: chunk } }, { projection: { days: 1, stockDays: 1, lastStock: 1 }, session }).toArray());
+  return new Map(rows.map((s) => [s._id, { days: s.days ?? [], stockDays: s.stockDays ?? [], lastStock: s.lastStock }]));
+}
+
+/**
+ * Stock-out, end-of-day on hand and movement count of each key, from the
+ * stored raw stock events (the day's own, and the last one before the day,
+ * found through `series`' stock days — which must include the days whose
+ * events this transaction has just inserted). Two rounds of `$in` reads.
+ */
+export async function loadStockStates(db: Db, keys: readonly FactKey[], series: ReadonlyMap<string, SeriesDays>, session?: ClientSession): Promise<Map<string, StockState>> {
+  const stockByKey = groupBy(await findByFactKeys(db, keys.map(factId), session), (e) => e.factKey);
+  for (const events of stockByKey.values()) events.sort(compareStockEvents);
+  const lastBeforeByKey = await lastStockBefore(db, keys, stockByKey, series, session);
+  const out = new Map<string, StockState>();
+  for (const key of keys) {
+    const id = factId(key);
+    out.set(id, deriveStockState(lastBeforeByKey.get(id) ?? null, stockByKey.get(id) ?? []));
+  }
+  return out;
 }
 
 /** Planned campaigns of the keys' tenants and SKUs overlapping the keys' days (one query). */
-async function loadCampaigns(db: Db, keys: readonly FactKey[]): Promise<CampaignWindow[]> {
+export async function loadCampaigns(db: Db, keys: readonly FactKey[], session?: ClientSession): Promise<CampaignWindow[]> {
+  if (keys.length === 0) return [];
   const tenants = [...new Set(keys.map((k) => k.tenantId))];
   const skus = [...new Set(keys.map((k) => k.sku))];
   let first = keys[0]?.day ?? '';
@@ -149,7 +171,7 @@ async function loadCampaigns(db: Db, keys: readonly FactKey[]): Promise<Campaign
         startsAt: { $lt: new Date(parseDayKey(last).getTime() + DAY_MS) },
         endsAt: { $gt: parseDayKey(first) },
       },
-      { projection: { tenantId: 1, status: 1, skus: 1, startsAt: 1, endsAt: 1 } },
+      { projection: { tenantId: 1, status: 1, skus: 1, startsAt: 1, endsAt: 1 }, session },
     )
     .toArray();
 }
@@ -162,11 +184,16 @@ async function loadCampaigns(db: Db, keys: readonly FactKey[]): Promise<Campaign
  *
  * @example const inputs = await loadFactInputs(db, keys); inputs.salesByKey.get('t1:A:WH1:2026-03-01')
  */
-export async function loadFactInputs(db: Db, keys: readonly FactKey[]): Promise<FactInputs> {
+export async function loadFactInputs(db: Db, keys: readonly FactKey[], session?: ClientSession): Promise<FactInputs> {
   const ids = keys.map(factId);
-  const [{ sales, stock }, campaigns, series, stored] = await Promise.all([loadDayEvents(db, ids), loadCampaigns(db, keys), loadSeries(db, keys), loadStored(db, ids)]);
+  // One read after another: inside a transaction a session's operations must not overlap.
+  const sales = await loadDaySales(db, ids, session);
+  const stock = await findByFactKeys(db, ids, session);
+  const campaigns = await loadCampaigns(db, keys, session);
+  const series = await loadSeries(db, keys, session);
+  const stored = await loadStored(db, ids, session);
   const stockByKey = groupBy(stock, (e) => e.factKey);
   for (const events of stockByKey.values()) events.sort(compareStockEvents);
-  const lastBeforeByKey = await lastStockBefore(db, keys, stockByKey, series);
+  const lastBeforeByKey = await lastStockBefore(db, keys, stockByKey, series, session);
   return { salesByKey: groupBy(sales, (e) => e.factKey), stockByKey, lastBeforeByKey, campaigns, series, stored };
 }

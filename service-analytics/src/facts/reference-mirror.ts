@@ -169,7 +169,7 @@ const ofCollection = (changes: readonly SourceChange[], collection: SourceCollec
  * Keep the read models of products, campaigns and stock positions in step with
  * a batch of source changes: newest version wins (by the source's `updatedAt`),
  * deletes remove the row. Idempotent and safe against re-delivery of older
- * versions. Sales orders and ledger rows are not mirrored (see recordRawEvents).
+ * versions. Sales orders and ledger rows are not mirrored (see recordFacts).
  *
  * @example await mirrorReferenceData(analyticsDb, [{ collection: 'stockPositions', operationType: 'update', documentKey: { _id }, fullDocument: position, clusterTime: null }])
  */
@@ -183,5 +183,5 @@ export async function mirrorReferenceData(db: Db, changes: readonly SourceChange
   await extendCoverage(db, campaignChanges);
 }
 
-/** Campaign rows parsed from changes; shared with recordRawEvents, which turns campaign changes into fact keys. */
+/** Campaign rows parsed from changes; shared with recordFacts (campaignFactKeys), which turns campaign changes into fact keys. */
 export { campaignRow as campaignMirrorRow };

@@ -1,7 +1,7 @@
 import { addUtcDays, parseDayKey, type DayKey, type FeatureRow } from '@icc/shared';
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { FeatureTouch } from '../facts/facts.types.js';
-import { denseDailyTotals, toDemandSeries } from './daily-series.js';
+import { denseDailyTotals, toDemandSeries, type DailyTotal } from './daily-series.js';
 import { hasFactBefore, readDailyTotals } from './fact-reader.js';
 import { buildFeatureRows, DEFAULT_MIN_HISTORY_DAYS } from './feature-engineering.js';
 import { FEATURES } from './feature-indexes.js';
@@ -19,6 +19,8 @@ const LOOKBACK_DAYS = DEFAULT_MIN_HISTORY_DAYS;
 const LAST_DAY = '9999-12-31';
 /** Upserts per bulkWrite: bounded memory and request size on a full backfill. */
 const BULK_CHUNK = 1_000;
+/** SKUs per `$in`: embedded-mongo stops using its index above 1,000 values. */
+const IN_CHUNK = 1_000;
 
 export interface FeatureRecomputeSummary {
   skus: number;
@@ -43,30 +45,51 @@ export interface FeatureRecomputeSummary {
 export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[]): Promise<FeatureRecomputeSummary> {
   const summary: FeatureRecomputeSummary = { skus: 0, written: 0, deleted: 0 };
   for (const [tenantId, fromDays] of mergeTouches(touches)) {
-    for (const [sku, fromDay] of fromDays) {
-      summary.skus += 1;
-      const rows = await featureRowsFrom(db, tenantId, sku, fromDay);
-      summary.written += await upsertRows(db, tenantId, rows);
-      summary.deleted += await deleteStale(db, tenantId, sku, fromDay, rows);
+    // SKUs that share a fromDay (a live batch: all today) share each read and write, instead of four round trips per SKU.
+    const byFromDay = new Map<DayKey, string[]>();
+    for (const [sku, fromDay] of fromDays) byFromDay.set(fromDay, [...(byFromDay.get(fromDay) ?? []), sku]);
+    for (const [fromDay, skus] of byFromDay) {
+      summary.skus += skus.length;
+      const rowsBySku = await featureRowsFrom(db, tenantId, skus, fromDay);
+      summary.written += await upsertRows(db, tenantId, [...rowsBySku.values()].flat());
+      summary.deleted += await deleteStale(db, tenantId, fromDay, skus, rowsBySku);
     }
   }
   return summary;
 }
 
 /**
- * Feature rows of one SKU for days ≥ fromDay, from the facts of fromDay − 28 on.
- * The series starts at the lookback start when the SKU has any fact before it
- * (one indexed existence check, rather than scanning the whole history for its
- * first day), else at its first fact day; it ends at its last fact day.
+ * Feature rows of each SKU for days ≥ fromDay, from the facts of fromDay − 28
+ * on (one read for all the SKUs, `$in` chunks). A SKU's series starts at the
+ * lookback start when it has any fact before it (one indexed existence check
+ * per SKU whose window does not already start with a fact there, rather than
+ * scanning the whole history for its first day), else at its first fact day;
+ * it ends at its last fact day.
  */
-async function featureRowsFrom(db: Db, tenantId: string, sku: string, fromDay: DayKey): Promise<FeatureRow[]> {
+async function featureRowsFrom(db: Db, tenantId: string, skus: readonly string[], fromDay: DayKey): Promise<Map<string, FeatureRow[]>> {
   const lookbackStart = addUtcDays(fromDay, -LOOKBACK_DAYS);
-  const totals = (await readDailyTotals(db, tenantId, { skus: [sku], from: lookbackStart, to: LAST_DAY })).get(sku) ?? [];
-  const last = totals[totals.length - 1]?.day;
-  if (last === undefined || last < fromDay) return [];
-  const start = (await hasFactBefore(db, tenantId, sku, lookbackStart)) ? lookbackStart : totals[0]!.day;
-  const series = toDemandSeries(denseDailyTotals(totals, start, last));
-  return buildFeatureRows(series, { sku }).filter((row) => row.day >= fromDay);
+  const totalsBySku = new Map<string, DailyTotal[]>();
+  for (let i = 0; i < skus.length; i += IN_CHUNK) {
+    for (const [sku, totals] of await readDailyTotals(db, tenantId, { skus: skus.slice(i, i + IN_CHUNK), from: lookbackStart, to: LAST_DAY })) totalsBySku.set(sku, totals);
+  }
+  const live = skus.filter((sku) => {
+    const totals = totalsBySku.get(sku) ?? [];
+    const last = totals[totals.length - 1]?.day;
+    return last !== undefined && last >= fromDay;
+  });
+  // A window that starts with a fact on lookbackStart starts there whatever came before: no check needed.
+  const withEarlier = new Set<string>();
+  for (const sku of live) {
+    if (totalsBySku.get(sku)![0]!.day !== lookbackStart && (await hasFactBefore(db, tenantId, sku, lookbackStart))) withEarlier.add(sku);
+  }
+  const out = new Map<string, FeatureRow[]>();
+  for (const sku of live) {
+    const totals = totalsBySku.get(sku)!;
+    const start = totals[0]!.day === lookbackStart || withEarlier.has(sku) ? lookbackStart : totals[0]!.day;
+    const series = toDemandSeries(denseDailyTotals(totals, start, totals[totals.length - 1]!.day));
+    out.set(sku, buildFeatureRows(series, { sku }).filter((row) => row.day >= fromDay));
+  }
+  return out;
 }
 
 async function upsertRows(db: Db, tenantId: string, rows: readonly FeatureRow[]): Promise<number> {
@@ -82,13 +105,35 @@ async function upsertRows(db: Db, tenantId: string, rows: readonly FeatureRow[])
   return written;
 }
 
-/** Delete rows from fromDay on outside the range just written (all of them when nothing was). */
-async function deleteStale(db: Db, tenantId: string, sku: string, fromDay: DayKey, rows: readonly FeatureRow[]): Promise<number> {
-  const firstKept = rows[0]?.day;
-  const lastKept = rows[rows.length - 1]?.day;
-  const outside = firstKept && lastKept ? { $or: [{ day: { $lt: firstKept } }, { day: { $gt: lastKept } }] } : {};
-  const result = await db.collection<FeatureDocument>(FEATURES).deleteMany({ tenantId, sku, day: { $gte: fromDay }, ...outside });
-  return result.deletedCount;
+/**
+ * Delete each SKU's rows from fromDay on outside the range just written (all
+ * of them when nothing was). The usual case — rows written from fromDay on —
+ * only needs "after the last row", so SKUs with the same last row share one
+ * deleteMany; the others (short history) get their own.
+ */
+async function deleteStale(db: Db, tenantId: string, fromDay: DayKey, skus: readonly string[], rowsBySku: ReadonlyMap<string, readonly FeatureRow[]>): Promise<number> {
+  const features = db.collection<FeatureDocument>(FEATURES);
+  const afterLast = new Map<DayKey, string[]>();
+  const none: string[] = [];
+  let deleted = 0;
+  for (const sku of skus) {
+    const rows = rowsBySku.get(sku) ?? [];
+    const firstKept = rows[0]?.day;
+    const lastKept = rows[rows.length - 1]?.day;
+    if (!firstKept || !lastKept) none.push(sku);
+    else if (firstKept === fromDay) afterLast.set(lastKept, [...(afterLast.get(lastKept) ?? []), sku]);
+    else deleted += (await features.deleteMany({ tenantId, sku, day: { $gte: fromDay }, $or: [{ day: { $lt: firstKept } }, { day: { $gt: lastKept } }] })).deletedCount;
+  }
+  const bySkus = (list: readonly string[]) => (list.length === 1 ? list[0] : { $in: [...list] });
+  for (let i = 0; i < none.length; i += IN_CHUNK) {
+    deleted += (await features.deleteMany({ tenantId, sku: bySkus(none.slice(i, i + IN_CHUNK)), day: { $gte: fromDay } })).deletedCount;
+  }
+  for (const [lastKept, list] of afterLast) {
+    for (let i = 0; i < list.length; i += IN_CHUNK) {
+      deleted += (await features.deleteMany({ tenantId, sku: bySkus(list.slice(i, i + IN_CHUNK)), day: { $gt: lastKept } })).deletedCount;
+    }
+  }
+  return deleted;
 }
 
 /** Touches grouped by tenant, then SKU, keeping the earliest fromDay of each SKU (sorted: deterministic order). */
