@@ -4,7 +4,7 @@ import { ensureFactIndexes } from './facts/fact-indexes.js';
 import { mirrorReferenceData } from './facts/reference-mirror.js';
 import { recordFacts } from './facts/record-facts.js';
 import { ensureFeatureIndexes } from './features/feature-indexes.js';
-import { recomputeFeatures } from './features/feature-store.js';
+import { FEATURE_STATE, FeatureBacklog } from './features/feature-backlog.js';
 
 /**
  * The analytics pipeline, top to bottom, as the CDC consumer feeds it:
@@ -15,19 +15,51 @@ import { recomputeFeatures } from './features/feature-store.js';
  * Every step is idempotent (the facts step by its transaction: a re-delivered
  * event is already stored and adds nothing), so re-delivery is harmless.
  */
-export function createPipeline(analytics: Db): ChangeSink {
+export function createPipeline(analytics: Db, options: PipelineOptions = {}): ChangeSink {
+  const deferAt = options.deferFeaturesAt ?? DEFER_FEATURES_AT;
+  const maxDeferMs = options.maxFeatureDeferMs ?? MAX_FEATURE_DEFER_MS;
+  const step = options.timeStep ?? (<T>(_name: PipelineStep, work: () => Promise<T>) => work());
+  const backlog = new FeatureBacklog(analytics);
+  let lastFlush = Date.now();
   return {
     async apply(changes: readonly SourceChange[]): Promise<void> {
       if (changes.length === 0) return;
-      await mirrorReferenceData(analytics, changes);
-      const touchedFeatures = await recordFacts(analytics, changes);
-      await recomputeFeatures(analytics, touchedFeatures);
+      await step('mirror', () => mirrorReferenceData(analytics, changes));
+      // A full batch means a backlog is being caught up: recomputing the same SKUs' windows for
+      // every batch would be wasted, so features wait for a smaller batch (caught up), at most
+      // maxDeferMs. The facts transaction then also commits a marker, so a crash cannot lose them.
+      const defer = changes.length >= deferAt && Date.now() - lastFlush < maxDeferMs;
+      const touches = await step('facts', () => recordFacts(analytics, changes, { deferFeatures: defer }));
+      if (defer) {
+        backlog.defer(touches);
+        return;
+      }
+      await step('features', () => backlog.flush(touches));
+      lastFlush = Date.now();
     },
   };
+}
+
+/** Batches this large (or larger) defer feature recomputation. */
+export const DEFER_FEATURES_AT = 250;
+/** ...but never for longer than this. */
+export const MAX_FEATURE_DEFER_MS = 5_000;
+
+export type PipelineStep = 'mirror' | 'facts' | 'features';
+
+export interface PipelineOptions {
+  deferFeaturesAt?: number;
+  maxFeatureDeferMs?: number;
+  /** Wraps each step, e.g. to time it (cdc/profiled-pipeline.ts). */
+  timeStep?: <T>(step: PipelineStep, work: () => Promise<T>) => Promise<T>;
 }
 
 /** Collections and indexes of the analytics database (idempotent). */
 export async function ensureAnalyticsIndexes(analytics: Db): Promise<void> {
   await ensureFactIndexes(analytics);
   await ensureFeatureIndexes(analytics);
+  // The marker is written inside transactions, which cannot create collections on every server version.
+  await analytics.createCollection(FEATURE_STATE).catch((error: { code?: number }) => {
+    if (error.code !== 48) throw error; // 48: NamespaceExists
+  });
 }

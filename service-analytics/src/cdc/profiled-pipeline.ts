@@ -1,7 +1,5 @@
 import type { Db } from 'mongodb';
-import { mirrorReferenceData } from '../facts/reference-mirror.js';
-import { recordFacts } from '../facts/record-facts.js';
-import { recomputeFeatures } from '../features/feature-store.js';
+import { createPipeline, type PipelineStep } from '../pipeline.js';
 import type { ChangeSink, SourceChange } from './cdc.types.js';
 
 /** Time spent in one pipeline step over all batches. */
@@ -15,14 +13,12 @@ export interface PipelineProfile {
   batches: number;
   changes: number;
   /** `facts`: raw events and daily facts, one transaction (recordFacts). */
-  steps: Record<'mirror' | 'facts' | 'features', StepTiming>;
+  steps: Record<PipelineStep, StepTiming>;
 }
 
 /**
- * The same steps as `createPipeline` (pipeline.ts), in the same order, each
- * timed — for benchmarks that must say which step costs what. Not used in
- * production: if pipeline.ts gains a step, this copy must follow (the bench
- * compares their outputs only indirectly, through the facts it reads).
+ * `createPipeline` (pipeline.ts) with each step timed — for benchmarks that
+ * must say which step costs what.
  *
  * @example
  *   const { sink, profile } = profiledPipeline(analytics);
@@ -32,7 +28,7 @@ export interface PipelineProfile {
 export function profiledPipeline(analytics: Db): { sink: ChangeSink; profile(): PipelineProfile } {
   const timing = (): StepTiming => ({ calls: 0, totalMs: 0, maxMs: 0 });
   const state: PipelineProfile = { batches: 0, changes: 0, steps: { mirror: timing(), facts: timing(), features: timing() } };
-  async function timed<T>(step: keyof PipelineProfile['steps'], work: () => Promise<T>): Promise<T> {
+  async function timeStep<T>(step: PipelineStep, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
       return await work();
@@ -44,15 +40,14 @@ export function profiledPipeline(analytics: Db): { sink: ChangeSink; profile(): 
       entry.maxMs = Math.max(entry.maxMs, ms);
     }
   }
+  const pipeline = createPipeline(analytics, { timeStep });
   return {
     sink: {
       async apply(changes: readonly SourceChange[]): Promise<void> {
         if (changes.length === 0) return;
         state.batches += 1;
         state.changes += changes.length;
-        await timed('mirror', () => mirrorReferenceData(analytics, changes));
-        const touchedFeatures = await timed('facts', () => recordFacts(analytics, changes));
-        await timed('features', () => recomputeFeatures(analytics, touchedFeatures));
+        await pipeline.apply(changes);
       },
     },
     profile: () => structuredClone(state),

@@ -21,6 +21,7 @@ import { findInChunks, loadCampaigns, loadSeries, loadStockStates, loadStored, t
 import type { FactKey, FeatureTouch } from './facts.types.js';
 import { deriveBatchEvents } from './raw-events.js';
 import { compareStockEvents } from './stock-events.js';
+import { markFeaturesDirty } from '../features/feature-backlog.js';
 
 export interface RecordFactsOptions {
   /**
@@ -28,6 +29,8 @@ export interface RecordFactsOptions {
    * caller commits or aborts (tests use it to abort mid-batch).
    */
   session?: ClientSession;
+  /** The caller defers feature work for this batch: commit the "features dirty" marker with the facts. */
+  deferFeatures?: boolean;
 }
 
 /**
@@ -60,15 +63,23 @@ export interface RecordFactsOptions {
 export async function recordFacts(db: Db, changes: readonly SourceChange[], options: RecordFactsOptions = {}): Promise<FeatureTouch[]> {
   const { sales, stock } = deriveBatchEvents(changes, new Date());
   if (sales.length === 0 && stock.length === 0 && !changes.some((c) => c.collection === 'campaigns')) return [];
-  if (options.session) return applyBatch(db, options.session, changes, sales, stock);
+  const defer = options.deferFeatures ?? false;
+  if (options.session) return applyBatchWithMarker(defer, db, options.session, changes, sales, stock);
   return inWriterSession(db, async (session) => {
     let touches: FeatureTouch[] = [];
     // withTransaction retries the whole callback on a transient error: it recomputes everything from what it reads.
     await session.withTransaction(async (s) => {
-      touches = await applyBatch(db, s, changes, sales, stock);
+      touches = await applyBatchWithMarker(defer, db, s, changes, sales, stock);
     });
     return touches;
   });
+}
+
+/** The batch's facts, and when its feature work is deferred, the marker saying so — committed together. */
+async function applyBatchWithMarker(defer: boolean, ...args: Parameters<typeof applyBatch>): Promise<FeatureTouch[]> {
+  const touches = await applyBatch(...args);
+  if (defer && touches.length > 0) await markFeaturesDirty(args[0], args[1]);
+  return touches;
 }
 
 const WRITER_ID = 'facts';
