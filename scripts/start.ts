@@ -10,11 +10,11 @@
  *   database mongodb://127.0.0.1:41234/?replicaSet=rs0
  *   engine embedded
  *   operational http://127.0.0.1:4000
- *   analytics http://127.0.0.1:4100
  *   dashboard http://127.0.0.1:4000/?key=icc_...
  *   docs http://127.0.0.1:4000/docs
  *   api-key icc_...
  *   demo-data products=500 days=730 orders=... (seeded on first start; DEMO_DATA=off skips)
+ *   analytics http://127.0.0.1:4100
  * Progress goes to stderr. Ctrl-C stops all of it.
  */
 import { createLogger, startDatabase } from '@icc/shared';
@@ -35,25 +35,26 @@ async function demoKey(models: Models): Promise<string> {
   return (await issueApiKey(models, DEMO_TENANT, DEMO_KEY_NAME, ['admin'])).key;
 }
 
-const database = await startDatabase({ log });
+// A generous change history (embedded-mongo's oplog window) so analytics can fall well behind a
+// burst of writes and still resume rather than re-read everything.
+const database = await startDatabase({ log, historyLimit: 1_000_000 });
 const operational = await startOperational({ databaseUri: database.uri, log });
-const analytics = await startAnalytics({ databaseUri: database.uri, log });
 const key = await demoKey(operational.models);
 
 print('database', database.uri);
 print('engine', database.engine);
 print('operational', operational.url);
-print('analytics', analytics.url);
 print('dashboard', `${operational.url}/?key=${key}`);
 print('docs', `${operational.url}/docs`);
 print('api-key', key);
 
+let analytics: Awaited<ReturnType<typeof startAnalytics>> | undefined;
 let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'stopping');
-  await analytics.stop();
+  await analytics?.stop();
   await operational.stop();
   await database.stop();
   process.exit(0);
@@ -61,6 +62,8 @@ async function stop(signal: string): Promise<void> {
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
-// Last, because it can take minutes: the services are already usable, and the
-// analytics service follows the import through its change stream.
+// Two years of history go in before analytics starts: analytics then reads the finished history
+// once (its first-start backfill) instead of chasing an import that writes faster than it streams.
 print('demo-data', await seedDemoIfEmpty(operational.models, DEMO_TENANT));
+analytics = await startAnalytics({ databaseUri: database.uri, log });
+print('analytics', analytics.url);

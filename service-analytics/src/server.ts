@@ -24,7 +24,7 @@ export async function startAnalytics(options: { databaseUri?: string; log?: Logg
     operationalDb: config.OPERATIONAL_DB,
     analyticsDb: config.ANALYTICS_DB,
     sink: createPipeline(analytics),
-    log: ({ level, msg, ...fields }) => log[level](fields, `cdc: ${msg}`),
+    log: ({ level, msg, ...fields }) => log[level](fields, msg),
   });
   const app = await createAnalyticsApp({ analytics, operational, cdcStatus: () => consumer.status(), log });
   await app.listen({ host: config.ANALYTICS_HOST, port: config.ANALYTICS_PORT });
