@@ -89,6 +89,26 @@ describe('transactions', () => {
     expect(await db.collection('emails').countDocuments()).toBe(0);
   });
 
+  it('reads and writes by _id among many pending documents of the same transaction', async () => {
+    const rows = db.collection<{ _id: number; n: number }>('pending_rows');
+    const session = client.startSession();
+    session.startTransaction();
+    await rows.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i, n: 0 })), { session });
+    await rows.updateOne({ _id: 7 }, { $inc: { n: 5 } }, { session });
+    await rows.updateOne({ _id: { $eq: 8 } }, { $inc: { n: 6 } }, { session });
+    const upsert = await rows.updateOne({ _id: 9 }, { $inc: { n: 1 } }, { session, upsert: true });
+    expect([upsert.matchedCount, upsert.upsertedCount]).toEqual([1, 0]);
+    expect(await rows.find({ _id: { $in: [7, 8, 9, 400] } }, { session }).sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 7, n: 5 },
+      { _id: 8, n: 6 },
+      { _id: 9, n: 1 },
+    ]);
+    expect(await rows.countDocuments({ n: { $gt: 0 } }, { session })).toBe(3);
+    await session.commitTransaction();
+    await session.endSession();
+    expect(await rows.countDocuments()).toBe(300);
+  });
+
   it('frees a unique key that a pending update moved away, and guards the new one', async () => {
     await db.collection('handles').createIndex({ handle: 1 }, { unique: true });
     const session = client.startSession();

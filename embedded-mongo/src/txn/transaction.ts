@@ -3,7 +3,7 @@ import type { ChangeEntry } from '../changes/change-types.js';
 import { CommandError, ErrorCode } from '../errors.js';
 import { ID_INDEX_SPEC } from '../storage/collection.js';
 import { assertNoConflict, writeConflict, type Engine, type PendingWrite } from '../storage/engine.js';
-import { encodeKey } from '../storage/key-encoding.js';
+import { encodeKey, isPlainObject } from '../storage/key-encoding.js';
 import { Overlay } from '../storage/overlay.js';
 import type { SortSpec } from '../query/sort.js';
 import { changeEntry, committedCandidates, committedSortedCandidates, type StoreView, type WriteKind } from '../storage/view.js';
@@ -40,7 +40,18 @@ export class Transaction implements StoreView {
     for (const doc of committedCandidates(this.engine.collection(db, collName), filter)) {
       if (!overlay?.has(encodeKey(doc._id))) yield doc;
     }
-    if (overlay) for (const doc of overlay.values()) if (doc) yield doc;
+    if (!overlay) return;
+    // A filter that pins `_id` (every update and upsert by id) needs only those pending documents:
+    // iterating the whole overlay made each write of a large transaction cost its size.
+    const pinned = pinnedIds(filter);
+    if (pinned) {
+      for (const id of pinned) {
+        const doc = overlay.get(id);
+        if (doc) yield doc;
+      }
+      return;
+    }
+    for (const doc of overlay.values()) if (doc) yield doc;
   }
 
   /** An index walk sees committed state only, so it serves a transaction only before it writes to the collection. */
@@ -122,6 +133,18 @@ export class Transaction implements StoreView {
     for (const write of this.writes) last.set(lockKey(write), write);
     return [...last.values()];
   }
+}
+
+/** Encoded `_id`s a filter restricts to (`_id: v`, `_id: { $eq: v }`, `_id: { $in: [...] }`), or null. */
+function pinnedIds(filter: Document | undefined): string[] | null {
+  const id = filter?._id;
+  if (id === undefined) return null;
+  if (!isPlainObject(id) || !Object.keys(id).some((k) => k.startsWith('$'))) return [encodeKey(id)];
+  const keys = Object.keys(id);
+  if (keys.length === 1 && keys[0] === '$eq') return [encodeKey(id.$eq)];
+  // A regex in $in matches by pattern, not identity: fall back to the full scan.
+  if (keys.length === 1 && keys[0] === '$in' && Array.isArray(id.$in) && !id.$in.some((v) => v instanceof RegExp)) return id.$in.map(encodeKey);
+  return null;
 }
 
 function nsKey(db: string, coll: string): string {
