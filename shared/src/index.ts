@@ -5,3 +5,4 @@ export * from './logging/index.js';
 export * from './mongo/index.js';
 export * from './schemas/index.js';
 export * from './auth/index.js';
+export * from './money/index.js';

@@ -1,10 +1,10 @@
+import { roundMoney } from '@icc/shared';
 import { Faker, base, en, en_GB } from '@faker-js/faker';
 import { CATEGORIES } from './categories.js';
 import { planPolicies } from './policy.js';
 import { Rng } from './rng.js';
 import type { DemoBusiness, DemoCampaign, DemoCustomer, DemoLink, DemoLocation, DemoOptions, DemoProduct, DemoSupplier } from './types.js';
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** A DC that ships online and business orders, and three stores, all open on Sundays (so one UTC day holds each business day). */
 export const LOCATIONS: DemoLocation[] = [
@@ -53,8 +53,8 @@ function products(rng: Rng, count: number, supplierList: DemoSupplier[]): { prod
     const sub = r.pick(category.subCategories);
     const brand = r.pick(category.brands);
     const [lo, hi] = category.priceRange;
-    const price = round2(Math.exp(r.between(Math.log(lo), Math.log(hi)))) || lo;
-    const cost = round2(price * r.between(0.42, 0.68));
+    const price = roundMoney(Math.exp(r.between(Math.log(lo), Math.log(hi)))) || lo;
+    const cost = roundMoney(price * r.between(0.42, 0.68));
     const slowMover = r.chance(0.2);
     // Cheap things sell more: base demand falls with price, around a log-normal spread.
     const priceEffect = Math.pow(price / Math.sqrt(lo * hi), -0.35);
@@ -85,7 +85,7 @@ function products(rng: Rng, count: number, supplierList: DemoSupplier[]): { prod
     const others = supplierList.filter((s) => s.code !== preferred.code);
     if (r.chance(0.5)) {
       const alt = r.pick(others);
-      links.push({ supplierCode: alt.code, sku, unitCost: round2(cost * r.between(1.03, 1.12)), minimumOrderQuantity: packSize, packSize, leadTimeDays: alt.defaultLeadTimeDays, preferred: false, supplierSku: `${alt.code.slice(4)}-${sku}` });
+      links.push({ supplierCode: alt.code, sku, unitCost: roundMoney(cost * r.between(1.03, 1.12)), minimumOrderQuantity: packSize, packSize, leadTimeDays: alt.defaultLeadTimeDays, preferred: false, supplierSku: `${alt.code.slice(4)}-${sku}` });
     }
   }
   return { products: out, links };

@@ -1,3 +1,4 @@
+import { roundMoney } from '@icc/shared';
 import type { HistoryDay, HistorySalesLine, HistorySalesOrder } from '@icc/service-operational';
 import { DAY_MS, dayKey, localInstant } from './calendar.js';
 import { CATEGORIES } from './categories.js';
@@ -7,7 +8,6 @@ import { placeOrders, splitIntoLines, type DemandLine, type PlacedOrder } from '
 import { Rng } from './rng.js';
 import type { DemoBusiness, DemoStats, FinalPosition } from './types.js';
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
 const MINUTE = 60_000;
 const stamp = (prefix: string, day: number, n: number) => `${prefix}-${dayKey(day).replaceAll('-', '')}-${String(n).padStart(4, '0')}`;
 
@@ -94,7 +94,7 @@ function serve(order: PlacedOrder, state: State, stats: DemoStats, short: Set<nu
 
 function priced(line: DemandLine) {
   const discountPercent = line.campaign?.discountPercent ?? 0;
-  return { listPrice: line.listPrice, unitPrice: round2(line.listPrice * (1 - discountPercent / 100)), discountPercent, campaignName: line.campaign?.name ?? null };
+  return { listPrice: line.listPrice, unitPrice: roundMoney(line.listPrice * (1 - discountPercent / 100)), discountPercent, campaignName: line.campaign?.name ?? null };
 }
 
 function schedule(state: State, events: DeliveryEvent[]): void {
@@ -182,7 +182,7 @@ export function simulate(business: DemoBusiness, seed: number, firstDay: number,
     history.push(out);
   }
   const finalStock = series.map((s, i) => ({ sku: s.product.sku, locationCode: s.policy.locationCode, onHand: state.onHand[i]!, onOrder: state.onOrder[i]! }));
-  stats.revenue = round2(stats.revenue);
+  stats.revenue = roundMoney(stats.revenue);
   return { history, stats, finalStock };
 }
 

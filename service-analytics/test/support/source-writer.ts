@@ -7,6 +7,7 @@
  * Tests and benchmarks use it to produce change streams without running the
  * operational service.
  */
+import { roundMoney } from '@icc/shared';
 import { ObjectId, type ClientSession, type Db, type Document, type MongoClient } from 'mongodb';
 
 type Status = 'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled' | 'rejected';
@@ -68,7 +69,6 @@ export interface SourceWriterOptions {
 
 const ZERO: Balances = { onHand: 0, reserved: 0, available: 0, onOrder: 0, inTransit: 0, damaged: 0 };
 const BUCKETS: readonly Bucket[] = ['onHand', 'reserved', 'onOrder', 'inTransit', 'damaged'];
-const roundMoney = (n: number) => Math.round(n * 100) / 100;
 const total = (lines: readonly SourceOrderLine[]) => roundMoney(lines.reduce((sum, l) => sum + l.unitPrice * (l.quantity - l.unfulfilledQuantity), 0));
 const dayStamp = (at: Date) => at.toISOString().slice(0, 10).replaceAll('-', '');
 

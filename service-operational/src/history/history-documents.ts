@@ -1,4 +1,4 @@
-import { AppError } from '@icc/shared';
+import { AppError, roundMoney } from '@icc/shared';
 import { Types } from 'mongoose';
 import { orderTotal, type SalesOrderLineRecord, type SalesOrderRecord } from '../orders/sales-order.model.js';
 import type { PurchaseOrderRecord } from '../purchase-orders/purchase-order.model.js';
@@ -12,7 +12,6 @@ export type TimedMovement = MovementInput & { at: Date };
 type SalesOrderDoc = Omit<SalesOrderRecord, 'tenantId'>;
 type PurchaseOrderDoc = Omit<PurchaseOrderRecord, 'tenantId'>;
 
-const roundMoney = (n: number) => Math.round(n * 100) / 100;
 
 function invalid(what: string, message: string): AppError {
   return new AppError('INVALID_INPUT', `History ${what}: ${message}`);

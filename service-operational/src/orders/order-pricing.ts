@@ -3,6 +3,7 @@
  * that covers the SKU, unless the desk gives a price (or names the campaign).
  * Pure, so the rules are tested without a database.
  */
+import { roundMoney } from '@icc/shared';
 export interface ActiveCampaign {
   id: string;
   discountPercent: number;
@@ -18,7 +19,6 @@ export interface LinePrice {
 
 export type PricingProblem = { kind: 'campaignNotApplicable'; campaignId: string };
 
-const roundMoney = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * @example

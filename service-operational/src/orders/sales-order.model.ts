@@ -1,4 +1,4 @@
-import { LINE_STATUSES, SALES_ORDER_STATUSES, SHORTAGE_POLICIES, type OrderSummary, type SalesOrder } from '@icc/shared';
+import { LINE_STATUSES, SALES_ORDER_STATUSES, SHORTAGE_POLICIES, type OrderSummary, type SalesOrder, roundMoney } from '@icc/shared';
 import { Schema, type Connection, type Types } from 'mongoose';
 import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
 
@@ -92,7 +92,6 @@ export function salesOrderModel(connection: Connection) {
   return connection.model<Omit<SalesOrderRecord, '_id'>>('SalesOrder', salesOrderSchema, 'salesOrders');
 }
 
-const roundMoney = (n: number) => Math.round(n * 100) / 100;
 
 export function toSalesOrder(doc: SalesOrderRecord): SalesOrder {
   return {

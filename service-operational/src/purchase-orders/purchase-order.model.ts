@@ -1,4 +1,4 @@
-import { PURCHASE_ORDER_STATUSES, type PurchaseOrder } from '@icc/shared';
+import { PURCHASE_ORDER_STATUSES, type PurchaseOrder, roundMoney } from '@icc/shared';
 import { Schema, type Connection, type Types } from 'mongoose';
 import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
 
@@ -74,7 +74,6 @@ export function purchaseOrderModel(connection: Connection) {
   return connection.model<Omit<PurchaseOrderRecord, '_id'>>('PurchaseOrder', purchaseOrderSchema, 'purchaseOrders');
 }
 
-const roundMoney = (n: number) => Math.round(n * 100) / 100;
 
 export function toPurchaseOrder(doc: PurchaseOrderRecord): PurchaseOrder {
   return {

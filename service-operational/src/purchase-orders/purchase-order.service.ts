@@ -5,6 +5,7 @@ import {
   type Principal,
   type PurchaseOrder,
   type ReceivePurchaseOrder,
+  roundMoney,
 } from '@icc/shared';
 import type { ListPurchaseOrdersQuerySchema, PurchaseOrderTransitionSchema } from '@icc/shared';
 import { Types, type ClientSession } from 'mongoose';
@@ -17,7 +18,6 @@ import { applyMovements, inStockTransaction, type LedgerResult, type MovementInp
 import { publishStockChange } from '../stock/stock.service.js';
 import { toPurchaseOrder, type PurchaseOrderLineRecord, type PurchaseOrderRecord } from './purchase-order.model.js';
 
-const roundMoney = (n: number) => Math.round(n * 100) / 100;
 
 const lineReference = (po: PurchaseOrderRecord, line: PurchaseOrderLineRecord) => ({ type: 'purchaseOrder', id: String(po._id), line: line.line });
 

@@ -1,4 +1,4 @@
-import { AppError, generateApiKey, hashApiKey, looksLikeApiKey, type Principal, type Role } from '@icc/shared';
+import { AppError, apiKeyVerifier, generateApiKey, hashApiKey, type Principal, type Role } from '@icc/shared';
 import type { Models } from '../db/models.js';
 
 /** Create a tenant (idempotent on its id). */
@@ -25,40 +25,14 @@ export async function issueApiKey(
   return { key, apiKeyId: String(created._id) };
 }
 
-/**
- * Recently verified keys, so a busy client costs one lookup per interval, not
- * one per request. The price: a revoked key keeps working for up to
- * `KEY_CACHE_TTL_MS`. Unknown keys are never cached.
- */
-export const KEY_CACHE_TTL_MS = 10_000;
-const KEY_CACHE_MAX = 10_000;
-const verified = new WeakMap<Models, Map<string, { principal: Principal; expires: number }>>();
+const verifiers = new WeakMap<Models, ReturnType<typeof apiKeyVerifier>>();
 
-function cacheFor(models: Models): Map<string, { principal: Principal; expires: number }> {
-  let cache = verified.get(models);
-  if (!cache) verified.set(models, (cache = new Map()));
-  return cache;
-}
-
-/** The caller behind a presented key; 401 for a missing, unknown or revoked key. */
-export async function authenticate(models: Models, presented: string | undefined, now = Date.now()): Promise<Principal> {
-  if (!presented) {
-    throw new AppError('UNAUTHORIZED', 'Send an API key in the X-API-Key header (or Authorization: Bearer <key>)');
+/** The caller behind a presented key; 401 for a missing, unknown or revoked key (shared rules, see apiKeyVerifier). */
+export function authenticate(models: Models, presented: string | undefined): Promise<Principal> {
+  let verify = verifiers.get(models);
+  if (!verify) {
+    verify = apiKeyVerifier((keyHash) => models.ApiKey.findOne({ keyHash }).lean());
+    verifiers.set(models, verify);
   }
-  if (!looksLikeApiKey(presented)) {
-    throw new AppError('UNAUTHORIZED', 'That API key is not valid');
-  }
-  const keyHash = hashApiKey(presented);
-  const cache = cacheFor(models);
-  const hit = cache.get(keyHash);
-  if (hit && hit.expires > now) return hit.principal;
-  const key = await models.ApiKey.findOne({ keyHash }).lean();
-  if (!key || key.revokedAt) {
-    cache.delete(keyHash);
-    throw new AppError('UNAUTHORIZED', 'That API key is not valid or has been revoked');
-  }
-  const principal = { tenantId: key.tenantId, apiKeyId: String(key._id), keyName: key.name, roles: key.roles as Role[] };
-  if (cache.size >= KEY_CACHE_MAX) cache.clear();
-  cache.set(keyHash, { principal, expires: now + KEY_CACHE_TTL_MS });
-  return principal;
+  return verify(presented);
 }
