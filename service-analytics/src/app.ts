@@ -8,6 +8,7 @@ import { analyticsRoutes } from './http/analytics.routes.js';
 import { createAuthenticator } from './http/auth.js';
 import { installErrorHandling } from './http/errors.js';
 import type { AnalyticsFastify } from './http/fastify-types.js';
+import { forecastRoutes } from './http/forecast.routes.js';
 import { createAnalyticsMetrics } from './http/metrics.js';
 import { platformRoutes } from './http/platform.routes.js';
 import './http/principal.js';
@@ -19,6 +20,8 @@ export interface AnalyticsAppOptions {
   operational: Db;
   /** The CDC consumer's state, when one runs in this process. */
   cdcStatus?: () => CdcStatus | null;
+  /** Called when a training job is queued: wakes the forecast runner, when one runs in this process. */
+  onJobQueued?: () => void;
   log?: Logger;
 }
 
@@ -63,7 +66,7 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
       info: {
         title: 'Inventory Command Center — analytics API',
         version: '0.1.0',
-        description: 'Sales history, trends and seasonality from the CDC pipeline. Send an API key in X-API-Key.',
+        description: 'Sales history, trends and seasonality from the CDC pipeline; stored, backtested forecasts and training jobs. Send an API key in X-API-Key.',
       },
       components: {
         securitySchemes: {
@@ -80,6 +83,7 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
 
   await app.register(platformRoutes({ analytics: options.analytics, registry: metrics.registry, cdcStatus }));
   await app.register(analyticsRoutes({ db: options.analytics }));
+  await app.register(forecastRoutes({ db: options.analytics, ...(options.onJobQueued ? { onJobQueued: options.onJobQueued } : {}) }));
   await app.ready();
   return app;
 }

@@ -5,6 +5,7 @@ import { mirrorReferenceData } from './facts/reference-mirror.js';
 import { recordFacts } from './facts/record-facts.js';
 import { ensureFeatureIndexes } from './features/feature-indexes.js';
 import { FEATURE_STATE, FeatureBacklog } from './features/feature-backlog.js';
+import { ensureForecastIndexes } from './forecasts/forecast-collections.js';
 
 /**
  * The analytics pipeline, top to bottom, as the CDC consumer feeds it:
@@ -58,6 +59,7 @@ export interface PipelineOptions {
 export async function ensureAnalyticsIndexes(analytics: Db): Promise<void> {
   await ensureFactIndexes(analytics);
   await ensureFeatureIndexes(analytics);
+  await ensureForecastIndexes(analytics);
   // The marker is written inside transactions, which cannot create collections on every server version.
   await analytics.createCollection(FEATURE_STATE).catch((error: { code?: number }) => {
     if (error.code !== 48) throw error; // 48: NamespaceExists

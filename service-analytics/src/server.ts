@@ -2,13 +2,15 @@ import { analyticsConfig, createLogger, startDatabase, type Logger } from '@icc/
 import { MongoClient } from 'mongodb';
 import { createAnalyticsApp } from './app.js';
 import { createCdcConsumer } from './cdc/cdc-consumer.js';
+import { createForecastPool } from './forecasts/forecast-pool.js';
+import { createForecastRunner } from './forecasts/forecast-runner.js';
 import { createPipeline, ensureAnalyticsIndexes } from './pipeline.js';
 
 /**
  * Start the analytics service: config, database (through the connection
- * chain unless a URI is given), indexes, HTTP, then the CDC consumer in the
- * background — the API answers (and /ready reports the backfill) while it
- * catches up.
+ * chain unless a URI is given), indexes, HTTP, then the CDC consumer and the
+ * forecast job runner in the background — the API answers (and /ready
+ * reports the backfill) while it catches up.
  */
 export async function startAnalytics(options: { databaseUri?: string; log?: Logger } = {}) {
   const config = analyticsConfig.get();
@@ -26,18 +28,24 @@ export async function startAnalytics(options: { databaseUri?: string; log?: Logg
     sink: createPipeline(analytics),
     log: ({ level, msg, ...fields }) => log[level](fields, msg),
   });
-  const app = await createAnalyticsApp({ analytics, operational, cdcStatus: () => consumer.status(), log });
+  const pool = createForecastPool(config.FORECAST_THREADS === undefined ? {} : { threads: config.FORECAST_THREADS });
+  const runner = createForecastRunner({ db: analytics, pool, log: (level, msg, fields) => log[level](fields ?? {}, msg) });
+  const app = await createAnalyticsApp({ analytics, operational, cdcStatus: () => consumer.status(), onJobQueued: () => runner.notify(), log });
   await app.listen({ host: config.ANALYTICS_HOST, port: config.ANALYTICS_PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.ANALYTICS_PORT;
   const url = `http://${config.ANALYTICS_HOST}:${port}`;
   consumer.start().catch((error: unknown) => log.error({ err: error }, 'CDC consumer stopped'));
+  runner.start();
   log.info({ url }, 'analytics service listening');
 
   return {
     url,
     consumer,
+    runner,
     async stop() {
+      await runner.stop();
+      await pool.close();
       await consumer.stop();
       await app.close();
       await client.close();

@@ -5,3 +5,4 @@ export { ensureTenant, issueApiKey } from './tenancy/api-key.service.js';
 export { runAsPrincipal } from './tenancy/tenant-context.js';
 export { importHistoryDay } from './history/import-history-day.js';
 export type * from './history/history.types.js';
+export { followAnalyticsOutbox, type AnalyticsOutboxFollower } from './live/live.analytics-outbox.js';

@@ -2,6 +2,7 @@ import { createLogger, operationalConfig, startDatabase, type Logger } from '@ic
 import mongoose from 'mongoose';
 import { createApp } from './app.js';
 import { syncModels } from './db/models.js';
+import { followAnalyticsOutbox } from './live/live.analytics-outbox.js';
 
 /**
  * Start the operational service: config, database (through the connection
@@ -19,6 +20,7 @@ export async function startOperational(options: { databaseUri?: string; log?: Lo
   const server = app.listen(config.OPERATIONAL_PORT, config.OPERATIONAL_HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   live.attach(server);
+  const outbox = followAnalyticsOutbox({ analytics: connection.getClient().db(config.ANALYTICS_DB), live, log });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.OPERATIONAL_PORT;
   const url = `http://${config.OPERATIONAL_HOST}:${port}`;
@@ -28,6 +30,7 @@ export async function startOperational(options: { databaseUri?: string; log?: Lo
     models,
     connection,
     async stop() {
+      await outbox.stop();
       await live.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connection.close();

@@ -1,6 +1,6 @@
-import type { DemandHistory, ForecastModel, ModelName } from './forecasting.types.js';
+import type { BacktestPlan, DemandHistory, ForecastModel, ModelName } from './forecasting.types.js';
 import { regressorsAhead, trainingSlice } from './history.js';
-import { mae, seasonalNaiveScale } from './metrics.js';
+import { seasonalNaiveScales } from './metrics.js';
 
 /** One forecast origin of a rolling-origin backtest. */
 export interface BacktestWindow {
@@ -11,7 +11,9 @@ export interface BacktestWindow {
   actual: number[];
   /** Which held-out periods count: stock-outs are censored and are not scored. */
   scored: boolean[];
-  /** MAE over the scored periods / in-sample seasonal naive MAE of the training part; null when none is scored. */
+  /** The MASE denominator: in-sample seasonal naive MAE of the training part (see {@link originScales}). */
+  scale: number;
+  /** MAE over the scored periods / `scale`; null when none is scored. */
   mase: number | null;
 }
 
@@ -40,11 +42,25 @@ export function rollingOrigins(length: number, horizon: number, windows: number,
 }
 
 /**
+ * The MASE scale of each origin's window: the in-sample seasonal naive MAE of
+ * the periods before it, stock-outs left out. It depends on the origin only,
+ * not on the model, so it is computed once and shared by every candidate.
+ */
+export function originScales(history: DemandHistory, plan: BacktestPlan): number[] {
+  const usable = history.censored.map((c) => !c);
+  return seasonalNaiveScales(history.values, plan.season, plan.origins, usable);
+}
+
+/**
  * Backtest one model at the given origins. At each origin the model receives
  * only the training slice (a frozen copy of periods before the origin) plus
  * the campaign and holiday flags of the horizon, which are known in advance —
  * never a held-out value. Scoring skips censored held-out periods: a stock-out
  * day's value is not the demand the forecast should have hit.
+ *
+ * A model with a `backtest` fast path forecasts its origins in one pass
+ * instead (see {@link ForecastModel.backtest} and the model files for why each
+ * stays leakage-free); origins the pass does not reach get the refit above.
  *
  * @example
  *   backtestModel(history, seasonalNaiveModel, { season: 7, horizon: 14, origins: rollingOrigins(100, 14, 5, 14) }).mase
@@ -52,44 +68,65 @@ export function rollingOrigins(length: number, horizon: number, windows: number,
 export function backtestModel(
   history: DemandHistory,
   model: ForecastModel,
-  plan: { season: number; horizon: number; origins: readonly number[] },
+  plan: BacktestPlan,
+  scales: readonly number[] = originScales(history, plan),
 ): CandidateBacktest {
-  const windows = plan.origins.map((origin) => {
-    const training = trainingSlice(history, origin);
-    const horizon = Math.min(plan.horizon, history.values.length - origin);
-    const { values: forecast } = model.forecast(training, {
-      season: plan.season,
-      horizon,
-      future: regressorsAhead(history, origin, horizon),
-    });
-    return scoreWindow(history, origin, forecast, plan.season);
+  const fast = model.backtest?.(history, plan) ?? [];
+  const windows = plan.origins.map((origin, i) => {
+    const forecast = fast[i] ?? refitForecast(history, model, plan, origin);
+    return scoreWindow(history, origin, forecast, scales[i]!);
   });
   return summarise(model.name, windows);
 }
 
-/** Score a window's forecast against the held-out periods after `origin`. */
-export function scoreWindow(history: DemandHistory, origin: number, forecast: readonly number[], season: number): BacktestWindow {
+function refitForecast(history: DemandHistory, model: ForecastModel, plan: BacktestPlan, origin: number): number[] {
+  const horizon = Math.min(plan.horizon, history.values.length - origin);
+  return model.forecast(trainingSlice(history, origin), {
+    season: plan.season,
+    horizon,
+    future: regressorsAhead(history, origin, horizon),
+  }).values;
+}
+
+/** Score a window's forecast against the held-out periods after `origin`; `scale` is its MASE denominator. */
+export function scoreWindow(history: DemandHistory, origin: number, forecast: readonly number[], scale: number): BacktestWindow {
   const actual = history.values.slice(origin, origin + forecast.length);
   const scored = actual.map((_, k) => history.censored[origin + k] !== true);
-  const kept = actual.flatMap((a, k) => (scored[k] ? [[a, forecast[k]!] as const] : []));
-  let windowMase: number | null = null;
-  if (kept.length > 0) {
-    const trainingUsable = history.censored.slice(0, origin).map((c) => !c);
-    const scale = seasonalNaiveScale(history.values.slice(0, origin), season, trainingUsable);
-    windowMase = mae(kept.map(([a]) => a), kept.map(([, f]) => f)) / scale;
-  }
-  return { origin, forecast: [...forecast], actual, scored, mase: windowMase };
+  let errorSum = 0;
+  let count = 0;
+  actual.forEach((a, k) => {
+    if (!scored[k]) return;
+    errorSum += Math.abs(a - forecast[k]!);
+    count += 1;
+  });
+  const mase = count > 0 ? errorSum / count / scale : null;
+  return { origin, forecast: [...forecast], actual, scored, scale, mase };
 }
 
 /** Mean MASE and MAE over the windows that had scored periods. */
 export function summarise(model: ModelName, windows: BacktestWindow[]): CandidateBacktest {
-  const scoredWindows = windows.filter((w) => w.mase !== null);
-  const maes = scoredWindows.map((w) => {
-    const kept = w.actual.flatMap((a, k) => (w.scored[k] ? [Math.abs(a - w.forecast[k]!)] : []));
-    return kept.reduce((s, e) => s + e, 0) / kept.length;
+  let maseSum = 0;
+  let maeSum = 0;
+  let scoredWindows = 0;
+  for (const w of windows) {
+    if (w.mase === null) continue;
+    maseSum += w.mase;
+    maeSum += windowMae(w);
+    scoredWindows += 1;
+  }
+  if (scoredWindows === 0) return { model, windows, mase: Number.POSITIVE_INFINITY, mae: Number.POSITIVE_INFINITY };
+  return { model, windows, mase: maseSum / scoredWindows, mae: maeSum / scoredWindows };
+}
+
+function windowMae(w: BacktestWindow): number {
+  let sum = 0;
+  let count = 0;
+  w.actual.forEach((a, k) => {
+    if (!w.scored[k]) return;
+    sum += Math.abs(a - w.forecast[k]!);
+    count += 1;
   });
-  const mean = (xs: number[]) => (xs.length === 0 ? Number.POSITIVE_INFINITY : xs.reduce((a, b) => a + b, 0) / xs.length);
-  return { model, windows, mase: mean(scoredWindows.map((w) => w.mase!)), mae: mean(maes) };
+  return sum / count;
 }
 
 /**

@@ -1,7 +1,7 @@
-import { backtestModel, residualsByStep, rollingOrigins, type CandidateBacktest } from './backtest.js';
+import { backtestModel, originScales, residualsByStep, rollingOrigins, type CandidateBacktest } from './backtest.js';
 import { candidatesFor, MODELS } from './candidates.js';
 import { classifyDemand, type DemandProfile } from './demand-classifier.js';
-import type { DemandHistory, ForecastContext, ForecastModel, ModelName } from './forecasting.types.js';
+import type { BacktestPlan, DemandHistory, ForecastContext, ForecastModel, ModelName } from './forecasting.types.js';
 import { toDemandHistory, trainingSlice, type SeriesInput } from './history.js';
 import { conformalHalfWidths } from './intervals.js';
 import { ensembleBacktest, medianForecast } from './models/ensemble.js';
@@ -23,6 +23,16 @@ export interface ForecastSeriesOptions {
   futureHoliday?: readonly number[];
   /** Restrict the candidates (still filtered by the demand class). */
   candidates?: readonly ModelName[];
+  /** Further coverages to report interval half-widths at (`intervals`), from the same backtest errors. */
+  intervalLevels?: readonly number[];
+}
+
+/** The prediction interval at one coverage: `value ± halfWidths[k]` at step k + 1 (lower bound clipped at zero for demand). */
+export interface IntervalAtLevel {
+  confidence: number;
+  halfWidths: number[];
+  /** False when the backtest held too few errors for this coverage: the interval is then narrower than promised. */
+  reliable: boolean;
 }
 
 export interface ForecastPoint {
@@ -58,6 +68,10 @@ export interface SeriesForecast {
   };
   /** Feature weights of the regression (when it was chosen, or is in the chosen ensemble). */
   weights?: Record<string, number>;
+  /** Fitted parameters of the chosen single model (smoothing constants, window…), for the explanation. */
+  params?: Record<string, number>;
+  /** Half-widths at each of `options.intervalLevels`, in the order given. */
+  intervals?: IntervalAtLevel[];
   /** Ensemble members, when the ensemble was chosen. */
   members?: ModelName[];
 }
@@ -73,6 +87,13 @@ const DEFAULT_ENSEMBLE_SIZE = 3;
  *
  * Stock-out periods (`censored`) are never scored as actuals and each model
  * excludes or imputes them (see the model files).
+ *
+ * The backtest evaluates models with fixed parameters ("updating without
+ * recalibration", Tashman 2000): smoothing parameters and regression weights
+ * are fitted once on the periods before the first origin, and each origin's
+ * forecast comes from the model's state updated with the periods before that
+ * origin only — leakage-free, and one fit per candidate instead of one per
+ * window. The chosen model's forecast is then fitted on the whole history.
  *
  * @example
  *   const values = Array.from({ length: 120 }, (_, t) => [10, 12, 15, 20, 30, 25, 8][t % 7]!);
@@ -102,15 +123,18 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
   const names = candidatesFor(demand.demandClass).filter((name) => allowed === undefined || allowed.includes(name));
   const scores: CandidateScore[] = [];
   const backtests: CandidateBacktest[] = [];
+  const plan = { season, horizon, origins };
+  const scales = originScales(history, plan);
+  const shortest = trainingSlice(history, origins[0]!);
   for (const name of names) {
     const model = nonNegative ? clampedAtZero(MODELS[name]) : MODELS[name];
     // Training slices are prefixes: the shortest bounds the length, the full history the values (e.g. a late zero).
-    const why = model.unfit(trainingSlice(history, origins[0]!), season) ?? model.unfit(history, season);
+    const why = model.unfit(shortest, season) ?? model.unfit(history, season);
     if (why !== null) {
       scores.push({ model: name, mase: null, mae: null, skipped: why });
       continue;
     }
-    const result = backtestModel(history, model, { season, horizon, origins });
+    const result = backtestModel(history, model, plan, scales);
     backtests.push(result);
     scores.push({ model: name, mase: result.mase, mae: result.mae });
   }
@@ -119,7 +143,7 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
   const ranked = [...backtests].sort((a, b) => a.mase - b.mase);
   const members = ranked.slice(0, Math.min(options.ensembleSize ?? DEFAULT_ENSEMBLE_SIZE, ranked.length));
   if (members.length >= 2 && (allowed === undefined || allowed.includes('ensemble'))) {
-    const ensemble = ensembleBacktest(history, members, season);
+    const ensemble = ensembleBacktest(history, members);
     backtests.push(ensemble);
     scores.push({ model: 'ensemble', mase: ensemble.mase, mae: ensemble.mae });
   }
@@ -132,7 +156,12 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
     future: { campaign: futureFlags(options.futureCampaign, horizon), holiday: futureFlags(options.futureHoliday, horizon) },
   };
   const final = fitFinal(history, chosen.model, members, context, nonNegative);
-  const { halfWidths, enough } = conformalHalfWidths(residualsByStep(chosen, horizon), confidence);
+  const residuals = residualsByStep(chosen, horizon);
+  const { halfWidths, enough } = conformalHalfWidths(residuals, confidence);
+  const intervals = options.intervalLevels?.map((level) => {
+    const at = conformalHalfWidths(residuals, level);
+    return { confidence: level, halfWidths: at.halfWidths, reliable: at.enough };
+  });
   const forecasts = final.values.map((value, k) => ({
     step: k + 1,
     value,
@@ -149,6 +178,8 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
     forecasts,
     backtest: { windows: origins.length, origins, candidates: scores, intervalsReliable: enough },
     ...(final.weights ? { weights: final.weights } : {}),
+    ...(final.params ? { params: final.params } : {}),
+    ...(intervals ? { intervals } : {}),
     ...(chosen.model === 'ensemble' ? { members: members.map((m) => m.model) } : {}),
   };
 }
@@ -159,7 +190,7 @@ function fitFinal(
   members: readonly CandidateBacktest[],
   context: ForecastContext,
   nonNegative: boolean,
-): { values: number[]; weights?: Record<string, number> } {
+): { values: number[]; weights?: Record<string, number>; params?: Record<string, number> } {
   const single = (name: Exclude<ModelName, 'ensemble'>) => (nonNegative ? clampedAtZero(MODELS[name]) : MODELS[name]);
   if (model !== 'ensemble') return single(model).forecast(history, context);
   // Members are single models: the ensemble is only ever built from their backtests.
@@ -170,13 +201,18 @@ function fitFinal(
 
 /** The same model with its forecasts clipped at zero (a trend or a seasonal dip can extrapolate below it). */
 function clampedAtZero(model: ForecastModel): ForecastModel {
+  const clipped = (values: readonly number[]) => values.map((v) => Math.max(0, v));
+  const fastBacktest = model.backtest?.bind(model);
   return {
     name: model.name,
     unfit: (history, season) => model.unfit(history, season),
     forecast(history, context) {
       const result = model.forecast(history, context);
-      return { ...result, values: result.values.map((v) => Math.max(0, v)) };
+      return { ...result, values: clipped(result.values) };
     },
+    ...(fastBacktest === undefined
+      ? {}
+      : { backtest: (history: DemandHistory, plan: BacktestPlan) => fastBacktest(history, plan).map(clipped) }),
   };
 }
 

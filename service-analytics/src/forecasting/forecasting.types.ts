@@ -54,6 +54,15 @@ export interface ForecastContext {
   readonly future: FutureRegressors;
 }
 
+/** Where a rolling-origin backtest forecasts from. */
+export interface BacktestPlan {
+  /** Seasonal period: 7 daily, 12 monthly, 4 quarterly, 1 for none. */
+  readonly season: number;
+  readonly horizon: number;
+  /** Forecast origins, ascending: the forecast of origin t may use periods before t and nothing else. */
+  readonly origins: readonly number[];
+}
+
 /**
  * A forecasting method. `forecast` receives only the training history (in a
  * backtest: the slice before the window's origin), so it cannot see the future.
@@ -66,4 +75,19 @@ export interface ForecastModel {
    */
   unfit(history: DemandHistory, season: number): string | null;
   forecast(history: DemandHistory, context: ForecastContext): ModelForecast;
+  /**
+   * Optional fast path of the rolling-origin backtest: the forecasts of the
+   * plan's first k origins at once (each min(horizon, periods after the
+   * origin) long), in one pass over the whole history instead of one fit on a
+   * copied training slice per origin. Models with a costly fit keep its
+   * parameters from before the first origin and only update their state
+   * (see the model files). k may stop short of all origins (even 0) when the
+   * pass cannot go on; the backtest refits at the rest.
+   *
+   * It is handed the whole history, so it must itself keep each origin's
+   * forecast a function of the periods before that origin and of the
+   * known-in-advance flags of its horizon only: backtest.spec.ts checks this
+   * for every model.
+   */
+  backtest?(history: DemandHistory, plan: BacktestPlan): number[][];
 }

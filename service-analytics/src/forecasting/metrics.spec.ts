@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, bias, mae, mape, mase, rmse, seasonalNaiveScale, smape } from './metrics.js';
+import { accuracy, bias, mae, mape, mase, rmse, seasonalNaiveScale, seasonalNaiveScales, smape } from './metrics.js';
 
 describe('accuracy metrics on hand-computed examples', () => {
   const actual = [10, 0, 20, 40];
@@ -36,6 +36,16 @@ describe('accuracy metrics on hand-computed examples', () => {
     expect(seasonalNaiveScale([1, 5, 2, 7, 4, 9], 2, [true, true, true, false, true, true])).toBe(1.5);
     expect(seasonalNaiveScale([4, 4, 4, 4], 1)).toBe(4); // exact repeat: falls back to the mean level
     expect(seasonalNaiveScale([0, 0, 0], 1)).toBe(1);
+  });
+
+  it('gives the scale of every prefix in one pass, exactly as for each prefix alone', () => {
+    const series = [1, 5, 2, 7, 4, 9, 3, 3];
+    const usable = [true, true, true, false, true, true, true, true];
+    const lengths = [2, 3, 5, 6, 8];
+    expect(seasonalNaiveScales(series, 2, lengths, usable)).toEqual(lengths.map((n) => seasonalNaiveScale(series.slice(0, n), 2, usable)));
+    // length 2: no pair yet → the mean level (1 + 5) / 2
+    expect(seasonalNaiveScales(series, 2, [2, 6], usable)).toEqual([3, 1.5]);
+    expect(() => seasonalNaiveScales(series, 2, [5, 3])).toThrow(RangeError);
   });
 
   it('reports every metric at once', () => {

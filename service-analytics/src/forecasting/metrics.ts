@@ -91,19 +91,46 @@ export function bias(actual: readonly number[], forecast: readonly number[]): nu
  * @example seasonalNaiveScale([1, 5, 2, 7], 2) // (|2 − 1| + |7 − 5|) / 2 = 1.5
  */
 export function seasonalNaiveScale(training: readonly number[], season: number, usable?: readonly boolean[]): number {
+  return seasonalNaiveScales(training, season, [training.length], usable)[0]!;
+}
+
+/**
+ * {@link seasonalNaiveScale} of every prefix `series[0..length)` for the
+ * given ascending lengths, in one pass: the MASE scales of the windows of a
+ * rolling-origin backtest (a window's training part is the prefix before its
+ * origin). The sums run in the same order as for a single prefix, so each
+ * scale is exactly the one {@link seasonalNaiveScale} gives for that prefix.
+ *
+ * @example seasonalNaiveScales([1, 5, 2, 7], 2, [3, 4]) // [1, 1.5]
+ */
+export function seasonalNaiveScales(
+  series: readonly number[],
+  season: number,
+  lengths: readonly number[],
+  usable?: readonly boolean[],
+): number[] {
   const lag = Math.max(1, season);
   const ok = (i: number) => usable === undefined || usable[i] === true;
-  let sum = 0;
-  let n = 0;
-  for (let t = lag; t < training.length; t += 1) {
-    if (!ok(t) || !ok(t - lag)) continue;
-    sum += Math.abs(training[t]! - training[t - lag]!);
-    n += 1;
-  }
-  if (n > 0 && sum > 0) return sum / n;
-  const level = training.filter((_, i) => ok(i)).map(Math.abs);
-  const meanLevel = level.length === 0 ? 0 : level.reduce((a, b) => a + b, 0) / level.length;
-  return meanLevel > 0 ? meanLevel : 1;
+  let pairSum = 0;
+  let pairs = 0;
+  let levelSum = 0;
+  let levels = 0;
+  let t = 0;
+  return lengths.map((length) => {
+    if (length < t) throw new RangeError(`prefix lengths must ascend, got ${length} after ${t}`);
+    for (; t < length; t += 1) {
+      if (!ok(t)) continue;
+      levelSum += Math.abs(series[t]!);
+      levels += 1;
+      if (t >= lag && ok(t - lag)) {
+        pairSum += Math.abs(series[t]! - series[t - lag]!);
+        pairs += 1;
+      }
+    }
+    if (pairs > 0 && pairSum > 0) return pairSum / pairs;
+    const meanLevel = levels === 0 ? 0 : levelSum / levels;
+    return meanLevel > 0 ? meanLevel : 1;
+  });
 }
 
 export interface AccuracyReport {

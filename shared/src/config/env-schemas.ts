@@ -25,6 +25,8 @@ export const OperationalEnvSchema = CommonEnvSchema.extend({
   OPERATIONAL_HOST: z.string().default('127.0.0.1'),
   OPERATIONAL_PORT: port(4000),
   OPERATIONAL_DB: z.string().min(1).default('icc_operational'),
+  /** The analytics database, whose live outbox (forecast:updated …) the live hub publishes from (read only). */
+  ANALYTICS_DB: z.string().min(1).default('icc_analytics'),
 });
 export type OperationalConfig = z.infer<typeof OperationalEnvSchema>;
 
@@ -34,6 +36,8 @@ export const AnalyticsEnvSchema = CommonEnvSchema.extend({
   ANALYTICS_DB: z.string().min(1).default('icc_analytics'),
   /** The operational database the change streams follow (read only). */
   OPERATIONAL_DB: z.string().min(1).default('icc_operational'),
+  /** Worker threads that compute forecasts (0: in the main thread); default one per core. */
+  FORECAST_THREADS: z.coerce.number().int().min(0).max(64).optional(),
 });
 export type AnalyticsConfig = z.infer<typeof AnalyticsEnvSchema>;
 

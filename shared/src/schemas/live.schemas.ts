@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ForecastUpdatedSchema } from './forecast.schemas.js';
 import { IsoDateTimeSchema } from './common.schemas.js';
 import { SALES_ORDER_STATUSES } from './order.schemas.js';
 import { StockMovementSchema, StockPositionSchema } from './stock.schemas.js';
@@ -64,7 +65,7 @@ export const LiveEventSchemas = {
   'alert:resolved': AnalyticsPayloadSchema,
   'recommendation:created': AnalyticsPayloadSchema,
   'recommendation:updated': AnalyticsPayloadSchema,
-  'forecast:updated': AnalyticsPayloadSchema,
+  'forecast:updated': ForecastUpdatedSchema,
 } as const;
 
 export type LiveEventName = keyof typeof LiveEventSchemas;

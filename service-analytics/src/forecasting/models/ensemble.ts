@@ -11,9 +11,14 @@ import type { DemandHistory } from '../forecasting.types.js';
 export function medianForecast(forecasts: readonly (readonly number[])[]): number[] {
   if (forecasts.length === 0) throw new RangeError('an ensemble needs at least one member');
   const length = forecasts[0]!.length;
+  // One typed scratch column, sorted numerically in place: the backtest takes a median per step of every window.
+  const sorted = new Float64Array(forecasts.length);
+  const mid = Math.floor(sorted.length / 2);
   return Array.from({ length }, (_, k) => {
-    const sorted = forecasts.map((f) => f[k]!).sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
+    forecasts.forEach((f, i) => {
+      sorted[i] = f[k]!;
+    });
+    sorted.sort();
     return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   });
 }
@@ -26,9 +31,9 @@ export function medianForecast(forecasts: readonly (readonly number[])[]): numbe
  * The members are the best k by backtest MASE over the same windows, so the
  * ensemble's score is slightly optimistic: choosing them used those windows.
  */
-export function ensembleBacktest(history: DemandHistory, members: readonly CandidateBacktest[], season: number): CandidateBacktest {
+export function ensembleBacktest(history: DemandHistory, members: readonly CandidateBacktest[]): CandidateBacktest {
   const windows = members[0]!.windows.map((w, i) =>
-    scoreWindow(history, w.origin, medianForecast(members.map((m) => m.windows[i]!.forecast)), season),
+    scoreWindow(history, w.origin, medianForecast(members.map((m) => m.windows[i]!.forecast)), w.scale),
   );
   return summarise('ensemble', windows);
 }

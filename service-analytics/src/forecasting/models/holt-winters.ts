@@ -1,5 +1,5 @@
-import { imputedValues } from '../censoring.js';
-import type { DemandHistory, ForecastContext, ForecastModel, ModelForecast, ModelName } from '../forecasting.types.js';
+import { causallyImputedValues, imputedValues } from '../censoring.js';
+import type { BacktestPlan, DemandHistory, ForecastContext, ForecastModel, ModelForecast, ModelName } from '../forecasting.types.js';
 import { nelderMead } from './nelder-mead.js';
 
 /** How the seasonal pattern combines with the level: added (fixed amplitude) or multiplied (amplitude grows with the level). */
@@ -51,14 +51,7 @@ export function holtWinters(
   }
   const params = options.params ?? fitParams(values, season, seasonality);
   const run = smooth(values, season, seasonality, params);
-  const forecast = Array.from({ length: horizon }, (_, i) => {
-    const k = i + 1;
-    const trended = run.level + k * run.trend;
-    if (season <= 1) return trended;
-    const index = run.seasonals[(values.length + i) % season]!;
-    return seasonality === 'additive' ? trended + index : trended * index;
-  });
-  return { params, sse: run.sse, forecast };
+  return { params, sse: run.sse, forecast: forecastFrom(run, values.length, horizon, season, seasonality) };
 }
 
 function minimumLength(season: number): number {
@@ -105,48 +98,119 @@ interface SmoothedState {
   trend: number;
   /** Seasonal index per position `t % season`, latest estimate. */
   seasonals: number[];
+  /** Sum of squared one-step errors so far; Infinity once a multiplicative level has diverged. */
   sse: number;
+  /** The next period to smooth. */
+  next: number;
 }
 
 function smooth(values: readonly number[], season: number, seasonality: Seasonality, params: SmoothingParams): SmoothedState {
+  const state = initialState(values, season, seasonality);
+  advance(state, values, values.length, season, seasonality, params);
+  return state;
+}
+
+/** The state before smoothing, from the first two seasons (see {@link holtWinters}); it reads values[0..2·season) only. */
+function initialState(values: readonly number[], season: number, seasonality: Seasonality): SmoothedState {
+  const additive = seasonality === 'additive';
+  if (season <= 1) {
+    return { level: values[0]!, trend: values[1]! - values[0]!, seasonals: [additive ? 0 : 1], sse: 0, next: 1 };
+  }
+  const firstMean = mean(values.slice(0, season));
+  const trend = (mean(values.slice(season, 2 * season)) - firstMean) / season;
+  // The first season's mean sits at its middle; level is placed at its last period.
+  const centre = (season - 1) / 2;
+  const seasonals = values.slice(0, season).map((v, i) => {
+    const base = firstMean + trend * (i - centre);
+    return additive ? v - base : v / base;
+  });
+  return { level: firstMean + trend * centre, trend, seasonals, sse: 0, next: season };
+}
+
+/** Smooth periods state.next..end-1 into the state: the Holt–Winters recursion, one period at a time. */
+function advance(
+  state: SmoothedState,
+  values: readonly number[],
+  end: number,
+  season: number,
+  seasonality: Seasonality,
+  params: SmoothingParams,
+): void {
+  // A multiplicative model whose level reached zero has diverged: its state stays where it broke.
+  if (state.sse === Number.POSITIVE_INFINITY) return;
   const { alpha, beta, gamma } = params;
   const additive = seasonality === 'additive';
-  let level: number;
-  let trend: number;
-  let seasonals: number[];
-  let first: number;
-  if (season <= 1) {
-    level = values[0]!;
-    trend = values[1]! - values[0]!;
-    seasonals = [additive ? 0 : 1];
-    first = 1;
-  } else {
-    const firstMean = mean(values.slice(0, season));
-    trend = (mean(values.slice(season, 2 * season)) - firstMean) / season;
-    // The first season's mean sits at its middle; level is placed at its last period.
-    const centre = (season - 1) / 2;
-    level = firstMean + trend * centre;
-    seasonals = values.slice(0, season).map((v, i) => {
-      const base = firstMean + trend * (i - centre);
-      return additive ? v - base : v / base;
-    });
-    first = season;
-  }
+  const { seasonals } = state;
   const m = Math.max(1, season);
-  let sse = 0;
-  for (let t = first; t < values.length; t += 1) {
+  let { level, trend, sse } = state;
+  let t = state.next;
+  // The seasonal position t % m, stepped instead of divided: this loop is the inner loop of the parameter fit.
+  let position = t % m;
+  for (; t < end; t += 1) {
     const y = values[t]!;
-    const index = season <= 1 ? (additive ? 0 : 1) : seasonals[t % m]!;
+    const index = season <= 1 ? (additive ? 0 : 1) : seasonals[position]!;
     const expected = additive ? level + trend + index : (level + trend) * index;
-    sse += (y - expected) ** 2;
+    const error = y - expected;
+    sse += error * error;
     const previousLevel = level;
     level = alpha * (additive ? y - index : y / index) + (1 - alpha) * (level + trend);
     trend = beta * (level - previousLevel) + (1 - beta) * trend;
-    if (season > 1) seasonals[t % m] = additive ? gamma * (y - level) + (1 - gamma) * index : gamma * (y / level) + (1 - gamma) * index;
-    // A multiplicative model whose level reaches zero has diverged; no parameters that do this should win.
-    if (!additive && !(level > 0)) return { level, trend, seasonals, sse: Number.POSITIVE_INFINITY };
+    if (season > 1) seasonals[position] = additive ? gamma * (y - level) + (1 - gamma) * index : gamma * (y / level) + (1 - gamma) * index;
+    position = position + 1 === m ? 0 : position + 1;
+    // No parameters that make the level reach zero should win the fit.
+    if (!additive && !(level > 0)) {
+      sse = Number.POSITIVE_INFINITY;
+      t += 1;
+      break;
+    }
   }
-  return { level, trend, seasonals, sse };
+  Object.assign(state, { level, trend, sse, next: t });
+}
+
+/** The forecasts of the `horizon` periods after `origin` from the state smoothed up to it. */
+function forecastFrom(state: SmoothedState, origin: number, horizon: number, season: number, seasonality: Seasonality): number[] {
+  return Array.from({ length: horizon }, (_, i) => {
+    const trended = state.level + (i + 1) * state.trend;
+    if (season <= 1) return trended;
+    const index = state.seasonals[(origin + i) % season]!;
+    return seasonality === 'additive' ? trended + index : trended * index;
+  });
+}
+
+/**
+ * The backtest forecasts of every origin with the smoothing parameters fitted
+ * once, on the periods before the first origin, and the state (level, trend,
+ * seasonal indices) carried forward by one pass of the recursion, each
+ * origin's forecast taken from the state at that origin. This is rolling-origin
+ * evaluation "updating without recalibration" (Tashman 2000): the parameters
+ * come from data before every origin and the state at origin t has seen
+ * values before t only, so no window sees its held-out periods — and the pass
+ * costs one fit instead of one per origin. The pass runs over the causally
+ * imputed series ({@link causallyImputedValues}): plain imputation may borrow a
+ * later value. The forecast proper still refits on the whole history.
+ *
+ * The pass stops (and the backtest refits at the remaining origins) where a
+ * multiplicative model meets a non-positive value: a stock-out that causal
+ * imputation could not fill.
+ */
+function fixedParameterBacktest(history: DemandHistory, plan: BacktestPlan, seasonality: Seasonality): number[][] {
+  const { season, horizon, origins } = plan;
+  const series = causallyImputedValues(history, season);
+  const firstOrigin = origins[0];
+  if (firstOrigin === undefined || firstOrigin < minimumLength(season)) return [];
+  const nonPositive = seasonality === 'multiplicative' ? series.findIndex((v) => !(v > 0)) : -1;
+  const reach = nonPositive < 0 ? series.length : nonPositive;
+  if (firstOrigin > reach) return [];
+
+  const params = fitParams(series.slice(0, firstOrigin), season, seasonality);
+  const state = initialState(series, season, seasonality);
+  const forecasts: number[][] = [];
+  for (const origin of origins) {
+    if (origin > reach) break;
+    advance(state, series, origin, season, seasonality, params);
+    forecasts.push(forecastFrom(state, origin, Math.min(horizon, series.length - origin), season, seasonality));
+  }
+  return forecasts;
 }
 
 function mean(values: readonly number[]): number {
@@ -156,7 +220,8 @@ function mean(values: readonly number[]): number {
 /**
  * Holt–Winters as a candidate. Censoring: imputed ({@link imputedValues}) —
  * the recursions need every period, and a stock-out zero would pull the level
- * and that weekday's index down.
+ * and that weekday's index down. Backtests with fixed parameters
+ * ({@link fixedParameterBacktest}).
  */
 function holtWintersModel(seasonality: Seasonality, name: ModelName): ForecastModel {
   return {
@@ -179,6 +244,7 @@ function holtWintersModel(seasonality: Seasonality, name: ModelName): ForecastMo
       });
       return { values: fit.forecast, params: { ...fit.params } };
     },
+    backtest: (history: DemandHistory, plan: BacktestPlan) => fixedParameterBacktest(history, plan, seasonality),
   };
 }
 

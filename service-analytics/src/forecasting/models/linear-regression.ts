@@ -1,6 +1,7 @@
 import MultivariateLinearRegression from 'ml-regression-multivariate-linear';
-import { imputedValues } from '../censoring.js';
-import type { DemandHistory, ForecastContext, ForecastModel, ModelForecast } from '../forecasting.types.js';
+import { causallyImputedValues, imputedValues } from '../censoring.js';
+import type { BacktestPlan, DemandHistory, ForecastContext, ForecastModel, FutureRegressors, ModelForecast } from '../forecasting.types.js';
+import { regressorsAhead } from '../history.js';
 import { featureLayout, featureNames, featureVector, warmupPeriods, type FeatureLayout } from './regression-features.js';
 
 export interface RegressionFit {
@@ -27,6 +28,9 @@ export interface RegressionFit {
  * imputed ({@link imputedValues}) where they appear as lags or in rolling
  * means of later periods.
  *
+ * The backtest fits the weights once, before its first origin
+ * ({@link fixedWeightBacktest}).
+ *
  * @example
  *   const history = { values: line, censored: [], campaign: [], holiday: [] }; // line[t] = 5 + 2t, 80 periods
  *   linearRegression(history, { season: 7, horizon: 2, future: { campaign: [0, 0], holiday: [0, 0] } }).forecast
@@ -34,47 +38,105 @@ export interface RegressionFit {
  */
 export function linearRegression(history: DemandHistory, context: ForecastContext): RegressionFit {
   const layout = featureLayout(context.season);
-  const names = featureNames(layout);
   const series = imputedValues(history, context.season);
-  const rows = trainingRows(history, series, layout);
-  if (rows.x.length < minimumRows(names.length)) {
-    throw new RangeError(`linear regression needs ${minimumRows(names.length)} usable periods after the warm-up, got ${rows.x.length}`);
-  }
+  const fit = fitWeights(history, series, layout, series.length);
+  const nonNegative = history.values.every((v) => v >= 0);
+  const forecast = recursiveForecast(series, series.length, fit, layout, context.future, context.horizon, nonNegative);
+  const weights: Record<string, number> = {};
+  featureNames(layout).forEach((name, j) => {
+    weights[name] = fit.coefficients[j]!;
+  });
+  weights.intercept = fit.intercept;
+  return { weights, forecast };
+}
 
-  const columns = names.map((_, j) => standardisation(rows.x.map((r) => r[j]!)));
-  const scaled = rows.x.map((r) => r.map((v, j) => columns[j]!.scale(v)));
+/** Weights on the original scale, in the order of {@link featureNames}. */
+interface FittedWeights {
+  coefficients: number[];
+  intercept: number;
+}
+
+/** Least squares on the usable periods in [warm-up, end) of `series` (see {@link linearRegression}). */
+function fitWeights(history: DemandHistory, series: readonly number[], layout: FeatureLayout, end: number): FittedWeights {
+  const featureCount = featureNames(layout).length;
+  const rows = trainingRows(history, series, layout, end);
+  if (rows.x.length < minimumRows(featureCount)) {
+    throw new RangeError(`linear regression needs ${minimumRows(featureCount)} usable periods after the warm-up, got ${rows.x.length}`);
+  }
+  const columns = Array.from({ length: featureCount }, (_, j) => standardisation(rows.x.map((r) => r[j]!)));
+  // Scaled in place: the rows are this fit's own.
+  for (const row of rows.x) {
+    for (let j = 0; j < featureCount; j += 1) row[j] = columns[j]!.scale(row[j]!);
+  }
   const regression = new MultivariateLinearRegression(
-    scaled,
+    rows.x,
     rows.y.map((y) => [y]),
     // The statistics invert X'X once more and are not used: skip them.
     { intercept: true, statistics: false },
   );
-  const scaledWeights = regression.weights.map((w) => w[0]!);
-  const weights: Record<string, number> = {};
-  let intercept = scaledWeights[names.length]!;
-  names.forEach((name, j) => {
-    const column = columns[j]!;
-    const weight = column.sd === 0 ? 0 : scaledWeights[j]! / column.sd;
-    weights[name] = weight;
+  // weights: one row per column, then the intercept's row.
+  const scaled = regression.weights.map((w) => w[0]!);
+  let intercept = scaled[featureCount]!;
+  const coefficients = columns.map((column, j) => {
+    const weight = column.sd === 0 ? 0 : scaled[j]! / column.sd;
     intercept -= weight * column.mean;
+    return weight;
   });
-  weights.intercept = intercept;
+  return { coefficients, intercept };
+}
 
-  const nonNegative = history.values.every((v) => v >= 0);
-  const extended = [...series];
+/**
+ * Forecast `horizon` periods after `series[0..origin)`, each prediction
+ * appended to feed the lags and rolling means of the next.
+ */
+function recursiveForecast(
+  series: readonly number[],
+  origin: number,
+  fit: FittedWeights,
+  layout: FeatureLayout,
+  future: FutureRegressors,
+  horizon: number,
+  nonNegative: boolean,
+): number[] {
+  const extended = series.slice(0, origin);
   const forecast: number[] = [];
-  for (let k = 0; k < context.horizon; k += 1) {
-    const t = extended.length;
-    const x = featureVector(extended, t, layout, context.future.campaign[k] ?? 0, context.future.holiday[k] ?? 0);
-    let y = intercept;
-    names.forEach((name, j) => {
-      y += weights[name]! * x[j]!;
+  for (let k = 0; k < horizon; k += 1) {
+    const x = featureVector(extended, extended.length, layout, future.campaign[k] ?? 0, future.holiday[k] ?? 0);
+    let y = fit.intercept;
+    fit.coefficients.forEach((weight, j) => {
+      y += weight * x[j]!;
     });
     if (nonNegative) y = Math.max(0, y);
     forecast.push(y);
     extended.push(y);
   }
-  return { weights, forecast };
+  return forecast;
+}
+
+/**
+ * The backtest forecasts of every origin with the weights fitted once, on the
+ * periods before the first origin, and the recursive forecast run from each
+ * origin over the values before it. This is rolling-origin evaluation
+ * "updating without recalibration" (Tashman 2000): weights and lags both come
+ * from data before each origin, so no window sees its held-out periods (the
+ * flags of the horizon are known in advance, as in the forecast proper), and
+ * the backtest costs one fit instead of one per origin. The series is imputed
+ * causally ({@link causallyImputedValues}): plain imputation may borrow a
+ * later value. The forecast proper still refits on the whole history.
+ */
+function fixedWeightBacktest(history: DemandHistory, plan: BacktestPlan): number[][] {
+  const { season, horizon, origins } = plan;
+  if (origins.length === 0) return [];
+  const layout = featureLayout(season);
+  const series = causallyImputedValues(history, season);
+  const fit = fitWeights(history, series, layout, origins[0]!);
+  // Clipping at zero is decided per origin from the values before it, as a refit on that slice would.
+  const firstNegative = history.values.findIndex((v) => v < 0);
+  return origins.map((origin) => {
+    const steps = Math.min(horizon, series.length - origin);
+    const nonNegative = firstNegative < 0 || firstNegative >= origin;
+    return recursiveForecast(series, origin, fit, layout, regressorsAhead(history, origin, steps), steps, nonNegative);
+  });
 }
 
 /** Two rows per fitted weight (intercept included), so the fit cannot simply memorise its training periods. */
@@ -82,10 +144,10 @@ function minimumRows(featureCount: number): number {
   return 2 * (featureCount + 1);
 }
 
-function trainingRows(history: DemandHistory, series: readonly number[], layout: FeatureLayout): { x: number[][]; y: number[] } {
+function trainingRows(history: DemandHistory, series: readonly number[], layout: FeatureLayout, end: number): { x: number[][]; y: number[] } {
   const x: number[][] = [];
   const y: number[] = [];
-  for (let t = warmupPeriods(layout); t < series.length; t += 1) {
+  for (let t = warmupPeriods(layout); t < end; t += 1) {
     if (history.censored[t] === true) continue;
     x.push(featureVector(series, t, layout, history.campaign[t] ?? 0, history.holiday[t] ?? 0));
     y.push(series[t]!);
@@ -114,4 +176,5 @@ export const linearRegressionModel: ForecastModel = {
     const fit = linearRegression(history, context);
     return { values: fit.forecast, weights: fit.weights };
   },
+  backtest: fixedWeightBacktest,
 };

@@ -64,15 +64,17 @@ export function featureVector(series: readonly number[], t: number, layout: Feat
   const before = windowMean(series, t - 2 * w, t - w);
   const trendIndex = before === 0 ? 1 : Math.min(TREND_INDEX_RANGE[1], Math.max(TREND_INDEX_RANGE[0], recent / before));
   const position = t % layout.season;
-  return [
-    ...layout.lags.map((lag) => series[t - lag] ?? 0),
-    recent,
-    windowMean(series, t - layout.longWindow, t),
-    trendIndex,
-    ...Array.from({ length: layout.season - 1 }, (_, p) => (position === p + 1 ? 1 : 0)),
-    campaign,
-    holiday,
-  ];
+  // Filled in place, not spread together: the regression builds one row per period and per forecast step.
+  const row = new Array<number>(layout.lags.length + layout.season + 4);
+  let j = 0;
+  for (const lag of layout.lags) row[j++] = series[t - lag] ?? 0;
+  row[j++] = recent;
+  row[j++] = windowMean(series, t - layout.longWindow, t);
+  row[j++] = trendIndex;
+  for (let p = 1; p < layout.season; p += 1) row[j++] = position === p ? 1 : 0;
+  row[j++] = campaign;
+  row[j] = holiday;
+  return row;
 }
 
 /** Mean of series[from..to), clipped at 0; 0 for an empty window. */

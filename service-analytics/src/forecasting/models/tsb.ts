@@ -1,4 +1,4 @@
-import type { DemandHistory, ForecastContext, ForecastModel, ModelForecast } from '../forecasting.types.js';
+import type { BacktestPlan, DemandHistory, ForecastContext, ForecastModel, ModelForecast } from '../forecasting.types.js';
 import { INTERMITTENT_ALPHAS } from './croston.js';
 
 export interface TsbFit {
@@ -36,28 +36,69 @@ export function tsb(
   for (const alpha of alphas) {
     for (const beta of betas) {
       const run = smoothTsb(values, censored, alpha, beta);
-      if (best === undefined || run.sse < best.sse) best = run;
+      if (best === undefined || run.sse < best.sse) best = { fit: run.fits[0]!, sse: run.sse };
     }
   }
   return best!.fit;
 }
 
-function smoothTsb(values: readonly number[], censored: readonly boolean[], alpha: number, beta: number): { fit: TsbFit; sse: number } {
-  const usable = values.filter((_, t) => censored[t] !== true);
-  const firstDemand = usable.findIndex((v) => v > 0);
-  if (firstDemand < 0) return { fit: { alpha, beta, probability: 0, size: 0, rate: 0 }, sse: 0 };
-  // Start from the first demand: probability from how long it took to come.
-  let size = usable[firstDemand]!;
-  let probability = 1 / (firstDemand + 1);
+/**
+ * TSB's recursion over the usable periods of values[0..last stop): the fit
+ * as it stands at each of the ascending `stops` (the fit of
+ * values[0..stop)), and the in-sample one-step SSE up to the last stop.
+ */
+function smoothTsb(
+  values: readonly number[],
+  censored: readonly boolean[],
+  alpha: number,
+  beta: number,
+  stops: readonly number[] = [values.length],
+): { fits: TsbFit[]; sse: number } {
+  let size = 0;
+  let probability = 0;
+  let started = false;
+  // Usable periods before the first demand: the probability starts from how long it took to come.
+  let waited = 0;
   let sse = 0;
-  for (let t = firstDemand + 1; t < usable.length; t += 1) {
-    const y = usable[t]!;
-    sse += (y - probability * size) ** 2;
-    const occurred = y > 0 ? 1 : 0;
-    probability += beta * (occurred - probability);
-    if (occurred) size += alpha * (y - size);
+  const fits: TsbFit[] = [];
+  let t = 0;
+  for (const stop of stops) {
+    for (; t < stop; t += 1) {
+      if (censored[t] === true) continue;
+      const y = values[t]!;
+      if (!started) {
+        if (y > 0) {
+          size = y;
+          probability = 1 / (waited + 1);
+          started = true;
+        } else waited += 1;
+        continue;
+      }
+      sse += (y - probability * size) ** 2;
+      const occurred = y > 0 ? 1 : 0;
+      probability += beta * (occurred - probability);
+      if (occurred) size += alpha * (y - size);
+    }
+    fits.push({ alpha, beta, probability, size, rate: probability * size });
   }
-  return { fit: { alpha, beta, probability, size, rate: probability * size }, sse };
+  return { fits, sse };
+}
+
+/**
+ * The backtest forecasts of every origin with α and β fitted once, on the
+ * periods before the first origin, and size and probability carried forward
+ * by one pass of the recursion, each origin's rate read off at that origin:
+ * rolling-origin evaluation "updating without recalibration" (Tashman 2000).
+ * The parameters and the state at origin t come from periods before t only,
+ * so no window sees its held-out periods. The forecast proper still refits
+ * on the whole history.
+ */
+function fixedParameterBacktest(history: DemandHistory, plan: BacktestPlan): number[][] {
+  const first = plan.origins[0];
+  if (first === undefined) return [];
+  const { alpha, beta } = tsb(history.values.slice(0, first), history.censored.slice(0, first));
+  const { fits } = smoothTsb(history.values, history.censored, alpha, beta, plan.origins);
+  return fits.map((fit, i) => new Array<number>(Math.min(plan.horizon, history.values.length - plan.origins[i]!)).fill(fit.rate));
 }
 
 export const tsbModel: ForecastModel = {
@@ -72,4 +113,5 @@ export const tsbModel: ForecastModel = {
       params: { alpha: fit.alpha, beta: fit.beta, probability: fit.probability, size: fit.size },
     };
   },
+  backtest: fixedParameterBacktest,
 };

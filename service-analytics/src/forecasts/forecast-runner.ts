@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { addUtcDays, type DayKey } from '@icc/shared';
+import type { Db } from 'mongodb';
+import { FACT_COLLECTIONS } from '../facts/fact-collections.js';
+import type { CampaignMirrorDoc } from '../facts/reference-mirror.js';
+import { summariseJob, tallyOutcomes } from './job-summary.js';
+import { FORECAST_COLLECTIONS, type TrainingJobDocument } from './forecast-collections.js';
+import { scorePastForecasts } from './forecast-accuracy.js';
+import type { ForecastOutcome, ForecastSettings } from './forecast-compute.js';
+import { futureFlags, readHistories, skusWithHistory } from './forecast-history.js';
+import type { ForecastPool } from './forecast-pool.js';
+import { storeForecasts } from './forecast-store.js';
+import { announceForecasts } from './live-outbox.js';
+import { updateTenantCampaignEffect } from './campaign-effects.js';
+
+export type RunnerLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+
+export interface ForecastRunnerOptions {
+  db: Db;
+  pool: ForecastPool;
+  log?: RunnerLog;
+  /** A running job whose heartbeat is older than this is taken over (its runner died). */
+  leaseMs?: number;
+  /** How often an idle runner looks for queued jobs (it is also woken by `notify`). */
+  pollMs?: number;
+  /** SKUs read, forecast and stored together. */
+  chunkSize?: number;
+  now?: () => Date;
+}
+
+export interface ForecastRunner {
+  start(): void;
+  /** A job was queued: look now instead of at the next poll. */
+  notify(): void;
+  /** Claim and run queued jobs until none is left; resolves with how many ran (tests, benchmarks, scripts). */
+  drain(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_LEASE_MS = 60_000;
+const DEFAULT_POLL_MS = 1_000;
+const DEFAULT_CHUNK = 200;
+/** A chunk that fails (the database went away…) is retried this often before the job fails. */
+const CHUNK_ATTEMPTS = 3;
+
+/**
+ * The forecast job runner: claims queued training jobs one at a time and runs
+ * each SKU chunk by chunk — read histories from the feature store, score the
+ * SKUs' past forecasts against the actuals that arrived (accuracy tracking),
+ * forecast them on the worker pool, store models and forecasts, then record
+ * progress with a heartbeat. Progress names the last SKU done, so a job whose
+ * runner died is taken over after the lease and resumes after it; storage is
+ * idempotent, so the chunk in flight at the crash is simply redone.
+ */
+export function createForecastRunner(options: ForecastRunnerOptions): ForecastRunner {
+  const { db, pool } = options;
+  const log: RunnerLog = options.log ?? (() => {});
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+  const now = options.now ?? (() => new Date());
+  const runnerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const jobs = db.collection<TrainingJobDocument>(FORECAST_COLLECTIONS.trainingJobs);
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  let loop: Promise<void> | null = null;
+  let draining: Promise<number> = Promise.resolve(0);
+
+  async function claim(): Promise<TrainingJobDocument | null> {
+    const at = now();
+    const job = await jobs.findOneAndUpdate(
+      { $or: [{ status: 'pending' }, { status: 'running', heartbeatAt: { $lt: new Date(at.getTime() - leaseMs) } }] },
+      { $set: { status: 'running', runner: runnerId, heartbeatAt: at } },
+      { sort: { createdAt: 1 }, returnDocument: 'after' },
+    );
+    if (job && job.startedAt === null) {
+      await jobs.updateOne({ _id: job._id }, { $set: { startedAt: at } });
+      job.startedAt = at;
+    }
+    return job;
+  }
+
+  /** Record a chunk's results; false when another runner took the job over (our lease lapsed). */
+  async function saveProgress(job: TrainingJobDocument): Promise<boolean> {
+    const result = await jobs.updateOne(
+      { _id: job._id, runner: runnerId },
+      { $set: { progress: job.progress, tally: job.tally, resumeAfter: job.resumeAfter, heartbeatAt: now() } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  async function runJob(job: TrainingJobDocument): Promise<void> {
+    const { tenantId, request } = job;
+    const settings: ForecastSettings = { season: request.season, horizon: request.horizon, confidence: request.confidence };
+    const forecastDate = addUtcDays(request.asOf, 1);
+    const skus = request.skus ?? (await skusWithHistory(db, tenantId));
+    job.progress.total = skus.length;
+    const todo = skus.filter((sku) => job.resumeAfter === null || sku > job.resumeAfter);
+    const averageDiscount = await averageDiscounts(db, tenantId, request.asOf);
+    log('info', 'forecast job running', { jobId: job._id, tenantId, skus: skus.length, remaining: todo.length });
+
+    for (let i = 0; i < todo.length && !stopping; i += chunkSize) {
+      const chunk = todo.slice(i, i + chunkSize);
+      const outcomes = await withRetries(() => forecastChunk(chunk), (error, attempt) => log('warn', 'forecast chunk failed, retrying', { jobId: job._id, attempt, err: error }));
+      tallyOutcomes(job, outcomes);
+      job.resumeAfter = chunk[chunk.length - 1]!;
+      if (!(await saveProgress(job))) {
+        log('warn', 'forecast job taken over by another runner', { jobId: job._id });
+        return;
+      }
+    }
+    if (stopping) return; // left running: the next runner resumes it once the lease lapses
+
+    async function forecastChunk(chunk: readonly string[]): Promise<ForecastOutcome[]> {
+      const histories = await readHistories(db, tenantId, chunk, request.asOf);
+      await scorePastForecasts(db, tenantId, histories, request.asOf, now());
+      const flags = await futureFlags(db, tenantId, [...histories.keys()], forecastDate, request.horizon);
+      const items = [...histories.values()].map((h) => ({ sku: h.sku, series: h.series, future: flags.get(h.sku)! }));
+      // One task per thread, so every thread has work.
+      const perTask = Math.max(1, Math.ceil(items.length / Math.max(1, pool.threads)));
+      const tasks: Promise<ForecastOutcome[]>[] = [];
+      for (let j = 0; j < items.length; j += perTask) tasks.push(pool.run({ items: items.slice(j, j + perTask), settings }));
+      const outcomes = (await Promise.all(tasks)).flat();
+      const missing = chunk.filter((sku) => !histories.has(sku)).map((sku): ForecastOutcome => ({ sku, status: 'skipped', message: `no demand history up to ${request.asOf}` }));
+      await storeForecasts(
+        db,
+        { tenantId, jobId: job._id, jobCreatedAt: job.createdAt, forecastDate, horizon: request.horizon, trainedAt: now(), averageDiscount },
+        outcomes.filter((o): o is Extract<ForecastOutcome, { status: 'forecast' }> => o.status === 'forecast'),
+      );
+      return [...outcomes, ...missing];
+    }
+
+    const summary = summariseJob(job);
+    const failed = job.progress.total > 0 && job.progress.forecast === 0 && job.progress.failed > 0;
+    await jobs.updateOne(
+      { _id: job._id, runner: runnerId },
+      {
+        $set: {
+          status: failed ? 'failed' : 'completed',
+          summary,
+          error: failed ? `every SKU failed; first: ${job.tally.failures[0]?.sku}: ${job.tally.failures[0]?.message}` : null,
+          completedAt: now(),
+          heartbeatAt: now(),
+        },
+      },
+    );
+    if (job.progress.forecast > 0) {
+      await updateTenantCampaignEffect(db, tenantId);
+      const sample = job.tally.forecastSample;
+      await announceForecasts(db, tenantId, { jobId: job._id, forecastDate, skus: job.progress.forecast, sample, medianMase: summary.medianMase }, now());
+    }
+    log('info', 'forecast job finished', { jobId: job._id, status: failed ? 'failed' : 'completed', ...job.progress, medianMase: summary.medianMase });
+  }
+
+  async function runClaimed(job: TrainingJobDocument): Promise<void> {
+    try {
+      await runJob(job);
+    } catch (error) {
+      log('error', 'forecast job failed', { jobId: job._id, err: error });
+      await jobs.updateOne(
+        { _id: job._id, runner: runnerId },
+        { $set: { status: 'failed', error: error instanceof Error ? error.message : String(error), completedAt: now() } },
+      );
+    }
+  }
+
+  async function drainOnce(): Promise<number> {
+    let ran = 0;
+    for (let job = await claim(); job && !stopping; job = await claim()) {
+      await runClaimed(job);
+      ran += 1;
+    }
+    return ran;
+  }
+
+  return {
+    start() {
+      if (loop) return;
+      loop = (async () => {
+        while (!stopping) {
+          try {
+            await (draining = draining.then(drainOnce, drainOnce));
+          } catch (error) {
+            log('error', 'forecast runner could not claim a job', { err: error });
+          }
+          if (stopping) break;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, pollMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = null;
+        }
+      })();
+    },
+    notify() {
+      wake?.();
+    },
+    drain() {
+      // Serialised with the background loop: one job at a time per runner.
+      const run = draining.then(drainOnce, drainOnce);
+      draining = run.catch(() => 0);
+      return run;
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      await loop;
+      await draining.catch(() => undefined);
+    },
+  };
+}
+
+async function withRetries<T>(work: () => Promise<T>, onRetry: (error: unknown, attempt: number) => void): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= CHUNK_ATTEMPTS) throw error;
+      onRetry(error, attempt);
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
+/**
+ * Per SKU, the mean discount of the campaigns that covered it up to `asOf`,
+ * weighted by their length: the discount its learned campaign lift belongs to.
+ */
+async function averageDiscounts(db: Db, tenantId: string, asOf: DayKey): Promise<Map<string, number>> {
+  const campaigns = await db
+    .collection<CampaignMirrorDoc>(FACT_COLLECTIONS.campaignsMirror)
+    .find({ tenantId, status: { $ne: 'cancelled' }, startsAt: { $lte: new Date(`${asOf}T23:59:59.999Z`) } }, { projection: { skus: 1, startsAt: 1, endsAt: 1, discountPercent: 1 } })
+    .toArray();
+  const sums = new Map<string, { weighted: number; days: number }>();
+  for (const c of campaigns) {
+    const days = Math.max(1, (c.endsAt.getTime() - c.startsAt.getTime()) / 86_400_000);
+    for (const sku of c.skus) {
+      const s = sums.get(sku) ?? { weighted: 0, days: 0 };
+      s.weighted += c.discountPercent * days;
+      s.days += days;
+      sums.set(sku, s);
+    }
+  }
+  return new Map([...sums].map(([sku, s]) => [sku, s.weighted / s.days]));
+}
