@@ -7,7 +7,7 @@ import type { CampaignMirrorDoc } from '../facts/reference-mirror.js';
 import { summariseJob, tallyOutcomes } from './job-summary.js';
 import { FORECAST_COLLECTIONS, type TrainingJobDocument } from './forecast-collections.js';
 import { scorePastForecasts } from './forecast-accuracy.js';
-import type { ForecastOutcome, ForecastSettings } from './forecast-compute.js';
+import type { ForecastOutcome, ForecastSettings, ForecastTaskItem } from './forecast-compute.js';
 import { futureFlags, readHistories, skusWithHistory } from './forecast-history.js';
 import type { ForecastPool } from './forecast-pool.js';
 import { storeForecasts } from './forecast-store.js';
@@ -41,6 +41,8 @@ export interface ForecastRunner {
 const DEFAULT_LEASE_MS = 60_000;
 const DEFAULT_POLL_MS = 1_000;
 const DEFAULT_CHUNK = 200;
+/** SKUs per worker task. */
+const TASK_SIZE = 25;
 /** A chunk that fails (the database went away…) is retried this often before the job fails. */
 const CHUNK_ATTEMPTS = 3;
 
@@ -100,9 +102,18 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
     const averageDiscount = await averageDiscounts(db, tenantId, request.asOf);
     log('info', 'forecast job running', { jobId: job._id, tenantId, skus: skus.length, remaining: todo.length });
 
-    for (let i = 0; i < todo.length && !stopping; i += chunkSize) {
-      const chunk = todo.slice(i, i + chunkSize);
-      const outcomes = await withRetries(() => forecastChunk(chunk), (error, attempt) => log('warn', 'forecast chunk failed, retrying', { jobId: job._id, attempt, err: error }));
+    const chunks: string[][] = [];
+    for (let i = 0; i < todo.length; i += chunkSize) chunks.push(todo.slice(i, i + chunkSize));
+    const retrying = (error: unknown, attempt: number) => log('warn', 'forecast chunk failed, retrying', { jobId: job._id, attempt, err: error });
+    // The next chunk's reads run while the pool forecasts this one: the threads never wait for the database.
+    let prepared = chunks.length > 0 ? withRetries(() => prepareChunk(chunks[0]!), retrying) : null;
+    for (let c = 0; c < chunks.length && !stopping; c += 1) {
+      const chunk = chunks[c]!;
+      const input = await prepared!;
+      prepared = c + 1 < chunks.length ? withRetries(() => prepareChunk(chunks[c + 1]!), retrying) : null;
+      // A prefetch that fails while this chunk runs is awaited (and reported) on the next turn, not here.
+      prepared?.catch(() => undefined);
+      const outcomes = await withRetries(() => forecastChunk(chunk, input), retrying);
       tallyOutcomes(job, outcomes);
       job.resumeAfter = chunk[chunk.length - 1]!;
       if (!(await saveProgress(job))) {
@@ -112,17 +123,21 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
     }
     if (stopping) return; // left running: the next runner resumes it once the lease lapses
 
-    async function forecastChunk(chunk: readonly string[]): Promise<ForecastOutcome[]> {
+    /** Read the chunk's histories and regressors, and score its past forecasts against the actuals read. */
+    async function prepareChunk(chunk: readonly string[]): Promise<ForecastTaskItem[]> {
       const histories = await readHistories(db, tenantId, chunk, request.asOf);
       await scorePastForecasts(db, tenantId, histories, request.asOf, now());
       const flags = await futureFlags(db, tenantId, [...histories.keys()], forecastDate, request.horizon);
-      const items = [...histories.values()].map((h) => ({ sku: h.sku, series: h.series, future: flags.get(h.sku)! }));
-      // One task per thread, so every thread has work.
-      const perTask = Math.max(1, Math.ceil(items.length / Math.max(1, pool.threads)));
+      return [...histories.values()].map((h) => ({ sku: h.sku, series: h.series, future: flags.get(h.sku)! }));
+    }
+
+    async function forecastChunk(chunk: readonly string[], items: readonly ForecastTaskItem[]): Promise<ForecastOutcome[]> {
       const tasks: Promise<ForecastOutcome[]>[] = [];
-      for (let j = 0; j < items.length; j += perTask) tasks.push(pool.run({ items: items.slice(j, j + perTask), settings }));
+      // Small tasks: a thread that drew slow SKUs does not hold the chunk up while the others idle.
+      for (let j = 0; j < items.length; j += TASK_SIZE) tasks.push(pool.run({ items: items.slice(j, j + TASK_SIZE), settings }));
       const outcomes = (await Promise.all(tasks)).flat();
-      const missing = chunk.filter((sku) => !histories.has(sku)).map((sku): ForecastOutcome => ({ sku, status: 'skipped', message: `no demand history up to ${request.asOf}` }));
+      const forecastSkus = new Set(items.map((item) => item.sku));
+      const missing = chunk.filter((sku) => !forecastSkus.has(sku)).map((sku): ForecastOutcome => ({ sku, status: 'skipped', message: `no demand history up to ${request.asOf}` }));
       await storeForecasts(
         db,
         { tenantId, jobId: job._id, jobCreatedAt: job.createdAt, forecastDate, horizon: request.horizon, trainedAt: now(), averageDiscount },

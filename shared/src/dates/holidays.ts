@@ -1,4 +1,4 @@
-import { addUtcDays, eachUtcDay, parseDayKey, utcDaysBetween, type DayKey } from './utc-days.js';
+import { addUtcDays, eachUtcDay, utcDayNumber, utcDaysBetween, type DayKey } from './utc-days.js';
 
 /**
  * A deterministic holiday calendar by UTC day. Demand features (holidayFlag),
@@ -88,16 +88,26 @@ export function holidaysOfYear(year: number): readonly Holiday[] {
  * @example holidayOn('2026-12-25') // { day: '2026-12-25', name: 'Christmas Day' }
  */
 export function holidayOn(day: DayKey): Holiday | undefined {
-  const year = parseDayKey(day).getUTCFullYear();
-  return holidaysOfYear(year).find((h) => h.day === day);
+  return holidaysOfYear(yearOf(day)).find((h) => h.day === day);
 }
 
+const daySets = new Map<number, ReadonlySet<DayKey>>();
+
 /**
- * Is `day` a holiday of the calendar?
+ * Is `day` a holiday of the calendar? (A set lookup: features ask this for every day of every SKU.)
  * @example isHoliday('2026-11-27') // true (Black Friday)
  */
 export function isHoliday(day: DayKey): boolean {
-  return holidayOn(day) !== undefined;
+  const year = yearOf(day);
+  let days = daySets.get(year);
+  if (!days) daySets.set(year, (days = new Set(holidaysOfYear(year).map((h) => h.day))));
+  return days.has(day);
+}
+
+/** The year of a (validated) day key. */
+function yearOf(day: DayKey): number {
+  utcDayNumber(day);
+  return Number(day.slice(0, 4));
 }
 
 /**
@@ -106,8 +116,8 @@ export function isHoliday(day: DayKey): boolean {
  */
 export function holidaysBetween(from: DayKey, to: DayKey): Holiday[] {
   if (utcDaysBetween(from, to) < 0) return [];
-  const first = parseDayKey(from).getUTCFullYear();
-  const last = parseDayKey(to).getUTCFullYear();
+  const first = yearOf(from);
+  const last = yearOf(to);
   const out: Holiday[] = [];
   for (let year = first; year <= last; year += 1) {
     for (const h of holidaysOfYear(year)) if (h.day >= from && h.day <= to) out.push(h);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addUtcDays, eachUtcDay, parseDayKey, utcDayKey, utcDayStart, utcDaysBetween, utcIsoDayOfWeek } from './utc-days.js';
+import { addUtcDays, dayKeyOfNumber, eachUtcDay, parseDayKey, utcDayKey, utcDayNumber, utcDayStart, utcDaysBetween, utcIsoDayOfWeek } from './utc-days.js';
 
 describe('UTC day buckets', () => {
   it('buckets by the UTC calendar day, not the local one', () => {
@@ -32,5 +32,26 @@ describe('UTC day buckets', () => {
     expect(() => parseDayKey('2026-02-30')).toThrow(RangeError);
     expect(() => parseDayKey('2026-2-3')).toThrow(RangeError);
     expect(parseDayKey('2026-02-03').toISOString()).toBe('2026-02-03T00:00:00.000Z');
+  });
+
+  it('agrees with the ISO string of Date on every day of 1899–2101 (day numbers, weekdays, round trips)', () => {
+    const first = utcDayNumber('1899-01-01');
+    const last = utcDayNumber('2101-12-31');
+    for (let n = first; n <= last; n += 1) {
+      const date = new Date(n * 86_400_000);
+      const key = date.toISOString().slice(0, 10);
+      expect(dayKeyOfNumber(n)).toBe(key);
+      expect(utcDayNumber(key)).toBe(n);
+      // getUTCDay: 0 = Sunday; ISO: 7 = Sunday
+      expect(utcIsoDayOfWeek(key)).toBe(date.getUTCDay() === 0 ? 7 : date.getUTCDay());
+    }
+  });
+
+  it('rejects impossible months and days, and invalid dates', () => {
+    for (const key of ['2026-13-01', '2026-00-10', '2026-04-31', '2027-02-29', '2026-01-32', '26-01-01', '2026-01-01T00:00']) {
+      expect(() => utcDayNumber(key), key).toThrow(RangeError);
+    }
+    expect(utcDayNumber('2028-02-29')).toBe(utcDayNumber('2028-03-01') - 1);
+    expect(() => utcDayKey(new Date(Number.NaN))).toThrow(RangeError);
   });
 });
