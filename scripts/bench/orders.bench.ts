@@ -10,6 +10,10 @@
  * order insert, guarded $inc per line, ledger rows, in one transaction) and
  * nothing else, so the ratio shows what the service layer costs.
  * Then p99 latency with requests paced at half the measured HTTP peak.
+ * Also what each process spent per order on either path (Linux): CPU, which on
+ * a busy shared machine moves less than throughput, and write calls, which for
+ * the servers are their round trips (one per command sent or reply, one per
+ * HTTP response).
  * Target (issue 5): ratio ≥ 0.4.
  */
 import { parseArgs } from 'node:util';
@@ -19,7 +23,7 @@ import mongoose from 'mongoose';
 import { Agent, fetch } from 'undici';
 import { startEngineProcess, startOperationalProcess } from '../src/bench-kit/child-engine.js';
 import { latencyHistogram, measureThroughput, nowMicros, percentiles } from '../src/bench-kit/latency.js';
-import { describeMachine } from '../src/bench-kit/machine.js';
+import { describeMachine, usageDuring, type ProcessUsage } from '../src/bench-kit/machine.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -104,6 +108,26 @@ function httpOrder(url: string, key: string, dispatcher: Agent) {
   };
 }
 
+/** CPU milliseconds and write calls per order, by process, summed over the rounds of one path. */
+function perOrder() {
+  const totals: Record<string, ProcessUsage> = {};
+  let orders = 0;
+  return {
+    add(usage: Record<string, ProcessUsage>, count: number) {
+      for (const [name, used] of Object.entries(usage)) {
+        const total = (totals[name] ??= { cpuMillis: 0, writeCalls: 0 });
+        total.cpuMillis += used.cpuMillis;
+        total.writeCalls += used.writeCalls;
+      }
+      orders += count;
+    },
+    report(): Record<string, { cpuMillis: number; writeCalls: number }> {
+      const round = (x: number) => Math.round((x / orders) * 100) / 100;
+      return Object.fromEntries(Object.entries(totals).map(([name, t]) => [name, { cpuMillis: round(t.cpuMillis), writeCalls: round(t.writeCalls) }]));
+    },
+  };
+}
+
 /** Open-loop: start one request every 1/rate seconds regardless of completions. */
 async function paced(rate: number, seconds: number, operation: (i: number) => Promise<void>) {
   const histogram = latencyHistogram();
@@ -145,10 +169,17 @@ async function main(): Promise<void> {
     const httpRates: number[] = [];
     let httpRun = await measureThroughput(1, 1, (i) => http(i + 5_000));
     let rawRun = httpRun;
+    const processes = { engine: engine.child.pid, service: service.child.pid, 'load generator': process.pid };
+    const rawUsage = perOrder();
+    const httpUsage = perOrder();
     for (let round = 0; round < ROUNDS; round++) {
       progress(`round ${round + 1}/${ROUNDS}: ${perRound} orders each way, ${CONCURRENCY} in flight`);
-      rawRun = await measureThroughput(perRound, CONCURRENCY, (i) => raw(i + round * perRound));
-      httpRun = await measureThroughput(perRound, CONCURRENCY, (i) => http(i + 10_000 + round * perRound));
+      const rawRound = await usageDuring(processes, () => measureThroughput(perRound, CONCURRENCY, (i) => raw(i + round * perRound)));
+      const httpRound = await usageDuring(processes, () => measureThroughput(perRound, CONCURRENCY, (i) => http(i + 10_000 + round * perRound)));
+      rawRun = rawRound.result;
+      httpRun = httpRound.result;
+      rawUsage.add(rawRound.usage, perRound);
+      httpUsage.add(httpRound.usage, perRound);
       rawRates.push(rawRun.opsPerSecond);
       httpRates.push(httpRun.opsPerSecond);
       ratios.push(httpRun.opsPerSecond / rawRun.opsPerSecond);
@@ -168,6 +199,7 @@ async function main(): Promise<void> {
       httpLatencyAtPeak: httpRun.latency,
       halfPeakRate: halfPeak,
       httpLatencyAtHalfPeak: pacedRun,
+      perOrder: { raw: rawUsage.report(), http: httpUsage.report() },
     };
     if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
@@ -178,6 +210,10 @@ async function main(): Promise<void> {
         [`HTTP paced at ${halfPeak}/s (half peak)`]: { ordersPerSecond: halfPeak, p50ms: pacedRun.p50, p99ms: pacedRun.p99 },
       });
       console.log(`HTTP ÷ raw throughput: median ${report.ratio} over rounds ${report.ratiosPerRound.join(', ')} (target ≥ 0.4)`);
+      console.log('Per order, by process (all rounds): CPU ms / write calls');
+      const cells = (path: 'raw' | 'http') =>
+        Object.fromEntries(Object.entries(report.perOrder[path]).map(([name, u]) => [name, `${u.cpuMillis.toFixed(2)} / ${u.writeCalls.toFixed(1)}`]));
+      console.table({ raw: cells('raw'), http: cells('http') });
     }
   } finally {
     await dispatcher.close();

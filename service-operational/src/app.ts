@@ -1,7 +1,6 @@
-import { createLogger, requestIdFrom, REQUEST_ID_HEADER, type Logger } from '@icc/shared';
+import { createLogger, type Logger } from '@icc/shared';
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
-import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { campaignRoutes } from './campaigns/campaign.routes.js';
 import { createCampaignService } from './campaigns/campaign.service.js';
@@ -11,6 +10,7 @@ import { healthRouter } from './health/health.routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { createMetrics } from './http/metrics.js';
 import { buildOpenApiDocument } from './http/openapi.js';
+import { requestLogging } from './http/request-log.js';
 import type { AnyRoute } from './http/route.js';
 import { mountRoutes } from './http/route-runner.js';
 import { dashboardRouter } from './live/live.dashboard.js';
@@ -67,21 +67,7 @@ export function createApp(options: { connection: Connection; log?: Logger }): Op
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(
-    pinoHttp({
-      logger: log,
-      genReqId: (req, res) => {
-        const id = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-    }),
-  );
-  app.use((req, res, next) => {
-    res.locals.requestId = req.id;
-    next();
-  });
+  app.use(requestLogging(log));
   app.use(metrics.middleware);
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRouter(options.connection, metrics.registry));

@@ -203,3 +203,40 @@ describe('listing', () => {
     expect(bySku.body.items).toHaveLength(1);
   });
 });
+
+describe('orders taken at the same moment', () => {
+  it('gives each a number of its own and prices each by its own lines and running campaigns', async () => {
+    for (const sku of ['SO-E', 'SO-F']) expect((await admin.post('/api/products', aProduct({ sku, price: 10 }))).status).toBe(201);
+    const campaign = await t.as(t.keys.planner).post('/api/campaigns', aCampaign(['SO-E'], { discountPercent: 10 }));
+    const skuOf = (i: number) => (i % 2 === 0 ? 'SO-E' : 'SO-F');
+    const responses = await Promise.all([
+      ...Array.from({ length: 12 }, (_, i) => sales.post('/api/orders/sales', order([{ sku: skuOf(i), quantity: i + 1 }]))),
+      sales.post('/api/orders/sales', { ...order([{ sku: 'SO-E', quantity: 1 }]), customerCode: 'NOPE' }),
+    ]);
+    const taken = responses.slice(0, 12);
+    expect(taken.map((r) => r.status)).toEqual(Array(12).fill(201));
+    expect(responses[12]!.status).toBe(404);
+    expect(new Set(taken.map((r) => r.body.orderNumber)).size).toBe(12);
+    taken.forEach((res, i) => {
+      const discounted = skuOf(i) === 'SO-E';
+      expect(res.body.lines).toEqual([
+        expect.objectContaining({ sku: skuOf(i), quantity: i + 1, unitPrice: discounted ? 9 : 10, campaignId: discounted ? campaign.body.id : null }),
+      ]);
+      expect(res.body.totalAmount).toBe((discounted ? 9 : 10) * (i + 1));
+    });
+    await t.as(t.keys.planner).put(`/api/campaigns/${campaign.body.id}`, { status: 'cancelled' });
+  });
+
+  it('reads each tenant its own customers and products, even for orders that arrive together', async () => {
+    const globex = t.as(t.keys.otherTenant);
+    expect((await globex.post('/api/locations', aLocation({ code: LOC }))).status).toBe(201);
+    expect((await globex.post('/api/customers', aCustomer({ code: 'SO-CUST', segment: 'retail' }))).status).toBe(201);
+    expect((await globex.post('/api/products', aProduct({ sku: 'SO-E', price: 99 }))).status).toBe(201);
+    const [ours, theirs] = await Promise.all([
+      sales.post('/api/orders/sales', order([{ sku: 'SO-E', quantity: 1 }])),
+      globex.post('/api/orders/sales', order([{ sku: 'SO-E', quantity: 1 }])),
+    ]);
+    expect(ours.body).toMatchObject({ customerSegment: 'wholesale', totalAmount: 10 });
+    expect(theirs.body).toMatchObject({ customerSegment: 'retail', totalAmount: 99 });
+  });
+});

@@ -6,6 +6,12 @@ const counterSchema = new Schema({ name: { type: String, required: true }, seq: 
 counterSchema.plugin(tenantScopePlugin);
 counterSchema.index({ tenantId: 1, name: 1 }, { unique: true });
 
+export interface CounterRecord {
+  tenantId: string;
+  name: string;
+  seq: number;
+}
+
 export function counterModel(connection: Connection) {
-  return connection.model<{ tenantId: string; name: string; seq: number }>('Counter', counterSchema, 'counters');
+  return connection.model<CounterRecord>('Counter', counterSchema, 'counters');
 }

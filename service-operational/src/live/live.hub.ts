@@ -25,12 +25,22 @@ export function createLiveHub(models: Models, options: { log?: Logger } = {}): L
   const epoch = randomBytes(9).toString('base64url');
   const seqs = new Map<string, number>();
   let io: LiveServer | undefined;
+  let lastDisconnectAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Whether anyone can receive an event now or recover it later: a connected
+   * socket, or one that dropped within the recovery window. With connection-state
+   * recovery on, Socket.IO encodes every event and keeps it for that window even
+   * when nobody listens; while no dashboard is open, that is pure cost on every
+   * stock change (and memory for the collector to walk).
+   */
+  const audienceMayExist = (server: LiveServer) => server.of('/').sockets.size > 0 || Date.now() - lastDisconnectAt < RECOVERY_WINDOW_MS;
 
   return {
     publish<E extends LiveEventName>(tenantId: string, event: E, data: LivePayload<E>, scope?: LiveScope): void {
       const seq = (seqs.get(tenantId) ?? 0) + 1;
       seqs.set(tenantId, seq);
-      if (!io) return;
+      if (!io || !audienceMayExist(io)) return;
       const envelope: LiveEnvelope<LivePayload<E>> = { epoch, seq, at: new Date().toISOString(), data };
       // One `to([...])` call: Socket.IO sends once per socket even when it is in several of the rooms.
       const target: EmitAny = io.to(targetRooms(tenantId, scope));
@@ -49,6 +59,9 @@ export function createLiveHub(models: Models, options: { log?: Logger } = {}): L
         // A recovered socket is back in the rooms it had; joining the dashboard again would undo an unsubscribe.
         if (!socket.recovered) void socket.join(tenantRoom(socket.data.principal.tenantId, { type: 'dashboard' }));
         handleSubscriptions(socket);
+        socket.on('disconnect', () => {
+          lastDisconnectAt = Date.now();
+        });
       });
     },
 

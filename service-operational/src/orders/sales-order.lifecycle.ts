@@ -3,6 +3,7 @@ import type { ClientSession } from 'mongoose';
 import type { Models } from '../db/models.js';
 import { applyMovements, type LedgerResult, type MovementInput } from '../stock/stock-ledger.js';
 import type { StockPositionRecord } from '../stock/stock-position.model.js';
+import { tenantCollection } from '../tenancy/tenant-collection.js';
 import { orderTotal, type SalesOrderLineRecord, type SalesOrderRecord } from './sales-order.model.js';
 
 /** Which status may follow which; anything else is a 409 ILLEGAL_TRANSITION. */
@@ -54,9 +55,10 @@ async function confirm(
   const pending = order.lines.filter((l) => l.status === 'open' || l.status === 'backordered');
   const wanted = new Map<string, number>();
   for (const line of pending) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity);
-  const positions = await models.StockPosition.find({ locationCode: order.locationCode, sku: { $in: [...wanted.keys()] } })
-    .session(session)
-    .lean<StockPositionRecord[]>();
+  const positions = await tenantCollection<StockPositionRecord>(models.StockPosition).find(
+    { locationCode: order.locationCode, sku: { $in: [...wanted.keys()] } },
+    { session },
+  );
   const available = new Map(positions.map((p) => [p.sku, p.available]));
   const short = [...wanted].filter(([sku, quantity]) => (available.get(sku) ?? 0) < quantity);
 

@@ -14,30 +14,29 @@ import { findPage } from '../http/pagination.js';
 import type { LivePublisher } from '../live/live.types.js';
 import { applyMovements, inStockTransaction, type LedgerResult, type MovementInput } from '../stock/stock-ledger.js';
 import { publishStockChange } from '../stock/stock.service.js';
-import { nextDocumentNumber } from './document-number.js';
-import { priceLine, type ActiveCampaign } from './order-pricing.js';
+import { tenantCollection } from '../tenancy/tenant-collection.js';
+import { orderIntake, type Intake } from './order-intake.js';
+import { priceLine } from './order-pricing.js';
 import { planTransition, transition } from './sales-order.lifecycle.js';
 import { orderTotal, toOrderSummary, toSalesOrder, type SalesOrderLineRecord, type SalesOrderRecord } from './sales-order.model.js';
 
 /** The order desk: sales orders from creation to delivery and returns. */
 export function createSalesOrderService(models: Models, live: LivePublisher, clock: () => Date = () => new Date()) {
+  const readIntake = orderIntake(models);
+  // Taking an order is the busiest request: its insert goes straight to the driver (see tenantCollection).
+  const salesOrders = tenantCollection<SalesOrderRecord>(models.SalesOrder);
+
   async function load(id: string): Promise<SalesOrderRecord> {
     const order = Types.ObjectId.isValid(id) ? await models.SalesOrder.findById(id).lean<SalesOrderRecord>() : null;
     if (!order) throw new AppError('NOT_FOUND', `Sales order ${id} does not exist`);
     return order;
   }
 
-  async function priceLines(input: CreateSalesOrder, now: Date): Promise<SalesOrderLineRecord[]> {
-    const skus = [...new Set(input.lines.map((l) => l.sku))];
-    const [products, running] = await Promise.all([
-      models.Product.find({ sku: { $in: skus } }, { sku: 1, price: 1, status: 1 }).lean(),
-      models.Campaign.find({ status: 'planned', startsAt: { $lte: now }, endsAt: { $gt: now }, skus: { $in: skus } }).lean(),
-    ]);
-    const missing = skus.filter((sku) => !products.some((p) => p.sku === sku));
+  function priceLines(input: CreateSalesOrder, { products, campaigns }: Intake): SalesOrderLineRecord[] {
+    const missing = [...new Set(input.lines.map((l) => l.sku))].filter((sku) => !products.some((p) => p.sku === sku));
     if (missing.length) throw new AppError('NOT_FOUND', `Products do not exist: ${missing.join(', ')}`);
     const unsellable = products.filter((p) => p.status !== 'active').map((p) => `${p.sku} (${p.status})`);
     if (unsellable.length) throw new AppError('CONFLICT', `Products are not for sale: ${unsellable.join(', ')}`);
-    const campaigns: ActiveCampaign[] = running.map((c) => ({ id: String(c._id), discountPercent: c.discountPercent, skus: c.skus }));
     const listPrices = new Map(products.map((p) => [p.sku, p.price]));
     return input.lines.map((line, index) => {
       const price = priceLine({ ...line, listPrice: listPrices.get(line.sku)! }, campaigns);
@@ -79,13 +78,10 @@ export function createSalesOrderService(models: Models, live: LivePublisher, clo
      */
     async create(principal: Principal, input: CreateSalesOrder): Promise<SalesOrder> {
       const now = clock();
-      // Independent reads, before the transaction: one round trip's wait instead of four.
-      const [customer, locationExists, lines, orderNumber] = await Promise.all([
-        models.Customer.findOne({ code: input.customerCode }).lean(),
-        models.Location.exists({ code: input.locationCode }),
-        priceLines(input, now),
-        nextDocumentNumber(models, 'SO', now),
-      ]);
+      const skus = input.lines.map((l) => l.sku);
+      const intake = await readIntake(principal, { customerCode: input.customerCode, locationCode: input.locationCode, skus, at: now });
+      const lines = priceLines(input, intake);
+      const { customer, locationExists, orderNumber } = intake;
       if (!customer) throw new AppError('NOT_FOUND', `Customer ${input.customerCode} does not exist`);
       if (!locationExists) throw new AppError('NOT_FOUND', `Location ${input.locationCode} does not exist`);
       const { created, confirmed } = await inStockTransaction(models, async (session) => {
@@ -115,7 +111,7 @@ export function createSalesOrderService(models: Models, live: LivePublisher, clo
         const record: SalesOrderRecord = plan
           ? { ...pending, status: plan.status, lines: plan.lines, totalAmount: orderTotal(plan.lines), statusHistory: [...pending.statusHistory, { status: plan.status, at: now }] }
           : pending;
-        await models.SalesOrder.insertMany([record], { session, lean: true });
+        await salesOrders.insertOne(record, { session });
         return { created: record, confirmed: ledger ? { order: record, ledger } : null };
       }, input.confirm ? lines.map((l) => ({ sku: l.sku, locationCode: input.locationCode })) : []);
       const final = confirmed?.order ?? created;

@@ -11,6 +11,7 @@ import {
 } from '@icc/shared';
 import mongoose, { type ClientSession } from 'mongoose';
 import type { Models } from '../db/models.js';
+import { tenantCollection, type TenantWrite } from '../tenancy/tenant-collection.js';
 import { requirePrincipal } from '../tenancy/tenant-context.js';
 import { PositionLocks, positionLockKey } from './position-locks.js';
 import { toStockMovement, type StockMovementRecord } from './stock-movement.model.js';
@@ -67,12 +68,10 @@ async function currentPositions(
   const positions = new Map(known.map((p) => [positionKey(p.sku, p.locationCode), p]));
   const missing = inputs.filter((i) => !positions.has(positionKey(i.sku, i.locationCode)));
   if (missing.length > 0) {
-    const found = await models.StockPosition.find({
-      sku: { $in: [...new Set(missing.map((i) => i.sku))] },
-      locationCode: { $in: [...new Set(missing.map((i) => i.locationCode))] },
-    })
-      .session(session)
-      .lean<StockPositionRecord[]>();
+    const found = await tenantCollection<StockPositionRecord>(models.StockPosition).find(
+      { sku: { $in: [...new Set(missing.map((i) => i.sku))] }, locationCode: { $in: [...new Set(missing.map((i) => i.locationCode))] } },
+      { session },
+    );
     for (const p of found) positions.set(positionKey(p.sku, p.locationCode), p);
   }
   return positions;
@@ -169,12 +168,12 @@ export async function applyMovements(
       at: input.at ?? now,
     };
   });
-  // lean: rows are built here from checked input; skipping document hydration halves the cost of the hot path.
-  await models.StockMovement.insertMany(rows, { session, lean: true });
+  // Straight to the driver: rows are built here from checked input, so Mongoose would only add cost.
+  await tenantCollection<StockMovementRecord>(models.StockMovement).insertMany(rows, { session });
 
   const updatedAt = rows.reduce((latest, row) => (row.at > latest ? row.at : latest), rows[0]!.at);
   const written = new Map<string, StockPositionRecord>();
-  const writes = [...balances].map(([key, after]) => {
+  const writes = [...balances].map(([key, after]): TenantWrite<StockPositionRecord> => {
     const existing = positions.get(key);
     const [sku, locationCode] = key.split('\u0000') as [string, string];
     const reorderPoint = existing?.reorderPoint ?? reorderPoints.get(sku) ?? 0;
@@ -194,7 +193,7 @@ export async function applyMovements(
       },
     };
   });
-  const result = await models.StockPosition.bulkWrite(writes, { session, ordered: true });
+  const result = await tenantCollection<StockPositionRecord>(models.StockPosition).bulkWrite(writes, { session, ordered: true });
   const updates = writes.filter((w) => 'updateOne' in w).length;
   if (result.matchedCount !== updates) {
     // A position changed between our read and this guarded write (another transaction

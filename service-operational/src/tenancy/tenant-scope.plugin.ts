@@ -17,10 +17,11 @@ const QUERY_OPERATIONS: MongooseQueryMiddleware[] = [
 ];
 
 /**
- * Every tenant-owned model gets this plugin: the one place where tenancy is
- * enforced. Each query is narrowed to the caller's tenant, each new document
- * is stamped with it, and each aggregation starts by matching it. Code that
- * runs with no caller in scope fails loudly instead of reading every tenant.
+ * Every tenant-owned model gets this plugin: with tenantCollection (the same
+ * rule for the few hot paths that talk to the driver directly), the only place
+ * where tenancy is enforced. Each query is narrowed to the caller's tenant, each
+ * new document is stamped with it, and each aggregation starts by matching it.
+ * Code that runs with no caller in scope fails loudly instead of reading every tenant.
  *
  * `tenantId` is immutable, so no update can move a document between tenants.
  */
