@@ -3,7 +3,7 @@ import { candidatesFor, MODELS } from './candidates.js';
 import { classifyDemand, type DemandProfile } from './demand-classifier.js';
 import type { BacktestPlan, DemandHistory, ForecastContext, ForecastModel, ModelName } from './forecasting.types.js';
 import { toDemandHistory, trainingSlice, type SeriesInput } from './history.js';
-import { conformalHalfWidths } from './intervals.js';
+import { conformalHalfWidthsAt } from './intervals.js';
 import { ensembleBacktest, medianForecast } from './models/ensemble.js';
 
 export interface ForecastSeriesOptions {
@@ -157,11 +157,10 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
   };
   const final = fitFinal(history, chosen.model, members, context, nonNegative);
   const residuals = residualsByStep(chosen, horizon);
-  const { halfWidths, enough } = conformalHalfWidths(residuals, confidence);
-  const intervals = options.intervalLevels?.map((level) => {
-    const at = conformalHalfWidths(residuals, level);
-    return { confidence: level, halfWidths: at.halfWidths, reliable: at.enough };
-  });
+  const levels = options.intervalLevels ?? [];
+  const [main, ...others] = conformalHalfWidthsAt(residuals, [confidence, ...levels]);
+  const { halfWidths, enough } = main!;
+  const intervals = options.intervalLevels ? levels.map((level, i) => ({ confidence: level, halfWidths: others[i]!.halfWidths, reliable: others[i]!.enough })) : undefined;
   const forecasts = final.values.map((value, k) => ({
     step: k + 1,
     value,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seasonalSeries } from './fixtures/simulated-series.js';
 import { forecastSeries } from './forecast-series.js';
-import { conformalHalfWidths } from './intervals.js';
+import { conformalHalfWidths, conformalHalfWidthsAt } from './intervals.js';
 
 describe('conformal half-widths', () => {
   it('takes the ⌈(n + 1)·c⌉-th smallest absolute error', () => {
@@ -60,3 +60,35 @@ describe('prediction interval coverage on held-out actuals', () => {
     expect(at95).toBeGreaterThan(at80);
   });
 });
+
+describe('several coverages at once', () => {
+  it('gives exactly what one call per coverage gives, borrowing neighbours as each needs', () => {
+    let seed = 3;
+    const next = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648 - 0.5) * 10;
+    // 28 steps with 20, then fewer, errors each: 0.99 must borrow from neighbours, 0.5 must not
+    const residuals = Array.from({ length: 28 }, (_, k) => Array.from({ length: k < 20 ? 20 : 5 }, next));
+    const levels = [0.95, 0.5, 0.99, 0.8];
+    const together = conformalHalfWidthsAt(residuals, levels);
+    levels.forEach((level, i) => expect(together[i]).toEqual(conformalHalfWidthsOne(residuals, level)));
+    expect(together[2]!.halfWidths.every((w, k) => w >= together[0]!.halfWidths[k]!)).toBe(true);
+  });
+});
+
+/** The definition, one coverage at a time: the reference the combined call must match. */
+function conformalHalfWidthsOne(residualsByStep: number[][], confidence: number) {
+  const rank = (n: number) => Math.ceil((n + 1) * confidence - 1e-9);
+  let enough = true;
+  const halfWidths = residualsByStep.map((_, k) => {
+    const pool = residualsByStep[k]!.map(Math.abs);
+    for (let radius = 1; rank(pool.length) > pool.length && radius < residualsByStep.length; radius += 1) {
+      for (const j of [k - radius, k + radius]) if (j >= 0 && j < residualsByStep.length) pool.push(...residualsByStep[j]!.map(Math.abs));
+    }
+    pool.sort((a, b) => a - b);
+    if (rank(pool.length) > pool.length) {
+      enough = false;
+      return pool[pool.length - 1]!;
+    }
+    return pool[rank(pool.length) - 1]!;
+  });
+  return { halfWidths, enough };
+}

@@ -17,28 +17,57 @@ export function conformalHalfWidths(
   residualsByStep: readonly (readonly number[])[],
   confidence: number,
 ): { halfWidths: number[]; enough: boolean } {
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be between 0 and 1, got ${confidence}`);
-  let enough = true;
+  return conformalHalfWidthsAt(residualsByStep, [confidence])[0]!;
+}
+
+/**
+ * {@link conformalHalfWidths} at several coverages at once, in the order
+ * given. Per step the pool only ever grows with the coverage (a higher one
+ * needs at least the neighbours a lower one borrowed), so each step's pool is
+ * built and sorted once for all coverages, from the lowest up.
+ *
+ * @example conformalHalfWidthsAt([[1, -2, 3, -4]], [0.5, 0.7]).map((r) => r.halfWidths) // [[3], [4]]
+ */
+export function conformalHalfWidthsAt(
+  residualsByStep: readonly (readonly number[])[],
+  confidences: readonly number[],
+): { halfWidths: number[]; enough: boolean }[] {
+  for (const confidence of confidences) {
+    if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be between 0 and 1, got ${confidence}`);
+  }
+  const order = confidences.map((c, i) => ({ c, i })).sort((a, b) => a.c - b.c);
+  const results = confidences.map(() => ({ halfWidths: new Array<number>(residualsByStep.length).fill(0), enough: true }));
   const steps = residualsByStep.length;
-  const halfWidths = residualsByStep.map((_, k) => {
+  for (let k = 0; k < steps; k += 1) {
     const pool = residualsByStep[k]!.map(Math.abs);
-    for (let radius = 1; !hasEnough(pool.length, confidence) && radius < steps; radius += 1) {
-      for (const j of [k - radius, k + radius]) {
-        if (j >= 0 && j < steps) pool.push(...residualsByStep[j]!.map(Math.abs));
+    let radius = 0;
+    let sorted = false;
+    for (const { c, i } of order) {
+      const result = results[i]!;
+      while (!hasEnough(pool.length, c) && radius + 1 < steps) {
+        radius += 1;
+        for (const j of [k - radius, k + radius]) {
+          if (j >= 0 && j < steps) for (const r of residualsByStep[j]!) pool.push(Math.abs(r));
+        }
+        sorted = false;
+      }
+      if (pool.length === 0) {
+        result.enough = false;
+        continue;
+      }
+      if (!sorted) {
+        pool.sort((a, b) => a - b);
+        sorted = true;
+      }
+      if (!hasEnough(pool.length, c)) {
+        result.enough = false;
+        result.halfWidths[k] = pool[pool.length - 1]!;
+      } else {
+        result.halfWidths[k] = pool[conformalRank(pool.length, c) - 1]!;
       }
     }
-    if (pool.length === 0) {
-      enough = false;
-      return 0;
-    }
-    pool.sort((a, b) => a - b);
-    if (!hasEnough(pool.length, confidence)) {
-      enough = false;
-      return pool[pool.length - 1]!;
-    }
-    return pool[conformalRank(pool.length, confidence) - 1]!;
-  });
-  return { halfWidths, enough };
+  }
+  return results;
 }
 
 function hasEnough(n: number, confidence: number): boolean {
