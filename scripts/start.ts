@@ -1,7 +1,7 @@
 /**
  * `pnpm start`: everything a person needs to try the product, in one process
  * tree: the database chosen by the connection chain (MONGODB_URI, a real mongod
- * through mongodb-memory-server, or embedded-mongo), the operational service
+ * through mongodb-memory-server, or embedded-mongo in a child process), the operational service
  * with its live dashboard, the analytics service (CDC consumer included), a
  * demo tenant with an admin key, and — on an empty database — two years of
  * demo business history.
@@ -17,7 +17,9 @@
  *   analytics http://127.0.0.1:4100
  * Progress goes to stderr. Ctrl-C stops all of it.
  */
-import { createLogger, startDatabase } from '@icc/shared';
+import { totalmem } from 'node:os';
+import { startEmbeddedMongoProcess } from '@icc/embedded-mongo';
+import { createLogger, startDatabase, type StartedDatabase } from '@icc/shared';
 import { startAnalytics } from '@icc/service-analytics';
 import { ensureTenant, issueApiKey, startOperational, type Models } from '@icc/service-operational';
 import { seedDemoIfEmpty } from './src/demo/seed.js';
@@ -35,9 +37,33 @@ async function demoKey(models: Models): Promise<string> {
   return (await issueApiKey(models, DEMO_TENANT, DEMO_KEY_NAME, ['admin'])).key;
 }
 
-// A generous change history (embedded-mongo's oplog window) so analytics can fall well behind a
-// burst of writes and still resume rather than re-read everything.
-const database = await startDatabase({ log, historyLimit: 1_000_000 });
+// embedded-mongo's change history (its oplog window). It is one history for both databases, and
+// analytics' first start writes ~1.3M events of its own into it (raw events, facts, features of the
+// demo's two years) while it backfills: the backfill's start point must outlive them, or the stream
+// cannot start there and the backfill runs again. 2M leaves room for a burst of writes on top.
+const HISTORY_LIMIT = 2_000_000;
+
+/**
+ * The connection chain's database (MONGODB_URI, else a real mongod, else embedded-mongo), with
+ * embedded-mongo moved into a process of its own: the demo's ~2M documents with their indexes and
+ * change history need more heap than Node's default limit (~4 GB) leaves beside both services, and
+ * sharing one heap made the first backfill crawl in garbage collection. Its own process gets a
+ * larger heap limit, and its own core.
+ */
+async function startDemoDatabase(): Promise<StartedDatabase> {
+  const chosen = await startDatabase({ log, historyLimit: HISTORY_LIMIT });
+  if (chosen.engine !== 'embedded') return chosen;
+  await chosen.stop(); // empty: nothing has connected yet
+  const engine = await startEmbeddedMongoProcess({ historyLimit: HISTORY_LIMIT, maxHeapMb: engineHeapMb(), log: (line) => log.debug(line) });
+  return { uri: engine.uri, engine: 'embedded', stop: () => engine.stop() };
+}
+
+/** Half the machine's memory, between Node's usual default and 8 GB (the demo's database peaks at ~6 GB resident). */
+function engineHeapMb(): number {
+  return Math.round(Math.min(8192, Math.max(4096, totalmem() / 2 / 2 ** 20)));
+}
+
+const database = await startDemoDatabase();
 const operational = await startOperational({ databaseUri: database.uri, log });
 const key = await demoKey(operational.models);
 

@@ -2,9 +2,11 @@ import { parseArgs } from 'node:util';
 import { startEmbeddedMongo } from './index.js';
 
 /**
- * `embedded-mongo --port <p> [--host <h>] [--history <events>] [--replSet <name>]`:
+ * `embedded-mongo --port <p> [--host <h>] [--history <events>] [--replSet <name>] [--exit-on-stdin-close]`:
  * prints exactly one `ready <uri>` line on stdout once accepting connections
- * (everything else goes to stderr), runs until SIGINT/SIGTERM, exits 0.
+ * (everything else goes to stderr), runs until SIGINT/SIGTERM — or, with
+ * `--exit-on-stdin-close`, until its stdin closes (the parent that holds the
+ * other end has exited, however it died) — and exits 0.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -13,13 +15,14 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       history: { type: 'string' },
       replSet: { type: 'string', default: 'rs0' },
+      'exit-on-stdin-close': { type: 'boolean', default: false },
     },
     strict: true,
   });
   const port = Number(values.port);
   const history = values.history === undefined ? undefined : Number(values.history);
   if (!Number.isInteger(port) || port < 0 || (history !== undefined && !(history > 0))) {
-    process.stderr.write('usage: embedded-mongo --port <port> [--host <host>] [--history <events>] [--replSet <name>]\n');
+    process.stderr.write('usage: embedded-mongo --port <port> [--host <host>] [--history <events>] [--replSet <name>] [--exit-on-stdin-close]\n');
     process.exit(2);
   }
   const server = await startEmbeddedMongo({
@@ -34,6 +37,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  if (values['exit-on-stdin-close']) {
+    process.stdin.once('close', shutdown);
+    process.stdin.resume();
+  }
 }
 
 main().catch((error: unknown) => {

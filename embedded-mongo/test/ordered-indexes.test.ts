@@ -289,3 +289,102 @@ describe('keyset pagination over a large collection', () => {
     await coll.deleteOne({ _id: 'late' });
   });
 });
+
+describe('$in on an index prefix with a range (one interval per value)', () => {
+  const SKUS = 100;
+  const DAYS = 200;
+  const dayOf = (d: number) => new Date(Date.UTC(2025, 0, 1 + d)).toISOString().slice(0, 10);
+  const skuOf = (s: number) => `SKU-${String(s).padStart(3, '0')}`;
+  /** Every tenth SKU: 10 of them. */
+  const someSkus = Array.from({ length: 10 }, (_, k) => skuOf(k * 10));
+  const window = { $gte: dayOf(50), $lt: dayOf(57) };
+
+  beforeAll(async () => {
+    // Daily rows per SKU, like analytics facts: the history grows, a query's range does not.
+    for (const name of ['dailyIndexed', 'dailyPlain']) {
+      const coll = db.collection<Loose>(name);
+      if (name === 'dailyIndexed') await coll.createIndex({ tenantId: 1, sku: 1, day: 1 });
+      await coll.insertMany(
+        Array.from({ length: SKUS * DAYS }, (_, i) => ({ _id: i, tenantId: i % 3 === 0 ? 'beta' : 'acme', sku: skuOf(i % SKUS), day: dayOf(Math.floor(i / SKUS)), n: i })),
+      );
+    }
+  }, 60_000);
+
+  it('reads only the range of each SKU, not its whole history', async () => {
+    const coll = db.collection<Loose>('dailyIndexed');
+    const before = await examined();
+    const rows = await coll.find({ tenantId: 'acme', sku: { $in: someSkus }, day: window }).toArray();
+    const after = await examined();
+    const expected = await db.collection<Loose>('dailyPlain').find({ tenantId: 'acme', sku: { $in: someSkus }, day: window }).toArray();
+    expect(rows.map((d) => d._id).sort((a, b) => Number(a) - Number(b))).toEqual(expected.map((d) => d._id).sort((a, b) => Number(a) - Number(b)));
+    expect(rows.length).toBeGreaterThan(30);
+    // The hash index alone would examine every day of the 10 SKUs (10 × 200 × 2/3 ≈ 1 330 documents).
+    expect(after.docs - before.docs).toBeLessThanOrEqual(2 * rows.length);
+    expect(after.keys - before.keys).toBeLessThanOrEqual(2 * rows.length + someSkus.length);
+  });
+
+  it('bounds deletes and updates with the same filter shape too', async () => {
+    const coll = db.collection<Loose>('dailyIndexed');
+    const filter = { tenantId: 'beta', sku: { $in: someSkus }, day: { $gt: dayOf(190) } };
+    const before = await examined();
+    const updated = await coll.updateMany(filter, { $set: { late: true } });
+    const deleted = await coll.deleteMany({ ...filter, late: true });
+    const after = await examined();
+    const plain = db.collection<Loose>('dailyPlain');
+    expect(updated.modifiedCount).toBe((await plain.updateMany(filter, { $set: { late: true } })).modifiedCount);
+    expect(deleted.deletedCount).toBe((await plain.deleteMany({ ...filter, late: true })).deletedCount);
+    expect(deleted.deletedCount).toBeGreaterThan(10);
+    expect(after.docs - before.docs).toBeLessThanOrEqual(4 * deleted.deletedCount);
+    expect(await coll.countDocuments({ tenantId: 'beta', sku: { $in: someSkus }, day: { $gt: dayOf(190) } })).toBe(0);
+  });
+
+  it('matches what a scan finds for mixed value types, repeats, null and descending indexes', async () => {
+    const indexed = db.collection<Loose>('inMixedIndexed');
+    const plain = db.collection<Loose>('inMixedPlain');
+    await indexed.createIndexes([{ key: { tenantId: 1, v: -1, at: 1 } }]);
+    const values: unknown[] = ['a', 'b', 5, 5.5, Long.fromNumber(7), null, true, new Date(Date.UTC(2024, 0, 2))];
+    const docs = Array.from({ length: 300 }, (_, i) => {
+      const doc: Loose = { _id: i, tenantId: i % 2 === 0 ? 'acme' : 'beta', at: new Date(Date.UTC(2024, 0, 1 + (i % 30))) };
+      if (i % 9 !== 0) doc.v = values[i % values.length];
+      return doc;
+    });
+    await indexed.insertMany(docs.map((d) => ({ ...d })));
+    await plain.insertMany(docs.map((d) => ({ ...d })));
+    const from = new Date(Date.UTC(2024, 0, 10));
+    const filters: Filter<Loose>[] = [
+      { tenantId: 'acme', v: { $in: ['a', 5, 'a', 5.0, 7] }, at: { $gte: from } },
+      { tenantId: 'beta', v: { $in: [null, 'b', true] }, at: { $lt: from } },
+      { tenantId: { $in: ['acme', 'beta'] }, v: { $in: [5.5, new Date(Date.UTC(2024, 0, 2))] }, at: { $gt: from } },
+    ];
+    for (const filter of filters) {
+      const ids = async (name: string) => (await db.collection<Loose>(name).find(filter).toArray()).map((d) => d._id).sort((a, b) => Number(a) - Number(b));
+      const expected = await ids('inMixedPlain');
+      expect(expected.length, JSON.stringify(filter)).toBeGreaterThan(0);
+      expect(await ids('inMixedIndexed'), JSON.stringify(filter)).toEqual(expected);
+    }
+  });
+});
+
+describe('$in over strings and numbers', () => {
+  it('matches as mongod does: array elements, numeric types, no match for missing or null', async () => {
+    const coll = db.collection<Loose>('inSemantics');
+    await coll.insertMany([
+      { _id: 1, v: 'a' },
+      { _id: 2, v: 5 },
+      { _id: 3, v: Long.fromNumber(5) },
+      { _id: 4, v: 5.5 },
+      { _id: 5, v: ['x', 'a'] },
+      { _id: 6, v: ['x', 'y'] },
+      { _id: 7, v: null },
+      { _id: 8 },
+      { _id: 9, v: 'A' },
+      { _id: 10, v: { a: 1 } },
+      { _id: 11, v: -0 },
+      { _id: 12, v: '5' },
+    ]);
+    const ids = async (filter: Filter<Loose>) => (await coll.find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
+    expect(await ids({ v: { $in: ['a', 5, 0] } })).toEqual([1, 2, 3, 5, 11]);
+    expect(await ids({ v: { $nin: ['a', 5, 0] } })).toEqual([4, 6, 7, 8, 9, 10, 12]);
+    expect(await ids({ v: { $not: { $in: ['x'] } } })).toEqual([1, 2, 3, 4, 7, 8, 9, 10, 11, 12]);
+  });
+});

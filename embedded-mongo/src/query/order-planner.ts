@@ -8,8 +8,9 @@ import type { SortSpec } from './sort.js';
 /** An ordered-index walk that yields a superset of the matches already in the requested sort order. */
 export interface OrderedPlan {
   readonly index: OrderedIndex;
-  readonly scan: IndexScan;
-  /** Leading index fields pinned by an equality (used to rank plans). */
+  /** The intervals to walk, in index order: one, or one per combination of `$in` values on the equality prefix. */
+  readonly scans: readonly IndexScan[];
+  /** Leading index fields pinned by an equality or an `$in` (used to rank plans). */
   readonly equalityDepth: number;
   /** Whether the walk provides a requested sort (rather than only a range). */
   readonly sorts: boolean;
@@ -24,6 +25,8 @@ interface Bound {
 interface FieldConstraint {
   /** Set when the field must equal one value (`{ f: v }`, `$eq`, one-element `$in`). */
   eq?: { value: unknown };
+  /** Set when the field must equal one of several values (`$in`), distinct, ascending in BSON order. */
+  oneOf?: unknown[];
   lower?: Bound;
   upper?: Bound;
 }
@@ -31,6 +34,8 @@ interface FieldConstraint {
 /** Types that index bounds handle exactly (no arrays, embedded documents or regexes). */
 const EQUALITY_RANKS = new Set<number>([Rank.Null, Rank.Number, Rank.String, Rank.ObjectId, Rank.Boolean, Rank.Date]);
 const RANGE_RANKS = new Set<number>([Rank.Number, Rank.String, Rank.ObjectId, Rank.Boolean, Rank.Date]);
+/** Above this many intervals (combinations of `$in` values) a walk stops paying off; the hash index serves instead. */
+const MAX_INTERVALS = 1_000;
 
 /**
  * Plan a walk of an ordered index (the `_id` order or a secondary index's
@@ -43,6 +48,11 @@ const RANGE_RANKS = new Set<number>([Rank.Number, Rank.String, Rank.ObjectId, Ra
  * The walk yields candidates in sort order; the caller still applies the full
  * filter and stops after skip + limit matches, so a keyset page reads about
  * `limit` entries instead of every candidate.
+ *
+ * An `$in` on an equality-prefix field makes one interval per value, as
+ * mongod's index bounds do: `{ tenantId, sku: { $in: [100 SKUs] }, day: range }`
+ * reads 100 short ranges instead of every day of every SKU. Such a plan gives
+ * no sort (the intervals' union is not in the order of the later fields).
  */
 export function planOrderedScan(coll: Collection, filter: Document | undefined, sort: SortSpec | undefined): OrderedPlan | null {
   const constraints = fieldConstraints(filter ?? {});
@@ -65,11 +75,15 @@ function rank(plan: OrderedPlan): number {
 function planFor(index: OrderedIndex, constraints: Map<string, FieldConstraint>, sort: SortSpec | undefined): OrderedPlan | null {
   const { fields, directions } = index;
   let depth = 0;
-  const equalities: unknown[] = [];
+  // Every combination of the prefix's values (one for plain equalities), in index order.
+  let prefixes: unknown[][] = [[]];
   while (depth < fields.length) {
-    const eq = constraints.get(fields[depth] as string)?.eq;
-    if (!eq) break;
-    equalities.push(eq.value);
+    const constraint = constraints.get(fields[depth] as string);
+    const values = constraint?.eq ? [constraint.eq.value] : constraint?.oneOf;
+    if (!values) break;
+    const ordered = directions[depth] === -1 ? [...values].reverse() : values;
+    prefixes = prefixes.flatMap((prefix) => ordered.map((value) => [...prefix, value]));
+    if (prefixes.length > MAX_INTERVALS) return null;
     depth++;
   }
   const rangeField = fields[depth];
@@ -77,11 +91,14 @@ function planFor(index: OrderedIndex, constraints: Map<string, FieldConstraint>,
   const order = sortDirection(index, depth, constraints, sort);
   if (order === null) return null;
   if (!range && !order.sorts) return null;
+  if (order.sorts && prefixes.length > 1) return null;
   const { reverse } = order;
-  const scan = range
-    ? rangeScan(equalities, range, directions[depth] as 1 | -1, reverse)
-    : { lower: { values: equalities, edge: -1 as const }, upper: { values: equalities, edge: 1 as const }, reverse };
-  return { index, scan, equalityDepth: depth, sorts: order.sorts };
+  const scans = prefixes.map((equalities) =>
+    range
+      ? rangeScan(equalities, range, directions[depth] as 1 | -1, reverse)
+      : { lower: { values: equalities, edge: -1 as const }, upper: { values: equalities, edge: 1 as const }, reverse },
+  );
+  return { index, scans, equalityDepth: depth, sorts: order.sorts };
 }
 
 /**
@@ -159,13 +176,23 @@ function addCondition(constraint: FieldConstraint, condition: unknown): void {
   }
   const ops = condition as Document;
   if ('$eq' in ops && EQUALITY_RANKS.has(typeRank(ops.$eq))) constraint.eq = { value: ops.$eq };
-  if (Array.isArray(ops.$in) && ops.$in.length === 1 && EQUALITY_RANKS.has(typeRank(ops.$in[0]))) constraint.eq = { value: ops.$in[0] };
+  if (Array.isArray(ops.$in) && ops.$in.length > 0 && ops.$in.every((v: unknown) => EQUALITY_RANKS.has(typeRank(v)))) {
+    const values = distinctAscending(ops.$in);
+    if (values.length === 1) constraint.eq = { value: values[0] };
+    else if (!constraint.eq) constraint.oneOf = values;
+  }
   for (const [op, inclusive, side] of [['$gt', false, 'lower'], ['$gte', true, 'lower'], ['$lt', false, 'upper'], ['$lte', true, 'upper']] as const) {
     if (!(op in ops) || !RANGE_RANKS.has(typeRank(ops[op]))) continue;
     const bound = { value: ops[op] as unknown, inclusive };
     const current = constraint[side];
     constraint[side] = current ? tighter(current, bound, side) : bound;
   }
+}
+
+/** The values in BSON order without repeats (5 and 5.0 are one key): each interval is walked once. */
+function distinctAscending(values: readonly unknown[]): unknown[] {
+  const sorted = [...values].sort(compareBson);
+  return sorted.filter((value, i) => i === 0 || compareBson(sorted[i - 1], value) !== 0);
 }
 
 /** Of two bounds on one side, the one that admits less (any of them would be correct; this one reads less). */

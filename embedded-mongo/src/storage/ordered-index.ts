@@ -95,11 +95,11 @@ export class OrderedIndex {
    * chunks and no B-tree iterator is held across a yield, because the caller
    * (a cursor) may pause between batches while writes change the tree; each
    * chunk resumes after the last key read. A document whose key moved past
-   * the scan position is not returned twice.
+   * the scan position is not returned twice (nor any in `seen`, which the
+   * scan extends).
    */
-  *scan(range: IndexScan): Generator<Document> {
+  *scan(range: IndexScan, seen = new Set<string>()): Generator<Document> {
     const { lower, upper, reverse } = range;
-    const seen = new Set<string>();
     let from: IndexKey = reverse ? upper : lower;
     let skipFrom = false;
     let chunkSize = FIRST_CHUNK;
@@ -130,6 +130,15 @@ export class OrderedIndex {
       skipFrom = true;
       chunkSize = Math.min(chunkSize * 2, MAX_CHUNK);
     }
+  }
+
+  /**
+   * The documents of several ranges (an `$in` on the index prefix), one range
+   * after the other, each document at most once.
+   */
+  *scanAll(ranges: readonly IndexScan[]): Generator<Document> {
+    const seen = new Set<string>();
+    for (const range of ranges) yield* this.scan(range, seen);
   }
 
   /** Key values in field order, or MULTIKEY when a path meets an array. */

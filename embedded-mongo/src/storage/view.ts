@@ -30,9 +30,21 @@ export interface StoreView {
   remove(db: string, coll: string, doc: Document): void;
 }
 
-/** Committed candidates for a filter: index-picked ids, or every document. */
+/**
+ * Committed candidates for a filter: an ordered-index walk when the filter
+ * has a range it can bound (see committedSortedCandidates), else index-picked
+ * ids, else every document. The walk matters for range reads and writes with
+ * an equality or `$in` prefix (`{ tenantId, sku: { $in }, day: { $gte } }`):
+ * the hash index alone would return every day of those SKUs, so the work
+ * would grow with the collection's history instead of with the range.
+ */
 export function* committedCandidates(coll: Collection | undefined, filter: Document | undefined): Generator<Document> {
   if (!coll) return;
+  const walk = committedSortedCandidates(coll, filter, undefined, 0);
+  if (walk) {
+    yield* walk;
+    return;
+  }
   const { metrics } = coll;
   const ids = candidateIds(coll, filter);
   if (!ids) {
@@ -69,7 +81,7 @@ export function committedSortedCandidates(
   const hashDepth = equalityDepth(coll, filter);
   if (hashDepth === Number.POSITIVE_INFINITY) return null; // an _id lookup reads one document
   if (plan.equalityDepth < hashDepth && !(plan.sorts && limit > 0)) return null;
-  return plan.index.scan(plan.scan);
+  return plan.index.scanAll(plan.scans);
 }
 
 /** The change entry mongod's oplog would produce for one document write. */

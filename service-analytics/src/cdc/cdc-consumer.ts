@@ -86,13 +86,7 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
   let streamedBatches = 0;
 
   async function deliver(changes: SourceChange[], position: CheckpointPosition, phase: CdcBatchInfo['phase'], newestAt: Date | null): Promise<void> {
-    if (changes.length > 0) {
-      try {
-        await options.sink.apply(changes);
-      } catch (error) {
-        throw new SinkError(error);
-      }
-    }
+    if (changes.length > 0) await inSink(() => options.sink.apply(changes, { phase }));
     const eventsProcessed = tracker.eventsProcessed + changes.length;
     const lastEventAt = newestAt && (!tracker.lastEventAt || newestAt > tracker.lastEventAt) ? newestAt : tracker.lastEventAt;
     const checkpointedAt = await store.save(position, { eventsProcessed, lastEventAt });
@@ -108,6 +102,22 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
         log({ level: 'warn', msg: 'cdc: batch listener threw', error: String(error) });
       }
     }
+  }
+
+  /** Run a sink call; its failure is the sink's (the batch is delivered again), not the stream's. */
+  async function inSink(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      throw new SinkError(error);
+    }
+  }
+
+  /** Let the sink finish work it deferred while a backlog was read (see ChangeSink). */
+  async function sinkCaughtUp(): Promise<void> {
+    await inSink(async () => {
+      await options.sink.caughtUp?.(abort.signal);
+    });
   }
 
   /** The cluster time now: everything committed up to it is visible to the reads that follow. */
@@ -134,6 +144,8 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
       deliver: (changes, progress) => deliver(changes, { resumeToken: null, startAtOperationTime: null, backfill: progress }, 'backfill', null),
     });
     if (!done) return null;
+    // Before the checkpoint says "backfilled": a failure here re-runs it from the last page (nothing left to read).
+    await sinkCaughtUp();
     const position: CheckpointPosition = { resumeToken: null, startAtOperationTime, backfill: null };
     tracker.checkpointed(await store.save(position, { eventsProcessed: tracker.eventsProcessed, lastEventAt: tracker.lastEventAt }));
     log({ level: 'info', msg: 'cdc: backfill done', eventsProcessed: tracker.eventsProcessed });
@@ -167,6 +179,7 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
         // The token after this batch: its last event, or the server's high-water mark when the batch ran dry.
         const token = open.resumeToken ?? null;
         if (events.length === 0) {
+          await sinkCaughtUp();
           tracker.setCaughtUp(true);
           // A quiet system still moves the token forward: save it now and then, so the checkpoint stays inside the history window.
           if (token && tokenKey(token) !== savedToken && Date.now() - lastSaveAt >= quietCheckpointMs) {

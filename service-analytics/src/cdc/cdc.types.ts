@@ -18,13 +18,26 @@ export interface SourceChange {
   clusterTime: Timestamp | null;
 }
 
+/** Where a batch comes from: a backfill re-reading the source collection by collection, or the change stream. */
+export interface BatchContext {
+  phase: 'backfill' | 'stream';
+}
+
 /**
  * Where the consumer delivers changes. `apply` is called with batches in
  * source order and must be idempotent: after a crash the consumer resumes from
  * its last checkpoint, so a batch may be delivered again (in whole or in part),
  * and a backfill re-delivers everything. It must derive what it writes from
  * the documents, never count deliveries.
+ *
+ * `caughtUp`, when present, is called once a backfill has delivered its last
+ * batch and whenever the stream runs dry, so work a sink defers while a
+ * backlog is read (see pipeline.ts) is finished then. It runs before the
+ * consumer records the backfill as done; a throw is a failed batch (retried).
+ * `signal` aborts when the consumer stops: deferred work may then be left
+ * for the next process (the sink must be able to find it again).
  */
 export interface ChangeSink {
-  apply(changes: readonly SourceChange[]): Promise<void>;
+  apply(changes: readonly SourceChange[], context?: BatchContext): Promise<void>;
+  caughtUp?(signal: AbortSignal): Promise<void>;
 }

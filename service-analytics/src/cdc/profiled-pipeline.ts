@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { createPipeline, type PipelineStep } from '../pipeline.js';
-import type { ChangeSink, SourceChange } from './cdc.types.js';
+import type { BatchContext, ChangeSink, SourceChange } from './cdc.types.js';
 
 /** Time spent in one pipeline step over all batches. */
 export interface StepTiming {
@@ -43,12 +43,13 @@ export function profiledPipeline(analytics: Db): { sink: ChangeSink; profile(): 
   const pipeline = createPipeline(analytics, { timeStep });
   return {
     sink: {
-      async apply(changes: readonly SourceChange[]): Promise<void> {
+      async apply(changes: readonly SourceChange[], context?: BatchContext): Promise<void> {
         if (changes.length === 0) return;
         state.batches += 1;
         state.changes += changes.length;
-        await pipeline.apply(changes);
+        await pipeline.apply(changes, context);
       },
+      caughtUp: (signal) => pipeline.caughtUp(signal),
     },
     profile: () => structuredClone(state),
   };

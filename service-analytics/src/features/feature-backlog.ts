@@ -37,6 +37,11 @@ export class FeatureBacklog {
     return this.pending.size;
   }
 
+  /** Whether a flush would do anything: deferred work, or the first flush's check for a crashed process's. */
+  get hasWork(): boolean {
+    return this.pending.size > 0 || this.dirty || !this.recovered;
+  }
+
   /** Keep a deferred batch's touches (its facts transaction committed the marker). */
   defer(touches: readonly FeatureTouch[]): void {
     this.merge(touches);
@@ -46,21 +51,22 @@ export class FeatureBacklog {
   /**
    * Recompute `now` plus everything deferred, then clear the marker. On the
    * first call of a process, a marker left by a previous one means its
-   * deferred work was lost: rebuild every SKU that has facts.
+   * deferred work was lost: rebuild every SKU that has facts. `signal` stops
+   * the recomputation between SKU chunks (it then throws).
    */
-  async flush(now: readonly FeatureTouch[] = []): Promise<void> {
+  async flush(now: readonly FeatureTouch[] = [], signal?: AbortSignal): Promise<void> {
     const state = this.db.collection<StateDoc>(FEATURE_STATE);
     if (!this.recovered) {
-      this.recovered = true;
       if (await state.findOne({ _id: 'dirty' })) {
         this.merge(await everySkuWithFacts(this.db));
         this.dirty = true;
       }
+      this.recovered = true;
     }
     this.merge(now);
-    const work = [...this.pending.values()];
+    // Cleared only once done: a failed or aborted recomputation is redone by the next flush (or, after an exit, by the marker).
+    if (this.pending.size > 0) await recomputeFeatures(this.db, [...this.pending.values()], signal);
     this.pending.clear();
-    if (work.length > 0) await recomputeFeatures(this.db, work);
     if (this.dirty) {
       await state.deleteOne({ _id: 'dirty' });
       this.dirty = false;

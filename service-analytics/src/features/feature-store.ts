@@ -1,7 +1,7 @@
 import { addUtcDays, parseDayKey, type DayKey, type FeatureRow } from '@icc/shared';
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { FeatureTouch } from '../facts/facts.types.js';
-import { denseDailyTotals, toDemandSeries, type DailyTotal } from './daily-series.js';
+import { denseDailyTotals, toDemandSeries } from './daily-series.js';
 import { hasFactBefore, readDailyTotals } from './fact-reader.js';
 import { buildFeatureRows, DEFAULT_MIN_HISTORY_DAYS } from './feature-engineering.js';
 import { FEATURES } from './feature-indexes.js';
@@ -19,8 +19,12 @@ const LOOKBACK_DAYS = DEFAULT_MIN_HISTORY_DAYS;
 const LAST_DAY = '9999-12-31';
 /** Upserts per bulkWrite: bounded memory and request size on a full backfill. */
 const BULK_CHUNK = 1_000;
-/** SKUs per `$in`: embedded-mongo stops using its index above 1,000 values. */
-const IN_CHUNK = 1_000;
+/**
+ * SKUs read, computed and written together: few round trips for a live batch,
+ * and bounded memory when a backfill rebuilds every SKU's whole history
+ * (100 SKUs × 4 locations × 730 days ≈ 300k facts per read).
+ */
+const SKU_CHUNK = 100;
 
 export interface FeatureRecomputeSummary {
   skus: number;
@@ -42,17 +46,21 @@ export interface FeatureRecomputeSummary {
  *
  * @example await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'SKU-1', fromDay: '2026-03-01' }])
  */
-export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[]): Promise<FeatureRecomputeSummary> {
+export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[], signal?: AbortSignal): Promise<FeatureRecomputeSummary> {
   const summary: FeatureRecomputeSummary = { skus: 0, written: 0, deleted: 0 };
   for (const [tenantId, fromDays] of mergeTouches(touches)) {
     // SKUs that share a fromDay (a live batch: all today) share each read and write, instead of four round trips per SKU.
     const byFromDay = new Map<DayKey, string[]>();
     for (const [sku, fromDay] of fromDays) byFromDay.set(fromDay, [...(byFromDay.get(fromDay) ?? []), sku]);
-    for (const [fromDay, skus] of byFromDay) {
-      summary.skus += skus.length;
-      const rowsBySku = await featureRowsFrom(db, tenantId, skus, fromDay);
-      summary.written += await upsertRows(db, tenantId, [...rowsBySku.values()].flat());
-      summary.deleted += await deleteStale(db, tenantId, fromDay, skus, rowsBySku);
+    for (const [fromDay, allSkus] of byFromDay) {
+      for (let i = 0; i < allSkus.length; i += SKU_CHUNK) {
+        signal?.throwIfAborted();
+        const skus = allSkus.slice(i, i + SKU_CHUNK);
+        summary.skus += skus.length;
+        const rowsBySku = await featureRowsFrom(db, tenantId, skus, fromDay);
+        summary.written += await upsertRows(db, tenantId, [...rowsBySku.values()].flat());
+        summary.deleted += await deleteStale(db, tenantId, fromDay, skus, rowsBySku);
+      }
     }
   }
   return summary;
@@ -60,7 +68,7 @@ export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[]
 
 /**
  * Feature rows of each SKU for days ≥ fromDay, from the facts of fromDay − 28
- * on (one read for all the SKUs, `$in` chunks). A SKU's series starts at the
+ * on (one read for all the SKUs). A SKU's series starts at the
  * lookback start when it has any fact before it (one indexed existence check
  * per SKU whose window does not already start with a fact there, rather than
  * scanning the whole history for its first day), else at its first fact day;
@@ -68,10 +76,7 @@ export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[]
  */
 async function featureRowsFrom(db: Db, tenantId: string, skus: readonly string[], fromDay: DayKey): Promise<Map<string, FeatureRow[]>> {
   const lookbackStart = addUtcDays(fromDay, -LOOKBACK_DAYS);
-  const totalsBySku = new Map<string, DailyTotal[]>();
-  for (let i = 0; i < skus.length; i += IN_CHUNK) {
-    for (const [sku, totals] of await readDailyTotals(db, tenantId, { skus: skus.slice(i, i + IN_CHUNK), from: lookbackStart, to: LAST_DAY })) totalsBySku.set(sku, totals);
-  }
+  const totalsBySku = await readDailyTotals(db, tenantId, { skus, from: lookbackStart, to: LAST_DAY });
   const live = skus.filter((sku) => {
     const totals = totalsBySku.get(sku) ?? [];
     const last = totals[totals.length - 1]?.day;
@@ -125,13 +130,9 @@ async function deleteStale(db: Db, tenantId: string, fromDay: DayKey, skus: read
     else deleted += (await features.deleteMany({ tenantId, sku, day: { $gte: fromDay }, $or: [{ day: { $lt: firstKept } }, { day: { $gt: lastKept } }] })).deletedCount;
   }
   const bySkus = (list: readonly string[]) => (list.length === 1 ? list[0] : { $in: [...list] });
-  for (let i = 0; i < none.length; i += IN_CHUNK) {
-    deleted += (await features.deleteMany({ tenantId, sku: bySkus(none.slice(i, i + IN_CHUNK)), day: { $gte: fromDay } })).deletedCount;
-  }
+  if (none.length > 0) deleted += (await features.deleteMany({ tenantId, sku: bySkus(none), day: { $gte: fromDay } })).deletedCount;
   for (const [lastKept, list] of afterLast) {
-    for (let i = 0; i < list.length; i += IN_CHUNK) {
-      deleted += (await features.deleteMany({ tenantId, sku: bySkus(list.slice(i, i + IN_CHUNK)), day: { $gt: lastKept } })).deletedCount;
-    }
+    deleted += (await features.deleteMany({ tenantId, sku: bySkus(list), day: { $gt: lastKept } })).deletedCount;
   }
   return deleted;
 }

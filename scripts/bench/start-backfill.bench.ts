@@ -1,0 +1,192 @@
+/**
+ * `pnpm start` on a fresh database, measured end to end: the demo is seeded
+ * (500 products × 730 days), then the analytics service starts and its CDC
+ * consumer backfills every operational document before it streams. Reports
+ * the backfill's time and documents per second, how many documents the
+ * engine examined per backfilled document (serverStatus), memory and CPU of
+ * `pnpm start` and of the database process, and how long a Ctrl-C (SIGINT to
+ * the process group, as a terminal sends it) took to stop everything.
+ *
+ *   pnpm exec tsx --conditions=source scripts/bench/start-backfill.bench.ts [--every 10] [--json]
+ *
+ * Progress lines go to stderr while it runs; the machine's load changes the
+ * figures, so compare runs on one machine (CPU seconds vary less than time).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { describeMachine, processCpuMillis } from '../src/bench-kit/machine.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    every: { type: 'string', default: '10' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const EVERY_MS = Number(flags.every) * 1000;
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/** Resident memory of a process in MB (Linux), or null. */
+function rssMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round(Number(match[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+interface CdcStatus {
+  state: string;
+  eventsProcessed: number;
+  lagSeconds: number | null;
+}
+
+/** `/ready`: 200 once CDC streams within its lag budget; the body carries the CDC status either way. */
+async function readiness(analyticsUrl: string): Promise<{ ready: boolean; cdc: CdcStatus | null }> {
+  const response = await fetch(`${analyticsUrl}/ready`);
+  const body = (await response.json()) as { cdc?: CdcStatus | null; details?: CdcStatus };
+  return { ready: response.status === 200, cdc: body.cdc ?? body.details ?? null };
+}
+
+/** Documents examined by queries so far, and the database's process (pnpm start's child, or itself). */
+async function serverStatus(client: MongoClient): Promise<{ examined: number; pid: number }> {
+  const status = await client.db('admin').command({ serverStatus: 1 });
+  return { examined: Number(status.metrics?.queryExecutor?.scannedObjects ?? 0), pid: Number(status.pid) };
+}
+
+const started = performance.now();
+// Its own process group, so the Ctrl-C below reaches it the way a terminal's does.
+const start = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'scripts/start.ts'], {
+  cwd: repoRoot,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  detached: true,
+  env: { ...process.env, OPERATIONAL_PORT: '0', ANALYTICS_PORT: '0' },
+});
+// Should this script die first, pnpm start must not outlive it.
+process.once('exit', () => {
+  if (start.exitCode === null) process.kill(-start.pid!, 'SIGTERM');
+});
+const printed = new Map<string, { value: string; atMs: number }>();
+const waiters = new Map<string, () => void>();
+createInterface({ input: start.stdout! }).on('line', (line) => {
+  const [name, ...rest] = line.split(' ');
+  if (!name) return;
+  printed.set(name, { value: rest.join(' '), atMs: performance.now() });
+  if (name !== 'api-key' && name !== 'dashboard') progress(`start: ${line}`);
+  waiters.get(name)?.();
+});
+const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));
+const line = (name: string) =>
+  new Promise<string>((resolve, reject) => {
+    const seen = printed.get(name);
+    if (seen) return resolve(seen.value);
+    waiters.set(name, () => resolve(printed.get(name)!.value));
+    void exited.then((code) => reject(new Error(`pnpm start exited (${code}) before printing "${name}"`)));
+  });
+
+const databaseUri = await line('database');
+const client = await new MongoClient(databaseUri).connect();
+const enginePid = (await serverStatus(client)).pid;
+const separateEngine = enginePid !== start.pid ? enginePid : undefined;
+const analyticsUrl = await line('analytics');
+const seededAt = printed.get('demo-data')!.atMs;
+const cpuAtSeeded = { start: processCpuMillis(start.pid) ?? 0, engine: processCpuMillis(separateEngine) ?? 0 };
+
+interface Sample {
+  atS: number;
+  state: string;
+  events: number;
+  docsPerS: number;
+  examinedPerDoc: number | null;
+  rssMb: number | null;
+  engineRssMb: number | null;
+}
+const samples: Sample[] = [];
+let previous = { at: seededAt, events: 0, examined: (await serverStatus(client)).examined };
+let readyAt = 0;
+let final: CdcStatus | null = null;
+for (;;) {
+  const { ready, cdc } = await readiness(analyticsUrl);
+  const now = performance.now();
+  const docsExamined = (await serverStatus(client)).examined;
+  const events = cdc?.eventsProcessed ?? 0;
+  const delta = events - previous.events;
+  const sample: Sample = {
+    atS: seconds(now - seededAt),
+    state: cdc?.state ?? 'unknown',
+    events,
+    docsPerS: Math.round(delta / ((now - previous.at) / 1000)),
+    examinedPerDoc: delta > 0 ? Math.round((docsExamined - previous.examined) / delta) : null,
+    rssMb: rssMb(start.pid),
+    engineRssMb: rssMb(separateEngine),
+  };
+  samples.push(sample);
+  progress(
+    `+${sample.atS}s ${sample.state} docs=${events} ${sample.docsPerS}/s examined/doc=${sample.examinedPerDoc ?? '-'} rss=${sample.rssMb}MB` +
+      (separateEngine ? ` database=${sample.engineRssMb}MB` : ''),
+  );
+  previous = { at: now, events, examined: docsExamined };
+  if (ready && cdc?.state === 'streaming') {
+    readyAt = now;
+    final = cdc;
+    break;
+  }
+  await new Promise((resolve) => setTimeout(resolve, EVERY_MS));
+}
+await client.close();
+const backfillCpuS = seconds((processCpuMillis(start.pid) ?? 0) - cpuAtSeeded.start + (processCpuMillis(separateEngine) ?? 0) - cpuAtSeeded.engine);
+
+// Ctrl-C: everything must stop, promptly — the database process too.
+const interruptedAt = performance.now();
+process.kill(-start.pid!, 'SIGINT');
+const exitCode = await exited;
+const stopMs = performance.now() - interruptedAt;
+const databaseStopped = separateEngine === undefined || !isRunning(separateEngine);
+
+const backfillS = seconds(readyAt - seededAt);
+const result = {
+  machine: describeMachine(),
+  separateDatabaseProcess: separateEngine !== undefined,
+  seedS: seconds(seededAt - started),
+  backfillS,
+  documents: final?.eventsProcessed ?? 0,
+  docsPerS: Math.round((final?.eventsProcessed ?? 0) / backfillS),
+  backfillCpuS,
+  peakRssMb: Math.max(...samples.map((s) => s.rssMb ?? 0)),
+  peakDatabaseRssMb: separateEngine ? Math.max(...samples.map((s) => s.engineRssMb ?? 0)) : null,
+  stopS: seconds(stopMs),
+  exitCode,
+  databaseStopped,
+  samples,
+};
+if (flags.json) {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  process.stdout.write(
+    [
+      `machine       ${result.machine}`,
+      `seed          ${result.seedS} s`,
+      `backfill      ${result.backfillS} s until /ready (CDC streaming), ${result.documents} documents, ${result.docsPerS} docs/s`,
+      `backfill CPU  ${result.backfillCpuS} s (all processes; steadier than wall time on a shared machine)`,
+      `memory        peak RSS ${result.peakRssMb} MB (pnpm start)${separateEngine ? `, ${result.peakDatabaseRssMb} MB (its database process)` : ''}`,
+      `Ctrl-C        stopped in ${result.stopS} s, exit code ${exitCode}${databaseStopped ? '' : ', DATABASE PROCESS STILL RUNNING'}`,
+    ].join('\n') + '\n',
+  );
+}
+
+/** Whether a process exists (signal 0 checks without signalling). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
