@@ -17,7 +17,9 @@
  *   analytics http://127.0.0.1:4100
  * Progress goes to stderr. Ctrl-C stops all of it.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { startEmbeddedMongoProcess } from '@icc/embedded-mongo';
 import { createLogger, startDatabase, type StartedDatabase } from '@icc/shared';
 import { startAnalytics } from '@icc/service-analytics';
@@ -35,6 +37,17 @@ async function demoKey(models: Models): Promise<string> {
   await ensureTenant(models, DEMO_TENANT, 'Demo Trading Co.');
   await models.ApiKey.updateMany({ tenantId: DEMO_TENANT, name: DEMO_KEY_NAME, revokedAt: null }, { $set: { revokedAt: new Date() } });
   return (await issueApiKey(models, DEMO_TENANT, DEMO_KEY_NAME, ['admin'])).key;
+}
+
+/**
+ * Where this start's services are, for local tools (`pnpm trigger-forecast` reads it when given
+ * no --url/--api-key): `.icc/local.json` at the repository root, git-ignored, readable only by
+ * its owner since it holds a key.
+ */
+async function writeLocalConfig(config: { operational: string; analytics: string; apiKey: string; database: string }): Promise<void> {
+  const dir = fileURLToPath(new URL('../.icc/', import.meta.url));
+  await mkdir(dir, { recursive: true });
+  await writeFile(`${dir}local.json`, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
 }
 
 // embedded-mongo's change history (its oplog window). It is one history for both databases, and
@@ -93,3 +106,4 @@ process.on('SIGTERM', () => void stop('SIGTERM'));
 print('demo-data', await seedDemoIfEmpty(operational.models, DEMO_TENANT));
 analytics = await startAnalytics({ databaseUri: database.uri, log });
 print('analytics', analytics.url);
+await writeLocalConfig({ operational: operational.url, analytics: analytics.url, apiKey: key, database: database.uri });
