@@ -118,8 +118,33 @@ describe('recomputeFeatures', () => {
     expect(await stored()).toEqual(incremental);
   });
 
+  it('fills the quiet days before a later sale as a full recompute does (no fact on days without sales)', async () => {
+    await seedTwoLocations(); // facts on days 0–39
+    await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'SKU-1', fromDay: START }]);
+    // nothing sells on days 40–44; a sale on day 45 arrives alone
+    const day45 = addUtcDays(START, 45);
+    await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).insertOne(fact('acme', 'SKU-1', 'WH-1', day45, 7));
+    await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'SKU-1', fromDay: day45 }]);
+    const incremental = await stored();
+    expect(incremental.filter((r) => r.day > addUtcDays(START, 39)).map((r) => [r.day, r.demand])).toEqual(
+      [40, 41, 42, 43, 44, 45].map((i) => [addUtcDays(START, i), i === 45 ? 7 : 0]),
+    );
+    await db.collection(FEATURES).deleteMany({});
+    await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'SKU-1', fromDay: START }]);
+    expect(await stored()).toEqual(incremental);
+
+    // a SKU whose first sales were too few days for rows: its rows are due from 28 days after the first fact
+    await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).insertMany([fact('acme', 'NEW', 'WH-1', START, 3), fact('acme', 'NEW', 'WH-1', addUtcDays(START, 35), 4)]);
+    await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'NEW', fromDay: addUtcDays(START, 35) }]);
+    const rowsOfNew = (await stored()).filter((r) => r.sku === 'NEW').map((r) => r.day);
+    expect(rowsOfNew).toEqual(eachUtcDay(addUtcDays(START, 28), addUtcDays(START, 35)));
+  });
+
   it('merges touches of the same SKU to the earliest day and keeps tenants apart', async () => {
     await seedTwoLocations('acme');
+    await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'SKU-1', fromDay: START }]);
+    // A late order on day 31; touches for days 35 and 30 must merge to 30, so day 31's row changes.
+    await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).updateOne({ _id: `acme:SKU-1:WH-1:${addUtcDays(START, 31)}` }, { $inc: { quantityDemanded: 50 } });
     // Another tenant with the same SKU and much bigger numbers must not leak into acme's rows.
     await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).insertMany(
       eachUtcDay(START, addUtcDays(START, 35)).map((day) => fact('globex', 'SKU-1', 'WH-1', day, 1000)),
@@ -131,7 +156,8 @@ describe('recomputeFeatures', () => {
     ]);
     expect(summary.skus).toBe(2);
     const acme = await stored('acme');
-    expect(acme.map((r) => r.day)).toEqual(eachUtcDay(addUtcDays(START, 30), addUtcDays(START, 39)));
+    expect(acme.map((r) => r.day)).toEqual(eachUtcDay(addUtcDays(START, 28), addUtcDays(START, 39)));
+    expect(acme.find((r) => r.day === addUtcDays(START, 31))!.demand).toBe(seededDemand(31) + 50);
     expect(Math.max(...acme.map((r) => r.rollingMean28))).toBeLessThan(100);
     const globex = await stored('globex');
     expect(globex).toHaveLength(8);

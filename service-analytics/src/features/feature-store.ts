@@ -2,7 +2,7 @@ import { addUtcDays, parseDayKey, type DayKey, type FeatureRow } from '@icc/shar
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { FeatureTouch } from '../facts/facts.types.js';
 import { denseDailyTotals, toDemandSeries } from './daily-series.js';
-import { hasFactBefore, readDailyTotals } from './fact-reader.js';
+import { DAILY_SALES_FACTS, hasFactBefore, readDailyTotals, type DailySalesFactDocument } from './fact-reader.js';
 import { buildFeatureRows, DEFAULT_MIN_HISTORY_DAYS } from './feature-engineering.js';
 import { FEATURES } from './feature-indexes.js';
 
@@ -15,6 +15,8 @@ export type FeatureDocument = FeatureRow & { _id: string; tenantId: string };
  * incremental and the full path write the same rows.
  */
 const LOOKBACK_DAYS = DEFAULT_MIN_HISTORY_DAYS;
+/** SKUs per `$in` when checking for yesterday's rows. */
+const IN_CHUNK = 1_000;
 /** An upper bound for "up to the SKU's last fact day" in range queries. */
 const LAST_DAY = '9999-12-31';
 /** Upserts per bulkWrite: bounded memory and request size on a full backfill. */
@@ -48,7 +50,8 @@ export interface FeatureRecomputeSummary {
  */
 export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[], signal?: AbortSignal): Promise<FeatureRecomputeSummary> {
   const summary: FeatureRecomputeSummary = { skus: 0, written: 0, deleted: 0 };
-  for (const [tenantId, fromDays] of mergeTouches(touches)) {
+  for (const [tenantId, touched] of mergeTouches(touches)) {
+    const fromDays = await coverGaps(db, tenantId, touched);
     // SKUs that share a fromDay (a live batch: all today) share each read and write, instead of four round trips per SKU.
     const byFromDay = new Map<DayKey, string[]>();
     for (const [sku, fromDay] of fromDays) byFromDay.set(fromDay, [...(byFromDay.get(fromDay) ?? []), sku]);
@@ -64,6 +67,46 @@ export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[]
     }
   }
   return summary;
+}
+
+/**
+ * Move each SKU's fromDay back over days that have no row yet but will: a
+ * SKU's rows run from 28 days after its first fact to its last fact day, so a
+ * fact after a quiet spell (days without sales have no fact) also creates the
+ * zero-demand rows between the previous last row and it. Without this, the
+ * incremental path would leave that stretch empty where a full recomputation
+ * fills it. A SKU with yesterday's row (the usual live case) costs one shared
+ * `$in` read; the others one lookup each.
+ */
+async function coverGaps(db: Db, tenantId: string, fromDays: ReadonlyMap<string, DayKey>): Promise<Map<string, DayKey>> {
+  const out = new Map(fromDays);
+  const features = db.collection<FeatureDocument>(FEATURES);
+  const byPreviousDay = new Map<DayKey, string[]>();
+  for (const [sku, fromDay] of fromDays) {
+    const previous = addUtcDays(fromDay, -1);
+    byPreviousDay.set(previous, [...(byPreviousDay.get(previous) ?? []), sku]);
+  }
+  for (const [previous, skus] of byPreviousDay) {
+    const contiguous = new Set<string>();
+    for (let i = 0; i < skus.length; i += IN_CHUNK) {
+      const rows = await features.find({ tenantId, sku: { $in: skus.slice(i, i + IN_CHUNK) }, day: previous }, { projection: { _id: 0, sku: 1 } }).toArray();
+      for (const row of rows) contiguous.add(row.sku);
+    }
+    for (const sku of skus) {
+      if (contiguous.has(sku)) continue;
+      const fromDay = fromDays.get(sku)!;
+      const lastRow = await features.findOne({ tenantId, sku, day: { $lt: fromDay } }, { sort: { day: -1 }, projection: { _id: 0, day: 1 } });
+      if (lastRow) {
+        out.set(sku, addUtcDays(lastRow.day, 1));
+        continue;
+      }
+      // No row before fromDay: rows are due from 28 days after the first fact, if that is earlier.
+      const first = await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).findOne({ tenantId, sku }, { sort: { day: 1 }, projection: { _id: 0, day: 1 } });
+      const firstRowDay = first ? addUtcDays(first.day, DEFAULT_MIN_HISTORY_DAYS) : undefined;
+      if (firstRowDay !== undefined && firstRowDay < fromDay) out.set(sku, firstRowDay);
+    }
+  }
+  return out;
 }
 
 /**
