@@ -1,6 +1,7 @@
 import { addUtcDays, eachUtcDay } from '@icc/shared';
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
 import { DAILY_SALES_FACTS, type DailySalesFactDocument } from '../src/features/fact-reader.js';
 import { FEATURES } from '../src/features/feature-indexes.js';
 import { ensureFeatureIndexes } from '../src/features/feature-indexes.js';
@@ -21,6 +22,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await db.collection(DAILY_SALES_FACTS).deleteMany({});
+  await db.collection(FACT_COLLECTIONS.factSeries).deleteMany({});
   await db.collection(FEATURES).deleteMany({});
 });
 
@@ -57,6 +59,20 @@ async function seedTwoLocations(tenantId = 'acme'): Promise<void> {
 
 /** Demand of day i in seedTwoLocations, summed over locations and zero-filled. */
 const seededDemand = (i: number) => (i % 5 === 0 ? 0 : i) + (i % 2 === 0 ? 1 : 0);
+
+/** The facts layer's per-series index of fact days, as recordFacts keeps it beside the rows. */
+async function indexSeries(): Promise<void> {
+  const facts = await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).find().toArray();
+  const series = new Map<string, { _id: string; tenantId: string; sku: string; locationCode: string; days: string[]; stockDays: string[] }>();
+  for (const f of facts) {
+    const id = `${f.tenantId}:${f.sku}:${f.locationCode}`;
+    const doc = series.get(id) ?? { _id: id, tenantId: f.tenantId, sku: f.sku, locationCode: f.locationCode, days: [], stockDays: [] };
+    doc.days.push(f.day);
+    series.set(id, doc);
+  }
+  await db.collection(FACT_COLLECTIONS.factSeries).deleteMany({});
+  if (series.size > 0) await db.collection(FACT_COLLECTIONS.factSeries).insertMany([...series.values()].map((d) => ({ ...d, days: d.days.sort() })) as never[]);
+}
 
 async function stored(tenantId = 'acme'): Promise<FeatureDocument[]> {
   return db.collection<FeatureDocument>(FEATURES).find({ tenantId }).sort({ day: 1 }).toArray();
@@ -124,6 +140,7 @@ describe('recomputeFeatures', () => {
     // nothing sells on days 40–44; a sale on day 45 arrives alone
     const day45 = addUtcDays(START, 45);
     await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).insertOne(fact('acme', 'SKU-1', 'WH-1', day45, 7));
+    await indexSeries();
     await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'SKU-1', fromDay: day45 }]);
     const incremental = await stored();
     expect(incremental.filter((r) => r.day > addUtcDays(START, 39)).map((r) => [r.day, r.demand])).toEqual(
@@ -135,6 +152,7 @@ describe('recomputeFeatures', () => {
 
     // a SKU whose first sales were too few days for rows: its rows are due from 28 days after the first fact
     await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).insertMany([fact('acme', 'NEW', 'WH-1', START, 3), fact('acme', 'NEW', 'WH-1', addUtcDays(START, 35), 4)]);
+    await indexSeries();
     await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'NEW', fromDay: addUtcDays(START, 35) }]);
     const rowsOfNew = (await stored()).filter((r) => r.sku === 'NEW').map((r) => r.day);
     expect(rowsOfNew).toEqual(eachUtcDay(addUtcDays(START, 28), addUtcDays(START, 35)));

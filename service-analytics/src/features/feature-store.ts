@@ -2,7 +2,8 @@ import { addUtcDays, parseDayKey, type DayKey, type FeatureRow } from '@icc/shar
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { FeatureTouch } from '../facts/facts.types.js';
 import { denseDailyTotals, toDemandSeries } from './daily-series.js';
-import { DAILY_SALES_FACTS, hasFactBefore, readDailyTotals, type DailySalesFactDocument } from './fact-reader.js';
+import { FACT_COLLECTIONS, type FactSeriesDoc } from '../facts/fact-collections.js';
+import { hasFactBefore, readDailyTotals } from './fact-reader.js';
 import { buildFeatureRows, DEFAULT_MIN_HISTORY_DAYS } from './feature-engineering.js';
 import { FEATURES } from './feature-indexes.js';
 
@@ -75,37 +76,45 @@ export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[]
  * fact after a quiet spell (days without sales have no fact) also creates the
  * zero-demand rows between the previous last row and it. Without this, the
  * incremental path would leave that stretch empty where a full recomputation
- * fills it. A SKU with yesterday's row (the usual live case) costs one shared
- * `$in` read; the others one lookup each.
+ * fills it. Two `$in` reads per batch whatever its size: yesterday's rows (a
+ * SKU that has one has no gap: the usual live case), then, for the others,
+ * the facts layer's per-series index of fact days (first fact, last fact
+ * before fromDay).
  */
 async function coverGaps(db: Db, tenantId: string, fromDays: ReadonlyMap<string, DayKey>): Promise<Map<string, DayKey>> {
   const out = new Map(fromDays);
-  const features = db.collection<FeatureDocument>(FEATURES);
-  const byPreviousDay = new Map<DayKey, string[]>();
-  for (const [sku, fromDay] of fromDays) {
-    const previous = addUtcDays(fromDay, -1);
-    byPreviousDay.set(previous, [...(byPreviousDay.get(previous) ?? []), sku]);
+  const contiguous = new Set<string>();
+  const skus = [...fromDays.keys()];
+  for (let i = 0; i < skus.length; i += IN_CHUNK) {
+    const chunk = skus.slice(i, i + IN_CHUNK);
+    const rows = await db
+      .collection<FeatureDocument>(FEATURES)
+      .find({ tenantId, sku: { $in: chunk }, day: { $in: [...new Set(chunk.map((sku) => addUtcDays(fromDays.get(sku)!, -1)))] } }, { projection: { _id: 0, sku: 1, day: 1 } })
+      .toArray();
+    for (const row of rows) if (row.day === addUtcDays(fromDays.get(row.sku)!, -1)) contiguous.add(row.sku);
   }
-  for (const [previous, skus] of byPreviousDay) {
-    const contiguous = new Set<string>();
-    for (let i = 0; i < skus.length; i += IN_CHUNK) {
-      const rows = await features.find({ tenantId, sku: { $in: skus.slice(i, i + IN_CHUNK) }, day: previous }, { projection: { _id: 0, sku: 1 } }).toArray();
-      for (const row of rows) contiguous.add(row.sku);
-    }
-    for (const sku of skus) {
-      if (contiguous.has(sku)) continue;
+  const rest = skus.filter((sku) => !contiguous.has(sku));
+  for (let i = 0; i < rest.length; i += IN_CHUNK) {
+    const series = await db
+      .collection<FactSeriesDoc>(FACT_COLLECTIONS.factSeries)
+      .find({ tenantId, sku: { $in: rest.slice(i, i + IN_CHUNK) } }, { projection: { _id: 0, sku: 1, days: 1 } })
+      .toArray();
+    for (const [sku, days] of daysBySku(series)) {
       const fromDay = fromDays.get(sku)!;
-      const lastRow = await features.findOne({ tenantId, sku, day: { $lt: fromDay } }, { sort: { day: -1 }, projection: { _id: 0, day: 1 } });
-      if (lastRow) {
-        out.set(sku, addUtcDays(lastRow.day, 1));
-        continue;
-      }
-      // No row before fromDay: rows are due from 28 days after the first fact, if that is earlier.
-      const first = await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).findOne({ tenantId, sku }, { sort: { day: 1 }, projection: { _id: 0, day: 1 } });
-      const firstRowDay = first ? addUtcDays(first.day, DEFAULT_MIN_HISTORY_DAYS) : undefined;
-      if (firstRowDay !== undefined && firstRowDay < fromDay) out.set(sku, firstRowDay);
+      const before = days.filter((day) => day < fromDay);
+      if (before.length === 0) continue; // nothing earlier: the SKU's rows start from its facts at fromDay or later
+      const firstRowDay = addUtcDays(before.reduce((a, b) => (a < b ? a : b)), DEFAULT_MIN_HISTORY_DAYS);
+      const afterLastFact = addUtcDays(before.reduce((a, b) => (a > b ? a : b)), 1);
+      const gapStart = firstRowDay > afterLastFact ? firstRowDay : afterLastFact;
+      if (gapStart < fromDay) out.set(sku, gapStart);
     }
   }
+  return out;
+}
+
+function daysBySku(series: readonly Pick<FactSeriesDoc, 'sku' | 'days'>[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of series) out.set(s.sku, [...(out.get(s.sku) ?? []), ...s.days]);
   return out;
 }
 
