@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_COLLECTION, type CdcCheckpoint } from '../src/cdc/checkpoint-store.js';
 import { sourcePipeline } from '../src/cdc/source-change.js';
 import { recomputeAllFacts } from '../src/facts/recompute-all.js';
+import { seededRandom } from '../src/facts/fixtures/scenario.js';
 import { sourceWriter, type SourceOrder, type SourceWriter } from './support/source-writer.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,17 +32,6 @@ const progress = (line: string) => {
   if (process.env.CDC_CRASH_VERBOSE) process.stderr.write(`cdc-crash ${new Date().toISOString().slice(11, 23)} ${line}\n`);
 };
 
-/** mulberry32: a tiny seeded PRNG, so a failing run's kill points can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Child {
   process: ChildProcess;
@@ -147,7 +137,7 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
 
   it(`survives ≥ ${MIN_KILLS} SIGKILLs during ≥ ${MIN_EVENTS} source changes with exact raw events and facts`, async () => {
     const uri = engine.line.slice('ready '.length).trim();
-    const random = seeded(SEED);
+    const random = seededRandom(SEED);
     const operational = client.db(OPERATIONAL_DB);
     const analytics = client.db(ANALYTICS_DB);
 

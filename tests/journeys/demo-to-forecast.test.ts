@@ -16,6 +16,7 @@ import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cdcCaughtUp } from '../support/cdc.js';
 import '../support/provided-context.js';
 
 const TENANT = 'forecast-journey';
@@ -38,17 +39,9 @@ let key: string;
 let dashboard: Socket;
 const heard: LiveEnvelope<{ jobId: string; skus: number }>[] = [];
 
-/** Wait until the consumer has applied everything written so far (its checkpoint passes a marker write). */
+/** Wait until the consumer has applied everything written so far. */
 async function caughtUp(): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  const before = consumer.status().eventsProcessed;
-  await client.db(OP_DB).collection('products').updateOne({ tenantId: TENANT }, { $set: { cdcMarker: Date.now() } });
-  while (Date.now() < deadline) {
-    const status = consumer.status();
-    if (status.state === 'streaming' && status.eventsProcessed > before) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`CDC did not catch up: ${JSON.stringify(consumer.status())}`);
+  await cdcCaughtUp(consumer, client, OP_DB, TENANT, 120_000);
 }
 
 beforeAll(async () => {

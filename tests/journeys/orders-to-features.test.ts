@@ -14,6 +14,7 @@ import { seedDemo, yesterday } from '@icc/scripts';
 import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cdcCaughtUp } from '../support/cdc.js';
 import '../support/provided-context.js';
 
 const TENANT = 'journey';
@@ -39,17 +40,9 @@ const api = async (method: string, path: string, body?: unknown) => {
   return { status: res.status, body: (await res.json()) as any };
 };
 
-/** Wait until the consumer has applied everything written so far (its checkpoint passes a marker write). */
+/** Wait until the consumer has applied everything written so far. */
 async function caughtUp(): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  const before = consumer.status().eventsProcessed;
-  await client.db(OP_DB).collection('products').updateOne({ tenantId: TENANT }, { $set: { cdcMarker: Date.now() } });
-  while (Date.now() < deadline) {
-    const status = consumer.status();
-    if (status.state === 'streaming' && status.eventsProcessed > before) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`CDC did not catch up: ${JSON.stringify(consumer.status())}`);
+  await cdcCaughtUp(consumer, client, OP_DB, TENANT);
 }
 
 beforeAll(async () => {

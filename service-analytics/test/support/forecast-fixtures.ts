@@ -41,14 +41,5 @@ export async function seedDemand(db: Db, tenantId: string, from: DayKey, fixture
   }
 }
 
-/** A seeded pseudo-random generator (mulberry32): fixtures are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Seeded randomness for fixtures: the facts fixtures' generator, so fixtures are the same on every run. */
+export { seededRandom } from '../../src/facts/fixtures/scenario.js';
