@@ -5,10 +5,9 @@
  * operational service over HTTP, the CDC consumer, the analytics service on a
  * port, the forecast runner on a worker thread, the CLI's own code.
  */
-import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { addUtcDays, createLogger, ForecastResponseSchema, TrainingJobSchema, utcDayKey, type LiveEnvelope } from '@icc/shared';
-import { createApp, followAnalyticsOutbox, issueApiKey, syncModels, type AnalyticsOutboxFollower } from '@icc/service-operational';
+import { followAnalyticsOutbox, issueApiKey, type AnalyticsOutboxFollower } from '@icc/service-operational';
 import { createAnalyticsApp, createForecastPool, createForecastRunner, createPipeline, ensureAnalyticsIndexes, type ForecastPool, type ForecastRunner } from '@icc/service-analytics';
 import { runTriggerForecast, seedDemo, yesterday } from '@icc/scripts';
 import { createCdcConsumer, type CdcConsumer } from '../../service-analytics/src/cdc/cdc-consumer.js';
@@ -17,6 +16,7 @@ import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cdcCaughtUp } from '../support/cdc.js';
+import { startJourneyOperational } from '../support/operational.js';
 import '../support/provided-context.js';
 
 const TENANT = 'forecast-journey';
@@ -46,20 +46,14 @@ async function caughtUp(): Promise<void> {
 
 beforeAll(async () => {
   const uri = inject('mongoUri');
-  connection = await mongoose.createConnection(uri, { dbName: OP_DB }).asPromise();
-  const operational = createApp({ connection });
-  await syncModels(operational.models);
-  const server = operational.app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  operational.live.attach(server);
-  operationalUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const operational = await startJourneyOperational(uri, OP_DB);
+  connection = operational.connection;
+  operationalUrl = operational.url;
   client = await MongoClient.connect(uri);
   outbox = followAnalyticsOutbox({ analytics: client.db(AN_DB), live: operational.live, log: createLogger({ name: 'journey', level: 'silent' }) });
   closeOperational = async () => {
     await outbox.stop();
-    await operational.live.close();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await operational.close();
   };
 
   // Four months of a small business (the forecasts need the 28-day feature warm-up plus a backtest).

@@ -3,10 +3,8 @@
  * operational service, flow through CDC into raw events, daily facts and
  * features, and come back out of the analytics API.
  */
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { utcDayKey } from '@icc/shared';
-import { createApp, issueApiKey, syncModels } from '@icc/service-operational';
+import { issueApiKey } from '@icc/service-operational';
 import { createAnalyticsApp, createPipeline, ensureAnalyticsIndexes } from '@icc/service-analytics';
 import { createCdcConsumer, type CdcConsumer } from '../../service-analytics/src/cdc/cdc-consumer.js';
 import { recomputeAllFacts } from '../../service-analytics/src/facts/recompute-all.js';
@@ -15,6 +13,7 @@ import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cdcCaughtUp } from '../support/cdc.js';
+import { startJourneyOperational } from '../support/operational.js';
 import '../support/provided-context.js';
 
 const TENANT = 'journey';
@@ -47,18 +46,10 @@ async function caughtUp(): Promise<void> {
 
 beforeAll(async () => {
   const uri = inject('mongoUri');
-  connection = await mongoose.createConnection(uri, { dbName: OP_DB }).asPromise();
-  const operational = createApp({ connection });
-  await syncModels(operational.models);
-  const server = operational.app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  operational.live.attach(server);
-  operationalUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closeOperational = async () => {
-    await operational.live.close();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  const operational = await startJourneyOperational(uri, OP_DB);
+  connection = operational.connection;
+  operationalUrl = operational.url;
+  closeOperational = operational.close;
 
   // Sixty days of a small business, through the service's own history import.
   const summary = await seedDemo(operational.models, TENANT, { seed: 7, products: 12, days: 60, endDay: yesterday() });

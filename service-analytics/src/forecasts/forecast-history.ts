@@ -39,10 +39,17 @@ export async function skusWithHistory(db: Db, tenantId: string): Promise<string[
  * stock-out days as censored, campaign and holiday flags as regressors. The
  * store begins 28 days after a SKU's first sale (the features' warm-up), so
  * that is where its history starts. Days after the last stored row up to
- * `asOf` had no sales at all: zero demand, flags from the calendar and the
- * campaigns. SKUs without rows are absent from the result.
+ * `asOf` had no sales at all: zero demand, flags from the calendar and
+ * `campaigns` (the tenant's, read once per job: {@link tenantCampaigns}).
+ * SKUs without rows are absent from the result.
  */
-export async function readHistories(db: Db, tenantId: string, skus: readonly string[], asOf: DayKey): Promise<Map<string, SkuHistory>> {
+export async function readHistories(
+  db: Db,
+  tenantId: string,
+  skus: readonly string[],
+  asOf: DayKey,
+  campaigns: readonly CampaignMirrorDoc[],
+): Promise<Map<string, SkuHistory>> {
   if (skus.length === 0) return new Map();
   const rows = await db
     .collection<FeatureDocument>(FEATURES)
@@ -54,14 +61,7 @@ export async function readHistories(db: Db, tenantId: string, skus: readonly str
     if (list) list.push(row);
     else bySku.set(row.sku, [row]);
   }
-  const lastDays = new Map<string, DayKey>();
-  for (const [sku, list] of bySku) {
-    list.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-    lastDays.set(sku, list[list.length - 1]!.day);
-  }
-  // Campaign flags of the zero-filled tail (after the last row) come from the campaigns, like the future's.
-  const tailStart = [...lastDays.values()].reduce((min, day) => (day < min ? day : min), asOf);
-  const campaigns = await campaignsCovering(db, tenantId, addUtcDays(tailStart, 1), asOf);
+  for (const list of bySku.values()) list.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 
   const out = new Map<string, SkuHistory>();
   for (const [sku, list] of bySku) {
@@ -87,22 +87,40 @@ export async function readHistories(db: Db, tenantId: string, skus: readonly str
 /**
  * Holiday flags from the calendar and campaign flags from the planned
  * campaigns (mirrored from the operational service) for the `horizon` days
- * from `forecastDate`, per SKU.
+ * from `forecastDate`, per SKU. Pure.
  */
-export async function futureFlags(db: Db, tenantId: string, skus: readonly string[], forecastDate: DayKey, horizon: number): Promise<Map<string, FutureFlags>> {
+export function futureFlags(skus: readonly string[], forecastDate: DayKey, horizon: number, campaigns: readonly CampaignMirrorDoc[]): Map<string, FutureFlags> {
   const days = eachUtcDay(forecastDate, addUtcDays(forecastDate, horizon - 1));
-  const campaigns = await campaignsCovering(db, tenantId, forecastDate, days[days.length - 1]!);
   const holiday = days.map((day) => (isHoliday(day) ? 1 : 0));
   return new Map(skus.map((sku) => [sku, { holiday, campaign: days.map((day) => (campaignOn(campaigns, sku, day) ? 1 : 0)) }]));
 }
 
-/** Planned (not cancelled) campaigns of the tenant overlapping the days [from, to]. */
-async function campaignsCovering(db: Db, tenantId: string, from: DayKey, to: DayKey): Promise<CampaignMirrorDoc[]> {
-  if (to < from) return [];
-  return db
-    .collection<CampaignMirrorDoc>(FACT_COLLECTIONS.campaignsMirror)
-    .find({ tenantId, status: { $ne: 'cancelled' }, startsAt: { $lt: new Date(`${addUtcDays(to, 1)}T00:00:00Z`) }, endsAt: { $gt: new Date(`${from}T00:00:00Z`) } })
-    .toArray();
+/**
+ * The tenant's planned (not cancelled) campaigns, past and future: a job reads
+ * them once for the history tails, the future flags and the average discounts.
+ */
+export async function tenantCampaigns(db: Db, tenantId: string): Promise<CampaignMirrorDoc[]> {
+  return db.collection<CampaignMirrorDoc>(FACT_COLLECTIONS.campaignsMirror).find({ tenantId, status: { $ne: 'cancelled' } }).toArray();
+}
+
+/**
+ * Per SKU, the mean discount of the campaigns that covered it up to `asOf`,
+ * weighted by their length: the discount its learned campaign lift belongs to. Pure.
+ */
+export function averageDiscounts(campaigns: readonly CampaignMirrorDoc[], asOf: DayKey): Map<string, number> {
+  const endOfAsOf = new Date(`${addUtcDays(asOf, 1)}T00:00:00Z`);
+  const sums = new Map<string, { weighted: number; days: number }>();
+  for (const c of campaigns) {
+    if (c.startsAt >= endOfAsOf) continue;
+    const days = Math.max(1, (c.endsAt.getTime() - c.startsAt.getTime()) / 86_400_000);
+    for (const sku of c.skus) {
+      const s = sums.get(sku) ?? { weighted: 0, days: 0 };
+      s.weighted += c.discountPercent * days;
+      s.days += days;
+      sums.set(sku, s);
+    }
+  }
+  return new Map([...sums].map(([sku, s]) => [sku, s.weighted / s.days]));
 }
 
 /** A campaign covers a SKU on a day when any moment of that UTC day falls inside it (as the facts flag it). */

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { addUtcDays, type DayKey } from '@icc/shared';
+import { addUtcDays } from '@icc/shared';
 import type { Db } from 'mongodb';
-import { FACT_COLLECTIONS } from '../facts/fact-collections.js';
-import type { CampaignMirrorDoc } from '../facts/reference-mirror.js';
 import { summariseJob, tallyOutcomes } from './job-summary.js';
 import { FORECAST_COLLECTIONS, type TrainingJobDocument } from './forecast-collections.js';
 import { scorePastForecasts } from './forecast-accuracy.js';
 import type { ForecastOutcome, ForecastSettings, ForecastTaskItem } from './forecast-compute.js';
-import { futureFlags, readHistories, skusWithHistory } from './forecast-history.js';
+import { averageDiscounts, futureFlags, readHistories, skusWithHistory, tenantCampaigns } from './forecast-history.js';
 import type { ForecastPool } from './forecast-pool.js';
 import { storeForecasts } from './forecast-store.js';
 import { announceForecasts } from './live-outbox.js';
@@ -83,11 +81,19 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
     return job;
   }
 
-  /** Record a chunk's results; false when another runner took the job over (our lease lapsed). */
-  async function saveProgress(job: TrainingJobDocument): Promise<boolean> {
+  /**
+   * Record a chunk's results; false when another runner took the job over (our lease lapsed).
+   * The per-SKU MASE lists only grow: the chunk's new entries (from `stored` on) are appended,
+   * not the whole lists rewritten, so a job's progress writes stay the same size chunk after chunk.
+   */
+  async function saveProgress(job: TrainingJobDocument, stored: number): Promise<boolean> {
+    const { mase, seasonalNaiveMase, ...rest } = job.tally;
     const result = await jobs.updateOne(
       { _id: job._id, runner: runnerId },
-      { $set: { progress: job.progress, tally: job.tally, resumeAfter: job.resumeAfter, heartbeatAt: now() } },
+      {
+        $set: { progress: job.progress, 'tally.models': rest.models, 'tally.failures': rest.failures, 'tally.skipped': rest.skipped, 'tally.forecastSample': rest.forecastSample, resumeAfter: job.resumeAfter, heartbeatAt: now() },
+        $push: { 'tally.mase': { $each: mase.slice(stored) }, 'tally.seasonalNaiveMase': { $each: seasonalNaiveMase.slice(stored) } },
+      },
     );
     return result.matchedCount === 1;
   }
@@ -99,7 +105,8 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
     const skus = request.skus ?? (await skusWithHistory(db, tenantId));
     job.progress.total = skus.length;
     const todo = skus.filter((sku) => job.resumeAfter === null || sku > job.resumeAfter);
-    const averageDiscount = await averageDiscounts(db, tenantId, request.asOf);
+    const campaigns = await tenantCampaigns(db, tenantId);
+    const averageDiscount = averageDiscounts(campaigns, request.asOf);
     log('info', 'forecast job running', { jobId: job._id, tenantId, skus: skus.length, remaining: todo.length });
 
     const chunks: string[][] = [];
@@ -114,9 +121,10 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
       // A prefetch that fails while this chunk runs is awaited (and reported) on the next turn, not here.
       prepared?.catch(() => undefined);
       const outcomes = await withRetries(() => forecastChunk(chunk, input), retrying);
+      const stored = job.tally.mase.length;
       tallyOutcomes(job, outcomes);
       job.resumeAfter = chunk[chunk.length - 1]!;
-      if (!(await saveProgress(job))) {
+      if (!(await saveProgress(job, stored))) {
         log('warn', 'forecast job taken over by another runner', { jobId: job._id });
         return;
       }
@@ -125,9 +133,9 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
 
     /** Read the chunk's histories and regressors, and score its past forecasts against the actuals read. */
     async function prepareChunk(chunk: readonly string[]): Promise<ForecastTaskItem[]> {
-      const histories = await readHistories(db, tenantId, chunk, request.asOf);
+      const histories = await readHistories(db, tenantId, chunk, request.asOf, campaigns);
       await scorePastForecasts(db, tenantId, histories, request.asOf, now());
-      const flags = await futureFlags(db, tenantId, [...histories.keys()], forecastDate, request.horizon);
+      const flags = futureFlags([...histories.keys()], forecastDate, request.horizon, campaigns);
       return [...histories.values()].map((h) => ({ sku: h.sku, series: h.series, future: flags.get(h.sku)! }));
     }
 
@@ -239,26 +247,4 @@ async function withRetries<T>(work: () => Promise<T>, onRetry: (error: unknown, 
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }
   }
-}
-
-/**
- * Per SKU, the mean discount of the campaigns that covered it up to `asOf`,
- * weighted by their length: the discount its learned campaign lift belongs to.
- */
-async function averageDiscounts(db: Db, tenantId: string, asOf: DayKey): Promise<Map<string, number>> {
-  const campaigns = await db
-    .collection<CampaignMirrorDoc>(FACT_COLLECTIONS.campaignsMirror)
-    .find({ tenantId, status: { $ne: 'cancelled' }, startsAt: { $lte: new Date(`${asOf}T23:59:59.999Z`) } }, { projection: { skus: 1, startsAt: 1, endsAt: 1, discountPercent: 1 } })
-    .toArray();
-  const sums = new Map<string, { weighted: number; days: number }>();
-  for (const c of campaigns) {
-    const days = Math.max(1, (c.endsAt.getTime() - c.startsAt.getTime()) / 86_400_000);
-    for (const sku of c.skus) {
-      const s = sums.get(sku) ?? { weighted: 0, days: 0 };
-      s.weighted += c.discountPercent * days;
-      s.days += days;
-      sums.set(sku, s);
-    }
-  }
-  return new Map([...sums].map(([sku, s]) => [sku, s.weighted / s.days]));
 }

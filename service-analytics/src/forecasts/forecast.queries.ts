@@ -56,7 +56,7 @@ export async function currentForecast(db: Db, tenantId: string, sku: string): Pr
   return forecast;
 }
 
-export function noForecast(sku: string): AppError {
+function noForecast(sku: string): AppError {
   return new AppError('NOT_FOUND', `No forecast for ${sku} yet: run \`pnpm trigger-forecast ${sku}\` or POST /api/models/train, then read it here`);
 }
 
@@ -85,7 +85,7 @@ export async function modelsOf(db: Db, tenantId: string, sku: string): Promise<{
   return { sku, items: models.map((m) => toStoredModel(m, m._id === pointer?.modelId)) };
 }
 
-export function toStoredModel(m: MlModelDocument, active: boolean): StoredModel {
+function toStoredModel(m: MlModelDocument, active: boolean): StoredModel {
   return {
     sku: m.sku,
     version: m.version,

@@ -1,3 +1,4 @@
+import { median as medianOf } from 'simple-statistics';
 import type { TrainingJobSummary } from '@icc/shared';
 import type { TrainingJobDocument } from './forecast-collections.js';
 import type { ForecastOutcome } from './forecast-compute.js';
@@ -61,10 +62,7 @@ export function summariseJob(job: Pick<TrainingJobDocument, 'tally'>): TrainingJ
   };
 }
 
-/** @example median([3, 1, 2]) // 2 */
+/** The median, or null when there are no values (simple-statistics' throws). @example median([3, 1, 2]) // 2 */
 export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return values.length === 0 ? null : medianOf([...values]);
 }

@@ -52,7 +52,7 @@ export async function getTrainingJob(db: Db, tenantId: string, jobId: string): P
   return toTrainingJob(job);
 }
 
-export function toTrainingJob(job: TrainingJobDocument): TrainingJob {
+function toTrainingJob(job: TrainingJobDocument): TrainingJob {
   return {
     jobId: job._id,
     status: job.status,

@@ -42,7 +42,7 @@ export async function whatIf(db: Db, tenantId: string, request: WhatIfRequest): 
 }
 
 /** The pure part: the adjusted predictions. */
-export function applyCampaign(
+function applyCampaign(
   forecast: Pick<ForecastDocument, 'sku' | 'forecastDate' | 'predictions'>,
   effect: LearnedEffect,
   campaign: { start: DayKey; last: DayKey; discountPercent: number },
