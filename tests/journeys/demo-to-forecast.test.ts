@@ -15,7 +15,7 @@ import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cdcCaughtUp } from '../support/cdc.js';
+import { withCdcMarker } from '../support/cdc.js';
 import { startJourneyOperational } from '../support/operational.js';
 import '../support/provided-context.js';
 
@@ -28,6 +28,7 @@ const PRODUCTS = 12;
 let connection: mongoose.Connection;
 let client: MongoClient;
 let consumer: CdcConsumer;
+let cdc: ReturnType<typeof withCdcMarker>;
 let pool: ForecastPool;
 let runner: ForecastRunner;
 let outbox: AnalyticsOutboxFollower;
@@ -41,7 +42,7 @@ const heard: LiveEnvelope<{ jobId: string; skus: number }>[] = [];
 
 /** Wait until the consumer has applied everything written so far. */
 async function caughtUp(): Promise<void> {
-  await cdcCaughtUp(consumer, client, OP_DB, TENANT, 120_000);
+  await cdc.caughtUp(client, OP_DB, TENANT, 120_000);
 }
 
 beforeAll(async () => {
@@ -63,7 +64,8 @@ beforeAll(async () => {
 
   const analytics = client.db(AN_DB);
   await ensureAnalyticsIndexes(analytics);
-  consumer = createCdcConsumer({ client, operationalDb: OP_DB, analyticsDb: AN_DB, sink: createPipeline(analytics), maxAwaitTimeMS: 100 });
+  cdc = withCdcMarker(createPipeline(analytics));
+  consumer = createCdcConsumer({ client, operationalDb: OP_DB, analyticsDb: AN_DB, sink: cdc.sink, maxAwaitTimeMS: 100 });
   await consumer.start();
   pool = createForecastPool({ threads: 1 });
   runner = createForecastRunner({ db: analytics, pool, pollMs: 100 });

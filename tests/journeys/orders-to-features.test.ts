@@ -12,7 +12,7 @@ import { seedDemo, yesterday } from '@icc/scripts';
 import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cdcCaughtUp } from '../support/cdc.js';
+import { withCdcMarker } from '../support/cdc.js';
 import { startJourneyOperational } from '../support/operational.js';
 import '../support/provided-context.js';
 
@@ -24,6 +24,7 @@ const AN_DB = `an_journey_${suffix}`;
 let connection: mongoose.Connection;
 let client: MongoClient;
 let consumer: CdcConsumer;
+let cdc: ReturnType<typeof withCdcMarker>;
 let operationalUrl: string;
 let closeOperational: () => Promise<void>;
 let analyticsApp: Awaited<ReturnType<typeof createAnalyticsApp>>;
@@ -41,7 +42,7 @@ const api = async (method: string, path: string, body?: unknown) => {
 
 /** Wait until the consumer has applied everything written so far. */
 async function caughtUp(): Promise<void> {
-  await cdcCaughtUp(consumer, client, OP_DB, TENANT);
+  await cdc.caughtUp(client, OP_DB, TENANT);
 }
 
 beforeAll(async () => {
@@ -59,7 +60,8 @@ beforeAll(async () => {
   client = await MongoClient.connect(uri);
   const analytics = client.db(AN_DB);
   await ensureAnalyticsIndexes(analytics);
-  consumer = createCdcConsumer({ client, operationalDb: OP_DB, analyticsDb: AN_DB, sink: createPipeline(analytics), maxAwaitTimeMS: 100 });
+  cdc = withCdcMarker(createPipeline(analytics));
+  consumer = createCdcConsumer({ client, operationalDb: OP_DB, analyticsDb: AN_DB, sink: cdc.sink, maxAwaitTimeMS: 100 });
   await consumer.start();
   analyticsApp = await createAnalyticsApp({ analytics, operational: client.db(OP_DB), cdcStatus: () => consumer.status() });
   await caughtUp();

@@ -1,19 +1,47 @@
-import type { CdcConsumer } from '../../service-analytics/src/cdc/cdc-consumer.js';
+import type { ChangeSink, SourceChange } from '../../service-analytics/src/cdc/cdc.types.js';
 import type { MongoClient } from 'mongodb';
 
 /**
- * Wait until the consumer has applied everything written so far: touch a
- * product of the tenant (a marker change) and wait for the consumer to be
- * streaming with more events processed than before it.
+ * A CDC sink wrapper that lets a journey wait until everything written to the
+ * source so far has been applied: `caughtUp` writes a marker into one of the
+ * tenant's products and resolves once the batch holding that change has been
+ * applied by the wrapped sink — changes arrive in source order, so every
+ * earlier write has been applied by then too. (Waiting on the consumer's event
+ * count instead can return while the batch with the last writes is still
+ * being applied.)
  */
-export async function cdcCaughtUp(consumer: CdcConsumer, client: MongoClient, operationalDb: string, tenantId: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const before = consumer.status().eventsProcessed;
-  await client.db(operationalDb).collection('products').updateOne({ tenantId }, { $set: { cdcMarker: Date.now() } });
-  while (Date.now() < deadline) {
-    const status = consumer.status();
-    if (status.state === 'streaming' && status.eventsProcessed > before) return;
-    await new Promise((r) => setTimeout(r, 50));
+export function withCdcMarker(inner: Required<ChangeSink>) {
+  const waiting = new Map<number, () => void>();
+  let counter = 0;
+  const sink: Required<ChangeSink> = {
+    async apply(changes: readonly SourceChange[], context) {
+      await inner.apply(changes, context);
+      // A backfill re-reads products first, marker included, before the rest: only the stream's own change counts.
+      if (context?.phase === 'backfill') return;
+      for (const change of changes) {
+        const marker = change.collection === 'products' ? change.fullDocument?.['cdcMarker'] : undefined;
+        if (typeof marker === 'number') waiting.get(marker)?.();
+      }
+    },
+    caughtUp: (signal) => inner.caughtUp(signal),
+  };
+
+  async function caughtUp(client: MongoClient, operationalDb: string, tenantId: string, timeoutMs = 60_000): Promise<void> {
+    const marker = Date.now() * 1_000 + (counter++ % 1_000);
+    const applied = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiting.delete(marker);
+        reject(new Error(`CDC did not apply marker ${marker} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiting.set(marker, () => {
+        clearTimeout(timer);
+        waiting.delete(marker);
+        resolve();
+      });
+    });
+    await client.db(operationalDb).collection('products').updateOne({ tenantId }, { $set: { cdcMarker: marker } });
+    await applied;
   }
-  throw new Error(`CDC did not catch up: ${JSON.stringify(consumer.status())}`);
+
+  return { sink, caughtUp };
 }
