@@ -34,7 +34,7 @@ const PUBLIC_PATHS = /^\/(health|ready|metrics|openapi\.json|docs)(\/|$|\?)/;
 export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<AnalyticsFastify> {
   const log = options.log ?? createLogger({ name: 'analytics', level: 'silent' });
   const cdcStatus = options.cdcStatus ?? (() => null);
-  const metrics = createAnalyticsMetrics(cdcStatus);
+  const metrics = createAnalyticsMetrics(cdcStatus, options.analytics);
   const authenticate = createAuthenticator(options.operational);
 
   const app = Fastify({

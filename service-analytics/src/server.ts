@@ -21,11 +21,12 @@ export async function startAnalytics(options: { databaseUri?: string; log?: Logg
   const operational = client.db(config.OPERATIONAL_DB);
   await ensureAnalyticsIndexes(analytics);
 
+  const pipeline = createPipeline(analytics, { features: { log: (level, msg, fields) => log[level](fields ?? {}, msg) } });
   const consumer = createCdcConsumer({
     client,
     operationalDb: config.OPERATIONAL_DB,
     analyticsDb: config.ANALYTICS_DB,
-    sink: createPipeline(analytics),
+    sink: pipeline,
     log: ({ level, msg, ...fields }) => log[level](fields, msg),
   });
   const pool = createForecastPool(config.FORECAST_THREADS === undefined ? {} : { threads: config.FORECAST_THREADS });
@@ -42,11 +43,13 @@ export async function startAnalytics(options: { databaseUri?: string; log?: Logg
   return {
     url,
     consumer,
+    pipeline,
     runner,
     async stop() {
       await runner.stop();
       await pool.close();
       await consumer.stop();
+      await pipeline.close();
       await app.close();
       await client.close();
       await database?.stop();

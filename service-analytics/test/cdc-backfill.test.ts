@@ -1,7 +1,7 @@
 /**
- * The CDC consumer feeding the real pipeline: how much feature work a
- * backfill and a stream catch-up cause, and that deferred work is finished
- * once the consumer has caught up, without waiting for another change.
+ * The CDC consumer feeding the real pipeline: the feature worker waits while
+ * a backfill runs (then recomputes each SKU once), and drains streamed work
+ * in the background on its own, without anyone asking it to settle.
  */
 import { addUtcDays, parseDayKey } from '@icc/shared';
 import { MongoClient, type Db } from 'mongodb';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCdcConsumer, type CdcConsumer } from '../src/cdc/cdc-consumer.js';
 import { FEATURES } from '../src/features/feature-indexes.js';
 import { recomputeFeatures } from '../src/features/feature-store.js';
-import { createPipeline, ensureAnalyticsIndexes, type PipelineOptions, type PipelineStep } from '../src/pipeline.js';
+import { createPipeline, ensureAnalyticsIndexes, type Pipeline, type PipelineOptions } from '../src/pipeline.js';
 import { sourceWriter, type SourceWriter } from './support/source-writer.js';
 import './support/provided-context.js';
 
@@ -21,8 +21,10 @@ const databases: Db[] = [];
 beforeAll(async () => {
   client = await new MongoClient(inject('mongoUri')).connect();
 });
+const pipelines: Pipeline[] = [];
 afterAll(async () => {
   await Promise.all(consumers.map((c) => c.stop()));
+  await Promise.all(pipelines.map((p) => p.close()));
   for (const db of databases) await db.dropDatabase();
   await client.close();
 });
@@ -63,17 +65,18 @@ async function history(source: SourceWriter): Promise<void> {
 /** Every SKU sells every day: rows from its 29th day on. */
 const FEATURE_ROWS = SKUS.length * (DAYS - 28);
 
-/** The pipeline, counting how often each step ran. */
-function countingPipeline(analytics: Db, options: PipelineOptions = {}) {
-  const calls: Record<PipelineStep, number> = { mirror: 0, facts: 0, features: 0 };
-  const sink = createPipeline(analytics, {
+/** The pipeline, noting for each facts transaction whether the feature worker had run a round by then. */
+function watchedPipeline(analytics: Db, options: PipelineOptions = {}) {
+  const roundsAtFacts: number[] = [];
+  const pipeline: Pipeline = createPipeline(analytics, {
     ...options,
     timeStep: (step, work) => {
-      calls[step] += 1;
+      if (step === 'facts') roundsAtFacts.push(pipeline.features.status().rounds);
       return work();
     },
   });
-  return { sink, calls };
+  pipelines.push(pipeline);
+  return { pipeline, roundsAtFacts };
 }
 
 const storedFeatures = (analytics: Db) => analytics.collection(FEATURES).find({}).sort({ _id: 1 }).toArray();
@@ -86,40 +89,51 @@ async function recomputedFromScratch(analytics: Db): Promise<unknown[]> {
 }
 
 describe('feature work while the consumer reads a backlog', () => {
-  it('a first-start backfill computes features once, at its end, equal to a recomputation from the facts', async () => {
+  it('a first-start backfill leaves features to its end: no round before, each SKU once after, equal to a recomputation', async () => {
     const f = await fixture();
     await history(f.source);
     // A write the consumer does not follow: the backfill's start time lies past the history, so nothing is streamed again.
     await client.db(f.operationalDb).collection<{ _id: string }>('tenants').insertOne({ _id: 'acme' });
-    const { sink, calls } = countingPipeline(f.analytics);
+    const { pipeline, roundsAtFacts } = watchedPipeline(f.analytics, { features: { intervalMs: 10 } });
     // Small batches: each one used to end with a feature recomputation over all the history ahead of it.
-    const consumer = createCdcConsumer({ client, operationalDb: f.operationalDb, analyticsDb: f.analytics.databaseName, sink, batchSize: 20, backfillPageSize: 40, maxAwaitTimeMS: 50 });
+    const consumer = createCdcConsumer({ client, operationalDb: f.operationalDb, analyticsDb: f.analytics.databaseName, sink: pipeline, batchSize: 20, backfillPageSize: 40, maxAwaitTimeMS: 50 });
     consumers.push(consumer);
     await consumer.start();
     await waitFor(() => consumer.status().state === 'streaming', 'the backfill to finish');
+    await pipeline.features.settle();
     await consumer.stop();
 
-    expect(calls.facts).toBeGreaterThan(10);
-    expect(calls.features).toBe(1);
+    expect(roundsAtFacts.length).toBeGreaterThan(10);
+    expect(roundsAtFacts.filter((rounds) => rounds > 0)).toEqual([]); // the worker waited for the whole backfill
+    expect(pipeline.features.status().skus).toBe(SKUS.length); // one queue entry per SKU, from its first day: each recomputed once
     const features = await storedFeatures(f.analytics);
     expect(features.length).toBe(FEATURE_ROWS);
     expect(await recomputedFromScratch(f.analytics)).toEqual(features);
   });
 
-  it('work deferred during a stream catch-up is done once the stream runs dry, without another change', async () => {
+  it('streamed facts get their features from the background worker alone, equal to a recomputation', async () => {
     const f = await fixture();
-    const { sink, calls } = countingPipeline(f.analytics, { deferFeaturesAt: 1, maxFeatureDeferMs: 600_000 });
-    const consumer = createCdcConsumer({ client, operationalDb: f.operationalDb, analyticsDb: f.analytics.databaseName, sink, batchSize: 50, maxAwaitTimeMS: 50 });
+    const { pipeline } = watchedPipeline(f.analytics, { features: { intervalMs: 50, pollMs: 50 } });
+    const consumer = createCdcConsumer({ client, operationalDb: f.operationalDb, analyticsDb: f.analytics.databaseName, sink: pipeline, batchSize: 50, maxAwaitTimeMS: 50 });
     consumers.push(consumer);
     await client.db(f.operationalDb).collection<{ _id: string }>('tenants').insertOne({ _id: 'acme' });
     await consumer.start();
     await waitFor(() => consumer.status().state === 'streaming', 'the consumer to stream');
-    // Every streamed batch defers (deferFeaturesAt 1, a long cap): only running dry can bring the features.
     await history(f.source);
-    await waitFor(async () => (await f.analytics.collection(FEATURES).countDocuments()) === FEATURE_ROWS, 'features of the whole history', 20_000);
+    // Nobody calls settle(): the worker's own rounds must bring every row. In this order: every shipment's facts
+    // committed (each with its queue entry), then the queue drained, then the rows there.
+    const shippedLines = SKUS.length * DAYS;
+    await waitFor(
+      async () =>
+        (await f.analytics.collection('rawSalesEvents').countDocuments({ kind: 'fulfilled' })) === shippedLines &&
+        (await f.analytics.collection('featureQueue').countDocuments()) === 0 &&
+        (await f.analytics.collection(FEATURES).countDocuments()) === FEATURE_ROWS,
+      'features of the whole history',
+      30_000,
+    );
     await consumer.stop();
 
-    expect(calls.facts).toBeGreaterThan(1);
+    expect(pipeline.features.status().rounds).toBeGreaterThan(1);
     const features = await storedFeatures(f.analytics);
     expect(await recomputedFromScratch(f.analytics)).toEqual(features);
   });

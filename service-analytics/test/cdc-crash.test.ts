@@ -5,7 +5,9 @@
  * confirmed, shipped or cancelled, with their ledger rows and positions) and
  * SIGKILLs the consumer at seeded-random moments, restarting it each time.
  * Once it has caught up, the raw sales events must be exactly what the final
- * orders imply, and the daily facts must equal a full recomputation.
+ * orders imply, the daily facts must equal a full recomputation, and the
+ * features — once the queue the killed processes left is drained — must
+ * equal a recomputation from those facts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -15,6 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_COLLECTION, type CdcCheckpoint } from '../src/cdc/checkpoint-store.js';
 import { sourcePipeline } from '../src/cdc/source-change.js';
 import { recomputeAllFacts } from '../src/facts/recompute-all.js';
+import { FEATURES } from '../src/features/feature-indexes.js';
+import { FEATURE_QUEUE } from '../src/features/feature-queue.js';
+import { recomputeFeatures } from '../src/features/feature-store.js';
+import { createFeatureWorker } from '../src/features/feature-worker.js';
 import { seededRandom } from '../src/facts/fixtures/scenario.js';
 import { sourceWriter, type SourceOrder, type SourceWriter } from './support/source-writer.js';
 
@@ -69,7 +75,7 @@ const startConsumer = (uri: string) =>
 
 /** One order's life: mostly shipped, some cancelled after confirmation, some confirmed later. Returns its source changes. */
 async function orderLife(source: SourceWriter, skus: readonly string[], n: number, roll: number): Promise<number> {
-  const at = new Date(BASE_TIME + n * 7 * 60_000); // spread over ~two weeks of days
+  const at = new Date(BASE_TIME + n * 60 * 60_000); // one an hour, ~1,100 orders: ~46 days, past the 28 days features need
   // Four lines: each transaction carries the order, four ledger rows and four positions (fewer round trips per change).
   const lines = [0, 1, 2, 3].map((k) => ({ sku: skus[(n + k) % skus.length]!, quantity: 1 + ((n + k) % 4) }));
   if (roll < 0.7) {
@@ -135,7 +141,7 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     await engine?.exited;
   });
 
-  it(`survives ≥ ${MIN_KILLS} SIGKILLs during ≥ ${MIN_EVENTS} source changes with exact raw events and facts`, async () => {
+  it(`survives ≥ ${MIN_KILLS} SIGKILLs during ≥ ${MIN_EVENTS} source changes with exact raw events, facts and features`, async () => {
     const uri = engine.line.slice('ready '.length).trim();
     const random = seededRandom(SEED);
     const operational = client.db(OPERATIONAL_DB);
@@ -246,8 +252,21 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     // recomputeAllFacts derives every row from the raw events by another route and writes nothing.
     expect(incremental).toEqual(await recomputeAllFacts(analytics));
 
+    // 3. Features: no feature work was lost with a killed process (the queue is committed with the facts).
+    const worker = createFeatureWorker(analytics);
+    const leftQueued = await analytics.collection(FEATURE_QUEUE).countDocuments();
+    await worker.settle();
+    await worker.close();
+    const features = analytics.collection<Document>(FEATURES);
+    const stored = await features.find({}, { sort: { _id: 1 } }).toArray();
+    expect(stored.length).toBeGreaterThan(0);
+    const series = await facts.aggregate<{ _id: { tenantId: string; sku: string } }>([{ $group: { _id: { tenantId: '$tenantId', sku: '$sku' } } }]).toArray();
+    await features.deleteMany({});
+    await recomputeFeatures(analytics, series.map((s) => ({ ...s._id, fromDay: '2000-01-01' })));
+    expect(stored).toEqual(await features.find({}, { sort: { _id: 1 } }).toArray());
+
     process.stderr.write(
-      `cdc-crash: ${seen.events} source changes, ${orders.length} orders, ${kills} SIGKILLs, ${raw.length} raw sales events, ${incremental.length} fact rows, ${Math.round((Date.now() - started) / 1000)} s\n`,
+      `cdc-crash: ${seen.events} source changes, ${orders.length} orders, ${kills} SIGKILLs, ${raw.length} raw sales events, ${incremental.length} fact rows, ${stored.length} feature rows (${leftQueued} SKUs still queued at the end), ${Math.round((Date.now() - started) / 1000)} s\n`,
     );
   }, 120_000);
 });

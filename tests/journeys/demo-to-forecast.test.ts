@@ -86,6 +86,7 @@ afterAll(async () => {
   await runner?.stop();
   await pool?.close();
   await consumer?.stop();
+  await cdc?.close();
   await analyticsApp?.close();
   await closeOperational?.();
   await client?.db(AN_DB).dropDatabase();

@@ -69,6 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await consumer?.stop();
+  await cdc?.close();
   await analyticsApp?.close();
   await closeOperational?.();
   await client?.db(AN_DB).dropDatabase();

@@ -1,4 +1,5 @@
 import type { ChangeSink, SourceChange } from '../../service-analytics/src/cdc/cdc.types.js';
+import type { Pipeline } from '../../service-analytics/src/pipeline.js';
 import type { MongoClient } from 'mongodb';
 
 /**
@@ -8,9 +9,10 @@ import type { MongoClient } from 'mongodb';
  * applied by the wrapped sink — changes arrive in source order, so every
  * earlier write has been applied by then too. (Waiting on the consumer's event
  * count instead can return while the batch with the last writes is still
- * being applied.)
+ * being applied.) It then waits for the feature worker to empty its queue,
+ * so the features follow those facts too.
  */
-export function withCdcMarker(inner: Required<ChangeSink>) {
+export function withCdcMarker(inner: Pipeline) {
   const waiting = new Map<number, () => void>();
   let counter = 0;
   const sink: Required<ChangeSink> = {
@@ -41,7 +43,8 @@ export function withCdcMarker(inner: Required<ChangeSink>) {
     });
     await client.db(operationalDb).collection('products').updateOne({ tenantId }, { $set: { cdcMarker: marker } });
     await applied;
+    await inner.features.settle();
   }
 
-  return { sink, caughtUp };
+  return { sink, caughtUp, close: () => inner.close() };
 }

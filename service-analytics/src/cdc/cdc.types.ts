@@ -31,11 +31,11 @@ export interface BatchContext {
  * the documents, never count deliveries.
  *
  * `caughtUp`, when present, is called once a backfill has delivered its last
- * batch and whenever the stream runs dry, so work a sink defers while a
- * backlog is read (see pipeline.ts) is finished then. It runs before the
- * consumer records the backfill as done; a throw is a failed batch (retried).
- * `signal` aborts when the consumer stops: deferred work may then be left
- * for the next process (the sink must be able to find it again).
+ * batch and whenever the stream runs dry, so work a sink holds back while a
+ * backfill is read (see pipeline.ts: the feature worker) can start. It runs
+ * before the consumer records the backfill as done; a throw is a failed batch
+ * (retried). `signal` aborts when the consumer stops: work left then must be
+ * findable by the next process (the pipeline's is in a durable queue).
  */
 export interface ChangeSink {
   apply(changes: readonly SourceChange[], context?: BatchContext): Promise<void>;

@@ -15,7 +15,7 @@
  */
 import { analyticsConfig, createLogger } from '@icc/shared';
 import { MongoClient } from 'mongodb';
-import { createPipeline, ensureAnalyticsIndexes } from '../pipeline.js';
+import { createPipeline, ensureAnalyticsIndexes, type Pipeline } from '../pipeline.js';
 import { createCdcConsumer } from './cdc-consumer.js';
 import type { ChangeSink } from './cdc.types.js';
 import { profiledPipeline, type PipelineProfile } from './profiled-pipeline.js';
@@ -30,10 +30,12 @@ if (!config.MONGODB_URI) {
 const client = await new MongoClient(config.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 }).connect();
 const analytics = client.db(config.ANALYTICS_DB);
 await ensureAnalyticsIndexes(analytics);
-let sink: ChangeSink = createPipeline(analytics);
+let pipeline: Pipeline | null = null;
+let sink: ChangeSink;
 let profile: (() => PipelineProfile) | null = null;
 if (process.env.CDC_SINK === 'noop') sink = { apply: async () => {} };
-if (process.env.CDC_SINK === 'profiled') ({ sink, profile } = profiledPipeline(analytics));
+else if (process.env.CDC_SINK === 'profiled') ({ sink, pipeline, profile } = profiledPipeline(analytics));
+else sink = pipeline = createPipeline(analytics);
 
 const consumer = createCdcConsumer({
   client,
@@ -50,6 +52,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void consumer
       .stop()
+      .then(() => pipeline?.close())
       .then(() => {
         if (profile) process.stdout.write(`profile ${JSON.stringify(profile())}\n`);
         return client.close();

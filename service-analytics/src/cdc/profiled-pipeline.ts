@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { createPipeline, type PipelineStep } from '../pipeline.js';
+import { createPipeline, type Pipeline, type PipelineStep } from '../pipeline.js';
 import type { BatchContext, ChangeSink, SourceChange } from './cdc.types.js';
 
 /** Time spent in one pipeline step over all batches. */
@@ -12,8 +12,12 @@ export interface StepTiming {
 export interface PipelineProfile {
   batches: number;
   changes: number;
-  /** `facts`: raw events and daily facts, one transaction (recordFacts). */
-  steps: Record<PipelineStep, StepTiming>;
+  /**
+   * `facts`: raw events, daily facts and queued feature work, one transaction
+   * (recordFacts). `features`: the feature worker's rounds (off the
+   * consumer's path: they run beside it, one per interval).
+   */
+  steps: Record<PipelineStep | 'features', StepTiming>;
 }
 
 /**
@@ -25,9 +29,9 @@ export interface PipelineProfile {
  *   await sink.apply(changes);
  *   profile().steps.facts.totalMs;
  */
-export function profiledPipeline(analytics: Db): { sink: ChangeSink; profile(): PipelineProfile } {
+export function profiledPipeline(analytics: Db): { sink: ChangeSink; pipeline: Pipeline; profile(): PipelineProfile } {
   const timing = (): StepTiming => ({ calls: 0, totalMs: 0, maxMs: 0 });
-  const state: PipelineProfile = { batches: 0, changes: 0, steps: { mirror: timing(), facts: timing(), features: timing() } };
+  const state: { batches: number; changes: number; steps: Record<PipelineStep, StepTiming> } = { batches: 0, changes: 0, steps: { mirror: timing(), facts: timing() } };
   async function timeStep<T>(step: PipelineStep, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
@@ -51,6 +55,10 @@ export function profiledPipeline(analytics: Db): { sink: ChangeSink; profile(): 
       },
       caughtUp: (signal) => pipeline.caughtUp(signal),
     },
-    profile: () => structuredClone(state),
+    pipeline,
+    profile() {
+      const worker = pipeline.features.status();
+      return structuredClone({ ...state, steps: { ...state.steps, features: { calls: worker.rounds, totalMs: worker.busyMs, maxMs: worker.maxRoundMs } } });
+    },
   };
 }

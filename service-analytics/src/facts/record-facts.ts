@@ -21,7 +21,7 @@ import { findInChunks, loadCampaigns, loadSeries, loadStockStates, loadStored, t
 import type { FactKey, FeatureTouch } from './facts.types.js';
 import { deriveBatchEvents } from './raw-events.js';
 import { compareStockEvents } from './stock-events.js';
-import { markFeaturesDirty } from '../features/feature-backlog.js';
+import { enqueueFeatureWork } from '../features/feature-queue.js';
 
 export interface RecordFactsOptions {
   /**
@@ -29,8 +29,6 @@ export interface RecordFactsOptions {
    * caller commits or aborts (tests use it to abort mid-batch).
    */
   session?: ClientSession;
-  /** The caller defers feature work for this batch: commit the "features dirty" marker with the facts. */
-  deferFeatures?: boolean;
 }
 
 /**
@@ -53,32 +51,31 @@ export interface RecordFactsOptions {
  * collections goes through here: the facts are no longer re-derived from all
  * raw events of a day on each batch.
  *
- * Returns, per (tenant, SKU), the earliest day the batch's events touch —
- * new or re-delivered, so a crash between this step and the features step
- * heals on re-delivery — and the days whose rows the stock carry-forward or
- * a campaign change reached.
+ * The same transaction queues the feature work (feature-queue.ts): per
+ * (tenant, SKU), the earliest day the batch's events touch — new or
+ * re-delivered — and the days whose rows the stock carry-forward or a
+ * campaign change reached. Those touches are also returned.
  *
- * @example const touches = await recordFacts(analyticsDb, changes); await recomputeFeatures(analyticsDb, touches);
+ * @example const touches = await recordFacts(analyticsDb, changes); // features follow via the feature worker
  */
 export async function recordFacts(db: Db, changes: readonly SourceChange[], options: RecordFactsOptions = {}): Promise<FeatureTouch[]> {
   const { sales, stock } = deriveBatchEvents(changes, new Date());
   if (sales.length === 0 && stock.length === 0 && !changes.some((c) => c.collection === 'campaigns')) return [];
-  const defer = options.deferFeatures ?? false;
-  if (options.session) return applyBatchWithMarker(defer, db, options.session, changes, sales, stock);
+  if (options.session) return applyBatchAndQueue(db, options.session, changes, sales, stock);
   return inWriterSession(db, async (session) => {
     let touches: FeatureTouch[] = [];
     // withTransaction retries the whole callback on a transient error: it recomputes everything from what it reads.
     await session.withTransaction(async (s) => {
-      touches = await applyBatchWithMarker(defer, db, s, changes, sales, stock);
+      touches = await applyBatchAndQueue(db, s, changes, sales, stock);
     });
     return touches;
   });
 }
 
-/** The batch's facts, and when its feature work is deferred, the marker saying so — committed together. */
-async function applyBatchWithMarker(defer: boolean, ...args: Parameters<typeof applyBatch>): Promise<FeatureTouch[]> {
+/** The batch's facts and its queued feature work, committed together. */
+async function applyBatchAndQueue(...args: Parameters<typeof applyBatch>): Promise<FeatureTouch[]> {
   const touches = await applyBatch(...args);
-  if (defer && touches.length > 0) await markFeaturesDirty(args[0], args[1]);
+  await enqueueFeatureWork(args[0], args[1], touches);
   return touches;
 }
 

@@ -52,7 +52,7 @@ export interface FeatureRecomputeSummary {
 export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[], signal?: AbortSignal): Promise<FeatureRecomputeSummary> {
   const summary: FeatureRecomputeSummary = { skus: 0, written: 0, deleted: 0 };
   for (const [tenantId, touched] of mergeTouches(touches)) {
-    const fromDays = await coverGaps(db, tenantId, touched);
+    const { fromDays, firstFactDays } = await coverGaps(db, tenantId, touched);
     // SKUs that share a fromDay (a live batch: all today) share each read and write, instead of four round trips per SKU.
     const byFromDay = new Map<DayKey, string[]>();
     for (const [sku, fromDay] of fromDays) byFromDay.set(fromDay, [...(byFromDay.get(fromDay) ?? []), sku]);
@@ -61,7 +61,7 @@ export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[]
         signal?.throwIfAborted();
         const skus = allSkus.slice(i, i + SKU_CHUNK);
         summary.skus += skus.length;
-        const rowsBySku = await featureRowsFrom(db, tenantId, skus, fromDay);
+        const rowsBySku = await featureRowsFrom(db, tenantId, skus, fromDay, firstFactDays);
         summary.written += await upsertRows(db, tenantId, [...rowsBySku.values()].flat());
         summary.deleted += await deleteStale(db, tenantId, fromDay, skus, rowsBySku);
       }
@@ -80,9 +80,15 @@ export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[]
  * SKU that has one has no gap: the usual live case), then, for the others,
  * the facts layer's per-series index of fact days (first fact, last fact
  * before fromDay).
+ *
+ * Also returns what the reads learnt of each SKU's first fact day, so the
+ * feature rows need no further lookup to know where the SKU's series starts:
+ * the day itself when the fact series was read, EARLY_HISTORY when the SKU
+ * has yesterday's row (so its first fact lies at least 29 days back).
  */
-async function coverGaps(db: Db, tenantId: string, fromDays: ReadonlyMap<string, DayKey>): Promise<Map<string, DayKey>> {
+async function coverGaps(db: Db, tenantId: string, fromDays: ReadonlyMap<string, DayKey>): Promise<{ fromDays: Map<string, DayKey>; firstFactDays: Map<string, DayKey> }> {
   const out = new Map(fromDays);
+  const firstFactDays = new Map<string, DayKey>();
   const contiguous = new Set<string>();
   const skus = [...fromDays.keys()];
   for (let i = 0; i < skus.length; i += IN_CHUNK) {
@@ -91,7 +97,11 @@ async function coverGaps(db: Db, tenantId: string, fromDays: ReadonlyMap<string,
       .collection<FeatureDocument>(FEATURES)
       .find({ tenantId, sku: { $in: chunk }, day: { $in: [...new Set(chunk.map((sku) => addUtcDays(fromDays.get(sku)!, -1)))] } }, { projection: { _id: 0, sku: 1, day: 1 } })
       .toArray();
-    for (const row of rows) if (row.day === addUtcDays(fromDays.get(row.sku)!, -1)) contiguous.add(row.sku);
+    for (const row of rows) {
+      if (row.day !== addUtcDays(fromDays.get(row.sku)!, -1)) continue;
+      contiguous.add(row.sku);
+      firstFactDays.set(row.sku, EARLY_HISTORY);
+    }
   }
   const rest = skus.filter((sku) => !contiguous.has(sku));
   for (let i = 0; i < rest.length; i += IN_CHUNK) {
@@ -101,6 +111,7 @@ async function coverGaps(db: Db, tenantId: string, fromDays: ReadonlyMap<string,
       .toArray();
     for (const [sku, days] of daysBySku(series)) {
       const fromDay = fromDays.get(sku)!;
+      if (days.length > 0) firstFactDays.set(sku, days.reduce((a, b) => (a < b ? a : b)));
       const before = days.filter((day) => day < fromDay);
       if (before.length === 0) continue; // nothing earlier: the SKU's rows start from its facts at fromDay or later
       const firstRowDay = addUtcDays(before.reduce((a, b) => (a < b ? a : b)), DEFAULT_MIN_HISTORY_DAYS);
@@ -109,8 +120,11 @@ async function coverGaps(db: Db, tenantId: string, fromDays: ReadonlyMap<string,
       if (gapStart < fromDay) out.set(sku, gapStart);
     }
   }
-  return out;
+  return { fromDays: out, firstFactDays };
 }
+
+/** "The first fact lies before any lookback window": stands for a SKU with yesterday's feature row. */
+const EARLY_HISTORY = '0000-01-01';
 
 function daysBySku(series: readonly Pick<FactSeriesDoc, 'sku' | 'days'>[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -120,13 +134,18 @@ function daysBySku(series: readonly Pick<FactSeriesDoc, 'sku' | 'days'>[]): Map<
 
 /**
  * Feature rows of each SKU for days ≥ fromDay, from the facts of fromDay − 28
- * on (one read for all the SKUs). A SKU's series starts at the
- * lookback start when it has any fact before it (one indexed existence check
- * per SKU whose window does not already start with a fact there, rather than
- * scanning the whole history for its first day), else at its first fact day;
- * it ends at its last fact day.
+ * on (one read for all the SKUs). A SKU's series starts at the lookback
+ * start when it has any fact before it (known from coverGaps' reads, or one
+ * indexed existence check for a SKU they did not cover), else at its first
+ * fact day; it ends at its last fact day.
  */
-async function featureRowsFrom(db: Db, tenantId: string, skus: readonly string[], fromDay: DayKey): Promise<Map<string, FeatureRow[]>> {
+async function featureRowsFrom(
+  db: Db,
+  tenantId: string,
+  skus: readonly string[],
+  fromDay: DayKey,
+  firstFactDays: ReadonlyMap<string, DayKey>,
+): Promise<Map<string, FeatureRow[]>> {
   const lookbackStart = addUtcDays(fromDay, -LOOKBACK_DAYS);
   const totalsBySku = await readDailyTotals(db, tenantId, { skus, from: lookbackStart, to: LAST_DAY });
   const live = skus.filter((sku) => {
@@ -137,7 +156,9 @@ async function featureRowsFrom(db: Db, tenantId: string, skus: readonly string[]
   // A window that starts with a fact on lookbackStart starts there whatever came before: no check needed.
   const withEarlier = new Set<string>();
   for (const sku of live) {
-    if (totalsBySku.get(sku)![0]!.day !== lookbackStart && (await hasFactBefore(db, tenantId, sku, lookbackStart))) withEarlier.add(sku);
+    if (totalsBySku.get(sku)![0]!.day === lookbackStart) continue;
+    const first = firstFactDays.get(sku);
+    if (first !== undefined ? first < lookbackStart : await hasFactBefore(db, tenantId, sku, lookbackStart)) withEarlier.add(sku);
   }
   const out = new Map<string, FeatureRow[]>();
   for (const sku of live) {

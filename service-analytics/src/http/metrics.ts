@@ -1,13 +1,15 @@
 import type { CdcStatus } from '@icc/shared';
+import type { Db } from 'mongodb';
+import { featureQueueDepth } from '../features/feature-queue.js';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Prometheus metrics of one analytics instance: request durations, and the
  * CDC pipeline's health — events processed and their rate, lag behind the
- * source, and the age of the last checkpoint (how much would be re-read after
- * a crash).
+ * source, the age of the last checkpoint (how much would be re-read after
+ * a crash), and the facts batches whose feature work is still queued.
  */
-export function createAnalyticsMetrics(cdcStatus: () => CdcStatus | null) {
+export function createAnalyticsMetrics(cdcStatus: () => CdcStatus | null, analytics: Db) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requestDuration = new Histogram({
@@ -55,6 +57,14 @@ export function createAnalyticsMetrics(cdcStatus: () => CdcStatus | null) {
     collect() {
       const at = cdcStatus()?.lastCheckpointAt;
       this.set(at ? (Date.now() - Date.parse(at)) / 1000 : -1);
+    },
+  });
+  new Gauge({
+    name: 'features_queued_batches',
+    help: 'Facts batches whose feature recomputation is queued and not yet done (each queued in its facts transaction)',
+    registers: [registry],
+    async collect() {
+      this.set(await featureQueueDepth(analytics));
     },
   });
   return { registry, requestDuration };

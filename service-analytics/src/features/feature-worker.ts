@@ -1,0 +1,179 @@
+import type { Db } from 'mongodb';
+import { completeFeatureWork, readFeatureQueue } from './feature-queue.js';
+import { recomputeFeatures } from './feature-store.js';
+
+export interface FeatureWorkerOptions {
+  /**
+   * Least time between the starts of two background rounds: the work of
+   * every batch committed meanwhile is merged into one round (one read of
+   * each SKU's facts instead of one per batch). Default 1 000 ms: forecasts
+   * read features daily, so a second of staleness costs nothing.
+   */
+  intervalMs?: number;
+  /** With nothing notified, look at the queue this often anyway (work left by another process). Default 10 000 ms. */
+  pollMs?: number;
+  /** Queue entries (one per facts batch) per round: bounded memory after a backfill. Default 200. */
+  roundSize?: number;
+  log?: (level: 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface FeatureWorker {
+  /** Begin draining in the background (idempotent). Until then only `settle()` drains. */
+  resume(): void;
+  /** Stop background rounds (a backfill: see pipeline.ts); the round in flight finishes. */
+  pause(): void;
+  /** New work is queued: a round will follow within `intervalMs`. */
+  notify(): void;
+  /** Drain now, round after round, until the queue is empty (e.g. tests, or a caller that needs fresh features). */
+  settle(): Promise<void>;
+  /** Stop: the round in flight is aborted between SKU chunks; what it did not finish stays queued. */
+  close(): Promise<void>;
+  status(): FeatureWorkerStatus;
+}
+
+export interface FeatureWorkerStatus {
+  running: boolean;
+  rounds: number;
+  /** SKUs recomputed since start. */
+  skus: number;
+  /** Time spent in rounds since start, and in the longest one. */
+  busyMs: number;
+  maxRoundMs: number;
+  lastRoundAt: Date | null;
+  lastError: string | null;
+}
+
+/**
+ * Drains the feature queue (feature-queue.ts): reads queued entries, recomputes
+ * the features (feature-store.ts) of every SKU they name from its earliest
+ * queued day, and removes the entries it read. Rounds run one at a time, in the
+ * background at most every `intervalMs` once resumed, or on demand
+ * (`settle`). A failed round leaves its entries queued; the next one redoes
+ * them. Work is idempotent, so a second worker on the same database (or a
+ * crashed one's leftovers) costs time, never correctness.
+ *
+ * @example
+ *   const worker = createFeatureWorker(analyticsDb);
+ *   worker.resume();
+ *   worker.notify(); // after a facts transaction committed
+ *   await worker.settle(); // features equal a recomputation from the facts
+ */
+export function createFeatureWorker(db: Db, options: FeatureWorkerOptions = {}): FeatureWorker {
+  const intervalMs = options.intervalMs ?? 1_000;
+  const pollMs = options.pollMs ?? 10_000;
+  const roundSize = options.roundSize ?? 200;
+  const log = options.log ?? (() => {});
+  const abort = new AbortController();
+  const state: FeatureWorkerStatus = { running: false, rounds: 0, skus: 0, busyMs: 0, maxRoundMs: 0, lastRoundAt: null, lastError: null };
+
+  let tail: Promise<unknown> = Promise.resolve();
+  let wake: (() => void) | null = null;
+  let notified = false;
+  let waitingForWork = false;
+  let loop: Promise<void> | null = null;
+  let failures = 0;
+
+  /** One round, serialised with every other: returns the entries it read (0: the queue was empty). */
+  function round(): Promise<number> {
+    const run = tail.then(async () => {
+      abort.signal.throwIfAborted();
+      const started = performance.now();
+      try {
+        const entries = await readFeatureQueue(db, roundSize);
+        if (entries.length > 0) {
+          // Merged per SKU to its earliest day inside: one recomputation per SKU whatever the entries.
+          const summary = await recomputeFeatures(db, entries.flatMap((entry) => entry.touches), abort.signal);
+          await completeFeatureWork(db, entries);
+          state.skus += summary.skus;
+        }
+        return entries.length;
+      } finally {
+        const ms = performance.now() - started;
+        state.busyMs += ms;
+        state.maxRoundMs = Math.max(state.maxRoundMs, ms);
+      }
+    }).then((read) => {
+      state.rounds += 1;
+      state.lastRoundAt = new Date();
+      state.lastError = null;
+      return read;
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Wait `ms`; pause/close end it early, and so does notify() when `forWork`. */
+  const sleep = (ms: number, forWork: boolean) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.max(0, ms));
+      function done() {
+        clearTimeout(timer);
+        abort.signal.removeEventListener('abort', done);
+        wake = null;
+        waitingForWork = false;
+        resolve();
+      }
+      wake = done;
+      waitingForWork = forWork;
+      abort.signal.addEventListener('abort', done, { once: true });
+    });
+
+  async function background(): Promise<void> {
+    while (state.running && !abort.signal.aborted) {
+      const started = Date.now();
+      let more = false;
+      try {
+        notified = false;
+        // A full round means more is queued: go on after the interval, without waiting for a notification.
+        more = (await round()) >= roundSize;
+        failures = 0;
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        state.lastError = String(error);
+        log('error', 'features: round failed; its work stays queued', { error: String(error) });
+        failures += 1;
+        more = true;
+      }
+      const gap = failures > 0 ? Math.min(30_000, intervalMs * 2 ** failures) : intervalMs;
+      await sleep(started + gap - Date.now(), false);
+      if (!more && !notified && state.running) await sleep(pollMs, true);
+    }
+  }
+
+  function startLoop(): void {
+    loop = background().finally(() => {
+      loop = null;
+      // resume() came while a paused loop was on its way out.
+      if (state.running && !abort.signal.aborted) startLoop();
+    });
+  }
+
+  return {
+    resume() {
+      if (abort.signal.aborted) return;
+      state.running = true;
+      if (!loop) startLoop();
+    },
+    pause() {
+      state.running = false;
+      wake?.();
+    },
+    notify() {
+      notified = true;
+      // Only the wait for work is cut short; the interval between rounds still holds (see background).
+      if (waitingForWork) wake?.();
+    },
+    async settle() {
+      while ((await round()) > 0) {
+        /* round after round until one finds the queue empty */
+      }
+    },
+    async close() {
+      state.running = false;
+      abort.abort();
+      await loop;
+      await tail;
+    },
+    status: () => ({ ...state }),
+  };
+}
