@@ -82,4 +82,4 @@ function stop(server: net.Server, sockets: Set<net.Socket>, state: ServerState):
   for (const socket of sockets) socket.destroy();
   return new Promise((resolve) => server.close(() => resolve()));
 }
-export { startEmbeddedMongoProcess, type EmbeddedMongoProcessOptions } from './child-process.js';
+export { DEFAULT_RESERVED_HEAP_MB, startEmbeddedMongoProcess, type EmbeddedMongoProcessOptions } from './child-process.js';

@@ -3,12 +3,15 @@
  * (service-analytics/src/cdc/consumer-main.ts with the real pipeline, each
  * step timed) run as their own processes; this process only produces.
  *
- *   pnpm bench:analytics [--rate 200] [--seconds 20] [--backlog 100000] [--sink profiled|noop] [--json]
+ *   pnpm bench:analytics [--rate 200] [--seconds 20] [--warmup 5] [--backlog 100000] [--sink profiled|noop] [--json]
  *
  * (a) commit → fact-visible latency: orders written at `--rate` per second
  *     (open loop), each measured from the start of its write to the moment
  *     the `dailySalesFacts` row of its (SKU, day) shows its quantity (a change
- *     stream on the analytics collection). Target p99 < 100 ms.
+ *     stream on the analytics collection). Target p99 < 100 ms. The first
+ *     `--warmup` seconds at the same rate are reported on their own: they
+ *     hold the consumer's JIT warm-up and the day's first row of every SKU
+ *     (a fresh database: 200 SKUs' rows created in the first two seconds).
  * (b) catch-up: the consumer is stopped, `--backlog` source changes are
  *     written, the consumer starts again; changes per second from its ready
  *     line until its checkpoint reaches the last change. Target ≥ 5 000/s.
@@ -27,6 +30,7 @@ const { values: flags } = parseArgs({
   options: {
     rate: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
     backlog: { type: 'string', default: '100000' },
     skus: { type: 'string', default: '200' },
     sink: { type: 'string', default: 'profiled' },
@@ -35,6 +39,7 @@ const { values: flags } = parseArgs({
 });
 const RATE = Number(flags.rate);
 const SECONDS = Number(flags.seconds);
+const WARMUP_SECONDS = Number(flags.warmup);
 const BACKLOG = Number(flags.backlog);
 const SKUS = Number(flags.skus);
 const TENANT = 'bench';
@@ -171,9 +176,10 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, pollM
 /** (a) Open-loop orders at RATE/s; latency until the fact row shows each one. */
 async function measureLatency(client: MongoClient, operational: Db, analytics: Db) {
   const histogram = latencyHistogram();
+  const warmupHistogram = latencyHistogram();
   // Per fact row: the cumulative quantityDemanded each pending order brings it to, and when that order's write began.
   const expected = new Map<string, number>();
-  const pending = new Map<string, Array<{ target: number; startedAt: number }>>();
+  const pending = new Map<string, Array<{ target: number; startedAt: number; warmup: boolean }>>();
   // Start from what the facts already hold (the seed has none, but a rerun on a warm database would).
   for (const row of await analytics.collection<{ _id: string; quantityDemanded: number }>('dailySalesFacts').find().toArray()) expected.set(row._id, row.quantityDemanded);
   const facts = analytics.collection('dailySalesFacts').watch([], { fullDocument: 'updateLookup', maxAwaitTimeMS: 1000 });
@@ -186,11 +192,15 @@ async function measureLatency(client: MongoClient, operational: Db, analytics: D
       const now = performance.now();
       const doc = event.fullDocument as { _id: string; quantityDemanded: number };
       const queue = pending.get(doc._id);
-      while (queue && queue.length > 0 && queue[0]!.target <= doc.quantityDemanded) histogram.recordValue(Math.max(1, Math.round((now - queue.shift()!.startedAt) * 1000)));
+      while (queue && queue.length > 0 && queue[0]!.target <= doc.quantityDemanded) {
+        const order = queue.shift()!;
+        (order.warmup ? warmupHistogram : histogram).recordValue(Math.max(1, Math.round((now - order.startedAt) * 1000)));
+      }
     }
   })();
 
-  const total = RATE * SECONDS;
+  const warmupOrders = RATE * WARMUP_SECONDS;
+  const total = warmupOrders + RATE * SECONDS;
   const started = performance.now();
   let inFlight = 0;
   let changes = 0;
@@ -207,7 +217,7 @@ async function measureLatency(client: MongoClient, operational: Db, analytics: D
     expected.set(key, target);
     const startedAt = performance.now();
     if (!pending.has(key)) pending.set(key, []);
-    pending.get(key)!.push({ target, startedAt });
+    pending.get(key)!.push({ target, startedAt, warmup: i < warmupOrders });
     inFlight += 1;
     writes.push(
       confirmedOrder(client, operational, [{ sku, quantity }], at).then((n) => {
@@ -224,8 +234,17 @@ async function measureLatency(client: MongoClient, operational: Db, analytics: D
   await facts.close();
   await watching;
   const missing = [...pending.values()].reduce((sum, q) => sum + q.length, 0);
-  const result = { orders: total, changes, ordersPerSecond: producedPerSecond, inFlightAtEnd: inFlight, missing, latency: percentiles(histogram) };
+  const result = {
+    orders: total - warmupOrders,
+    changes,
+    ordersPerSecond: producedPerSecond,
+    inFlightAtEnd: inFlight,
+    missing,
+    latency: percentiles(histogram),
+    warmup: { seconds: WARMUP_SECONDS, orders: warmupOrders, latency: warmupOrders > 0 ? percentiles(warmupHistogram) : null },
+  };
   histogram.destroy();
+  warmupHistogram.destroy();
   return result;
 }
 
@@ -278,7 +297,7 @@ function profileTable(profile: Profile | null): Array<Record<string, string | nu
 
 async function main(): Promise<void> {
   progress(`analytics CDC bench: ${RATE} orders/s × ${SECONDS} s, backlog ${BACKLOG}, sink ${flags.sink} — ${describeMachine()}`);
-  const engine = await startEngineProcess(['--history', String(BACKLOG * 2 + RATE * SECONDS * 10 + 100_000)]);
+  const engine = await startEngineProcess(['--history', String(BACKLOG * 2 + RATE * (SECONDS + WARMUP_SECONDS) * 10 + 100_000)]);
   const client = await new MongoClient(engine.uri).connect();
   const operational = client.db(OPERATIONAL_DB);
   const analytics = client.db(ANALYTICS_DB);
@@ -301,10 +320,18 @@ async function main(): Promise<void> {
     console.table([
       ...(latency
         ? [{
-            measure: `(a) commit → fact visible, ${latency.ordersPerSecond} orders/s (${latency.changes} changes)`,
+            measure: `(a) commit → fact visible, ${latency.ordersPerSecond} orders/s for ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up (${latency.changes} changes in all)`,
             result: `p50 ${latency.latency.p50} ms, p99 ${latency.latency.p99} ms, max ${latency.latency.max} ms${latency.missing ? `, ${latency.missing} never seen` : ''}`,
             target: 'p99 < 100 ms',
             met: latency.latency.p99 < 100 && latency.missing === 0 ? 'yes' : 'NO',
+          }]
+        : []),
+      ...(latency?.warmup.latency
+        ? [{
+            measure: `    the ${WARMUP_SECONDS} s warm-up alone (not in the measure above)`,
+            result: `p50 ${latency.warmup.latency.p50} ms, p99 ${latency.warmup.latency.p99} ms, max ${latency.warmup.latency.max} ms`,
+            target: '',
+            met: '',
           }]
         : []),
       {

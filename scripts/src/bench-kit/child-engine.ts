@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_RESERVED_HEAP_MB } from '@icc/embedded-mongo';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const ENGINE_CLI = `${repoRoot}embedded-mongo/bin/embedded-mongo.js`;
@@ -47,11 +48,15 @@ export async function startChild(args: string[], readyPrefix: string, env: NodeJ
 }
 
 /**
- * embedded-mongo through its CLI, as a person would run it.
- * `BENCH_ENGINE_NODE_ARGS` adds Node flags to the engine alone.
+ * embedded-mongo through its CLI, as a person would run it, with the heap
+ * reservation `pnpm start` gives it (DEFAULT_RESERVED_HEAP_MB: see
+ * startEmbeddedMongoProcess). `BENCH_ENGINE_NODE_ARGS` adds Node flags to the
+ * engine alone (a later `--initial-old-space-size=…` there wins, e.g. to
+ * measure with Node's default sizing).
  */
 export async function startEngineProcess(args: string[] = []): Promise<ChildService & { uri: string }> {
-  const engine = await startChild([ENGINE_CLI, '--port', '0', ...args], 'ready', {}, nodeArgsFrom('BENCH_ENGINE_NODE_ARGS'));
+  const nodeArgs = [`--initial-old-space-size=${DEFAULT_RESERVED_HEAP_MB}`, ...nodeArgsFrom('BENCH_ENGINE_NODE_ARGS')];
+  const engine = await startChild([ENGINE_CLI, '--port', '0', ...args], 'ready', {}, nodeArgs);
   return { ...engine, uri: engine.address };
 }
 
