@@ -186,6 +186,22 @@ describe('update', () => {
     expect(await coll.findOne({ _id: 1 } as never)).toEqual({ _id: 1, fresh: true });
   });
 
+  it('refuses what mongod refuses (overlapping paths, the _id, a non-numeric $inc) and applies $rename, $min, $max, $push, $addToSet', async () => {
+    const coll = db.collection('ops');
+    await coll.insertOne({ _id: 1, a: { b: 1 }, n: 5, tags: ['x'], old: 'o' } as never);
+    const refused = async (update: object) => (await db.command({ update: 'ops', updates: [{ q: { _id: 1 }, u: update }] })).writeErrors?.[0]?.code;
+    expect(await refused({ $set: { a: 1 }, $inc: { 'a.b': 1 } })).toBe(40);
+    expect(await refused({ $set: { n: 1 }, $rename: { old: 'n' } })).toBe(40);
+    expect(await refused({ $set: { _id: 2 } })).toBe(66);
+    expect(await refused({ $inc: { n: 'x' } })).toBe(14);
+    expect(await coll.findOne({ _id: 1 } as never)).toEqual({ _id: 1, a: { b: 1 }, n: 5, tags: ['x'], old: 'o' });
+
+    await coll.updateOne({ _id: 1 } as never, { $rename: { old: 'renamed' }, $min: { n: 3 }, $max: { 'a.b': 9 }, $push: { tags: 'y' }, $addToSet: { set: 'z' } } as never);
+    expect(await coll.findOne({ _id: 1 } as never)).toEqual({ _id: 1, a: { b: 9 }, n: 3, tags: ['x', 'y'], renamed: 'o', set: ['z'] });
+    const unchanged = await coll.updateOne({ _id: 1 } as never, { $min: { n: 4 }, $addToSet: { set: 'z' } });
+    expect(unchanged.modifiedCount).toBe(0);
+  });
+
   it('supports pipeline updates', async () => {
     const coll = db.collection('pipe');
     await coll.insertOne({ _id: 1, a: 2, b: 3 } as never);

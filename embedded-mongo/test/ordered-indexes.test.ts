@@ -388,3 +388,33 @@ describe('$in over strings and numbers', () => {
     expect(await ids({ v: { $not: { $in: ['x'] } } })).toEqual([1, 2, 3, 4, 7, 8, 9, 10, 11, 12]);
   });
 });
+
+describe('updates and index entries', () => {
+  it('an update that leaves indexed fields alone is seen by index walks; one that changes them moves the entry', async () => {
+    const coll = db.collection<Loose>('updates_and_entries');
+    await coll.createIndex({ group: 1, rank: 1 });
+    await coll.createIndex({ tag: 1 }, { partialFilterExpression: { live: true } });
+    await coll.insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: i, group: i % 2, rank: i, tag: `t${i % 5}`, live: i < 25, payload: 0 })));
+
+    // Not an indexed field: no index write, yet range walks and sorted reads return the new version.
+    await coll.updateMany({ group: 0 }, { $inc: { payload: 7 } });
+    const walked = await coll.find({ group: 0, rank: { $gte: 10, $lte: 20 } }).sort({ rank: 1 }).toArray();
+    expect(walked.map((d) => [d._id, d.payload])).toEqual([10, 12, 14, 16, 18, 20].map((id) => [id, 7]));
+    expect((await coll.find({ _id: { $gte: 48 } }).sort({ _id: 1 }).toArray()).map((d) => d.payload)).toEqual([7, 0]);
+
+    // An indexed field: the entry moves (old range no longer finds it, the new one does).
+    await coll.updateOne({ _id: 12 }, { $set: { rank: 1_000 } });
+    expect((await coll.find({ group: 0, rank: { $gte: 10, $lte: 20 } }).toArray()).map((d) => d._id).sort((a, b) => Number(a) - Number(b))).toEqual([10, 14, 16, 18, 20]);
+    expect((await coll.find({ group: 0, rank: { $gt: 100 } }).toArray()).map((d) => d._id)).toEqual([12]);
+
+    // A partial index: leaving its filter moves the document out of it, entering brings it in.
+    await coll.updateOne({ _id: 3 }, { $set: { live: false } });
+    await coll.updateOne({ _id: 33 }, { $set: { live: true } });
+    const liveT3 = await coll.find({ tag: 't3', live: true }).toArray();
+    expect(liveT3.map((d) => d._id).sort((a, b) => Number(a) - Number(b))).toEqual([8, 13, 18, 23, 33]);
+
+    // A deleted document leaves no entry a walk could still yield.
+    await coll.deleteOne({ _id: 14 });
+    expect((await coll.find({ group: 0, rank: { $gte: 10, $lte: 20 } }).toArray()).map((d) => d._id).sort((a, b) => Number(a) - Number(b))).toEqual([10, 16, 18, 20]);
+  });
+});

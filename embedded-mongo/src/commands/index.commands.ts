@@ -51,7 +51,7 @@ function existing(coll: Collection, spec: IndexSpec): boolean {
 
 /** Build an index over the existing documents; a unique index over duplicates fails with E11000 like mongod. */
 function build(coll: Collection, spec: IndexSpec): IndexStore {
-  const index = new IndexStore(spec, coll.metrics);
+  const index = new IndexStore(spec, coll.metrics, coll.current);
   for (const [id, { doc }] of coll.docs) {
     if (index.unique) {
       for (const tuple of index.tuples(doc)) {

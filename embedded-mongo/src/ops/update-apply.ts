@@ -1,4 +1,5 @@
 import { calculateObjectSize, type Document } from 'bson';
+import * as mingoUpdateOperators from 'mingo/operators/update';
 import { update as mingoUpdate } from 'mingo/updater';
 import { isEqual } from 'mingo/util';
 import { CommandError, ErrorCode } from '../errors.js';
@@ -59,11 +60,43 @@ function applyOperators(before: Document, spec: Document, options: ApplyOptions)
     modifiers[target] = target === '$set' ? { ...(modifiers.$set as Document | undefined), ...(fields as Document) } : fields;
   }
   const doc = cloneDoc(before);
+  const plain = !options.arrayFilters?.length && !Object.values(modifiers).some((fields) => Object.keys(fields as Document).some((path) => path.includes('$')));
   const changed = translateErrors(
-    () => mingoUpdate(doc, modifiers, options.arrayFilters, options.filter, { cloneMode: 'copy' }),
+    () => (plain ? applyPlainOperators(doc, modifiers) : mingoUpdate(doc, modifiers, options.arrayFilters, options.filter, { cloneMode: 'copy' }).length > 0),
     ErrorCode.BadValue,
   );
-  return changed.length === 0 ? before : doc;
+  return changed ? doc : before;
+}
+
+type Mutator = (doc: Document) => string[];
+const OPERATOR_FNS = mingoUpdateOperators as unknown as Record<string, (expr: Document) => Mutator>;
+
+/**
+ * An update without positional paths or arrayFilters (nearly all of them),
+ * applied with mingo's own operators on mingo's default options. mingo's
+ * `update()` would first build a fresh operator context (copying every
+ * query and expression operator) and compile the filter again, per
+ * document: measured at ~10% of the engine's time under the analytics
+ * catch-up. Paths across operators must not overlap, as in mongod (and
+ * mingo's message, which `update()` would give). Mutates `doc`; true when
+ * anything changed. The caller has matched `doc` against the filter.
+ */
+function applyPlainOperators(doc: Document, modifiers: Document): boolean {
+  const paths = Object.values(modifiers).flatMap((fields) => Object.keys(fields as Document));
+  if (modifiers.$rename) paths.push(...Object.values(modifiers.$rename as Document).map(String));
+  for (let i = 1; i < paths.length; i++) {
+    const path = paths[i]!;
+    for (let j = 0; j < i; j++) {
+      const other = paths[j]!;
+      if (path === other || path.startsWith(`${other}.`) || other.startsWith(`${path}.`)) {
+        throw new Error(`updating the path '${path}' would create a conflict at '${path}'`);
+      }
+    }
+  }
+  const mutators = Object.entries(modifiers).map(([op, fields]) => OPERATOR_FNS[op]!(fields as Document));
+  let changed = false;
+  for (const mutate of mutators) if (mutate(doc).length > 0) changed = true;
+  return changed;
 }
 
 /** The document an upsert inserts: equality fields of the filter, then the update applied. */

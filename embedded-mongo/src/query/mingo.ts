@@ -50,6 +50,8 @@ export function translateErrors<T>(fn: () => T, code: number): T {
     if (error instanceof CommandError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     if (message.includes('immutable field')) throw new CommandError(ErrorCode.ImmutableField, message);
+    if (message.includes('would create a conflict')) throw new CommandError(ErrorCode.ConflictingUpdateOperators, message.replace(/^updating/, 'Updating'));
+    if (message.includes('non-numeric argument')) throw new CommandError(ErrorCode.TypeMismatch, message);
     if (/unregistered pipeline operator|Unknown pipeline operator/i.test(message)) {
       throw new CommandError(ErrorCode.Location40324, `Unrecognized pipeline stage name: ${/\$\w+/.exec(message)?.[0] ?? ''}`);
     }

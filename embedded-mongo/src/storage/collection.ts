@@ -38,7 +38,7 @@ export class Collection {
     readonly options: Document,
     readonly metrics: QueryMetrics,
   ) {
-    this.idOrder = new OrderedIndex(['_id'], [1], metrics);
+    this.idOrder = new OrderedIndex(['_id'], [1], metrics, this.current);
   }
 
   get ns(): string {
@@ -50,16 +50,24 @@ export class Collection {
     return this.docs.get(id)?.version ?? this.tombstones.get(id) ?? 0;
   }
 
+  /** The committed document of an id (indexes resolve their entries through it). */
+  readonly current = (id: string): Document | undefined => this.docs.get(id)?.doc;
+
   put(id: string, doc: Document, version: number): void {
     const previous = this.docs.get(id);
-    if (previous) {
-      this.idOrder.remove(id, previous.doc);
-      for (const index of this.indexes) index.remove(id, previous.doc);
-    }
     this.docs.set(id, { doc, version });
     this.tombstones.delete(id);
-    this.idOrder.add(id, doc);
-    for (const index of this.indexes) index.add(id, doc);
+    if (!previous) {
+      this.idOrder.add(id, doc);
+      for (const index of this.indexes) index.add(id, doc);
+      return;
+    }
+    // An update: the same id (so the same _id order entry); only indexes whose keys changed are written.
+    for (const index of this.indexes) {
+      if (index.sameKeys(previous.doc, doc)) continue;
+      index.remove(id, previous.doc);
+      index.add(id, doc);
+    }
   }
 
   remove(id: string, version: number, keepTombstone: boolean): void {

@@ -35,16 +35,18 @@ export class IndexStore {
   /** Null for partial/sparse indexes (they may miss matches) and special ones (text, 2dsphere, hashed). */
   readonly ordered: OrderedIndex | null;
 
+  /** `resolve`: the current document of an id (the ordered half yields it; see OrderedIndex). */
   constructor(
     readonly spec: IndexSpec,
     metrics: QueryMetrics,
+    resolve: (id: string) => Document | undefined,
   ) {
     this.fields = Object.keys(spec.key);
     this.prefixes = this.fields.map(() => new Map());
     this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;
     const directions = Object.values(spec.key).map((d) => (d === 1 || d === -1 ? d : null));
     this.ordered =
-      this.complete && directions.every((d) => d !== null) ? new OrderedIndex(this.fields, directions as Directions, metrics) : null;
+      this.complete && directions.every((d) => d !== null) ? new OrderedIndex(this.fields, directions as Directions, metrics, resolve) : null;
   }
 
   get unique(): boolean {
@@ -67,6 +69,26 @@ export class IndexStore {
       if (tuples.length > MAX_KEYS_PER_DOC) break;
     }
     return tuples;
+  }
+
+  /**
+   * Whether two versions of a document have the same entries here: the same
+   * values on every indexed path (and, for a partial index, the same
+   * verdict of its filter). Then an update needs no index write — the usual
+   * case, since updates rarely touch indexed fields.
+   */
+  sameKeys(before: Document, after: Document): boolean {
+    if (this.partial && this.partial(before) !== this.partial(after)) return false;
+    for (const field of this.fields) {
+      const a = valuesAtPath(before, field);
+      const b = valuesAtPath(after, field);
+      if (a.length !== b.length) return false;
+      for (let i = 0; i < a.length; i++) {
+        if (a[i] === b[i]) continue;
+        if (typeof a[i] === 'symbol' || typeof b[i] === 'symbol' || encodeKey(a[i]) !== encodeKey(b[i])) return false;
+      }
+    }
+    return true;
   }
 
   add(id: string, doc: Document): void {

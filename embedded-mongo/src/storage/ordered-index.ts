@@ -7,7 +7,7 @@ import type { QueryMetrics } from './metrics.js';
 // sorted-btree is CommonJS with `exports.default`: a default import is the class under some loaders
 // (vitest) and the exports object under Node's ESM loader, so load it the one way that agrees everywhere.
 const BTree = (createRequire(import.meta.url)('sorted-btree') as typeof import('sorted-btree')).default;
-type Tree = InstanceType<typeof BTree<IndexKey, Document>>;
+type Tree = InstanceType<typeof BTree<IndexKey, undefined>>;
 
 /**
  * One index entry: the key values in index field order (missing fields are
@@ -55,13 +55,19 @@ export class OrderedIndex {
   private readonly tree: Tree;
   private multikeyDocs = 0;
 
+  /**
+   * `resolve` gives the current document of an id: entries hold keys only,
+   * so an update that leaves the indexed fields alone needs no index write
+   * (Collection.put skips it) and scans still yield the newest version.
+   */
   constructor(
     readonly fields: readonly string[],
     readonly directions: Directions,
     private readonly metrics: QueryMetrics,
+    private readonly resolve: (id: string) => Document | undefined,
   ) {
     this.paths = fields.map((field) => field.split('.'));
-    this.tree = new BTree<IndexKey, Document>(undefined, (a, b) => compareKeys(a, b, directions));
+    this.tree = new BTree<IndexKey, undefined>(undefined, (a, b) => compareKeys(a, b, directions));
   }
 
   /** False while some document is multikey on this index (see the class comment). */
@@ -76,7 +82,7 @@ export class OrderedIndex {
   add(id: string, doc: Document): void {
     const values = this.keyValues(doc);
     if (values === MULTIKEY) this.multikeyDocs++;
-    else this.tree.set({ values, idValue: doc._id, id }, doc);
+    else this.tree.set({ values, idValue: doc._id, id }, undefined);
   }
 
   remove(id: string, doc: Document): void {
@@ -104,29 +110,31 @@ export class OrderedIndex {
     let skipFrom = false;
     let chunkSize = FIRST_CHUNK;
     for (;;) {
-      const chunk: Array<[IndexKey, Document]> = [];
+      const chunk: IndexKey[] = [];
       let ended = false;
       const entries = reverse ? this.tree.entriesReversed(from, undefined, skipFrom) : this.tree.entries(from);
-      for (const [key, doc] of entries) {
+      for (const [key] of entries) {
         if (!reverse && skipFrom && compareKeys(key, from, this.directions) === 0) continue;
         if (reverse ? compareKeys(key, lower, this.directions) < 0 : compareKeys(key, upper, this.directions) > 0) {
           ended = true;
           break;
         }
-        chunk.push([key, doc]);
+        chunk.push(key);
         if (chunk.length >= chunkSize) break;
       }
       this.metrics.keysExamined += chunk.length;
-      for (const [key, doc] of chunk) {
+      for (const key of chunk) {
         const id = key.id as string;
         if (seen.has(id)) continue;
         seen.add(id);
+        const doc = this.resolve(id);
+        if (!doc) continue;
         this.metrics.docsExamined++;
         yield doc;
       }
       const last = chunk[chunk.length - 1];
       if (ended || !last || chunk.length < chunkSize) return;
-      from = last[0];
+      from = last;
       skipFrom = true;
       chunkSize = Math.min(chunkSize * 2, MAX_CHUNK);
     }
