@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { buildQuery, compileFilter, translateErrors } from '../query/mingo.js';
 import { ErrorCode } from '../errors.js';
+import { simpleProjection } from '../query/projection.js';
 import { parseSort, sortDocuments } from '../query/sort.js';
 import type { StoreView } from '../storage/view.js';
 
@@ -25,22 +26,25 @@ export function findDocs(view: StoreView, db: string, coll: string, spec: FindSp
   const filter = spec.filter ?? {};
   const query = buildQuery(filter);
   const projection = spec.projection && Object.keys(spec.projection).length > 0 ? spec.projection : undefined;
+  const fast = projection ? simpleProjection(projection) : null;
+  const mingoProjection = fast ? undefined : projection;
   const sort = parseSort(spec.sort);
   return translateErrors(() => {
     const window = spec.limit ? (spec.skip ?? 0) + spec.limit : 0;
     const walk = view.sortedCandidates(db, coll, filter, sort, window);
     let cursor: { next(): Document | undefined };
     if (walk || !sort) {
-      cursor = query.find<Document>(walk ?? view.candidates(db, coll, filter), projection ?? {});
+      cursor = query.find<Document>(walk ?? view.candidates(db, coll, filter), mingoProjection ?? {});
     } else {
       const matches: Document[] = [];
       for (const doc of view.candidates(db, coll, filter)) if (query.test(doc)) matches.push(doc);
-      cursor = buildQuery({}).find<Document>(sortDocuments(matches, sort), projection ?? {});
+      cursor = buildQuery({}).find<Document>(sortDocuments(matches, sort), mingoProjection ?? {});
     }
     // Skip and limit here, not with mingo's cursor: its limit is a filter that keeps pulling (and
     // filtering) the whole source after the limit is reached, which defeats stopping early.
     const docs = slice(drain(cursor), spec.skip ?? 0, spec.limit ?? 0);
-    return projection ? idFirst(docs) : docs;
+    if (fast) return mapDocs(docs, fast);
+    return mingoProjection ? idFirst(docs) : docs;
   }, ErrorCode.BadValue);
 }
 
@@ -66,6 +70,10 @@ function* slice(docs: Iterable<Document>, skip: number, limit: number): Generato
     // Return right after the last one: the cursor's look-ahead must not pull the source again.
     if (limit > 0 && ++taken === limit) return;
   }
+}
+
+function* mapDocs(docs: Iterable<Document>, fn: (doc: Document) => Document): Generator<Document> {
+  for (const doc of docs) yield fn(doc);
 }
 
 /** mingo's projection appends `_id` last; mongod returns it first. */
@@ -99,6 +107,8 @@ export function matchForWrite(view: StoreView, db: string, coll: string, filter:
 /** Apply a find-style projection to one document. */
 export function project(doc: Document | null, projection: Document | undefined): Document | null {
   if (!doc || !projection || Object.keys(projection).length === 0) return doc;
+  const fast = simpleProjection(projection);
+  if (fast) return fast(doc);
   const [projected] = idFirst(drain(buildQuery({}).find<Document>([doc], projection)));
   return projected ?? null;
 }
