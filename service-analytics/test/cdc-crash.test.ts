@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_COLLECTION, type CdcCheckpoint } from '../src/cdc/checkpoint-store.js';
 import { sourcePipeline } from '../src/cdc/source-change.js';
 import { recomputeAllFacts } from '../src/facts/recompute-all.js';
+import { FEATURE_HISTORY } from '../src/features/feature-history.js';
 import { FEATURES } from '../src/features/feature-indexes.js';
 import { FEATURE_QUEUE } from '../src/features/feature-queue.js';
 import { recomputeFeatures } from '../src/features/feature-store.js';
@@ -261,12 +262,17 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     const stored = await features.find({}, { sort: { _id: 1 } }).toArray();
     expect(stored.length).toBeGreaterThan(0);
     const series = await facts.aggregate<{ _id: { tenantId: string; sku: string } }>([{ $group: { _id: { tenantId: '$tenantId', sku: '$sku' } } }]).toArray();
+    const histories = analytics.collection<Document>(FEATURE_HISTORY);
+    const storedHistories = await histories.find({}, { sort: { _id: 1 } }).toArray();
+    expect(storedHistories.length).toBeGreaterThan(0);
     await features.deleteMany({});
+    await histories.deleteMany({});
     await recomputeFeatures(analytics, series.map((s) => ({ ...s._id, fromDay: '2000-01-01' })));
     expect(stored).toEqual(await features.find({}, { sort: { _id: 1 } }).toArray());
+    expect(storedHistories).toEqual(await histories.find({}, { sort: { _id: 1 } }).toArray());
 
     process.stderr.write(
-      `cdc-crash: ${seen.events} source changes, ${orders.length} orders, ${kills} SIGKILLs, ${raw.length} raw sales events, ${incremental.length} fact rows, ${stored.length} feature rows (${leftQueued} SKUs still queued at the end), ${Math.round((Date.now() - started) / 1000)} s\n`,
+      `cdc-crash: ${seen.events} source changes, ${orders.length} orders, ${kills} SIGKILLs, ${raw.length} raw sales events, ${incremental.length} fact rows, ${stored.length} feature rows (${leftQueued} feature batches still queued at the end), ${Math.round((Date.now() - started) / 1000)} s\n`,
     );
   }, 120_000);
 });

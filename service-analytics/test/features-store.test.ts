@@ -3,6 +3,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
 import { DAILY_SALES_FACTS, type DailySalesFactDocument } from '../src/features/fact-reader.js';
+import { FEATURE_HISTORY, historyDocument, type FeatureHistoryDoc } from '../src/features/feature-history.js';
 import { FEATURES } from '../src/features/feature-indexes.js';
 import { ensureFeatureIndexes } from '../src/features/feature-indexes.js';
 import { recomputeFeatures, type FeatureDocument } from '../src/features/feature-store.js';
@@ -24,6 +25,7 @@ beforeEach(async () => {
   await db.collection(DAILY_SALES_FACTS).deleteMany({});
   await db.collection(FACT_COLLECTIONS.factSeries).deleteMany({});
   await db.collection(FEATURES).deleteMany({});
+  await db.collection(FEATURE_HISTORY).deleteMany({});
 });
 
 const START = '2026-01-01';
@@ -74,6 +76,16 @@ async function indexSeries(): Promise<void> {
   if (series.size > 0) await db.collection(FACT_COLLECTIONS.factSeries).insertMany([...series.values()].map((d) => ({ ...d, days: d.days.sort() })) as never[]);
 }
 
+/** The compact history documents say exactly what the rows say, SKU by SKU (and exist for no SKU without rows). */
+async function expectHistoriesMatchRows(): Promise<void> {
+  const rows = await db.collection<FeatureDocument>(FEATURES).find().sort({ tenantId: 1, sku: 1, day: 1 }).toArray();
+  const bySku = new Map<string, FeatureDocument[]>();
+  for (const row of rows) bySku.set(`${row.tenantId}:${row.sku}`, [...(bySku.get(`${row.tenantId}:${row.sku}`) ?? []), row]);
+  const expected = [...bySku.values()].map((list) => historyDocument(list[0]!.tenantId, list[0]!.sku, list));
+  const histories = await db.collection<FeatureHistoryDoc>(FEATURE_HISTORY).find().sort({ _id: 1 }).toArray();
+  expect(histories).toEqual(expected.sort((a, b) => (a._id < b._id ? -1 : 1)));
+}
+
 async function stored(tenantId = 'acme'): Promise<FeatureDocument[]> {
   return db.collection<FeatureDocument>(FEATURES).find({ tenantId }).sort({ day: 1 }).toArray();
 }
@@ -111,6 +123,7 @@ describe('recomputeFeatures', () => {
       stockOutFlag: 1, // WH-2 ran out: any location out flags the SKU-day
     });
     expect(rows.find((r) => r.day === addUtcDays(START, 32))).toMatchObject({ campaignFlag: 1, stockOutFlag: 0 });
+    await expectHistoriesMatchRows();
   });
 
   it('is idempotent and an incremental recompute equals a full one', async () => {
@@ -128,6 +141,7 @@ describe('recomputeFeatures', () => {
     expect(incremental.filter((r) => r.day < day33)).toEqual(first.filter((r) => r.day < day33));
     expect(incremental.find((r) => r.day === day33)!.demand).toBe(seededDemand(33) + 50);
     expect(incremental.find((r) => r.day === addUtcDays(START, 34))!.lag1).toBe(seededDemand(33) + 50);
+    await expectHistoriesMatchRows(); // updated in place from day 33
 
     await db.collection(FEATURES).deleteMany({});
     await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'SKU-1', fromDay: '2020-01-01' }]);
@@ -146,6 +160,7 @@ describe('recomputeFeatures', () => {
     expect(incremental.filter((r) => r.day > addUtcDays(START, 39)).map((r) => [r.day, r.demand])).toEqual(
       [40, 41, 42, 43, 44, 45].map((i) => [addUtcDays(START, i), i === 45 ? 7 : 0]),
     );
+    await expectHistoriesMatchRows(); // grown by the quiet days and the sale
     await db.collection(FEATURES).deleteMany({});
     await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'SKU-1', fromDay: START }]);
     expect(await stored()).toEqual(incremental);
@@ -156,6 +171,7 @@ describe('recomputeFeatures', () => {
     await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'NEW', fromDay: addUtcDays(START, 35) }]);
     const rowsOfNew = (await stored()).filter((r) => r.sku === 'NEW').map((r) => r.day);
     expect(rowsOfNew).toEqual(eachUtcDay(addUtcDays(START, 28), addUtcDays(START, 35)));
+    await expectHistoriesMatchRows();
   });
 
   it('merges touches of the same SKU to the earliest day and keeps tenants apart', async () => {
@@ -180,6 +196,7 @@ describe('recomputeFeatures', () => {
     const globex = await stored('globex');
     expect(globex).toHaveLength(8);
     expect(globex.every((r) => r.demand === 1000 && r.lag14 === 1000 && r.trendIndex === 1)).toBe(true);
+    await expectHistoriesMatchRows();
   });
 
   it('deletes rows the facts no longer support and ignores SKUs without history', async () => {
@@ -194,10 +211,16 @@ describe('recomputeFeatures', () => {
     // Day 35 has no fact at either location, so the SKU's history now ends at day 34: rows 35..39 go.
     expect(summary.deleted).toBe(5);
     expect((await stored()).map((r) => r.day).at(-1)).toBe(addUtcDays(START, 34));
+    await expectHistoriesMatchRows(); // cut back to day 34
 
     await db.collection(DAILY_SALES_FACTS).deleteMany({});
     await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'SKU-1', fromDay: addUtcDays(START, 31) }]);
     expect((await stored()).map((r) => r.day)).toEqual(eachUtcDay(addUtcDays(START, 28), addUtcDays(START, 30)));
+    await expectHistoriesMatchRows(); // cut back to day 30
+
+    await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'SKU-1', fromDay: START }]);
+    expect(await stored()).toEqual([]);
+    expect(await db.collection(FEATURE_HISTORY).countDocuments()).toBe(0); // no rows left: no history document
   });
 
   it('writes nothing for a SKU with under 28 days of history, and accepts an empty batch', async () => {

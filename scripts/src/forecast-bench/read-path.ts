@@ -7,7 +7,8 @@ const RUNNER_CHUNK = 200;
 
 /**
  * Time the runner's reads alone, chunk by chunk as it does them: which SKUs
- * have history, each chunk's histories from the feature store and its future
+ * have history, each chunk's histories from the feature store (one history
+ * document per SKU) and its future
  * flags (the tenant's campaigns read once, as the runner does). Run after the job, it shows how much of the real path is the
  * database rather than forecasting.
  */

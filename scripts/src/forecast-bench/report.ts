@@ -137,11 +137,11 @@ function scalingSection(report: BenchReport): string[] {
 function realPathSection(real: NonNullable<BenchReport['realPath']>, base: ScalingResult | undefined): string[] {
   const msPerSku = (s: number, skus: number) => n2((s * 1000) / Math.max(1, skus));
   const lines = [
-    `Real path: ${n0(real.skus)} SKUs' feature rows in the engine, createTrainingJob + runner.drain() (reads, accuracy scoring, pool, storage; chunks of 200)`,
+    `Real path: ${n0(real.skus)} SKUs' feature rows and history documents in the engine, createTrainingJob + runner.drain() (reads, accuracy scoring, pool, storage; chunks of 200)`,
     `  job ${real.jobId} ${real.status}${real.ranHere ? '' : ' (run by another runner)'}: ${n1(real.seconds)} s, ${n1(real.skusPerSecond)} SKUs/s, ${msPerSku(real.seconds, real.progress.done)} ms/SKU`,
     `  CPU: ${n1(real.resources.benchCpuSeconds)} s bench, ${real.resources.engineCpuSeconds === null ? '–' : n1(real.resources.engineCpuSeconds)} s engine; peak RSS ${n0(real.resources.peakRssMiB)} / ${real.resources.enginePeakRssMiB === null ? '–' : n0(real.resources.enginePeakRssMiB)} MiB (bench/engine); load ${n2(real.resources.loadAverage)}`,
     `  reading histories and future flags alone (same chunks, timed after the job): ${n1(real.reads.seconds)} s = ${msPerSku(real.reads.seconds, real.reads.skus)} ms/SKU` +
-      ` for ${n0(real.reads.rows)} feature rows (${n0(real.reads.rows / Math.max(1e-9, real.reads.seconds))} rows/s; engine CPU ${n1(real.reads.engineCpuSeconds)} s)`,
+      ` for ${n0(real.reads.rows)} SKU-days in ${n0(real.reads.skus)} history documents (${n0(real.reads.rows / Math.max(1e-9, real.reads.seconds))} days/s; engine CPU ${n1(real.reads.engineCpuSeconds)} s)`,
   ];
   if (base) {
     lines.push(

@@ -4,6 +4,7 @@ import { FACT_COLLECTIONS, type FactSeriesDoc } from '../../../service-analytics
 import type { CampaignMirrorDoc, ProductMirrorDoc } from '../../../service-analytics/src/facts/reference-mirror.js';
 import { buildFeatureRows } from '../../../service-analytics/src/features/feature-engineering.js';
 import type { FeatureDocument } from '../../../service-analytics/src/features/feature-store.js';
+import { FEATURE_HISTORY, historyDocument, type FeatureHistoryDoc } from '../../../service-analytics/src/features/feature-history.js';
 import { FEATURES } from '../../../service-analytics/src/features/feature-indexes.js';
 import { ensureAnalyticsIndexes } from '../../../service-analytics/src/pipeline.js';
 import { benchCalendar, generateSku } from './demand-generator.js';
@@ -24,7 +25,8 @@ const ROWS_PER_INSERT = 5_000;
 /**
  * Leave in `db` what the CDC pipeline would have left for the generated SKUs
  * (the same SKUs as a scaling run with the same seed): their feature rows
- * built by the real feature function, the facts layer's per-series index
+ * built by the real feature function and their compact history documents,
+ * the facts layer's per-series index
  * (which SKUs have history), the catalog mirror and their campaigns, so a
  * training job finds everything it reads. Written the way the integration
  * tests' `seedDemand` writes it.
@@ -36,16 +38,19 @@ export async function seedAnalytics(db: Db, options: SeedOptions): Promise<void>
   const firstDay = calendar.days[0]!;
   const now = new Date();
   let rows: FeatureDocument[] = [];
+  let histories: FeatureHistoryDoc[] = [];
   const flush = async (): Promise<void> => {
     if (rows.length > 0) await db.collection<FeatureDocument>(FEATURES).insertMany(rows, { ordered: false });
+    if (histories.length > 0) await db.collection<FeatureHistoryDoc>(FEATURE_HISTORY).insertMany(histories, { ordered: false });
     rows = [];
+    histories = [];
   };
   for (let index = 0; index < options.skus; index += 1) {
     const generated = generateSku(options.seed, index, calendar);
     const { sku } = generated;
-    for (const row of buildFeatureRows(generated.history, { sku })) {
-      rows.push({ _id: `${tenantId}:${sku}:${row.day}`, tenantId, ...row });
-    }
+    const skuRows = buildFeatureRows(generated.history, { sku });
+    for (const row of skuRows) rows.push({ _id: `${tenantId}:${sku}:${row.day}`, tenantId, ...row });
+    if (skuRows.length > 0) histories.push(historyDocument(tenantId, sku, skuRows));
     if (rows.length >= ROWS_PER_INSERT) await flush();
     await db.collection<FactSeriesDoc>(FACT_COLLECTIONS.factSeries).insertOne({ _id: `${tenantId}:${sku}:WH-1`, tenantId, sku, locationCode: 'WH-1', days: [], stockDays: [] });
     const product: ProductMirrorDoc = {

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { ensureFeatureHistoryIndexes } from './feature-history.js';
 
 /** The feature store's collection: one row per tenant × SKU × day (see feature-store.ts). */
 export const FEATURES = 'features';
@@ -13,4 +14,5 @@ export const FEATURES = 'features';
  */
 export async function ensureFeatureIndexes(db: Db): Promise<void> {
   await db.collection(FEATURES).createIndex({ tenantId: 1, sku: 1, day: 1 }, { name: 'tenant_sku_day', unique: true });
+  await ensureFeatureHistoryIndexes(db);
 }

@@ -5,6 +5,7 @@ import { denseDailyTotals, toDemandSeries } from './daily-series.js';
 import { FACT_COLLECTIONS, type FactSeriesDoc } from '../facts/fact-collections.js';
 import { hasFactBefore, readDailyTotals } from './fact-reader.js';
 import { buildFeatureRows, DEFAULT_MIN_HISTORY_DAYS } from './feature-engineering.js';
+import { updateFeatureHistories } from './feature-history.js';
 import { FEATURES } from './feature-indexes.js';
 
 /** A stored feature row: `_id` `${tenantId}:${sku}:${day}`. */
@@ -42,7 +43,9 @@ export interface FeatureRecomputeSummary {
  * missing days zero-filled). Idempotent: rows are replaced by `_id`, and rows
  * from `fromDay` on that a recomputation would no longer produce (the SKU's
  * facts are gone, or it now has under 28 days of history there) are deleted,
- * so the collection always equals a recomputation from the facts.
+ * so the collection always equals a recomputation from the facts. The SKU's
+ * compact history document (feature-history.ts) is brought in line with the
+ * same rows.
  *
  * History starts at the SKU's first fact day: days before it are not zero-filled,
  * so a new SKU gets its first row 28 days after its first fact (minimum history).
@@ -64,6 +67,7 @@ export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[]
         const rowsBySku = await featureRowsFrom(db, tenantId, skus, fromDay, firstFactDays);
         summary.written += await upsertRows(db, tenantId, [...rowsBySku.values()].flat());
         summary.deleted += await deleteStale(db, tenantId, fromDay, skus, rowsBySku);
+        await updateFeatureHistories(db, tenantId, fromDay, skus, rowsBySku);
       }
     }
   }

@@ -1,9 +1,8 @@
-import { addUtcDays, eachUtcDay, isHoliday, type DayKey, type FeatureRow } from '@icc/shared';
+import { addUtcDays, eachUtcDay, isHoliday, utcDaysBetween, type DayKey } from '@icc/shared';
 import type { Db } from 'mongodb';
 import { FACT_COLLECTIONS, type FactSeriesDoc } from '../facts/fact-collections.js';
 import type { CampaignMirrorDoc } from '../facts/reference-mirror.js';
-import type { FeatureDocument } from '../features/feature-store.js';
-import { FEATURES } from '../features/feature-indexes.js';
+import { readFeatureHistories } from '../features/feature-history.js';
 import type { SeriesInput } from '../forecasting/index.js';
 
 /** One SKU's history as a forecast job reads it: daily, oldest first, ending on the job's `asOf`. */
@@ -19,9 +18,6 @@ export interface FutureFlags {
   holiday: number[];
 }
 
-const FEATURE_PROJECTION = { _id: 0, sku: 1, day: 1, demand: 1, campaignFlag: 1, holidayFlag: 1, stockOutFlag: 1 } as const;
-type HistoryFields = Pick<FeatureRow, 'sku' | 'day' | 'demand' | 'campaignFlag' | 'holidayFlag' | 'stockOutFlag'>;
-
 /**
  * Every SKU of the tenant that has sales facts, sorted (a job's work order).
  * Read from the small per-series index of the facts layer, not the facts.
@@ -35,13 +31,14 @@ export async function skusWithHistory(db: Db, tenantId: string): Promise<string[
 
 /**
  * The demand histories of `skus` up to and including `asOf`, from the feature
- * store (one `$in` read): demand (what customers asked for, served or not),
+ * store's compact per-SKU histories (feature-history.ts: one document per
+ * SKU, one `$in` read): demand (what customers asked for, served or not),
  * stock-out days as censored, campaign and holiday flags as regressors. The
  * store begins 28 days after a SKU's first sale (the features' warm-up), so
- * that is where its history starts. Days after the last stored row up to
+ * that is where its history starts. Days after the last stored day up to
  * `asOf` had no sales at all: zero demand, flags from the calendar and
  * `campaigns` (the tenant's, read once per job: {@link tenantCampaigns}).
- * SKUs without rows are absent from the result.
+ * SKUs without history up to `asOf` are absent from the result.
  */
 export async function readHistories(
   db: Db,
@@ -50,38 +47,29 @@ export async function readHistories(
   asOf: DayKey,
   campaigns: readonly CampaignMirrorDoc[],
 ): Promise<Map<string, SkuHistory>> {
-  if (skus.length === 0) return new Map();
-  const rows = await db
-    .collection<FeatureDocument>(FEATURES)
-    .find({ tenantId, sku: skus.length === 1 ? skus[0]! : { $in: [...skus] }, day: { $lte: asOf } }, { projection: FEATURE_PROJECTION })
-    .toArray();
-  const bySku = new Map<string, HistoryFields[]>();
-  for (const row of rows as HistoryFields[]) {
-    const list = bySku.get(row.sku);
-    if (list) list.push(row);
-    else bySku.set(row.sku, [row]);
-  }
-  for (const list of bySku.values()) list.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-
   const out = new Map<string, SkuHistory>();
-  for (const [sku, list] of bySku) {
-    const firstDay = list[0]!.day;
-    const byDay = new Map(list.map((row) => [row.day, row]));
-    const days = eachUtcDay(firstDay, asOf);
+  for (const doc of await readFeatureHistories(db, tenantId, skus)) {
+    if (doc.firstDay > asOf) continue;
+    const stored = Math.min(doc.demand.length, utcDaysBetween(doc.firstDay, asOf) + 1);
     const values: number[] = [];
     const censored: boolean[] = [];
     const campaign: number[] = [];
     const holiday: number[] = [];
-    for (const day of days) {
-      const row = byDay.get(day);
-      values.push(row?.demand ?? 0);
-      censored.push(row ? row.stockOutFlag === 1 : false);
-      campaign.push(row ? row.campaignFlag : campaignOn(campaigns, sku, day) ? 1 : 0);
-      holiday.push(row ? row.holidayFlag : isHoliday(day) ? 1 : 0);
+    for (let i = 0; i < stored; i++) {
+      values.push(doc.demand[i] ?? 0);
+      censored.push(doc.stockOut[i] === 1);
+      campaign.push(doc.campaign[i] ?? 0);
+      holiday.push(doc.holiday[i] ?? 0);
     }
-    out.set(sku, { sku, firstDay, series: { values, censored, campaign, holiday } });
+    for (const day of eachUtcDay(addUtcDays(doc.firstDay, stored), asOf)) {
+      values.push(0);
+      censored.push(false);
+      campaign.push(campaignOn(campaigns, doc.sku, day) ? 1 : 0);
+      holiday.push(isHoliday(day) ? 1 : 0);
+    }
+    out.set(doc.sku, { sku: doc.sku, firstDay: doc.firstDay, series: { values, censored, campaign, holiday } });
   }
-  return out;
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**

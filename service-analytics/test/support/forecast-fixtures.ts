@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import { FACT_COLLECTIONS } from '../../src/facts/fact-collections.js';
 import type { DemandPoint } from '../../src/features/daily-series.js';
 import { buildFeatureRows } from '../../src/features/feature-engineering.js';
+import { FEATURE_HISTORY, historyDocument } from '../../src/features/feature-history.js';
 import { FEATURES } from '../../src/features/feature-indexes.js';
 
 /** A SKU's daily demand as a test writes it: what the pipeline would have derived from orders. */
@@ -17,7 +18,8 @@ export interface DemandFixture {
 
 /**
  * Write what the CDC pipeline would have left for these SKUs: feature rows
- * (built by the real feature function from the demand), the facts layer's
+ * (built by the real feature function from the demand) and their compact
+ * history documents, the facts layer's
  * per-series index (which SKUs have history) and the catalog mirror.
  */
 export async function seedDemand(db: Db, tenantId: string, from: DayKey, fixtures: readonly DemandFixture[]): Promise<void> {
@@ -32,7 +34,10 @@ export async function seedDemand(db: Db, tenantId: string, from: DayKey, fixture
       campaignActive: f.campaign?.(i) ?? false,
     }));
     const rows = buildFeatureRows(series, { sku: f.sku });
-    if (rows.length > 0) await db.collection(FEATURES).insertMany(rows.map((row) => ({ _id: `${tenantId}:${f.sku}:${row.day}`, tenantId, ...row })) as never[]);
+    if (rows.length > 0) {
+      await db.collection(FEATURES).insertMany(rows.map((row) => ({ _id: `${tenantId}:${f.sku}:${row.day}`, tenantId, ...row })) as never[]);
+      await db.collection(FEATURE_HISTORY).insertOne(historyDocument(tenantId, f.sku, rows) as never);
+    }
     await db.collection(FACT_COLLECTIONS.factSeries).insertOne({ _id: `${tenantId}:${f.sku}:WH-1`, tenantId, sku: f.sku, locationCode: 'WH-1', days: [], stockDays: [] } as never);
     await db.collection(FACT_COLLECTIONS.productsMirror).insertOne({
       _id: `${tenantId}:${f.sku}`, sourceId: `src-${tenantId}-${f.sku}`, tenantId, sku: f.sku, name: f.sku, category: 'test', status: 'active',
