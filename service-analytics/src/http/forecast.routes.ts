@@ -21,7 +21,7 @@ import { accuracyOf, modelPerformance } from '../forecasts/accuracy.queries.js';
 import { forecastBatch, latestForecast, modelsOf } from '../forecasts/forecast.queries.js';
 import { createTrainingJob, getTrainingJob } from '../forecasts/training-jobs.js';
 import { whatIf } from '../forecasts/what-if.js';
-import { requireRole } from './auth.js';
+import { roleGuard } from './auth.js';
 import './principal.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 403: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema };
@@ -82,18 +82,20 @@ export function forecastRoutes(deps: ForecastRouteDeps): FastifyPluginAsyncZod {
       async (request) => modelsOf(deps.db, request.principal.tenantId, request.params.sku),
     );
 
+    const trainers = roleGuard(['planner', 'service'], 'Training forecasts');
     app.post(
       '/api/models/train',
       {
+        preValidation: trainers.check,
         schema: {
           summary: 'Queue a training job: backtest, select and forecast every SKU (or those named); answers the job id at once',
+          description: trainers.description,
           tags: ['models'],
           body: TrainRequestSchema,
           response: { 202: TrainAcceptedSchema, ...errors },
         },
       },
       async (request, reply) => {
-        requireRole(request.principal, ['planner', 'service'], 'Training forecasts');
         const job = await createTrainingJob(deps.db, request.principal.tenantId, request.body, now());
         deps.onJobQueued?.();
         return reply.status(202).send({ jobId: job._id, status: job.status, statusUrl: `/api/models/status/${job._id}` });

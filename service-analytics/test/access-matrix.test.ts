@@ -1,0 +1,629 @@
+import diagnostics from 'node:diagnostics_channel';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { addUtcDays, eachUtcDay, ErrorResponseSchema, ROLES, type DayKey, type Role } from '@icc/shared';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
+import type { CampaignMirrorDoc } from '../src/facts/reference-mirror.js';
+import { DAILY_SALES_FACTS, type DailySalesFactDocument } from '../src/features/fact-reader.js';
+import { FORECAST_COLLECTIONS, type ForecastDocument, type LatestForecastDocument, type ModelPerformanceDocument } from '../src/forecasts/forecast-collections.js';
+import { createForecastPool, type ForecastPool } from '../src/forecasts/forecast-pool.js';
+import { createForecastRunner, type ForecastRunner } from '../src/forecasts/forecast-runner.js';
+import { seedDemand, seededRandom } from './support/forecast-fixtures.js';
+import './support/provided-context.js';
+import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-analytics.js';
+
+/**
+ * Who may call what on the analytics API, and who may see whose data, for
+ * every route the app registers. The routes are read from the app itself: an
+ * `onRoute` hook is put on the Fastify instance the moment it is created
+ * (Fastify's `fastify.initialization` diagnostics channel), before any plugin
+ * adds a route, and the list is checked against `app.printRoutes()` and
+ * `/openapi.json`. So a new route is covered here without anyone remembering
+ * to add it: it is public only under the public prefixes, must answer 401
+ * without a valid key, and fails the ACCESS table check until someone decides
+ * which roles may call it and gives a valid request for it.
+ *
+ * Proven here, against the real engine and real forecast jobs:
+ * - public paths answer without a key; every other route answers 401 in the
+ *   error shape to a missing, malformed, unknown or revoked key;
+ * - every protected route × every role gets exactly the decision in ACCESS
+ *   (allowed: the route's success status; refused: 403 FORBIDDEN), and only
+ *   an allowed training request writes (one job of the caller's tenant);
+ * - two tenants with a SKU of the same name see only their own numbers on
+ *   every route, both ways; the other tenant's SKUs and jobs answer exactly
+ *   like missing ones.
+ */
+
+// ----- the routes, as the app registers them -----
+
+interface RegisteredRoute {
+  method: string;
+  url: string;
+  /** `schema.hide`: left out of the OpenAPI document on purpose. */
+  hidden: boolean;
+}
+
+const routeName = (route: { method: string; url: string }) => `${route.method} ${route.url}`;
+
+/** Start the test app with an onRoute hook on its Fastify instance from birth, so no route escapes the list. */
+async function startAppListingItsRoutes(): Promise<{ t: AnalyticsTestApp; seen: RegisteredRoute[]; instances: number }> {
+  const seen = new Map<string, RegisteredRoute>();
+  let instances = 0;
+  const channel = diagnostics.channel('fastify.initialization');
+  const onFastifyCreated = (message: unknown) => {
+    instances += 1;
+    (message as { fastify: FastifyInstance }).fastify.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        const entry = { method, url: route.url, hidden: (route.schema as { hide?: boolean } | undefined)?.hide === true };
+        seen.set(routeName(entry), entry);
+      }
+    });
+  };
+  channel.subscribe(onFastifyCreated);
+  try {
+    const t = await startAnalyticsTestApp();
+    return { t, seen: [...seen.values()], instances };
+  } finally {
+    channel.unsubscribe(onFastifyCreated);
+  }
+}
+
+/** "METHOD path" of every route in Fastify's own radix-tree printout (`app.printRoutes()`): each line a node, paths the concatenation. */
+function routesInPrintout(printout: string): string[] {
+  const out: string[] = [];
+  const stack: string[] = [];
+  for (const line of printout.split('\n')) {
+    const match = /^((?:│ {3}| {4})*)(?:├── |└── )(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!match) continue;
+    stack.length = match[1]!.length / 4;
+    stack.push(match[2]!);
+    for (const method of match[3]?.split(', ') ?? []) out.push(`${method} ${stack.join('')}`);
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * A plugin's root route answers at its prefix with and without the trailing
+ * slash, and Fastify runs onRoute for the first only (`prefixing` in
+ * fastify/lib/route.js): the twin, e.g. `GET /docs/`, is the same route.
+ */
+function trailingSlashTwinOf(name: string, of: readonly RegisteredRoute[]): RegisteredRoute | undefined {
+  return of.find((route) => `${routeName(route)}/` === name);
+}
+
+const { t, seen, instances } = await startAppListingItsRoutes();
+const printed = routesInPrintout(t.app.printRoutes());
+/** Every route: what onRoute saw, plus the trailing-slash twins only the router knows. */
+const routes: RegisteredRoute[] = [
+  ...seen,
+  ...printed.filter((name) => !seen.some((route) => routeName(route) === name)).flatMap((name) => {
+    const twin = trailingSlashTwinOf(name, seen);
+    return twin ? [{ ...twin, url: `${twin.url}/` }] : [];
+  }),
+];
+
+/** What `PUBLIC_PATHS` in src/app.ts lets through without a key: probes, metrics and the API description. */
+const PUBLIC_PREFIXES = ['/health', '/ready', '/metrics', '/openapi.json', '/docs'];
+const isPublic = (url: string) => PUBLIC_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`));
+const publicRoutes = routes.filter((route) => isPublic(route.url));
+const protectedRoutes = routes.filter((route) => !isPublic(route.url));
+
+// ----- the data: two tenants, one SKU name in both, forecast by real jobs -----
+
+/** Monday 2026-03-02 to Sunday 2026-07-19 (140 days); globex starts two weeks later. */
+const START: DayKey = '2026-03-02';
+const DAYS = 140;
+const END: DayKey = addUtcDays(START, DAYS - 1);
+const EARLY_AS_OF = addUtcDays(END, -14);
+const HORIZON = 14;
+const PATTERN = [20, 22, 24, 26, 34, 14, 10];
+/** 5 campaign days every 3 weeks, so every SKU learns a campaign lift (what-if needs one). */
+const CAMPAIGN = (i: number) => i % 21 >= 16;
+const SHARED_SKU = 'SHARED-1';
+
+interface TenantFixture {
+  tenant: string;
+  /** A SKU only this tenant has. */
+  ownSku: string;
+  /** Every SKU of the tenant (SHARED_SKU too: same name in both tenants, different numbers). */
+  skus: string[];
+  from: DayKey;
+  days: number;
+  demand: Map<string, number[]>;
+  /** The first job (asOf END − 14) and the second (asOf END, which scores the first's 14 days). */
+  earlyJobId: string;
+  lateJobId: string;
+}
+
+type Keys = Record<Role, string>;
+
+let acme: TenantFixture;
+let globex: TenantFixture;
+const keys: Record<string, Keys> = {};
+let revokedKey: string;
+let pool: ForecastPool;
+let runner: ForecastRunner;
+
+function demandSeries(days: number, scale: number, seed: number): number[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: days }, (_, i) => Math.max(0, Math.round((PATTERN[i % 7]! * (CAMPAIGN(i) ? 1.5 : 1) + (random() - 0.5) * 4) * scale)));
+}
+
+function salesFact(tenantId: string, sku: string, day: DayKey, demanded: number, campaignActive: boolean): DailySalesFactDocument {
+  return {
+    _id: `${tenantId}:${sku}:WH-1:${day}`, tenantId, sku, locationCode: 'WH-1', day,
+    quantityDemanded: demanded, quantitySold: demanded, quantityReturned: 0, quantityUnfulfilled: 0,
+    revenue: demanded * 2.5, orders: 1, campaignActive, stockOut: false, endOfDayOnHand: 100,
+  };
+}
+
+/**
+ * Write what the CDC pipeline would leave for a tenant: daily sales facts
+ * (trends, seasonality, sales history read them), feature rows with their
+ * compact per-SKU histories, the facts index and catalog mirror (seedDemand),
+ * and the tenant's campaigns.
+ */
+async function seedTenant(tenant: string, ownSku: string, otherSkus: string[], offsetDays: number, scale: number): Promise<Omit<TenantFixture, 'earlyJobId' | 'lateJobId'>> {
+  const from = addUtcDays(START, offsetDays);
+  const days = DAYS - offsetDays;
+  const skus = [ownSku, ...otherSkus, SHARED_SKU].sort();
+  const demand = new Map(skus.map((sku, k) => [sku, demandSeries(days, scale * (1 + k / 4), scale * 100 + k)]));
+  const campaign = (i: number) => CAMPAIGN(i + offsetDays);
+  const dayKeys = eachUtcDay(from, END);
+  await t.analytics.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).insertMany(
+    skus.flatMap((sku) => dayKeys.map((day, i) => salesFact(tenant, sku, day, demand.get(sku)![i]!, campaign(i)))),
+  );
+  await seedDemand(t.analytics, tenant, from, skus.map((sku) => ({ sku, demand: demand.get(sku)!, campaign })));
+  const campaigns: CampaignMirrorDoc[] = [];
+  for (let i = 0; i < DAYS; i += 1) {
+    if (!CAMPAIGN(i) || CAMPAIGN(i - 1)) continue;
+    campaigns.push({
+      _id: `${tenant}-camp-${i}`, sourceId: `${tenant}-camp-${i}`, tenantId: tenant, name: `Promo ${i}`, status: 'planned',
+      startsAt: new Date(`${addUtcDays(START, i)}T00:00:00Z`), endsAt: new Date(`${addUtcDays(START, i + 5)}T00:00:00Z`),
+      skus, discountPercent: 20, updatedAt: new Date(),
+    });
+  }
+  await t.analytics.collection<CampaignMirrorDoc>(FACT_COLLECTIONS.campaignsMirror).insertMany(campaigns);
+  return { tenant, ownSku, skus, from, days, demand };
+}
+
+/** Queue a training job through the API as the tenant's planner; the runner runs it later. */
+async function queueJob(tenant: string, body: Record<string, unknown>): Promise<string> {
+  const res = await send('POST', { url: '/api/models/train', body }, keys[tenant]!.planner);
+  expect(res.statusCode, res.body).toBe(202);
+  return res.json<{ jobId: string }>().jobId;
+}
+
+beforeAll(async () => {
+  for (const tenant of ['acme', 'globex']) {
+    keys[tenant] = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await t.issueKey(tenant, [role])] as const))) as Keys;
+  }
+  revokedKey = await t.issueKey('acme', ['admin'], { revoked: true });
+  const acmeData = await seedTenant('acme', 'ACME-ONLY', ['ACME-SECOND'], 0, 1);
+  const globexData = await seedTenant('globex', 'GLOBEX-ONLY', [], 14, 100);
+
+  pool = createForecastPool({ threads: 1 });
+  runner = createForecastRunner({ db: t.analytics, pool, chunkSize: 2 });
+  const early = { acme: await queueJob('acme', { horizon: HORIZON, asOf: EARLY_AS_OF }), globex: await queueJob('globex', { horizon: HORIZON, asOf: EARLY_AS_OF }) };
+  expect(await runner.drain()).toBe(2);
+  const late = { acme: await queueJob('acme', { horizon: HORIZON, asOf: END }), globex: await queueJob('globex', { horizon: HORIZON, asOf: END }) };
+  expect(await runner.drain()).toBe(2);
+  acme = { ...acmeData, earlyJobId: early.acme, lateJobId: late.acme };
+  globex = { ...globexData, earlyJobId: early.globex, lateJobId: late.globex };
+  // Every SKU of both tenants forecast twice: the data the isolation checks compare.
+  for (const f of [acme, globex]) {
+    expect(await t.analytics.collection(FORECAST_COLLECTIONS.forecasts).countDocuments({ tenantId: f.tenant }), f.tenant).toBe(2 * f.skus.length);
+  }
+});
+
+afterAll(async () => {
+  await runner?.stop();
+  await pool?.close();
+  await t.close();
+});
+
+// ----- the access table: the decision for every protected route -----
+
+interface ApiRequest {
+  url: string;
+  body?: Record<string, unknown>;
+}
+
+interface Access {
+  /** Roles that may call the route; 'any' = every valid key of the tenant. */
+  roles: readonly Role[] | 'any';
+  /** A valid request on the fixture tenant's own data, which an allowed caller gets `status` for. */
+  request(f: TenantFixture): ApiRequest;
+  status: number;
+  /** The route writes when allowed (one training job); every other route must write nothing. */
+  writes?: true;
+}
+
+/**
+ * The expected decision per route, written out because the analytics routes
+ * declare no roles (training checks `requireRole` in its handler). Reads need
+ * any valid key (docs/ARCHITECTURE.md); the planning POSTs (batch, what-if)
+ * are reads too; training forecasts needs planner or service (admin passes
+ * everywhere). A HEAD route Fastify adds for a GET shares its GET's entry.
+ */
+const ACCESS: Record<string, Access> = {
+  'GET /api/internal/analytics/sales-history': { roles: 'any', status: 200, request: (f) => ({ url: `/api/internal/analytics/sales-history?sku=${SHARED_SKU}&start=${f.from}&end=${END}` }) },
+  'GET /api/internal/analytics/seasonality-data': { roles: 'any', status: 200, request: () => ({ url: '/api/internal/analytics/seasonality-data' }) },
+  'GET /api/analytics/trends/:sku': { roles: 'any', status: 200, request: () => ({ url: `/api/analytics/trends/${SHARED_SKU}` }) },
+  'GET /api/analytics/seasonality/:sku': { roles: 'any', status: 200, request: () => ({ url: `/api/analytics/seasonality/${SHARED_SKU}` }) },
+  'GET /api/forecast/:sku': { roles: 'any', status: 200, request: () => ({ url: `/api/forecast/${SHARED_SKU}` }) },
+  'GET /api/forecast/accuracy/:sku': { roles: 'any', status: 200, request: () => ({ url: `/api/forecast/accuracy/${SHARED_SKU}` }) },
+  'GET /api/forecast/models/:sku': { roles: 'any', status: 200, request: () => ({ url: `/api/forecast/models/${SHARED_SKU}` }) },
+  'GET /api/models/status/:jobId': { roles: 'any', status: 200, request: (f) => ({ url: `/api/models/status/${f.lateJobId}` }) },
+  'GET /api/models/performance': { roles: 'any', status: 200, request: () => ({ url: '/api/models/performance' }) },
+  'POST /api/models/train': {
+    roles: ['admin', 'planner', 'service'], status: 202, writes: true,
+    request: (f) => ({ url: '/api/models/train', body: { skus: [f.ownSku], horizon: 7, asOf: END } }),
+  },
+  'POST /api/internal/forecast/batch': { roles: 'any', status: 200, request: (f) => ({ url: '/api/internal/forecast/batch', body: { skus: f.skus, horizon: 7 } }) },
+  'POST /api/internal/forecast/whatif': {
+    roles: 'any', status: 200,
+    request: () => ({ url: '/api/internal/forecast/whatif', body: { sku: SHARED_SKU, scenario: 'campaign', discountPercent: 10, durationDays: 3 } }),
+  },
+};
+
+function accessOf(route: RegisteredRoute): Access | undefined {
+  return ACCESS[routeName(route)] ?? (route.method === 'HEAD' ? ACCESS[`GET ${route.url}`] : undefined);
+}
+
+/** The route's ACCESS entry; a route without one fails here saying what to do. */
+function requireAccess(route: RegisteredRoute): Access {
+  const access = accessOf(route);
+  if (!access) throw new Error(`${routeName(route)} has no entry in ACCESS (access-matrix.test.ts): decide which roles may call it and give a valid request`);
+  return access;
+}
+
+const allowedRoles = (access: Access): readonly Role[] => (access.roles === 'any' ? ROLES : access.roles);
+
+// ----- helpers -----
+
+function send(method: string, request: ApiRequest, key: string | null, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  return t.app.inject({
+    method: method as 'GET',
+    url: request.url,
+    headers: { ...(key === null ? {} : { 'x-api-key': key }), ...headers },
+    ...(request.body === undefined ? {} : { payload: request.body }),
+  });
+}
+
+/** The one error shape with this status and code (a HEAD answer has no body: status and JSON type only). */
+function expectError(res: LightMyRequestResponse, method: string, status: number, code: string, context: string): void {
+  expect(res.statusCode, `${context}: ${res.body}`).toBe(status);
+  expect(res.headers['content-type'], context).toMatch(/^application\/json/);
+  if (method === 'HEAD') return;
+  const body = res.json();
+  expect(ErrorResponseSchema.safeParse(body).success, `${context}: not the error shape: ${res.body}`).toBe(true);
+  expect(body, context).toMatchObject({ statusCode: status, code, error: expect.any(String), message: expect.any(String) });
+}
+
+/** Documents per collection in both databases the app touches (the operational one only holds keys here). */
+async function documentCounts(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const [label, db] of [['analytics', t.analytics], ['operational', t.operational]] as const) {
+    for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) counts[`${label}.${name}`] = await db.collection(name).countDocuments();
+  }
+  return counts;
+}
+
+const trainingJobsOf = (tenant: string) => t.analytics.collection(FORECAST_COLLECTIONS.trainingJobs).countDocuments({ tenantId: tenant });
+
+async function storedForecast(tenant: string, sku: string): Promise<ForecastDocument> {
+  const pointer = await t.analytics.collection<LatestForecastDocument>(FORECAST_COLLECTIONS.latestForecasts).findOne({ _id: `${tenant}:${sku}` });
+  const forecast = pointer && (await t.analytics.collection<ForecastDocument>(FORECAST_COLLECTIONS.forecasts).findOne({ _id: pointer.forecastId }));
+  if (!forecast) throw new Error(`no stored forecast for ${tenant}:${sku}`);
+  return forecast;
+}
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+// ----- the route list itself -----
+
+describe('the route list', () => {
+  it('comes from the one app under test, and is exactly what Fastify routes', () => {
+    expect(instances).toBe(1);
+    expect(protectedRoutes.length).toBeGreaterThanOrEqual(12);
+    // Everything onRoute saw is in the router, and the router holds nothing else but trailing-slash twins.
+    expect(seen.map(routeName).filter((name) => !printed.includes(name))).toEqual([]);
+    expect(printed.filter((name) => !seen.some((route) => routeName(route) === name) && !trailingSlashTwinOf(name, seen))).toEqual([]);
+    expect(routes.map(routeName).sort()).toEqual([...printed].sort());
+    for (const route of routes) expect(t.app.hasRoute({ method: route.method as 'GET', url: route.url }), routeName(route)).toBe(true);
+  });
+
+  it('is what /openapi.json describes: every route not hidden, HEAD aside (Fastify adds those for GETs)', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const documented = Object.entries(res.json<{ paths: Record<string, Record<string, unknown>> }>().paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    const visible = routes.filter((route) => !route.hidden && route.method !== 'HEAD').map(routeName);
+    expect(documented.sort()).toEqual(visible.sort());
+    // Every protected route is documented: none may hide from the API description.
+    for (const route of protectedRoutes.filter((r) => r.method !== 'HEAD')) expect(documented, routeName(route)).toContain(routeName(route));
+  });
+
+  it('has a decision in ACCESS for every protected route, and ACCESS names no route the app lacks', () => {
+    expect(protectedRoutes.filter((route) => !accessOf(route)).map(routeName)).toEqual([]);
+    expect(Object.keys(ACCESS).filter((name) => !protectedRoutes.some((route) => routeName(route) === name))).toEqual([]);
+  });
+
+  it('lets admin through everywhere, names only known roles, and keeps every writing route behind roles', () => {
+    for (const [name, access] of Object.entries(ACCESS)) {
+      expect(allowedRoles(access), name).toContain('admin');
+      for (const role of allowedRoles(access)) expect(ROLES, name).toContain(role);
+      if (access.writes) expect(access.roles, `${name} writes but is open to any role`).not.toBe('any');
+    }
+    expect(ACCESS['POST /api/models/train']!.roles).toEqual(['admin', 'planner', 'service']);
+  });
+});
+
+// ----- public routes -----
+
+describe.each(publicRoutes.map((route) => [routeName(route), route] as const))('public %s', (_name, route) => {
+  const url = route.url.replace(/\*$/, 'swagger-ui.css');
+
+  it('answers without a key, and is not refused for a bad one', async () => {
+    expect(url, 'give the public route a concrete path').not.toMatch(/[:*]/);
+    for (const key of [null, 'not-a-key', revokedKey]) {
+      const res = await send(route.method, { url }, key);
+      expect(res.statusCode, `${routeName(route)} with key ${key}: ${res.body}`).toBeGreaterThanOrEqual(200);
+      expect(res.statusCode, `${routeName(route)} with key ${key}: ${res.body}`).toBeLessThan(400);
+    }
+  });
+});
+
+// ----- protected routes: authentication, then the role matrix -----
+
+describe.each(protectedRoutes.map((route) => [routeName(route), route] as const))('%s', (_name, route) => {
+  it('answers 401 UNAUTHORIZED, in the error shape, to a missing, malformed, unknown or revoked key, writing nothing', async () => {
+    const request = requireAccess(route).request(acme);
+    const before = await documentCounts();
+    const unknownKey = `icc_${randomBytes(24).toString('base64url')}`;
+    const cases: Array<[string, string | null, Record<string, string>?]> = [
+      ['no key', null],
+      ['malformed key', 'not-a-key'],
+      ['key with the right prefix but far too long', `icc_${'x'.repeat(300)}`],
+      ['unknown well-formed key', unknownKey],
+      ['unknown key as a Bearer token', null, { authorization: `Bearer ${unknownKey}` }],
+      ['valid key under a scheme other than Bearer', null, { authorization: `Basic ${keys.acme!.admin}` }],
+      ['revoked key', revokedKey],
+    ];
+    for (const [label, key, headers] of cases) {
+      expectError(await send(route.method, request, key, headers), route.method, 401, 'UNAUTHORIZED', `${routeName(route)} with ${label}`);
+    }
+    expect(await documentCounts()).toEqual(before);
+  });
+
+  it('accepts a valid key as a Bearer token too', async () => {
+    const access = requireAccess(route);
+    const res = await send(route.method, access.request(acme), null, { authorization: `Bearer ${keys.acme!.admin}` });
+    expect(res.statusCode, res.body).toBe(access.status);
+  });
+
+  it.each(ROLES.map((role) => [role, allowedRoles(requireAccess(route)).includes(role) ? 'allowed' : 'refused'] as const))(
+    'role %s is %s',
+    async (role, decision) => {
+      const access = requireAccess(route);
+      const context = `${routeName(route)} as ${role}`;
+      const before = await documentCounts();
+      const jobsBefore = await trainingJobsOf('acme');
+      const res = await send(route.method, access.request(acme), keys.acme![role]);
+      if (decision === 'refused') {
+        expectError(res, route.method, 403, 'FORBIDDEN', context);
+        if (route.method !== 'HEAD') expect(res.json<{ message: string }>().message, context).toContain(role);
+        expect(await trainingJobsOf('acme'), context).toBe(jobsBefore);
+        expect(await documentCounts(), context).toEqual(before);
+        return;
+      }
+      expect([401, 403], `${context}: ${res.body}`).not.toContain(res.statusCode);
+      expect(res.statusCode, `${context}: ${res.body}`).toBe(access.status);
+      if (access.writes) {
+        // One pending job, of the caller's tenant, and nothing else.
+        expect(await trainingJobsOf('acme'), context).toBe(jobsBefore + 1);
+        expect(await documentCounts(), context).toEqual({ ...before, 'analytics.trainingJobs': before['analytics.trainingJobs']! + 1 });
+      } else {
+        expect(await documentCounts(), context).toEqual(before);
+      }
+    },
+  );
+});
+
+describe('a refused training request', () => {
+  it('is refused before its SKUs are looked up: the same 403 for own, foreign and unknown SKUs, and no job', async () => {
+    const refused = ROLES.filter((role) => !allowedRoles(ACCESS['POST /api/models/train']!).includes(role));
+    expect(refused.length).toBeGreaterThan(0);
+    const jobsBefore = await Promise.all([trainingJobsOf('acme'), trainingJobsOf('globex')]);
+    for (const role of refused) {
+      const answers = [];
+      for (const sku of [acme.ownSku, globex.ownSku, 'NO-SUCH-SKU']) {
+        const res = await send('POST', { url: '/api/models/train', body: { skus: [sku], horizon: 7 } }, keys.acme![role]);
+        expectError(res, 'POST', 403, 'FORBIDDEN', `${role} trains ${sku}`);
+        answers.push(res.body);
+      }
+      expect(new Set(answers).size, role).toBe(1);
+      // Key, then role, then input: a body the schema refuses still gets the 403, not the schema's 400.
+      const invalid = await send('POST', { url: '/api/models/train', body: { horizon: 0, confidence: 7 } }, keys.acme![role]);
+      expectError(invalid, 'POST', 403, 'FORBIDDEN', `${role} trains with an invalid body`);
+    }
+    expect(await Promise.all([trainingJobsOf('acme'), trainingJobsOf('globex')])).toEqual(jobsBefore);
+  });
+
+  it('says in the API description which roles may train', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { description?: string }>> }>();
+    expect(doc.paths['/api/models/train']!['post']!.description).toBe('Needs one of the roles: admin, planner, service (others get 403).');
+  });
+});
+
+/** A GET sent over real HTTP with the path exactly as given (app.inject would normalise `..` away). */
+function rawGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('public prefixes', () => {
+  it('open no way around the key to a protected route, over real HTTP', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = t.app.server.address() as AddressInfo;
+    for (const route of protectedRoutes.filter((r) => r.method === 'GET')) {
+      const { url } = requireAccess(route).request(acme);
+      expect((await rawGet(port, url)).status, url).toBe(401);
+      for (const sneaky of [`/health/..${url}`, `/docs/..${url}`, `/docs/static/../..${url}`, `/docs/static/..%2F..${url}`, `/metrics/%2e%2e${url}`, `/openapi.json/..${url}`]) {
+        const res = await rawGet(port, sneaky);
+        // Refused, not found, or refused by the static files: never the route's answer.
+        expect([401, 403, 404], `${sneaky}: ${res.body}`).toContain(res.status);
+      }
+    }
+  });
+});
+
+// ----- tenant isolation -----
+
+/** Which route handlers ran (Fastify's request-handler tracing channel), to check the isolation checks reach every route. */
+const handled = new Set<string>();
+const handlerStart = diagnostics.channel('tracing:fastify.request.handler:start');
+const recordHandled = (message: unknown) => {
+  const { route } = message as { route: { method: string; url: string } };
+  handled.add(routeName(route));
+};
+
+/**
+ * Everything `viewer` can ask about its own SKU of the shared name answers
+ * its own numbers (never the other tenant's), and everything naming the
+ * other tenant's SKUs or jobs answers exactly as a SKU or job that does not
+ * exist. Nothing of either tenant changes.
+ */
+async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): Promise<void> {
+  const key = keys[viewer.tenant]!.planner;
+  const get = async (url: string, status = 200) => {
+    const res = await send('GET', { url }, key);
+    expect(res.statusCode, `${viewer.tenant} GET ${url}: ${res.body}`).toBe(status);
+    return res.json();
+  };
+  const post = async (url: string, body: Record<string, unknown>, status = 200) => {
+    const res = await send('POST', { url, body }, key);
+    expect(res.statusCode, `${viewer.tenant} POST ${url}: ${res.body}`).toBe(status);
+    return res.json();
+  };
+  /** The other tenant's thing answers like a missing one: same status, code and message but for the name. */
+  const expectLikeMissing = async (method: 'GET' | 'POST', foreign: ApiRequest, missing: ApiRequest, name: [string, string]) => {
+    const a = await send(method, foreign, key);
+    const b = await send(method, missing, key);
+    expectError(a, method, 404, 'NOT_FOUND', `${viewer.tenant} ${method} ${foreign.url}`);
+    expect(a.json<{ message: string }>().message.replaceAll(name[0], name[1]), foreign.url).toBe(b.json<{ message: string }>().message);
+  };
+  const ownShared = viewer.demand.get(SHARED_SKU)!;
+  const otherShared = other.demand.get(SHARED_SKU)!;
+  expect(sum(ownShared)).not.toBe(sum(otherShared));
+  const before = await documentCounts();
+
+  // Sales history: the viewer's days and quantities, none of the other's.
+  const history = (await get(`/api/internal/analytics/sales-history?sku=${SHARED_SKU}&start=${START}&end=${END}`)) as Array<{ date: string; quantityDemanded: number }>;
+  expect(history).toHaveLength(DAYS);
+  expect(history.filter((row) => row.date >= viewer.from).map((row) => row.quantityDemanded)).toEqual(ownShared);
+  expect(sum(history.map((row) => row.quantityDemanded))).toBe(sum(ownShared));
+  await expectLikeMissing('GET', { url: `/api/internal/analytics/sales-history?sku=${other.ownSku}&start=${START}&end=${END}` }, { url: `/api/internal/analytics/sales-history?sku=NO-SUCH-SKU&start=${START}&end=${END}` }, [other.ownSku, 'NO-SUCH-SKU']);
+
+  // Seasonality of many SKUs: the viewer's SKUs only, each over the viewer's days.
+  const all = (await get('/api/internal/analytics/seasonality-data')) as { items: Array<{ sku: string; daysOfHistory: number }> };
+  expect(all.items.map((p) => p.sku).sort()).toEqual(viewer.skus);
+  for (const profile of all.items) expect(profile.daysOfHistory, profile.sku).toBe(viewer.days);
+  expect(((await get(`/api/internal/analytics/seasonality-data?skus=${other.ownSku},${SHARED_SKU}`)) as typeof all).items.map((p) => p.sku)).toEqual([SHARED_SKU]);
+
+  // Trend and seasonality of one SKU: the viewer's window and totals.
+  const trend = (await get(`/api/analytics/trends/${SHARED_SKU}`)) as { window: { start: string; days: number }; weekly: Array<{ demand: number }> };
+  expect(trend.window).toMatchObject({ start: viewer.from, days: viewer.days });
+  expect(sum(trend.weekly.map((w) => w.demand))).toBe(sum(ownShared));
+  await expectLikeMissing('GET', { url: `/api/analytics/trends/${other.ownSku}` }, { url: '/api/analytics/trends/NO-SUCH-SKU' }, [other.ownSku, 'NO-SUCH-SKU']);
+  expect(((await get(`/api/analytics/seasonality/${SHARED_SKU}`)) as { daysOfHistory: number }).daysOfHistory).toBe(viewer.days);
+  await expectLikeMissing('GET', { url: `/api/analytics/seasonality/${other.ownSku}` }, { url: '/api/analytics/seasonality/NO-SUCH-SKU' }, [other.ownSku, 'NO-SUCH-SKU']);
+
+  // The stored forecast: the viewer's latest job and its quantities.
+  const stored = await storedForecast(viewer.tenant, SHARED_SKU);
+  const otherStored = await storedForecast(other.tenant, SHARED_SKU);
+  expect(stored.predictions.map((p) => p.quantity)).not.toEqual(otherStored.predictions.map((p) => p.quantity));
+  const forecast = (await get(`/api/forecast/${SHARED_SKU}`)) as { jobId: string; predictions: Array<{ quantity: number }> };
+  expect(forecast.jobId).toBe(viewer.lateJobId);
+  expect(forecast.predictions.map((p) => p.quantity)).toEqual(stored.predictions.map((p) => p.quantity));
+  await expectLikeMissing('GET', { url: `/api/forecast/${other.ownSku}` }, { url: '/api/forecast/NO-SUCH-SKU' }, [other.ownSku, 'NO-SUCH-SKU']);
+
+  // Model versions: the viewer's two jobs, newest first.
+  const models = (await get(`/api/forecast/models/${SHARED_SKU}`)) as { items: Array<{ jobId: string; active: boolean }> };
+  expect(models.items.map((m) => [m.jobId, m.active])).toEqual([[viewer.lateJobId, true], [viewer.earlyJobId, false]]);
+  await expectLikeMissing('GET', { url: `/api/forecast/models/${other.ownSku}` }, { url: '/api/forecast/models/NO-SUCH-SKU' }, [other.ownSku, 'NO-SUCH-SKU']);
+
+  // Accuracy: the viewer's early forecast scored against the viewer's actuals.
+  const evaluation = await t.analytics.collection<ModelPerformanceDocument>(FORECAST_COLLECTIONS.modelPerformance).findOne({ tenantId: viewer.tenant, sku: SHARED_SKU });
+  expect(evaluation?.actual).toEqual(ownShared.slice(-14));
+  const accuracy = (await get(`/api/forecast/accuracy/${SHARED_SKU}`)) as { recent: Array<{ jobId: string; mae: number }> };
+  expect(accuracy.recent.map((r) => r.jobId)).toEqual([viewer.earlyJobId]);
+  expect(accuracy.recent[0]!.mae).toBe(evaluation!.mae);
+  await expectLikeMissing('GET', { url: `/api/forecast/accuracy/${other.ownSku}` }, { url: '/api/forecast/accuracy/NO-SUCH-SKU' }, [other.ownSku, 'NO-SUCH-SKU']);
+
+  // Jobs: the viewer's own, counted over its own SKUs; the other's is unknown.
+  const job = (await get(`/api/models/status/${viewer.lateJobId}`)) as { progress: { total: number; forecast: number } };
+  expect(job.progress).toMatchObject({ total: viewer.skus.length, forecast: viewer.skus.length });
+  await expectLikeMissing('GET', { url: `/api/models/status/${other.lateJobId}` }, { url: '/api/models/status/train-20260101-00000000' }, [other.lateJobId, 'train-20260101-00000000']);
+
+  // Performance: the viewer's active models and evaluations only.
+  const performance = (await get('/api/models/performance')) as { skus: number; byModel: Array<{ skus: number; tracked: { evaluations: number } | null }> };
+  expect(performance.skus).toBe(viewer.skus.length);
+  expect(sum(performance.byModel.map((m) => m.skus))).toBe(viewer.skus.length);
+  expect(sum(performance.byModel.map((m) => m.tracked?.evaluations ?? 0))).toBe(viewer.skus.length);
+
+  // Planning's batch read: the other tenant's SKU is missing, the shared name is the viewer's.
+  const batch = (await post('/api/internal/forecast/batch', { skus: [SHARED_SKU, other.ownSku, viewer.ownSku], horizon: HORIZON })) as {
+    forecasts: Record<string, number[]>;
+    missing: string[];
+  };
+  expect(Object.keys(batch.forecasts).sort()).toEqual([SHARED_SKU, viewer.ownSku].sort());
+  expect(batch.missing).toEqual([other.ownSku]);
+  expect(batch.forecasts[SHARED_SKU]).toEqual(stored.predictions.map((p) => p.quantity));
+
+  // What-if: on the viewer's forecast; the other's SKU is unknown.
+  const whatIf = (await post('/api/internal/forecast/whatif', { sku: SHARED_SKU, scenario: 'campaign', discountPercent: 10, durationDays: 3 })) as { predictions: Array<{ baseline: number }> };
+  expect(whatIf.predictions.map((p) => p.baseline)).toEqual(stored.predictions.map((p) => p.quantity));
+  const whatIfBody = (sku: string) => ({ sku, scenario: 'campaign', discountPercent: 10, durationDays: 3 });
+  await expectLikeMissing('POST', { url: '/api/internal/forecast/whatif', body: whatIfBody(other.ownSku) }, { url: '/api/internal/forecast/whatif', body: whatIfBody('NO-SUCH-SKU') }, [other.ownSku, 'NO-SUCH-SKU']);
+
+  // Training cannot name the other tenant's SKU (not in the viewer's catalog), and so writes nothing.
+  const refused = await send('POST', { url: '/api/models/train', body: { skus: [other.ownSku], horizon: 7, asOf: END } }, key);
+  expectError(refused, 'POST', 400, 'INVALID_INPUT', `${viewer.tenant} trains ${other.ownSku}`);
+  expect(refused.json<{ message: string }>().message).toContain(other.ownSku);
+
+  // Nothing of either tenant changed.
+  expect(await documentCounts()).toEqual(before);
+}
+
+describe('tenant isolation', () => {
+  beforeAll(() => handlerStart.subscribe(recordHandled));
+  afterAll(() => handlerStart.unsubscribe(recordHandled));
+
+  it("acme's key sees acme's numbers and nothing of globex's", async () => {
+    await expectOnlyOwnData(acme, globex);
+  });
+
+  it("globex's key sees globex's numbers and nothing of acme's", async () => {
+    await expectOnlyOwnData(globex, acme);
+  });
+
+  it('reached the handler of every protected route', () => {
+    const missed = protectedRoutes.filter((route) => route.method !== 'HEAD' && !handled.has(routeName(route)));
+    expect(handled.size).toBeGreaterThan(0);
+    expect(missed.map(routeName), 'routes the isolation checks never called: add a check to expectOnlyOwnData').toEqual([]);
+  });
+});
