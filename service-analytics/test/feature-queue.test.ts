@@ -8,7 +8,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildScenario } from '../src/facts/fixtures/scenario.js';
 import { recordFacts } from '../src/facts/record-facts.js';
-import { completeFeatureWork, featureQueueDepth, readFeatureQueue } from '../src/features/feature-queue.js';
+import { completeFeatureWork, featureQueueDepth, readFeatureWork } from '../src/features/feature-queue.js';
 import { createFeatureWorker } from '../src/features/feature-worker.js';
 import { recomputeFeatures } from '../src/features/feature-store.js';
 import { ensureAnalyticsIndexes } from '../src/pipeline.js';
@@ -48,14 +48,12 @@ describe('the feature queue', () => {
     for (const batch of batches(100)) await recordFacts(db, batch);
     // "Crash": facts committed, no worker ever ran.
     expect(await db.collection('features').countDocuments()).toBe(0);
-    const entries = await readFeatureQueue(db, 10_000);
-    expect(entries.length).toBe(batches(100).length); // one per facts transaction
-    // Merged, the queue names every SKU sold, each from its earliest touched day: its first fact day.
-    const earliest = new Map<string, { tenantId: string; sku: string; fromDay: string }>();
-    for (const touch of entries.flatMap((e) => e.touches)) {
-      const id = `${touch.tenantId}:${touch.sku}`;
-      if (!earliest.has(id) || touch.fromDay < earliest.get(id)!.fromDay) earliest.set(id, touch);
-    }
+    expect(await featureQueueDepth(db)).toBe(batches(100).length); // one entry per facts transaction
+    // Merged, the queue names every SKU sold once, each from its earliest touched day: its first fact day.
+    const work = await readFeatureWork(db, 10_000);
+    expect(work.ids.length).toBe(batches(100).length);
+    const earliest = new Map(work.touches.map((t) => [`${t.tenantId}:${t.sku}`, t]));
+    expect(work.touches.length).toBe(earliest.size);
     expect([...earliest.keys()].sort()).toEqual([...sold].sort());
     const firstDays = await db
       .collection('dailySalesFacts')
@@ -81,23 +79,23 @@ describe('the feature queue', () => {
     const db = await freshDb('race');
     const [first, second] = batches(200);
     await recordFacts(db, first!);
-    const read = await readFeatureQueue(db, 10_000);
-    expect(read.length).toBe(1);
+    const read = await readFeatureWork(db, 10_000);
+    expect(read.ids.length).toBe(1);
     // Meanwhile the next batch's facts commit.
     await recordFacts(db, second!);
-    expect(await completeFeatureWork(db, read)).toBe(1);
-    const left = await readFeatureQueue(db, 10_000);
-    expect(left.length).toBe(1);
-    expect(left[0]!._id).not.toEqual(read[0]!._id);
-    expect(left[0]!.touches.length).toBeGreaterThan(0);
+    expect(await completeFeatureWork(db, read.ids)).toBe(1);
+    const left = await readFeatureWork(db, 10_000);
+    expect(left.ids.length).toBe(1);
+    expect(left.ids[0]).not.toEqual(read.ids[0]);
+    expect(left.touches.length).toBeGreaterThan(0);
   });
 
   it('merges many queued batches into one recomputation per SKU, in a background round once resumed', async () => {
     const db = await freshDb('merge');
     for (const batch of batches(20)) await recordFacts(db, batch);
     expect(await featureQueueDepth(db)).toBe(batches(20).length);
-    // One round takes every entry (roundSize): each SKU is then recomputed once.
-    const worker = createFeatureWorker(db, { intervalMs: 10, pollMs: 10, roundSize: 10_000 });
+    // One round takes every entry (the default round size is far above this): each SKU is then recomputed once.
+    const worker = createFeatureWorker(db, { intervalMs: 10, pollMs: 10 });
     worker.resume();
     const deadline = Date.now() + 20_000;
     while ((await featureQueueDepth(db)) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -33,15 +33,40 @@ export async function enqueueFeatureWork(db: Db, session: ClientSession, touches
   await db.collection<FeatureQueueEntry>(FEATURE_QUEUE).insertOne({ _id: new ObjectId(), touches: [...touches], queuedAt: new Date() }, { session });
 }
 
-/** The oldest `limit` entries. */
-export async function readFeatureQueue(db: Db, limit: number): Promise<FeatureQueueEntry[]> {
-  return db.collection<FeatureQueueEntry>(FEATURE_QUEUE).find({}, { sort: { _id: 1 }, limit }).toArray();
+/** Queued work as a round takes it: the entries read, and their touches merged per SKU. */
+export interface QueuedFeatureWork {
+  ids: ObjectId[];
+  /** One per (tenant, SKU): its earliest queued day. */
+  touches: FeatureTouch[];
 }
 
-/** Remove entries whose work is done. Returns how many were removed. */
-export async function completeFeatureWork(db: Db, done: readonly Pick<FeatureQueueEntry, '_id'>[]): Promise<number> {
-  if (done.length === 0) return 0;
-  const result = await db.collection<FeatureQueueEntry>(FEATURE_QUEUE).deleteMany({ _id: { $in: done.map((entry) => entry._id) } });
+/**
+ * The oldest `limit` entries, merged while they stream in: memory grows with
+ * the SKUs they name, not with the entries (a backfill queues one entry per
+ * 500 changes, each naming most SKUs from their first day). Nothing is
+ * removed here: see completeFeatureWork.
+ *
+ * @example const { ids, touches } = await readFeatureWork(db, 20_000); // touches: one per SKU
+ */
+export async function readFeatureWork(db: Db, limit: number): Promise<QueuedFeatureWork> {
+  const ids: ObjectId[] = [];
+  const earliest = new Map<string, FeatureTouch>();
+  const cursor = db.collection<FeatureQueueEntry>(FEATURE_QUEUE).find({}, { sort: { _id: 1 }, limit, batchSize: 200 });
+  for await (const entry of cursor) {
+    ids.push(entry._id);
+    for (const touch of entry.touches) {
+      const key = `${touch.tenantId}\u0000${touch.sku}`;
+      const known = earliest.get(key);
+      if (!known || touch.fromDay < known.fromDay) earliest.set(key, { tenantId: touch.tenantId, sku: touch.sku, fromDay: touch.fromDay });
+    }
+  }
+  return { ids, touches: [...earliest.values()] };
+}
+
+/** Remove the entries whose work is done (those a round read). Returns how many were removed. */
+export async function completeFeatureWork(db: Db, ids: readonly ObjectId[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db.collection<FeatureQueueEntry>(FEATURE_QUEUE).deleteMany({ _id: { $in: [...ids] } });
   return result.deletedCount;
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { completeFeatureWork, readFeatureQueue } from './feature-queue.js';
+import { completeFeatureWork, readFeatureWork } from './feature-queue.js';
 import { recomputeFeatures } from './feature-store.js';
 
 export interface FeatureWorkerOptions {
@@ -12,7 +12,12 @@ export interface FeatureWorkerOptions {
   intervalMs?: number;
   /** With nothing notified, look at the queue this often anyway (work left by another process). Default 10 000 ms. */
   pollMs?: number;
-  /** Queue entries (one per facts batch) per round: bounded memory after a backfill. Default 200. */
+  /**
+   * Most queue entries (one per facts batch) per round. Default 20 000: after
+   * a backfill (~540 entries for the demo's two years) one round recomputes
+   * every SKU once; entries are merged as they are read, so memory grows
+   * with the SKUs, not the entries.
+   */
   roundSize?: number;
   log?: (level: 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -61,7 +66,7 @@ export interface FeatureWorkerStatus {
 export function createFeatureWorker(db: Db, options: FeatureWorkerOptions = {}): FeatureWorker {
   const intervalMs = options.intervalMs ?? 1_000;
   const pollMs = options.pollMs ?? 10_000;
-  const roundSize = options.roundSize ?? 200;
+  const roundSize = options.roundSize ?? 20_000;
   const log = options.log ?? (() => {});
   const abort = new AbortController();
   const state: FeatureWorkerStatus = { running: false, rounds: 0, skus: 0, busyMs: 0, maxRoundMs: 0, lastRoundAt: null, lastError: null };
@@ -79,14 +84,14 @@ export function createFeatureWorker(db: Db, options: FeatureWorkerOptions = {}):
       abort.signal.throwIfAborted();
       const started = performance.now();
       try {
-        const entries = await readFeatureQueue(db, roundSize);
-        if (entries.length > 0) {
-          // Merged per SKU to its earliest day inside: one recomputation per SKU whatever the entries.
-          const summary = await recomputeFeatures(db, entries.flatMap((entry) => entry.touches), abort.signal);
-          await completeFeatureWork(db, entries);
+        // Merged per SKU to its earliest day: one recomputation per SKU whatever the entries.
+        const work = await readFeatureWork(db, roundSize);
+        if (work.ids.length > 0) {
+          const summary = await recomputeFeatures(db, work.touches, abort.signal);
+          await completeFeatureWork(db, work.ids);
           state.skus += summary.skus;
         }
-        return entries.length;
+        return work.ids.length;
       } finally {
         const ms = performance.now() - started;
         state.busyMs += ms;
