@@ -180,6 +180,32 @@ describe.each(resources)('idempotent POST $path', (resource) => {
     expect(replay.body).toEqual(second.body);
   });
 
+  it('tells a retry whether the first request is still running or was abandoned by a stopped server (409 both, nothing written)', async () => {
+    const idempotencyKey = newKey();
+    const body = resource.body();
+    expect((await post(key(), resource.path, body, idempotencyKey)).status).toBe(201);
+    // Turn the stored key back into a claim in flight, as a server that stopped mid-request leaves it (same request hash).
+    const inFlightSince = (msAgo: number) =>
+      t.models.IdempotencyKey.collection.updateOne(
+        { tenantId: 'acme', key: idempotencyKey },
+        { $set: { state: 'inFlight', claimedAt: new Date(Date.now() - msAgo) }, $unset: { response: '' } },
+      );
+    const before = await resource.count();
+
+    await inFlightSince(5_000);
+    const running = await post(key(), resource.path, body, idempotencyKey);
+    expect(ErrorResponseSchema.parse(running.body)).toMatchObject({ statusCode: 409, code: 'IDEMPOTENCY_IN_FLIGHT' });
+    expect(running.body.message).toContain('still being processed');
+
+    await inFlightSince(11 * 60_000);
+    const abandoned = await post(key(), resource.path, body, idempotencyKey);
+    expect(ErrorResponseSchema.parse(abandoned.body)).toMatchObject({ statusCode: 409, code: 'IDEMPOTENCY_IN_FLIGHT' });
+    expect(abandoned.body.message).toMatch(/never finished: its server stopped.*use a new key/);
+
+    expect(await resource.count()).toBe(before);
+    expect((await t.models.IdempotencyKey.collection.findOne({ tenantId: 'acme', key: idempotencyKey }))?.state).toBe('inFlight');
+  });
+
   it('keeps keys per tenant: the same key in two tenants creates two independent resources', async () => {
     if (resource.name === 'stock adjustments') {
       // globex has no such product: its request fails on its own, without touching acme's key.

@@ -5,6 +5,11 @@ import type { Models } from '../db/models.js';
 
 /** How long a key remembers its first response. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * An in-flight claim older than this was abandoned: its server stopped
+ * before finishing (no request runs this long; a transaction is cut at 60 s).
+ */
+export const IN_FLIGHT_ABANDONED_MS = 10 * 60 * 1000;
 
 const KEY_FORMAT = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -35,7 +40,9 @@ export type IdempotencyClaim =
  * Claim an `Idempotency-Key` for this request (tenant-scoped, like every query).
  * - first use: claimed; the caller runs the request and completes or releases it;
  * - same key, same request, finished: the stored first response, to replay;
- * - same key, different request: 422;  same key, first request still running: 409.
+ * - same key, different request: 422;  same key, first request still running: 409;
+ *   its first request abandoned (claimed over 10 minutes ago, never finished:
+ *   its server stopped): 409 saying so, since re-running could do it twice.
  * Only successful responses are stored: after a 4xx the key is released, so the
  * client can fix the problem and retry with the same key.
  */
@@ -58,6 +65,7 @@ export async function claimIdempotencyKey(
         key,
         requestHash: hash,
         state: 'inFlight',
+        claimedAt: now,
         expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
       });
       return {
@@ -85,6 +93,16 @@ export async function claimIdempotencyKey(
       );
     }
     if (existing.state === 'inFlight' || !existing.response) {
+      // Keys claimed before claimedAt was recorded: the claim time is the expiry less the TTL.
+      const claimedAt = existing.claimedAt ?? new Date(existing.expiresAt.getTime() - IDEMPOTENCY_TTL_MS);
+      if (now.getTime() - claimedAt.getTime() > IN_FLIGHT_ABANDONED_MS) {
+        // Re-running it could do the work twice (it may have committed before its server stopped): the client decides.
+        throw new AppError(
+          'IDEMPOTENCY_IN_FLIGHT',
+          `The first request with this Idempotency-Key (started ${claimedAt.toISOString()}) never finished: its server stopped. ` +
+            'It may or may not have taken effect; check (e.g. list what it would have created), then use a new key for another attempt',
+        );
+      }
       throw new AppError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry shortly');
     }
     return { kind: 'replay', response: existing.response as StoredResponse };
