@@ -1,9 +1,11 @@
 import { addUtcDays, ForecastResponseSchema, TrainingJobSchema, type DayKey } from '@icc/shared';
+import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
 import { FORECAST_COLLECTIONS } from '../src/forecasts/forecast-collections.js';
 import { createForecastPool, type ForecastPool } from '../src/forecasts/forecast-pool.js';
 import { createForecastRunner, type ForecastRunner } from '../src/forecasts/forecast-runner.js';
+import { FEATURE_QUEUE } from '../src/features/feature-queue.js';
 import { seedDemand, seededRandom } from './support/forecast-fixtures.js';
 import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-analytics.js';
 
@@ -241,5 +243,26 @@ describe('a job whose runner died', () => {
     // only WEEKLY was forecast by the taker: SLOW's forecast by this job was never written (the "dead" runner wrote nothing)
     const written = await t.analytics.collection(FORECAST_COLLECTIONS.forecasts).find({ jobId }).project({ sku: 1 }).toArray();
     expect(written.map((f) => f['sku'])).toEqual(['WEEKLY']);
+  });
+});
+
+describe('a job and the features it reads', () => {
+  it('waits, lease kept, until feature work queued before it was asked for is done', async () => {
+    // Feature work of facts committed just before the job (the worker has not run its round yet).
+    const queued = await t.analytics.collection(FEATURE_QUEUE).insertOne({ _id: new ObjectId(), touches: [{ tenantId: 'acme', sku: 'WEEKLY', fromDay: END }], queuedAt: new Date() } as never);
+    const res = await call('POST', '/api/models/train', planner, { horizon: 7, asOf: END, skus: ['WEEKLY'] });
+    const { jobId } = res.json();
+    const draining = runner.drain();
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const waiting = await t.analytics.collection(FORECAST_COLLECTIONS.trainingJobs).findOne({ _id: jobId });
+    expect(waiting?.['status']).toBe('running');
+    expect(waiting?.['progress']).toMatchObject({ done: 0 });
+    expect(Date.now() - (waiting?.['heartbeatAt'] as Date).getTime()).toBeLessThan(800);
+    // The worker's round completes it: the job goes on by itself.
+    await t.analytics.collection(FEATURE_QUEUE).deleteOne({ _id: queued.insertedId });
+    expect(await draining).toBe(1);
+    const job = (await call('GET', `/api/models/status/${jobId}`, planner)).json();
+    expect(job.status).toBe('completed');
+    expect(job.progress).toMatchObject({ total: 1, done: 1, forecast: 1 });
   });
 });

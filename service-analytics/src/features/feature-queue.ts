@@ -70,6 +70,17 @@ export async function completeFeatureWork(db: Db, ids: readonly ObjectId[]): Pro
   return result.deletedCount;
 }
 
+/**
+ * Is feature work still queued from facts committed before `at`? A forecast
+ * job asked for at `at` waits until not, so it reads every sale known when
+ * it was asked for. Entry ids carry their creation second: entries of that
+ * same second count as earlier (at worst a second's later work is waited for).
+ */
+export async function featureWorkQueuedBefore(db: Db, at: Date): Promise<boolean> {
+  const bound = ObjectId.createFromTime(Math.floor(at.getTime() / 1000) + 1);
+  return (await db.collection<FeatureQueueEntry>(FEATURE_QUEUE).findOne({ _id: { $lt: bound } }, { projection: { _id: 1 } })) !== null;
+}
+
 /** Entries waiting (for /metrics and tests). */
 export async function featureQueueDepth(db: Db): Promise<number> {
   return db.collection(FEATURE_QUEUE).countDocuments();

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { addUtcDays } from '@icc/shared';
 import type { Db } from 'mongodb';
 import { summariseJob, tallyOutcomes } from './job-summary.js';
+import { featureWorkQueuedBefore } from '../features/feature-queue.js';
 import { FORECAST_COLLECTIONS, type TrainingJobDocument } from './forecast-collections.js';
 import { scorePastForecasts } from './forecast-accuracy.js';
 import type { ForecastOutcome, ForecastSettings, ForecastTaskItem } from './forecast-compute.js';
@@ -24,6 +25,12 @@ export interface ForecastRunnerOptions {
   pollMs?: number;
   /** SKUs read, forecast and stored together. */
   chunkSize?: number;
+  /**
+   * Longest wait, before a job starts, for the feature work of facts
+   * committed before it was asked for (after a backfill: about a minute).
+   * Past it the job runs on the features there are, with a warning. Default 10 min.
+   */
+  featureWaitMs?: number;
   now?: () => Date;
 }
 
@@ -43,10 +50,13 @@ const DEFAULT_CHUNK = 200;
 const TASK_SIZE = 25;
 /** A chunk that fails (the database went away…) is retried this often before the job fails. */
 const CHUNK_ATTEMPTS = 3;
+const DEFAULT_FEATURE_WAIT_MS = 10 * 60_000;
+const FEATURE_POLL_MS = 250;
 
 /**
- * The forecast job runner: claims queued training jobs one at a time and runs
- * each SKU chunk by chunk — read histories from the feature store, score the
+ * The forecast job runner: claims queued training jobs one at a time, waits
+ * until the features include every sale committed before the job was asked
+ * for, and runs each SKU chunk by chunk — read histories from the feature store, score the
  * SKUs' past forecasts against the actuals that arrived (accuracy tracking),
  * forecast them on the worker pool, store models and forecasts, then record
  * progress with a heartbeat. Progress names the last SKU done, so a job whose
@@ -59,6 +69,7 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+  const featureWaitMs = options.featureWaitMs ?? DEFAULT_FEATURE_WAIT_MS;
   const now = options.now ?? (() => new Date());
   const runnerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const jobs = db.collection<TrainingJobDocument>(FORECAST_COLLECTIONS.trainingJobs);
@@ -98,8 +109,33 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
     return result.matchedCount === 1;
   }
 
+  /**
+   * Wait until the features include every fact committed before the job was
+   * asked for (the feature worker runs beside the CDC consumer, up to a
+   * second behind it, and a minute or so after a backfill), keeping the
+   * job's lease meanwhile. False when another runner took the job over.
+   */
+  async function waitForFeatures(job: TrainingJobDocument): Promise<boolean> {
+    const deadline = Date.now() + featureWaitMs;
+    while (!stopping && (await featureWorkQueuedBefore(db, job.createdAt))) {
+      if (Date.now() > deadline) {
+        log('warn', 'forecast job starts before the features caught up with it', { jobId: job._id, waitedMs: featureWaitMs });
+        return true;
+      }
+      const held = await jobs.updateOne({ _id: job._id, runner: runnerId }, { $set: { heartbeatAt: now() } });
+      if (held.matchedCount === 0) return false;
+      await new Promise((resolve) => setTimeout(resolve, FEATURE_POLL_MS));
+    }
+    return true;
+  }
+
   async function runJob(job: TrainingJobDocument): Promise<void> {
     const { tenantId, request } = job;
+    if (!(await waitForFeatures(job))) {
+      log('warn', 'forecast job taken over by another runner', { jobId: job._id });
+      return;
+    }
+    if (stopping) return; // left running: the next runner resumes it once the lease lapses
     const settings: ForecastSettings = { season: request.season, horizon: request.horizon, confidence: request.confidence };
     const forecastDate = addUtcDays(request.asOf, 1);
     const skus = request.skus ?? (await skusWithHistory(db, tenantId));
