@@ -258,11 +258,14 @@ describe('a job and the features it reads', () => {
     expect(waiting?.['status']).toBe('running');
     expect(waiting?.['progress']).toMatchObject({ done: 0 });
     expect(Date.now() - (waiting?.['heartbeatAt'] as Date).getTime()).toBeLessThan(800);
+    const shown = (await call('GET', `/api/models/status/${jobId}`, planner)).json();
+    expect(Date.parse(shown.waitingForFeaturesSince)).toBeGreaterThan(Date.now() - 2_000);
     // The worker's round completes it: the job goes on by itself.
     await t.analytics.collection(FEATURE_QUEUE).deleteOne({ _id: queued.insertedId });
     expect(await draining).toBe(1);
     const job = (await call('GET', `/api/models/status/${jobId}`, planner)).json();
     expect(job.status).toBe('completed');
     expect(job.progress).toMatchObject({ total: 1, done: 1, forecast: 1 });
+    expect(job.waitingForFeaturesSince).toBeNull();
   });
 });

@@ -25,6 +25,9 @@ describe('progressDisplay', () => {
     const display = progressDisplay('lines', { stderr: (t) => (stderr += t), now: () => clock });
     display.update(aPendingJob());
     display.update(aPendingJob());
+    const waitingForFeatures = aTrainingJob({ status: 'running', progress: { total: 0, done: 0, forecast: 0 }, summary: null, waitingForFeaturesSince: '2026-04-01T08:00:01.000Z' });
+    display.update(waitingForFeatures);
+    display.update(waitingForFeatures);
     display.update(aRunningJob(0, 100));
     clock = 2_000;
     display.update(aRunningJob(10, 100));
@@ -33,6 +36,7 @@ describe('progressDisplay', () => {
     display.stop();
     expect(stderr.split('\n')).toEqual([
       'waiting for the job to start…',
+      'waiting for the features to include the latest sales…',
       '0/100 SKUs (0.0%) · – SKUs/s · ETA – · forecast 0, skipped 0, failed 0',
       '50/100 SKUs (50.0%) · 10.0 SKUs/s · ETA 5.0 s · forecast 50, skipped 0, failed 0',
       '',

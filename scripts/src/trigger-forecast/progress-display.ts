@@ -55,12 +55,14 @@ export function progressLine(job: TrainingJob, speed: Throughput): string {
 /**
  * A cli-progress bar when stderr is a terminal (`bar`), else one plain line every
  * {@link PLAIN_LINE_EVERY_MS} (`lines`), or nothing (`none`). Both say once that the
- * job is waiting to start while it is pending.
+ * job is waiting to start while it is pending, and once that it waits for the
+ * features (after a backfill, about a minute) while the service says so.
  */
 export function progressDisplay(mode: 'bar' | 'lines' | 'none', io: DisplayIo): ProgressDisplay {
   if (mode === 'none') return { update: () => {}, stop: () => {} };
   let firstRunning: { at: number; done: number } | undefined;
   let saidWaiting = false;
+  let saidFeatures = false;
   let lastLineAt = Number.NEGATIVE_INFINITY;
   let bar: SingleBar | undefined;
 
@@ -75,6 +77,11 @@ export function progressDisplay(mode: 'bar' | 'lines' | 'none', io: DisplayIo): 
       if (job.status === 'pending') {
         if (!saidWaiting) io.stderr('waiting for the job to start…\n');
         saidWaiting = true;
+        return;
+      }
+      if (job.status === 'running' && job.waitingForFeaturesSince !== null && job.progress.done === 0) {
+        if (!saidFeatures) io.stderr('waiting for the features to include the latest sales…\n');
+        saidFeatures = true;
         return;
       }
       const speed = speedOf(job);

@@ -19,6 +19,7 @@ export function aTrainingJob(
     error: null,
     createdAt: '2026-04-01T08:00:00.000Z',
     startedAt: '2026-04-01T08:00:01.000Z',
+    waitingForFeaturesSince: null,
     completedAt: '2026-04-01T08:00:05.000Z',
     ...rest,
   };

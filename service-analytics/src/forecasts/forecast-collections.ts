@@ -36,6 +36,8 @@ export interface TrainingJobDocument {
   error: string | null;
   createdAt: Date;
   startedAt: Date | null;
+  /** Set while the runner waits for the feature queue (see forecast-runner.ts); absent on older jobs. */
+  waitingForFeaturesSince?: Date | null;
   completedAt: Date | null;
   /** Refreshed while running: a job whose heartbeat is older than the lease is taken over (its runner died). */
   heartbeatAt: Date | null;

@@ -117,16 +117,18 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
    */
   async function waitForFeatures(job: TrainingJobDocument): Promise<boolean> {
     const deadline = Date.now() + featureWaitMs;
-    while (!stopping && (await featureWorkQueuedBefore(db, job.createdAt))) {
-      if (Date.now() > deadline) {
-        log('warn', 'forecast job starts before the features caught up with it', { jobId: job._id, waitedMs: featureWaitMs });
-        return true;
-      }
-      const held = await jobs.updateOne({ _id: job._id, runner: runnerId }, { $set: { heartbeatAt: now() } });
+    let since: Date | null = null;
+    while (!stopping && Date.now() <= deadline && (await featureWorkQueuedBefore(db, job.createdAt))) {
+      since ??= now();
+      // The status API shows the wait (trigger-forecast says so); the heartbeat keeps the lease.
+      const held = await jobs.updateOne({ _id: job._id, runner: runnerId }, { $set: { heartbeatAt: now(), waitingForFeaturesSince: since } });
       if (held.matchedCount === 0) return false;
       await new Promise((resolve) => setTimeout(resolve, FEATURE_POLL_MS));
     }
-    return true;
+    if (since === null) return true;
+    if (!stopping && Date.now() > deadline) log('warn', 'forecast job starts before the features caught up with it', { jobId: job._id, waitedMs: featureWaitMs });
+    const held = await jobs.updateOne({ _id: job._id, runner: runnerId }, { $set: { waitingForFeaturesSince: null } });
+    return held.matchedCount === 1;
   }
 
   async function runJob(job: TrainingJobDocument): Promise<void> {

@@ -62,6 +62,7 @@ function toTrainingJob(job: TrainingJobDocument): TrainingJob {
     error: job.error,
     createdAt: job.createdAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,
+    waitingForFeaturesSince: job.waitingForFeaturesSince?.toISOString() ?? null,
     completedAt: job.completedAt?.toISOString() ?? null,
   };
 }

@@ -91,6 +91,8 @@ export const TrainingJobSchema = z.object({
   error: z.string().nullable(),
   createdAt: IsoDateTimeSchema,
   startedAt: IsoDateTimeSchema.nullable(),
+  /** Set while a running job waits for the features to include every sale committed before it was asked for. */
+  waitingForFeaturesSince: IsoDateTimeSchema.nullable(),
   completedAt: IsoDateTimeSchema.nullable(),
 });
 export type TrainingJob = z.infer<typeof TrainingJobSchema>;
