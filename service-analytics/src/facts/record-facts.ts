@@ -176,28 +176,33 @@ async function storedIds(db: Db, session: ClientSession, collection: string, ids
 }
 
 /**
- * (row, order) pairs that already have a stored demanded event, for the
- * orders that bring new demanded events: one `$in` per tenant on the
- * { tenantId, orderId } index. Read before the inserts, so it sees only what
- * earlier batches stored.
+ * What earlier batches stored of the orders this batch's sales events belong
+ * to, in one `$in` per tenant on the { tenantId, orderId } index (read before
+ * the inserts, so it sees only earlier batches): which of the batch's events
+ * are stored already (re-delivered), and the (row, order) pairs that already
+ * have a demanded event (an order counts once per row).
  */
-async function countedOrders(db: Db, session: ClientSession, newSales: readonly StoredSalesEvent[]): Promise<Set<string>> {
+async function storedOfOrders(db: Db, session: ClientSession, sales: readonly StoredSalesEvent[]): Promise<{ known: Set<string>; counted: Set<string> }> {
   const byTenant = new Map<string, Set<string>>();
-  for (const e of newSales) {
-    if (e.kind !== 'demanded') continue;
+  for (const e of sales) {
     const orders = byTenant.get(e.tenantId) ?? new Set<string>();
     orders.add(e.orderId);
     byTenant.set(e.tenantId, orders);
   }
+  const batchIds = new Set(sales.map((e) => e._id));
+  const known = new Set<string>();
   const counted = new Set<string>();
   const coll = db.collection<StoredSalesEvent>(FACT_COLLECTIONS.rawSalesEvents);
   for (const [tenantId, orders] of byTenant) {
     const found = await findInChunks([...orders], (chunk) =>
-      coll.find({ tenantId, orderId: { $in: chunk }, kind: 'demanded' }, { projection: { _id: 0, orderId: 1, factKey: 1 }, session }).toArray(),
+      coll.find({ tenantId, orderId: { $in: chunk } }, { projection: { _id: 1, kind: 1, orderId: 1, factKey: 1 }, session }).toArray(),
     );
-    for (const e of found) counted.add(`${e.factKey}\n${e.orderId}`);
+    for (const e of found) {
+      if (batchIds.has(e._id)) known.add(e._id);
+      if (e.kind === 'demanded') counted.add(`${e.factKey}\n${e.orderId}`);
+    }
   }
-  return counted;
+  return { known, counted };
 }
 
 const toLastStock = (e: Pick<StoredStockEvent, '_id' | 'eventTime' | 'day' | 'onHandAfter' | 'availableAfter'>): LastStock => ({
@@ -253,12 +258,11 @@ async function applyBatch(
   stock: readonly StoredStockEvent[],
 ): Promise<FeatureTouch[]> {
   // Reads first, then writes, one operation at a time: a session's operations must not overlap in a transaction.
-  const knownSales = await storedIds(db, session, FACT_COLLECTIONS.rawSalesEvents, sales.map((e) => e._id));
+  const { known: knownSales, counted } = await storedOfOrders(db, session, sales);
   const knownStock = await storedIds(db, session, FACT_COLLECTIONS.rawStockEvents, stock.map((e) => e._id));
   const newSales = sales.filter((e) => !knownSales.has(e._id));
   const newStock = stock.filter((e) => !knownStock.has(e._id)).sort(compareStockEvents);
   const campaignKeys = await campaignFactKeys(db, changes, session);
-  const counted = await countedOrders(db, session, newSales);
 
   const salesByKey = groupBy(newSales, (e) => e.factKey);
   const stockByKey = groupBy(newStock, (e) => e.factKey);
