@@ -188,7 +188,8 @@ describe.each(resources)('idempotent POST $path', (resource) => {
     const inFlightSince = (msAgo: number) =>
       t.models.IdempotencyKey.collection.updateOne(
         { tenantId: 'acme', key: idempotencyKey },
-        { $set: { state: 'inFlight', claimedAt: new Date(Date.now() - msAgo) }, $unset: { response: '' } },
+        // A claim expires a day after it was made: its expiry says when.
+        { $set: { state: 'inFlight', expiresAt: new Date(Date.now() - msAgo + 86_400_000) }, $unset: { response: '' } },
       );
     const before = await resource.count();
 

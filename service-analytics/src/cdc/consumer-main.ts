@@ -35,7 +35,7 @@ let sink: ChangeSink;
 let profile: (() => PipelineProfile) | null = null;
 if (process.env.CDC_SINK === 'noop') sink = { apply: async () => {} };
 else if (process.env.CDC_SINK === 'profiled') ({ sink, pipeline, profile } = profiledPipeline(analytics));
-else sink = pipeline = createPipeline(analytics);
+else sink = pipeline = createPipeline(analytics, { features: { log: (level, msg, fields) => log[level](fields ?? {}, msg) } });
 
 const consumer = createCdcConsumer({
   client,

@@ -110,12 +110,12 @@ function truncation(length: number, lastDay: DayKey) {
   return { $set: { lastDay }, $push: { demand: keep, campaign: keep, holiday: keep, stockOut: keep } };
 }
 
-/** The history documents of `skus` (absent SKUs have no feature rows). */
+/** The history documents of `skus`, in SKU order (absent SKUs have no feature rows). */
 export async function readFeatureHistories(db: Db, tenantId: string, skus: readonly string[]): Promise<FeatureHistoryDoc[]> {
   if (skus.length === 0) return [];
   return db
     .collection<FeatureHistoryDoc>(FEATURE_HISTORY)
-    .find({ _id: { $in: skus.map((sku) => historyId(tenantId, sku)) } })
+    .find({ _id: { $in: skus.map((sku) => historyId(tenantId, sku)) } }, { sort: { _id: 1 } })
     .toArray();
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { backoffDelay, sleep } from '../cdc/cdc-errors.js';
 import { completeFeatureWork, readFeatureWork } from './feature-queue.js';
 import { recomputeFeatures } from './feature-store.js';
 
@@ -72,7 +73,8 @@ export function createFeatureWorker(db: Db, options: FeatureWorkerOptions = {}):
   const state: FeatureWorkerStatus = { running: false, rounds: 0, skus: 0, busyMs: 0, maxRoundMs: 0, lastRoundAt: null, lastError: null };
 
   let tail: Promise<unknown> = Promise.resolve();
-  let wake: (() => void) | null = null;
+  /** Aborted to end the current wait early (pause, close, or notify while waiting for work). */
+  let waitCut: AbortController | null = null;
   let notified = false;
   let waitingForWork = false;
   let loop: Promise<void> | null = null;
@@ -108,20 +110,16 @@ export function createFeatureWorker(db: Db, options: FeatureWorkerOptions = {}):
   }
 
   /** Wait `ms`; pause/close end it early, and so does notify() when `forWork`. */
-  const sleep = (ms: number, forWork: boolean) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.max(0, ms));
-      function done() {
-        clearTimeout(timer);
-        abort.signal.removeEventListener('abort', done);
-        wake = null;
-        waitingForWork = false;
-        resolve();
-      }
-      wake = done;
-      waitingForWork = forWork;
-      abort.signal.addEventListener('abort', done, { once: true });
-    });
+  async function wait(ms: number, forWork: boolean): Promise<void> {
+    waitCut = new AbortController();
+    waitingForWork = forWork;
+    try {
+      await sleep(Math.max(0, ms), AbortSignal.any([abort.signal, waitCut.signal]));
+    } finally {
+      waitCut = null;
+      waitingForWork = false;
+    }
+  }
 
   async function background(): Promise<void> {
     while (state.running && !abort.signal.aborted) {
@@ -139,9 +137,9 @@ export function createFeatureWorker(db: Db, options: FeatureWorkerOptions = {}):
         failures += 1;
         more = true;
       }
-      const gap = failures > 0 ? Math.min(30_000, intervalMs * 2 ** failures) : intervalMs;
-      await sleep(started + gap - Date.now(), false);
-      if (!more && !notified && state.running) await sleep(pollMs, true);
+      const gap = failures > 0 ? Math.max(intervalMs, backoffDelay(failures, intervalMs)) : intervalMs;
+      await wait(started + gap - Date.now(), false);
+      if (!more && !notified && state.running) await wait(pollMs, true);
     }
   }
 
@@ -161,12 +159,12 @@ export function createFeatureWorker(db: Db, options: FeatureWorkerOptions = {}):
     },
     pause() {
       state.running = false;
-      wake?.();
+      waitCut?.abort();
     },
     notify() {
       notified = true;
       // Only the wait for work is cut short; the interval between rounds still holds (see background).
-      if (waitingForWork) wake?.();
+      if (waitingForWork) waitCut?.abort();
     },
     async settle() {
       while ((await round()) > 0) {

@@ -69,7 +69,7 @@ export async function readHistories(
     }
     out.set(doc.sku, { sku: doc.sku, firstDay: doc.firstDay, series: { values, censored, campaign, holiday } });
   }
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return out;
 }
 
 /**

@@ -12,8 +12,6 @@ const idempotencyKeySchema = new Schema(
     key: { type: String, required: true },
     requestHash: { type: String, required: true },
     state: { type: String, enum: ['inFlight', 'done'], required: true },
-    /** When the first request claimed the key (an in-flight claim much older than any request is abandoned). */
-    claimedAt: { type: Date },
     response: { statusCode: Number, body: Schema.Types.Mixed },
     expiresAt: { type: Date, required: true },
   },

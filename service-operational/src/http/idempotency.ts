@@ -65,7 +65,6 @@ export async function claimIdempotencyKey(
         key,
         requestHash: hash,
         state: 'inFlight',
-        claimedAt: now,
         expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
       });
       return {
@@ -93,8 +92,8 @@ export async function claimIdempotencyKey(
       );
     }
     if (existing.state === 'inFlight' || !existing.response) {
-      // Keys claimed before claimedAt was recorded: the claim time is the expiry less the TTL.
-      const claimedAt = existing.claimedAt ?? new Date(existing.expiresAt.getTime() - IDEMPOTENCY_TTL_MS);
+      // A claim expires a TTL after it was made.
+      const claimedAt = new Date(existing.expiresAt.getTime() - IDEMPOTENCY_TTL_MS);
       if (now.getTime() - claimedAt.getTime() > IN_FLIGHT_ABANDONED_MS) {
         // Re-running it could do the work twice (it may have committed before its server stopped): the client decides.
         throw new AppError(
