@@ -1,6 +1,6 @@
 /**
  * The analytics CDC consumer under load: embedded-mongo and the consumer
- * (service-analytics/src/cdc/consumer-main.ts with the real pipeline, each
+ * (service-analytics/src/bin/cdc-consumer.ts with the real pipeline, each
  * step timed) run as their own processes; this process only produces.
  *
  *   pnpm bench:analytics [--rate 200] [--seconds 20] [--warmup 5] [--backlog 100000] [--sink profiled|noop] [--json]
@@ -65,7 +65,7 @@ interface Profile {
 /** The consumer as a child; resolves its `profile` line (if any) when it stops. */
 async function startConsumer(uri: string): Promise<{ service: ChildService; readyMs: number; stop(): Promise<Profile | null> }> {
   const spawned = performance.now();
-  const service = await startChild(['--import', 'tsx', '--conditions=source', 'service-analytics/src/cdc/consumer-main.ts'], 'consuming', {
+  const service = await startChild(['--import', 'tsx', '--conditions=source', 'service-analytics/src/bin/cdc-consumer.ts'], 'consuming', {
     MONGODB_URI: uri,
     OPERATIONAL_DB,
     ANALYTICS_DB,

@@ -4,11 +4,12 @@ import { createLogger, REQUEST_ID_HEADER, requestIdFrom, type CdcStatus, type Lo
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
-import { analyticsRoutes } from './http/analytics.routes.js';
+import { analyticsRoutes } from './features/analytics.routes.js';
+import { featureQueueDepth } from './features/feature-queue.js';
+import { forecastRoutes } from './forecasts/forecast.routes.js';
 import { createAuthenticator } from './http/auth.js';
 import { installErrorHandling } from './http/errors.js';
 import type { AnalyticsFastify } from './http/fastify-types.js';
-import { forecastRoutes } from './http/forecast.routes.js';
 import { createAnalyticsMetrics } from './http/metrics.js';
 import { platformRoutes } from './http/platform.routes.js';
 import './http/principal.js';
@@ -34,7 +35,7 @@ const PUBLIC_PATHS = /^\/(health|ready|metrics|openapi\.json|docs)(\/|$|\?)/;
 export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<AnalyticsFastify> {
   const log = options.log ?? createLogger({ name: 'analytics', level: 'silent' });
   const cdcStatus = options.cdcStatus ?? (() => null);
-  const metrics = createAnalyticsMetrics(cdcStatus, options.analytics);
+  const metrics = createAnalyticsMetrics(cdcStatus, () => featureQueueDepth(options.analytics));
   const authenticate = createAuthenticator(options.operational);
 
   const app = Fastify({

@@ -1,10 +1,10 @@
 import type { Db } from 'mongodb';
 import type { BatchContext, ChangeSink, SourceChange } from './cdc/cdc.types.js';
 import { ensureFactIndexes } from './facts/fact-indexes.js';
+import { FEATURE_QUEUE } from './facts/feature-work.js';
 import { mirrorReferenceData } from './facts/reference-mirror.js';
-import { recordFacts } from './facts/record-facts.js';
+import { recordFacts, type RecordFactsOptions } from './facts/record-facts.js';
 import { ensureFeatureIndexes } from './features/feature-indexes.js';
-import { FEATURE_QUEUE } from './features/feature-queue.js';
 import { createFeatureWorker, type FeatureWorker, type FeatureWorkerOptions } from './features/feature-worker.js';
 import { ensureForecastIndexes } from './forecasts/forecast-collections.js';
 
@@ -39,7 +39,7 @@ export function createPipeline(analytics: Db, options: PipelineOptions = {}): Pi
       else worker.resume();
       if (changes.length === 0) return;
       await step('mirror', () => mirrorReferenceData(analytics, changes));
-      const touches = await step('facts', () => recordFacts(analytics, changes));
+      const touches = await step('facts', () => recordFacts(analytics, changes, options.facts));
       if (touches.length > 0) worker.notify();
     },
     async caughtUp(): Promise<void> {
@@ -60,8 +60,9 @@ export interface Pipeline extends Required<ChangeSink> {
 export type PipelineStep = 'mirror' | 'facts';
 
 export interface PipelineOptions {
+  facts?: Pick<RecordFactsOptions, 'log'>;
   features?: FeatureWorkerOptions;
-  /** Wraps each step, e.g. to time it (cdc/profiled-pipeline.ts). */
+  /** Wraps each step, e.g. to time it (bin/profiled-pipeline.ts). */
   timeStep?: <T>(step: PipelineStep, work: () => Promise<T>) => Promise<T>;
 }
 

@@ -21,7 +21,8 @@ export async function startAnalytics(options: { databaseUri?: string; log?: Logg
   const operational = client.db(config.OPERATIONAL_DB);
   await ensureAnalyticsIndexes(analytics);
 
-  const pipeline = createPipeline(analytics, { features: { log: (level, msg, fields) => log[level](fields ?? {}, msg) } });
+  const pipelineLog = (level: 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => log[level](fields ?? {}, msg);
+  const pipeline = createPipeline(analytics, { facts: { log: pipelineLog }, features: { log: pipelineLog } });
   const consumer = createCdcConsumer({
     client,
     operationalDb: config.OPERATIONAL_DB,

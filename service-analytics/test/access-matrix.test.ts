@@ -11,7 +11,8 @@ import { DAILY_SALES_FACTS, type DailySalesFactDocument } from '../src/features/
 import { FORECAST_COLLECTIONS, type ForecastDocument, type LatestForecastDocument, type ModelPerformanceDocument } from '../src/forecasts/forecast-collections.js';
 import { createForecastPool, type ForecastPool } from '../src/forecasts/forecast-pool.js';
 import { createForecastRunner, type ForecastRunner } from '../src/forecasts/forecast-runner.js';
-import { seedDemand, seededRandom } from './support/forecast-fixtures.js';
+import { seedDemand } from './support/forecast-fixtures.js';
+import { seededRandom } from './support/seeded-random.js';
 import './support/provided-context.js';
 import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-analytics.js';
 

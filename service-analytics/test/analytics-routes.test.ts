@@ -5,7 +5,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DAILY_SALES_FACTS, type DailySalesFactDocument } from '../src/features/fact-reader.js';
-import { analyticsRoutes } from '../src/http/analytics.routes.js';
+import { analyticsRoutes } from '../src/features/analytics.routes.js';
 import './support/provided-context.js';
 
 let client: MongoClient;

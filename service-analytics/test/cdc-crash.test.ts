@@ -1,6 +1,6 @@
 /**
  * Crash safety end to end: the consumer runs as its own process
- * (consumer-main.ts with the real pipeline) against an embedded-mongo process,
+ * (bin/cdc-consumer.ts with the real pipeline) against an embedded-mongo process,
  * while this process writes ≥ 20 000 source changes (orders created,
  * confirmed, shipped or cancelled, with their ledger rows and positions) and
  * SIGKILLs the consumer at seeded-random moments, restarting it each time.
@@ -19,10 +19,10 @@ import { sourcePipeline } from '../src/cdc/source-change.js';
 import { recomputeAllFacts } from '../src/facts/recompute-all.js';
 import { FEATURE_HISTORY } from '../src/features/feature-history.js';
 import { FEATURES } from '../src/features/feature-indexes.js';
-import { FEATURE_QUEUE } from '../src/features/feature-queue.js';
+import { FEATURE_QUEUE } from '../src/facts/feature-work.js';
 import { recomputeFeatures } from '../src/features/feature-store.js';
 import { createFeatureWorker } from '../src/features/feature-worker.js';
-import { seededRandom } from '../src/facts/fixtures/scenario.js';
+import { seededRandom } from './support/seeded-random.js';
 import { sourceWriter, type SourceOrder, type SourceWriter } from './support/source-writer.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -67,7 +67,7 @@ async function startChild(args: string[], ready: string, env: NodeJS.ProcessEnv 
 }
 
 const startConsumer = (uri: string) =>
-  startChild(['--import', 'tsx', '--conditions=source', 'service-analytics/src/cdc/consumer-main.ts'], 'consuming ', {
+  startChild(['--import', 'tsx', '--conditions=source', 'service-analytics/src/bin/cdc-consumer.ts'], 'consuming ', {
     MONGODB_URI: uri,
     OPERATIONAL_DB,
     ANALYTICS_DB,

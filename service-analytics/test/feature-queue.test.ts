@@ -6,7 +6,7 @@
  */
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildScenario } from '../src/facts/fixtures/scenario.js';
+import { buildScenario } from './support/scenario.js';
 import { recordFacts } from '../src/facts/record-facts.js';
 import { completeFeatureWork, featureQueueDepth, readFeatureWork } from '../src/features/feature-queue.js';
 import { createFeatureWorker } from '../src/features/feature-worker.js';

@@ -5,8 +5,9 @@ import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
 import { FORECAST_COLLECTIONS } from '../src/forecasts/forecast-collections.js';
 import { createForecastPool, type ForecastPool } from '../src/forecasts/forecast-pool.js';
 import { createForecastRunner, type ForecastRunner } from '../src/forecasts/forecast-runner.js';
-import { FEATURE_QUEUE } from '../src/features/feature-queue.js';
-import { seedDemand, seededRandom } from './support/forecast-fixtures.js';
+import { FEATURE_QUEUE } from '../src/facts/feature-work.js';
+import { seedDemand } from './support/forecast-fixtures.js';
+import { seededRandom } from './support/seeded-random.js';
 import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-analytics.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, ClientSession, Db } from 'mongodb';
-import { bulkWriteIgnoringDuplicates } from './bulk-writes.js';
+import { bulkWriteIgnoringDuplicates } from '../util/bulk-writes.js';
 import { carryForwardKeys } from './carry-forward.js';
 import { FACT_COLLECTIONS, factId, seriesId, type FactSeriesDoc, type StoredDailyFact } from './fact-collections.js';
 import { buildFact, campaignCoversDay, deriveStockState, sumSales } from './fact-derivation.js';

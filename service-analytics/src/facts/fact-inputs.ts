@@ -1,14 +1,12 @@
 import { parseDayKey } from '@icc/shared';
 import type { ClientSession, Db } from 'mongodb';
-import { chunks } from './chunks.js';
+import { chunks, groupBy, IN_LIST_MAX } from '../util/collections.js';
 import { FACT_COLLECTIONS, factId, seriesId, type FactSeriesDoc, type LastStock, type StoredDailyFact, type StoredSalesEvent, type StoredStockEvent } from './fact-collections.js';
 import { DAY_MS, deriveStockState, type CampaignWindow, type StockState } from './fact-derivation.js';
 import type { FactKey } from './facts.types.js';
 import type { CampaignMirrorDoc } from './reference-mirror.js';
 import { compareStockEvents } from './stock-events.js';
 
-/** `$in` lists stay at or under this size: mongod handles more, embedded-mongo stops using its index above 1,000. */
-const IN_CHUNK = 1_000;
 
 /** Everything the facts of a set of keys are derived from. */
 export interface FactInputs {
@@ -33,24 +31,13 @@ export interface SeriesDays {
 
 const STOCK_FIELDS = { _id: 1, tenantId: 1, sku: 1, locationCode: 1, onHandAfter: 1, availableAfter: 1, eventTime: 1, day: 1, factKey: 1 } as const;
 
-function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const list = out.get(key);
-    if (list) list.push(row);
-    else out.set(key, [row]);
-  }
-  return out;
-}
-
 /**
  * Read `ids` in `$in` chunks, one after another: every caller runs inside a
  * transaction, where operations of one session must not run concurrently.
  */
 export async function findInChunks<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
-  for (const chunk of chunks(ids, IN_CHUNK)) out.push(...(await read(chunk)));
+  for (const chunk of chunks(ids, IN_LIST_MAX)) out.push(...(await read(chunk)));
   return out;
 }
 

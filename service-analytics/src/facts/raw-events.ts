@@ -1,4 +1,3 @@
-import { createLogger } from '@icc/shared';
 import type { SourceChange } from '../cdc/cdc.types.js';
 import { factId, type StoredSalesEvent, type StoredStockEvent } from './fact-collections.js';
 import { deriveSalesEvents } from './sales-events.js';
@@ -11,15 +10,17 @@ import {
 } from './source-documents.js';
 import { deriveStockEvent } from './stock-events.js';
 
-const log = createLogger({ name: 'analytics-facts', level: process.env.LOG_LEVEL || 'info' });
+/** Where the facts stage reports what it skipped (the service's logger; nothing when absent). */
+export type FactsLog = (level: 'warn', msg: string, fields?: Record<string, unknown>) => void;
 
 /**
  * The immutable raw events a batch implies (sales-order line events and
  * stock-ledger rows), each under its source identity, deduplicated by id (the
  * same order may change several times in one batch). recordFacts stores the
- * ones not stored yet.
+ * ones not stored yet. A source document of unexpected shape is skipped and
+ * reported to `log`.
  */
-export function deriveBatchEvents(changes: readonly SourceChange[], ingestedAt: Date): { sales: StoredSalesEvent[]; stock: StoredStockEvent[] } {
+export function deriveBatchEvents(changes: readonly SourceChange[], ingestedAt: Date, log?: FactsLog): { sales: StoredSalesEvent[]; stock: StoredStockEvent[] } {
   const sales = new Map<string, StoredSalesEvent>();
   const stock = new Map<string, StoredStockEvent>();
   for (const change of changes) {
@@ -28,14 +29,14 @@ export function deriveBatchEvents(changes: readonly SourceChange[], ingestedAt: 
     if (change.collection === 'salesOrders') {
       const order = parseSource<SourceSalesOrder>(SourceSalesOrderSchema, change.fullDocument);
       if (!order) {
-        log.warn({ collection: change.collection, id: String(change.documentKey._id) }, 'facts: skipped a sales order of unexpected shape');
+        log?.('warn', 'facts: skipped a sales order of unexpected shape', { collection: change.collection, id: String(change.documentKey._id) });
         continue;
       }
       for (const event of deriveSalesEvents(order, ingestedAt)) if (!sales.has(event._id)) sales.set(event._id, { ...event, factKey: factId(event) });
     } else if (change.collection === 'stockMovements') {
       const movement = parseSource<SourceStockMovement>(SourceStockMovementSchema, change.fullDocument);
       if (!movement) {
-        log.warn({ collection: change.collection, id: String(change.documentKey._id) }, 'facts: skipped a ledger row of unexpected shape');
+        log?.('warn', 'facts: skipped a ledger row of unexpected shape', { collection: change.collection, id: String(change.documentKey._id) });
         continue;
       }
       const event = deriveStockEvent(movement, ingestedAt);

@@ -19,9 +19,10 @@ import {
 import { buildFact, campaignCoversDay, deriveStockState, type SalesTotals, type StockState } from './fact-derivation.js';
 import { findInChunks, loadCampaigns, loadSeries, loadStockStates, loadStored, type SeriesDays } from './fact-inputs.js';
 import type { FactKey, FeatureTouch } from './facts.types.js';
-import { deriveBatchEvents } from './raw-events.js';
+import { deriveBatchEvents, type FactsLog } from './raw-events.js';
 import { compareStockEvents } from './stock-events.js';
-import { enqueueFeatureWork } from '../features/feature-queue.js';
+import { groupBy } from '../util/collections.js';
+import { enqueueFeatureWork } from './feature-work.js';
 
 export interface RecordFactsOptions {
   /**
@@ -29,6 +30,8 @@ export interface RecordFactsOptions {
    * caller commits or aborts (tests use it to abort mid-batch).
    */
   session?: ClientSession;
+  /** Reports source documents skipped for their shape. */
+  log?: FactsLog;
 }
 
 /**
@@ -51,7 +54,7 @@ export interface RecordFactsOptions {
  * collections goes through here: the facts are no longer re-derived from all
  * raw events of a day on each batch.
  *
- * The same transaction queues the feature work (feature-queue.ts): per
+ * The same transaction queues the feature work (feature-work.ts): per
  * (tenant, SKU), the earliest day the batch's events touch — new or
  * re-delivered — and the days whose rows the stock carry-forward or a
  * campaign change reached. Those touches are also returned.
@@ -59,7 +62,7 @@ export interface RecordFactsOptions {
  * @example const touches = await recordFacts(analyticsDb, changes); // features follow via the feature worker
  */
 export async function recordFacts(db: Db, changes: readonly SourceChange[], options: RecordFactsOptions = {}): Promise<FeatureTouch[]> {
-  const { sales, stock } = deriveBatchEvents(changes, new Date());
+  const { sales, stock } = deriveBatchEvents(changes, new Date(), options.log);
   if (sales.length === 0 && stock.length === 0 && !changes.some((c) => c.collection === 'campaigns')) return [];
   if (options.session) return applyBatchAndQueue(db, options.session, changes, sales, stock);
   return inWriterSession(db, async (session) => {
@@ -155,17 +158,6 @@ function salesDelta(events: readonly StoredSalesEvent[], counted: Set<string>): 
   }
   d.revenue = revenueCents / 100;
   return { totals: d, revenueCents };
-}
-
-function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const list = out.get(key);
-    if (list) list.push(row);
-    else out.set(key, [row]);
-  }
-  return out;
 }
 
 /** The ids among `ids` already stored in `collection` (read in the transaction). */

@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation, Db, Document, Filter, UpdateFilter } from 'mongodb';
 import type { SourceChange, SourceCollection } from '../cdc/cdc.types.js';
-import { bulkWriteIgnoringDuplicates } from './bulk-writes.js';
+import { bulkWriteIgnoringDuplicates } from '../util/bulk-writes.js';
 import { FACT_COLLECTIONS } from './fact-collections.js';
 import {
   parseSource,

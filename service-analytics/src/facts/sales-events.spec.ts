@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cancelOrder, confirmOrder, pendingOrder, returnFromOrder, shipOrder, type OrderDoc } from './fixtures/source-builders.js';
+import { cancelOrder, confirmOrder, pendingOrder, returnFromOrder, shipOrder, type OrderDoc } from '../../test/support/source-builders.js';
 import { deriveSalesEvents } from './sales-events.js';
 import { SourceSalesOrderSchema } from './source-documents.js';
 

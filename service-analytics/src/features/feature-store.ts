@@ -7,6 +7,7 @@ import { hasFactBefore, readDailyTotals } from './fact-reader.js';
 import { buildFeatureRows, DEFAULT_MIN_HISTORY_DAYS } from './feature-engineering.js';
 import { updateFeatureHistories } from './feature-history.js';
 import { FEATURES } from './feature-indexes.js';
+import { chunks, IN_LIST_MAX } from '../util/collections.js';
 
 /** A stored feature row: `_id` `${tenantId}:${sku}:${day}`. */
 export type FeatureDocument = FeatureRow & { _id: string; tenantId: string };
@@ -17,8 +18,6 @@ export type FeatureDocument = FeatureRow & { _id: string; tenantId: string };
  * incremental and the full path write the same rows.
  */
 const LOOKBACK_DAYS = DEFAULT_MIN_HISTORY_DAYS;
-/** SKUs per `$in` when checking for yesterday's rows. */
-const IN_CHUNK = 1_000;
 /** An upper bound for "up to the SKU's last fact day" in range queries. */
 const LAST_DAY = '9999-12-31';
 /** Upserts per bulkWrite: bounded memory and request size on a full backfill. */
@@ -60,9 +59,8 @@ export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[]
     const byFromDay = new Map<DayKey, string[]>();
     for (const [sku, fromDay] of fromDays) byFromDay.set(fromDay, [...(byFromDay.get(fromDay) ?? []), sku]);
     for (const [fromDay, allSkus] of byFromDay) {
-      for (let i = 0; i < allSkus.length; i += SKU_CHUNK) {
+      for (const skus of chunks(allSkus, SKU_CHUNK)) {
         signal?.throwIfAborted();
-        const skus = allSkus.slice(i, i + SKU_CHUNK);
         summary.skus += skus.length;
         const rowsBySku = await featureRowsFrom(db, tenantId, skus, fromDay, firstFactDays);
         summary.written += await upsertRows(db, tenantId, [...rowsBySku.values()].flat());
@@ -95,8 +93,7 @@ async function coverGaps(db: Db, tenantId: string, fromDays: ReadonlyMap<string,
   const firstFactDays = new Map<string, DayKey>();
   const contiguous = new Set<string>();
   const skus = [...fromDays.keys()];
-  for (let i = 0; i < skus.length; i += IN_CHUNK) {
-    const chunk = skus.slice(i, i + IN_CHUNK);
+  for (const chunk of chunks(skus, IN_LIST_MAX)) {
     const rows = await db
       .collection<FeatureDocument>(FEATURES)
       .find({ tenantId, sku: { $in: chunk }, day: { $in: [...new Set(chunk.map((sku) => addUtcDays(fromDays.get(sku)!, -1)))] } }, { projection: { _id: 0, sku: 1, day: 1 } })
@@ -108,10 +105,10 @@ async function coverGaps(db: Db, tenantId: string, fromDays: ReadonlyMap<string,
     }
   }
   const rest = skus.filter((sku) => !contiguous.has(sku));
-  for (let i = 0; i < rest.length; i += IN_CHUNK) {
+  for (const chunk of chunks(rest, IN_LIST_MAX)) {
     const series = await db
       .collection<FactSeriesDoc>(FACT_COLLECTIONS.factSeries)
-      .find({ tenantId, sku: { $in: rest.slice(i, i + IN_CHUNK) } }, { projection: { _id: 0, sku: 1, days: 1 } })
+      .find({ tenantId, sku: { $in: chunk } }, { projection: { _id: 0, sku: 1, days: 1 } })
       .toArray();
     for (const [sku, days] of daysBySku(series)) {
       const fromDay = fromDays.get(sku)!;
@@ -176,8 +173,8 @@ async function featureRowsFrom(
 
 async function upsertRows(db: Db, tenantId: string, rows: readonly FeatureRow[]): Promise<number> {
   let written = 0;
-  for (let i = 0; i < rows.length; i += BULK_CHUNK) {
-    const ops: AnyBulkWriteOperation<FeatureDocument>[] = rows.slice(i, i + BULK_CHUNK).map((row) => {
+  for (const chunk of chunks(rows, BULK_CHUNK)) {
+    const ops: AnyBulkWriteOperation<FeatureDocument>[] = chunk.map((row) => {
       const doc: FeatureDocument = { _id: `${tenantId}:${row.sku}:${row.day}`, tenantId, ...row };
       return { replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } };
     });

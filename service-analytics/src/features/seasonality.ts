@@ -1,6 +1,6 @@
 import { parseDayKey, utcIsoDayOfWeek, type SeasonalityProfile } from '@icc/shared';
 import type { DemandPoint } from './daily-series.js';
-import { meanOf } from './stats.js';
+import { meanOf } from '../util/statistics.js';
 
 /**
  * Weekday and month profiles of one SKU's demand from its dense daily series.

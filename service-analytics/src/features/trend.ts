@@ -1,7 +1,7 @@
 import { addUtcDays, utcIsoDayOfWeek, type Trend } from '@icc/shared';
 import { linearRegression } from 'simple-statistics';
 import { assertDenseSeries, type DemandPoint } from './daily-series.js';
-import { meanOf } from './stats.js';
+import { meanOf } from '../util/statistics.js';
 
 /**
  * Direction threshold: the fitted line must move demand by more than 10 % of

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backtestModel, residualsByStep, rollingOrigins } from './backtest.js';
 import { MODELS } from './candidates.js';
-import { seasonalSeries } from './fixtures/simulated-series.js';
+import { seasonalSeries } from '../../test/support/simulated-series.js';
 import type { DemandHistory, ForecastContext, ForecastModel } from './forecasting.types.js';
 import { regressorsAhead, toDemandHistory, trainingSlice } from './history.js';
 import { ensembleBacktest } from './models/ensemble.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seasonalSeries, seededRandom } from './fixtures/simulated-series.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
+import { seasonalSeries } from '../../test/support/simulated-series.js';
 import { forecastSeries } from './forecast-series.js';
 
 const PATTERN = [10, 12, 15, 20, 30, 25, 8];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seasonalSeries } from './fixtures/simulated-series.js';
+import { seasonalSeries } from '../../test/support/simulated-series.js';
 import { forecastSeries } from './forecast-series.js';
 import { conformalHalfWidths, conformalHalfWidthsAt } from './intervals.js';
 

@@ -1,7 +1,7 @@
 import { AppError, type ForecastAccuracy, type ForecastModelName } from '@icc/shared';
 import type { Db } from 'mongodb';
 import { FORECAST_COLLECTIONS, type LatestForecastDocument, type ModelPerformanceDocument } from './forecast-collections.js';
-import { median } from './job-summary.js';
+import { median } from '../util/statistics.js';
 
 /** Scored forecasts listed per SKU, newest first. */
 const RECENT = 20;

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { FORECAST_COLLECTIONS, type LatestForecastDocument, type MlModelDocument } from './forecast-collections.js';
-import { median } from './job-summary.js';
+import { chunks, IN_LIST_MAX } from '../util/collections.js';
+import { median } from '../util/statistics.js';
 
 /** A tenant's typical campaign effect: what-if's fallback for a SKU without campaign history of its own. */
 export interface TenantCampaignEffectDocument {
@@ -15,8 +16,6 @@ export interface TenantCampaignEffectDocument {
   updatedAt: Date;
 }
 
-const IN_CHUNK = 1_000;
-
 /**
  * Recompute the tenant's median campaign lift from the active models (those
  * the latest-forecast pointers name) that learned one. Removed when none did.
@@ -28,10 +27,10 @@ export async function updateTenantCampaignEffect(db: Db, tenantId: string, now =
     .toArray();
   const ids = pointers.map((p) => p.modelId);
   const effects: NonNullable<MlModelDocument['campaignEffect']>[] = [];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+  for (const chunk of chunks(ids, IN_LIST_MAX)) {
     const models = await db
       .collection<MlModelDocument>(FORECAST_COLLECTIONS.mlModels)
-      .find({ _id: { $in: ids.slice(i, i + IN_CHUNK) }, campaignEffect: { $ne: null } }, { projection: { campaignEffect: 1 } })
+      .find({ _id: { $in: chunk }, campaignEffect: { $ne: null } }, { projection: { campaignEffect: 1 } })
       .toArray();
     for (const m of models) if (m.campaignEffect) effects.push(m.campaignEffect);
   }

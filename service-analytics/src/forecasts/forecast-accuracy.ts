@@ -34,7 +34,7 @@ export function pairsToScore(forecast: Pick<ForecastDocument, 'forecastDate' | '
 }
 
 /**
- * Accuracy tracking (seed 000's model_performance): score every stored
+ * Accuracy tracking (`modelPerformance`): score every stored
  * forecast of these SKUs that has days whose actuals arrived since it was
  * last scored, against the demand in `histories` (read up to the job's
  * `asOf`). One performance document per forecast, rewritten as more days

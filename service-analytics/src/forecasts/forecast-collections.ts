@@ -2,7 +2,7 @@ import type { DayKey, ForecastModelName, TrainingJobStatus, TrainingJobSummary }
 import type { Db } from 'mongodb';
 
 /**
- * Collections of stored forecasting (seed 000's tables as collections), in the
+ * Collections of stored forecasting, in the
  * analytics database. Forecasts are computed by jobs and served from here;
  * nothing in this folder trains on a read.
  */

@@ -1,6 +1,6 @@
 import { addUtcDays, type DayKey, type ForecastModelName } from '@icc/shared';
 import type { AnyBulkWriteOperation, Db, Filter, UpdateFilter } from 'mongodb';
-import { bulkWriteIgnoringDuplicates } from '../facts/bulk-writes.js';
+import { bulkWriteIgnoringDuplicates } from '../util/bulk-writes.js';
 import {
   FORECAST_COLLECTIONS,
   type CampaignEffect,

@@ -1,10 +1,10 @@
 import { AppError, type ForecastResponse, type StoredModel } from '@icc/shared';
 import type { Db } from 'mongodb';
 import { FORECAST_COLLECTIONS, type ForecastDocument, type LatestForecastDocument, type MlModelDocument, type StoredInterval } from './forecast-collections.js';
+import { chunks, IN_LIST_MAX } from '../util/collections.js';
 
 /** Model versions listed per SKU, newest first. */
 const MODEL_HISTORY = 20;
-const IN_CHUNK = 1_000;
 
 /**
  * The SKU's latest stored forecast, cut to `horizon` days and with the
@@ -115,20 +115,20 @@ export async function forecastBatch(
 ): Promise<{ forecasts: Record<string, number[]>; missing: string[]; shorterThanAsked: string[] }> {
   const skus = [...new Set(request.skus)];
   const pointers = new Map<string, string>();
-  for (let i = 0; i < skus.length; i += IN_CHUNK) {
+  for (const chunk of chunks(skus, IN_LIST_MAX)) {
     const found = await db
       .collection<LatestForecastDocument>(FORECAST_COLLECTIONS.latestForecasts)
-      .find({ _id: { $in: skus.slice(i, i + IN_CHUNK).map((sku) => `${tenantId}:${sku}`) } }, { projection: { sku: 1, forecastId: 1 } })
+      .find({ _id: { $in: chunk.map((sku) => `${tenantId}:${sku}`) } }, { projection: { sku: 1, forecastId: 1 } })
       .toArray();
     for (const p of found) pointers.set(p.sku, p.forecastId);
   }
   const forecasts: Record<string, number[]> = {};
   const shorterThanAsked: string[] = [];
   const ids = [...pointers.values()];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+  for (const chunk of chunks(ids, IN_LIST_MAX)) {
     const docs = await db
       .collection<ForecastDocument>(FORECAST_COLLECTIONS.forecasts)
-      .find({ _id: { $in: ids.slice(i, i + IN_CHUNK) } }, { projection: { sku: 1, predictions: 1 } })
+      .find({ _id: { $in: chunk } }, { projection: { sku: 1, predictions: 1 } })
       .toArray();
     for (const doc of docs) {
       forecasts[doc.sku] = doc.predictions.slice(0, request.horizon).map((p) => p.quantity);

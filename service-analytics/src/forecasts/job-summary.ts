@@ -1,7 +1,7 @@
-import { median as medianOf } from 'simple-statistics';
 import type { TrainingJobSummary } from '@icc/shared';
 import type { TrainingJobDocument } from './forecast-collections.js';
 import type { ForecastOutcome } from './forecast-compute.js';
+import { median } from '../util/statistics.js';
 
 /** Failures and skips kept by name (the counts are complete). */
 const NAMED = 20;
@@ -60,9 +60,4 @@ export function summariseJob(job: Pick<TrainingJobDocument, 'tally'>): TrainingJ
     failures: [...tally.failures],
     skipped: [...tally.skipped],
   };
-}
-
-/** The median, or null when there are no values (simple-statistics' throws). @example median([3, 1, 2]) // 2 */
-export function median(values: readonly number[]): number | null {
-  return values.length === 0 ? null : medianOf([...values]);
 }

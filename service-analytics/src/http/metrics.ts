@@ -1,6 +1,4 @@
 import type { CdcStatus } from '@icc/shared';
-import type { Db } from 'mongodb';
-import { featureQueueDepth } from '../features/feature-queue.js';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -9,7 +7,7 @@ import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
  * source, the age of the last checkpoint (how much would be re-read after
  * a crash), and the facts batches whose feature work is still queued.
  */
-export function createAnalyticsMetrics(cdcStatus: () => CdcStatus | null, analytics: Db) {
+export function createAnalyticsMetrics(cdcStatus: () => CdcStatus | null, featureQueueDepth: () => Promise<number>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requestDuration = new Histogram({
@@ -64,7 +62,7 @@ export function createAnalyticsMetrics(cdcStatus: () => CdcStatus | null, analyt
     help: 'Facts batches whose feature recomputation is queued and not yet done (each queued in its facts transaction)',
     registers: [registry],
     async collect() {
-      this.set(await featureQueueDepth(analytics));
+      this.set(await featureQueueDepth());
     },
   });
   return { registry, requestDuration };

@@ -45,6 +45,3 @@ export async function seedDemand(db: Db, tenantId: string, from: DayKey, fixture
     } as never);
   }
 }
-
-/** Seeded randomness for fixtures: the facts fixtures' generator, so fixtures are the same on every run. */
-export { seededRandom } from '../../src/facts/fixtures/scenario.js';

@@ -38,6 +38,14 @@ export const AnalyticsEnvSchema = CommonEnvSchema.extend({
   OPERATIONAL_DB: z.string().min(1).default('icc_operational'),
   /** Worker threads that compute forecasts (0: in the main thread); default one per core. */
   FORECAST_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+  /**
+   * What the standalone CDC consumer (service-analytics/src/bin/cdc-consumer.ts) feeds, for
+   * benchmarks: the real `pipeline`, the pipeline with each step timed (`profiled`, printed when
+   * stopping), or nothing (`noop`: the consumer's own ceiling).
+   */
+  CDC_SINK: z.enum(['pipeline', 'profiled', 'noop']).default('pipeline'),
+  /** Most source changes per batch of the standalone CDC consumer. */
+  CDC_BATCH_SIZE: z.coerce.number().int().positive().default(500),
 });
 export type AnalyticsConfig = z.infer<typeof AnalyticsEnvSchema>;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seasonalSeries, seededRandom } from '../fixtures/simulated-series.js';
+import { seededRandom } from '../../../test/support/seeded-random.js';
+import { seasonalSeries } from '../../../test/support/simulated-series.js';
 import { toDemandHistory } from '../history.js';
 import { linearRegression } from './linear-regression.js';
 import { featureLayout, featureNames, featureVector } from './regression-features.js';

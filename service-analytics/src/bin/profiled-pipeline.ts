@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
-import { createPipeline, type Pipeline, type PipelineStep } from '../pipeline.js';
-import type { BatchContext, ChangeSink, SourceChange } from './cdc.types.js';
+import type { BatchContext, ChangeSink, SourceChange } from '../cdc/cdc.types.js';
+import { createPipeline, type Pipeline, type PipelineOptions, type PipelineStep } from '../pipeline.js';
 
 /** Time spent in one pipeline step over all batches. */
 export interface StepTiming {
@@ -29,7 +29,7 @@ export interface PipelineProfile {
  *   await sink.apply(changes);
  *   profile().steps.facts.totalMs;
  */
-export function profiledPipeline(analytics: Db): { sink: ChangeSink; pipeline: Pipeline; profile(): PipelineProfile } {
+export function profiledPipeline(analytics: Db, options: Omit<PipelineOptions, 'timeStep'> = {}): { sink: ChangeSink; pipeline: Pipeline; profile(): PipelineProfile } {
   const timing = (): StepTiming => ({ calls: 0, totalMs: 0, maxMs: 0 });
   const state: { batches: number; changes: number; steps: Record<PipelineStep, StepTiming> } = { batches: 0, changes: 0, steps: { mirror: timing(), facts: timing() } };
   async function timeStep<T>(step: PipelineStep, work: () => Promise<T>): Promise<T> {
@@ -44,7 +44,7 @@ export function profiledPipeline(analytics: Db): { sink: ChangeSink; pipeline: P
       entry.maxMs = Math.max(entry.maxMs, ms);
     }
   }
-  const pipeline = createPipeline(analytics, { timeStep });
+  const pipeline = createPipeline(analytics, { ...options, timeStep });
   return {
     sink: {
       async apply(changes: readonly SourceChange[], context?: BatchContext): Promise<void> {

@@ -10,10 +10,11 @@ function onlyDuplicates(error: unknown): boolean {
 }
 
 /**
- * Run unordered writes, treating duplicate-key errors as "already there": the
- * facts layer writes each row under its source identity, so a duplicate is a
- * re-delivery (or a guarded upsert that lost to a newer version), never a
- * conflict. Any other error is rethrown.
+ * Run unordered writes, treating duplicate-key errors as "already there": for
+ * writers that key each row by its identity (facts by source identity, the
+ * latest-forecast pointers by SKU), a duplicate is a re-delivery or a guarded
+ * upsert that lost to a newer version, never a conflict. Any other error is
+ * rethrown.
  *
  * @example await bulkWriteIgnoringDuplicates(db.collection('stockReadModel'), [{ updateOne: { filter, update, upsert: true } }])
  */

@@ -1,9 +1,10 @@
 import { addUtcDays, AppError, SkuSchema, utcDaysBetween, utcIsoDayOfWeek, type DayKey, type SalesHistoryRow, type SeasonalityProfile, type Trend } from '@icc/shared';
 import type { Db } from 'mongodb';
-import { denseDailyTotals, toDemandSeries } from '../features/daily-series.js';
-import { hasHistory, historySpans, readDailyTotals, type HistorySpan } from '../features/fact-reader.js';
-import { computeSeasonality } from '../features/seasonality.js';
-import { computeTrend, TREND_COMPARE_DAYS } from '../features/trend.js';
+import { chunks } from '../util/collections.js';
+import { denseDailyTotals, toDemandSeries } from './daily-series.js';
+import { hasHistory, historySpans, readDailyTotals, type HistorySpan } from './fact-reader.js';
+import { computeSeasonality } from './seasonality.js';
+import { computeTrend, TREND_COMPARE_DAYS } from './trend.js';
 
 /** Longest sales-history range one request may ask for (five years): bounds the response and the read. */
 export const MAX_SALES_HISTORY_DAYS = 1_830;
@@ -99,8 +100,7 @@ export async function seasonalityData(db: Db, tenantId: string, query: { skus?: 
 async function profiles(db: Db, tenantId: string, spans: ReadonlyMap<string, HistorySpan>): Promise<SeasonalityProfile[]> {
   const entries = [...spans].map(([sku, span]) => ({ sku, last: span.last, first: latest(span.first, addUtcDays(span.last, -(SEASONALITY_HISTORY_DAYS - 1))) }));
   const out: SeasonalityProfile[] = [];
-  for (let i = 0; i < entries.length; i += SEASONALITY_CHUNK) {
-    const chunk = entries.slice(i, i + SEASONALITY_CHUNK);
+  for (const chunk of chunks(entries, SEASONALITY_CHUNK)) {
     const from = chunk.reduce((min, e) => (e.first < min ? e.first : min), chunk[0]!.first);
     const to = chunk.reduce((max, e) => (e.last > max ? e.last : max), chunk[0]!.last);
     const totals = await readDailyTotals(db, tenantId, { skus: chunk.map((e) => e.sku), from, to });

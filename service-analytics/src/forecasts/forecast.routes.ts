@@ -17,12 +17,12 @@ import {
 } from '@icc/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
-import { accuracyOf, modelPerformance } from '../forecasts/accuracy.queries.js';
-import { forecastBatch, latestForecast, modelsOf } from '../forecasts/forecast.queries.js';
-import { createTrainingJob, getTrainingJob } from '../forecasts/training-jobs.js';
-import { whatIf } from '../forecasts/what-if.js';
-import { roleGuard } from './auth.js';
-import './principal.js';
+import { accuracyOf, modelPerformance } from './accuracy.queries.js';
+import { forecastBatch, latestForecast, modelsOf } from './forecast.queries.js';
+import { createTrainingJob, getTrainingJob } from './training-jobs.js';
+import { whatIf } from './what-if.js';
+import { roleGuard } from '../http/auth.js';
+import '../http/principal.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 403: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema };
 
@@ -34,9 +34,9 @@ export interface ForecastRouteDeps {
 }
 
 /**
- * The forecast API (seed 000's Forecast Service): stored forecasts are read
- * here and never computed on a read; training is a queued job
- * (`POST /api/models/train` → job id, followed at `/api/models/status/{id}`).
+ * The forecast API: stored forecasts are read here and never computed on a
+ * read; training is a queued job (`POST /api/models/train` → job id, followed
+ * at `/api/models/status/{id}`).
  * Everything is scoped to the caller's tenant.
  */
 export function forecastRoutes(deps: ForecastRouteDeps): FastifyPluginAsyncZod {

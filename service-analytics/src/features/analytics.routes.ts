@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
 import { salesHistory, seasonalityData, skuSeasonality, skuTrend } from './analytics.queries.js';
 import { SeasonalityListSchema, SeasonalityQuerySchema, TrendQuerySchema } from './analytics.query-schemas.js';
-import './principal.js';
+import '../http/principal.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema };
 

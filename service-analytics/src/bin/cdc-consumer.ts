@@ -1,29 +1,29 @@
 /**
  * The CDC consumer as a process of its own:
  *
- *   MONGODB_URI=mongodb://… node --import tsx --conditions=source service-analytics/src/cdc/consumer-main.ts
+ *   MONGODB_URI=mongodb://… node --import tsx --conditions=source service-analytics/src/bin/cdc-consumer.ts
  *
- * Reads MONGODB_URI, OPERATIONAL_DB and ANALYTICS_DB (analyticsConfig), feeds
- * the real pipeline, prints `consuming <operationalDb>` once running, and
- * stops cleanly (in-flight batch applied and checkpointed) on SIGTERM/SIGINT.
- * A SIGKILL loses at most the batch in flight, which is delivered again on restart.
+ * Reads MONGODB_URI, OPERATIONAL_DB, ANALYTICS_DB, CDC_SINK and CDC_BATCH_SIZE
+ * (analyticsConfig), feeds the real pipeline, prints `consuming <operationalDb>`
+ * once running, and stops cleanly (in-flight batch applied and checkpointed)
+ * on SIGTERM/SIGINT. A SIGKILL loses at most the batch in flight, which is
+ * delivered again on restart.
  *
- * Benchmark knobs (not configuration: they exist to measure, not to run):
- * CDC_BATCH_SIZE; CDC_SINK=pipeline (default) | profiled (times each pipeline
- * step and prints `profile <json>` on stdout when stopping) | noop (the
- * consumer alone, nothing written but checkpoints).
+ * CDC_SINK exists to measure: `profiled` times each pipeline step and prints
+ * `profile <json>` on stdout when stopping; `noop` runs the consumer alone,
+ * nothing written but checkpoints.
  */
 import { analyticsConfig, createLogger } from '@icc/shared';
 import { MongoClient } from 'mongodb';
+import { createCdcConsumer } from '../cdc/cdc-consumer.js';
+import type { ChangeSink } from '../cdc/cdc.types.js';
 import { createPipeline, ensureAnalyticsIndexes, type Pipeline } from '../pipeline.js';
-import { createCdcConsumer } from './cdc-consumer.js';
-import type { ChangeSink } from './cdc.types.js';
 import { profiledPipeline, type PipelineProfile } from './profiled-pipeline.js';
 
 const config = analyticsConfig.get();
 const log = createLogger({ name: 'analytics-cdc', level: config.LOG_LEVEL });
 if (!config.MONGODB_URI) {
-  process.stderr.write('consumer-main: MONGODB_URI must name the operational replica set\n');
+  process.stderr.write('cdc-consumer: MONGODB_URI must name the operational replica set\n');
   process.exit(2);
 }
 
@@ -33,16 +33,17 @@ await ensureAnalyticsIndexes(analytics);
 let pipeline: Pipeline | null = null;
 let sink: ChangeSink;
 let profile: (() => PipelineProfile) | null = null;
-if (process.env.CDC_SINK === 'noop') sink = { apply: async () => {} };
-else if (process.env.CDC_SINK === 'profiled') ({ sink, pipeline, profile } = profiledPipeline(analytics));
-else sink = pipeline = createPipeline(analytics, { features: { log: (level, msg, fields) => log[level](fields ?? {}, msg) } });
+const pipelineLog = (level: 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => log[level](fields ?? {}, msg);
+if (config.CDC_SINK === 'noop') sink = { apply: async () => {} };
+else if (config.CDC_SINK === 'profiled') ({ sink, pipeline, profile } = profiledPipeline(analytics, { facts: { log: pipelineLog }, features: { log: pipelineLog } }));
+else sink = pipeline = createPipeline(analytics, { facts: { log: pipelineLog }, features: { log: pipelineLog } });
 
 const consumer = createCdcConsumer({
   client,
   operationalDb: config.OPERATIONAL_DB,
   analyticsDb: config.ANALYTICS_DB,
   sink,
-  ...(process.env.CDC_BATCH_SIZE ? { batchSize: Number(process.env.CDC_BATCH_SIZE) } : {}),
+  batchSize: config.CDC_BATCH_SIZE,
   log: ({ level, msg, ...fields }) => log[level](fields, msg),
 });
 await consumer.start();
