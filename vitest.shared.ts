@@ -16,6 +16,7 @@ export function packageTestConfig(
     resolve: {
       alias: [
         { find: /^@icc\/service-analytics\/forecasting$/, replacement: `${root}service-analytics/src/forecasting/index.ts` },
+        { find: /^@icc\/service-analytics\/testing$/, replacement: `${root}service-analytics/src/testing.ts` },
         {
           find: /^@icc\/(shared|embedded-mongo|service-operational|service-analytics|scripts)$/,
           replacement: `${root}$1/src/index.ts`,

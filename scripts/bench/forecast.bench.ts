@@ -18,7 +18,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { addUtcDays, utcDayKey } from '@icc/shared';
 import { MongoClient } from 'mongodb';
-import { createForecastPool, type ForecastPool } from '../../service-analytics/src/forecasts/forecast-pool.js';
+import { createForecastPool, type ForecastPool } from '@icc/service-analytics/testing';
 import { startEngineProcess } from '../src/bench-kit/child-engine.js';
 import { cpuDuring, describeMachine } from '../src/bench-kit/machine.js';
 import { runTrainingJob } from '../src/forecast-bench/job-run.js';

@@ -10,7 +10,7 @@ import { addUtcDays, createLogger, ForecastResponseSchema, TrainingJobSchema, ut
 import { followAnalyticsOutbox, issueApiKey, type AnalyticsOutboxFollower } from '@icc/service-operational';
 import { createAnalyticsApp, createForecastPool, createForecastRunner, createPipeline, ensureAnalyticsIndexes, type ForecastPool, type ForecastRunner } from '@icc/service-analytics';
 import { runTriggerForecast, seedDemo, yesterday } from '@icc/scripts';
-import { createCdcConsumer, type CdcConsumer } from '../../service-analytics/src/cdc/cdc-consumer.js';
+import { createCdcConsumer, type CdcConsumer } from '@icc/service-analytics/testing';
 import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';

@@ -6,8 +6,7 @@
 import { utcDayKey } from '@icc/shared';
 import { issueApiKey } from '@icc/service-operational';
 import { createAnalyticsApp, createPipeline, ensureAnalyticsIndexes } from '@icc/service-analytics';
-import { createCdcConsumer, type CdcConsumer } from '../../service-analytics/src/cdc/cdc-consumer.js';
-import { recomputeAllFacts } from '../../service-analytics/src/facts/recompute-all.js';
+import { createCdcConsumer, type CdcConsumer, recomputeAllFacts } from '@icc/service-analytics/testing';
 import { seedDemo, yesterday } from '@icc/scripts';
 import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';

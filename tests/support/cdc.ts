@@ -1,5 +1,4 @@
-import type { ChangeSink, SourceChange } from '../../service-analytics/src/cdc/cdc.types.js';
-import type { Pipeline } from '../../service-analytics/src/pipeline.js';
+import type { ChangeSink, SourceChange, Pipeline } from '@icc/service-analytics/testing';
 import type { MongoClient } from 'mongodb';
 
 /**

@@ -1,7 +1,5 @@
 import type { TrainingJobSummary } from '@icc/shared';
-import type { TrainingJobDocument } from '../../../service-analytics/src/forecasts/forecast-collections.js';
-import type { ForecastOutcome } from '../../../service-analytics/src/forecasts/forecast-compute.js';
-import { summariseJob, tallyOutcomes } from '../../../service-analytics/src/forecasts/job-summary.js';
+import { type TrainingJobDocument, type ForecastOutcome, summariseJob, tallyOutcomes } from '@icc/service-analytics/testing';
 import type { DemandShape } from './demand-generator.js';
 
 type JobTally = Pick<TrainingJobDocument, 'progress' | 'tally'>;

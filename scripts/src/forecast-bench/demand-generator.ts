@@ -1,5 +1,5 @@
 import { addUtcDays, eachUtcDay, isHoliday, utcIsoDayOfWeek, type DayKey } from '@icc/shared';
-import type { DemandPoint } from '../../../service-analytics/src/features/daily-series.js';
+import type { DemandPoint } from '@icc/service-analytics/testing';
 import { Rng } from '../demo/rng.js';
 
 /** The three demand shapes of the catalogue, in the shares a retailer's range typically has. */

@@ -1,6 +1,5 @@
 import type { FeatureRow } from '@icc/shared';
-import { buildFeatureRows } from '../../../service-analytics/src/features/feature-engineering.js';
-import type { ForecastTaskItem } from '../../../service-analytics/src/forecasts/forecast-compute.js';
+import { buildFeatureRows, type ForecastTaskItem } from '@icc/service-analytics/testing';
 import type { BenchCalendar, GeneratedSku } from './demand-generator.js';
 
 /**

@@ -1,10 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TrainRequest } from '@icc/shared';
 import type { Db } from 'mongodb';
-import { FORECAST_COLLECTIONS, type TrainingJobDocument } from '../../../service-analytics/src/forecasts/forecast-collections.js';
-import type { ForecastPool } from '../../../service-analytics/src/forecasts/forecast-pool.js';
-import { createForecastRunner } from '../../../service-analytics/src/forecasts/forecast-runner.js';
-import { createTrainingJob } from '../../../service-analytics/src/forecasts/training-jobs.js';
+import { FORECAST_COLLECTIONS, type TrainingJobDocument, type ForecastPool, createForecastRunner, createTrainingJob } from '@icc/service-analytics/testing';
 
 export interface JobRunResult {
   jobId: string;

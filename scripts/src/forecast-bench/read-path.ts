@@ -1,6 +1,6 @@
 import type { DayKey } from '@icc/shared';
 import type { Db } from 'mongodb';
-import { futureFlags, readHistories, skusWithHistory, tenantCampaigns } from '../../../service-analytics/src/forecasts/forecast-history.js';
+import { futureFlags, readHistories, skusWithHistory, tenantCampaigns } from '@icc/service-analytics/testing';
 
 /** The runner's chunk: SKUs read together. */
 const RUNNER_CHUNK = 200;

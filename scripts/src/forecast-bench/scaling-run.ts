@@ -1,10 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { addUtcDays, type DayKey } from '@icc/shared';
 import type { Db } from 'mongodb';
-import type { ForecastOutcome, ForecastSettings, ForecastTaskItem } from '../../../service-analytics/src/forecasts/forecast-compute.js';
-import type { ForecastPool } from '../../../service-analytics/src/forecasts/forecast-pool.js';
-import { storeForecasts, type ForecastBatchContext } from '../../../service-analytics/src/forecasts/forecast-store.js';
-import { ensureAnalyticsIndexes } from '../../../service-analytics/src/pipeline.js';
+import { type ForecastOutcome, type ForecastSettings, type ForecastTaskItem, type ForecastPool, storeForecasts, type ForecastBatchContext, ensureAnalyticsIndexes } from '@icc/service-analytics/testing';
 import { AccuracyTally, type AccuracyReport } from './accuracy-tally.js';
 import { benchCalendar, generateSku, type BenchCalendar, type DemandShape, type GeneratedCampaign } from './demand-generator.js';
 import { forecastItemOf } from './feature-stage.js';

@@ -1,12 +1,6 @@
 import { addUtcDays, type DayKey } from '@icc/shared';
 import type { Db } from 'mongodb';
-import { FACT_COLLECTIONS, type FactSeriesDoc } from '../../../service-analytics/src/facts/fact-collections.js';
-import type { CampaignMirrorDoc, ProductMirrorDoc } from '../../../service-analytics/src/facts/reference-mirror.js';
-import { buildFeatureRows } from '../../../service-analytics/src/features/feature-engineering.js';
-import type { FeatureDocument } from '../../../service-analytics/src/features/feature-store.js';
-import { FEATURE_HISTORY, historyDocument, type FeatureHistoryDoc } from '../../../service-analytics/src/features/feature-history.js';
-import { FEATURES } from '../../../service-analytics/src/features/feature-indexes.js';
-import { ensureAnalyticsIndexes } from '../../../service-analytics/src/pipeline.js';
+import { FACT_COLLECTIONS, type FactSeriesDoc, type CampaignMirrorDoc, type ProductMirrorDoc, buildFeatureRows, type FeatureDocument, FEATURE_HISTORY, historyDocument, type FeatureHistoryDoc, FEATURES, ensureAnalyticsIndexes } from '@icc/service-analytics/testing';
 import { benchCalendar, generateSku } from './demand-generator.js';
 
 export interface SeedOptions {
