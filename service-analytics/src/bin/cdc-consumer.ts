@@ -34,9 +34,10 @@ let pipeline: Pipeline | null = null;
 let sink: ChangeSink;
 let profile: (() => PipelineProfile) | null = null;
 const pipelineLog = (level: 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => log[level](fields ?? {}, msg);
+const logged = { facts: { log: pipelineLog }, features: { log: pipelineLog } };
 if (config.CDC_SINK === 'noop') sink = { apply: async () => {} };
-else if (config.CDC_SINK === 'profiled') ({ sink, pipeline, profile } = profiledPipeline(analytics, { facts: { log: pipelineLog }, features: { log: pipelineLog } }));
-else sink = pipeline = createPipeline(analytics, { facts: { log: pipelineLog }, features: { log: pipelineLog } });
+else if (config.CDC_SINK === 'profiled') ({ sink, pipeline, profile } = profiledPipeline(analytics, logged));
+else sink = pipeline = createPipeline(analytics, logged);
 
 const consumer = createCdcConsumer({
   client,

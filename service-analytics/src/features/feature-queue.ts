@@ -2,11 +2,9 @@ import { ObjectId, type Db } from 'mongodb';
 import type { FeatureTouch } from '../facts/facts.types.js';
 import { FEATURE_QUEUE, type FeatureQueueEntry } from '../facts/feature-work.js';
 
-/*
- * The feature side of the feature queue (facts/feature-work.ts writes it, in
- * each facts transaction): rounds read and merge entries, remove the ones
- * they did, and forecast jobs ask whether older work is still queued.
- */
+// The feature side of the feature queue (facts/feature-work.ts writes it, in each facts
+// transaction): rounds read and merge entries and remove the ones they did; forecast jobs ask
+// whether older work is still queued.
 
 /** Queued work as a round takes it: the entries read, and their touches merged per SKU. */
 export interface QueuedFeatureWork {
