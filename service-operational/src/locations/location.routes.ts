@@ -5,24 +5,20 @@ import {
   LocationPageSchema,
   LocationSchema,
   UpdateLocationSchema,
-  type Location,
 } from '@icc/shared';
-import type { Models } from '../db/models.js';
-import { codedRecordService } from '../db/coded-records.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
-import { toLocation, type LocationRecord } from './location.model.js';
+import type { LocationService } from './location.service.js';
 
 // Opening or closing a site is an admin decision: no other role may.
 const ADMIN_ONLY = [] as const;
 const tag = 'locations';
 
-export function locationRoutes(models: Models): AnyRoute[] {
-  const locations = codedRecordService<LocationRecord, Location>({ model: models.Location, label: 'Location', toOutput: toLocation });
+export function locationRoutes(locations: LocationService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/api/locations', tag, summary: 'List locations (filter by type)',
       query: ListLocationsQuerySchema, response: LocationPageSchema,
-      handler: ({ query }) => locations.list(query, query.type ? { type: query.type } : {}),
+      handler: ({ query }) => locations.list(query),
     }),
     defineRoute({
       method: 'post', path: '/api/locations', tag, summary: 'Create a location (store, warehouse or DC)', status: 201, idempotent: true,

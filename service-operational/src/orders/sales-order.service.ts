@@ -10,7 +10,7 @@ import {
 } from '@icc/shared';
 import { Types } from 'mongoose';
 import type { Models } from '../db/models.js';
-import { findPage } from '../http/pagination.js';
+import { findPage } from '../db/pagination.js';
 import type { LivePublisher } from '../live/live.types.js';
 import { applyMovements, inStockTransaction, type LedgerResult, type MovementInput } from '../stock/stock-ledger.js';
 import { publishStockChange } from '../stock/stock.service.js';

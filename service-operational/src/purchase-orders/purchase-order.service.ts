@@ -11,7 +11,7 @@ import type { ListPurchaseOrdersQuerySchema, PurchaseOrderTransitionSchema } fro
 import { Types, type ClientSession } from 'mongoose';
 import type { z } from 'zod';
 import type { Models } from '../db/models.js';
-import { findPage } from '../http/pagination.js';
+import { findPage } from '../db/pagination.js';
 import type { LivePublisher } from '../live/live.types.js';
 import { nextDocumentNumber } from '../orders/document-number.js';
 import { applyMovements, inStockTransaction, type LedgerResult, type MovementInput } from '../stock/stock-ledger.js';

@@ -15,7 +15,7 @@ import type { CurrentStockQuerySchema, MovementsQuerySchema } from '@icc/shared'
 import { Types, type PipelineStage } from 'mongoose';
 import type { z } from 'zod';
 import type { Models } from '../db/models.js';
-import { findPage } from '../http/pagination.js';
+import { findPage } from '../db/pagination.js';
 import type { LivePublisher } from '../live/live.types.js';
 import { applyMovements, inStockTransaction, type LedgerResult, type MovementInput } from './stock-ledger.js';
 import { toStockMovement, type StockMovementRecord } from './stock-movement.model.js';
