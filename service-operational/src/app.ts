@@ -63,7 +63,9 @@ export function createApp(options: { connection: Connection; log?: Logger }): Op
   const openApi = buildOpenApiDocument(routes, {
     title: 'Inventory Command Center — operational API',
     version: '0.1.0',
-    description: 'System of record: catalog, per-location stock and the movement ledger. Send an API key in X-API-Key.',
+    description:
+      'System of record: catalog, per-location stock and the movement ledger. Send an API key in X-API-Key. ' +
+      'Reads accept any valid key; every other route lists the roles it admits (x-roles), admin always among them; a key without one gets 403.',
   });
   const metrics = createMetrics(options.connection);
 

@@ -1,4 +1,5 @@
 import {
+  ANY_ROLE,
   CreateCustomerSchema,
   CustomerPageSchema,
   CustomerSchema,
@@ -16,7 +17,7 @@ export function customerRoutes(customers: CustomerService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/api/customers', tag, summary: 'List customers (filter by segment)',
-      query: ListCustomersQuerySchema, response: CustomerPageSchema,
+      roles: ANY_ROLE, query: ListCustomersQuerySchema, response: CustomerPageSchema,
       handler: ({ query }) => customers.list(query),
     }),
     defineRoute({
@@ -26,7 +27,7 @@ export function customerRoutes(customers: CustomerService): AnyRoute[] {
     }),
     defineRoute({
       method: 'get', path: '/api/customers/:id', tag, summary: 'Get a customer',
-      params: IdParamsSchema, response: CustomerSchema,
+      roles: ANY_ROLE, params: IdParamsSchema, response: CustomerSchema,
       handler: ({ params }) => customers.get(params.id),
     }),
     defineRoute({

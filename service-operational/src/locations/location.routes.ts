@@ -1,4 +1,5 @@
 import {
+  ANY_ROLE,
   CreateLocationSchema,
   IdParamsSchema,
   ListLocationsQuerySchema,
@@ -10,14 +11,14 @@ import { defineRoute, type AnyRoute } from '../http/route.js';
 import type { LocationService } from './location.service.js';
 
 // Opening or closing a site is an admin decision: no other role may.
-const ADMIN_ONLY = [] as const;
+const ADMIN_ONLY = ['admin'] as const;
 const tag = 'locations';
 
 export function locationRoutes(locations: LocationService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/api/locations', tag, summary: 'List locations (filter by type)',
-      query: ListLocationsQuerySchema, response: LocationPageSchema,
+      roles: ANY_ROLE, query: ListLocationsQuerySchema, response: LocationPageSchema,
       handler: ({ query }) => locations.list(query),
     }),
     defineRoute({
@@ -27,7 +28,7 @@ export function locationRoutes(locations: LocationService): AnyRoute[] {
     }),
     defineRoute({
       method: 'get', path: '/api/locations/:id', tag, summary: 'Get a location',
-      params: IdParamsSchema, response: LocationSchema,
+      roles: ANY_ROLE, params: IdParamsSchema, response: LocationSchema,
       handler: ({ params }) => locations.get(params.id),
     }),
     defineRoute({
