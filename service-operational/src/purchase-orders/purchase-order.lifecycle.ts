@@ -23,6 +23,9 @@ const NEXT: Record<PurchaseOrderStatus, readonly PurchaseOrderStatus[]> = {
   cancelled: [],
 };
 
+/** Statuses whose outstanding quantities are on order: what available-to-promise counts as coming. */
+export const ON_ORDER_STATUSES = ['ordered', 'partiallyReceived'] as const satisfies readonly PurchaseOrderStatus[];
+
 /** What each step refuses, in the words of the desk that tried it. */
 const REFUSAL: Record<'ordered' | 'received' | 'cancelled', string> = {
   ordered: 'only a draft can be ordered',
