@@ -5,6 +5,7 @@ import swaggerUi from 'swagger-ui-express';
 import { campaignRoutes } from './campaigns/campaign.routes.js';
 import { createCampaignService } from './campaigns/campaign.service.js';
 import { customerRoutes } from './customers/customer.routes.js';
+import { createCustomerService } from './customers/customer.service.js';
 import { registerModels, type Models } from './db/models.js';
 import { healthRouter } from './health/health.routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -18,6 +19,7 @@ import { createLiveHub } from './live/live.hub.js';
 import { liveRoutes } from './live/live.routes.js';
 import type { LiveHub } from './live/live.types.js';
 import { locationRoutes } from './locations/location.routes.js';
+import { createLocationService } from './locations/location.service.js';
 import { salesOrderRoutes } from './orders/sales-order.routes.js';
 import { createSalesOrderService } from './orders/sales-order.service.js';
 import { productRoutes } from './products/product.routes.js';
@@ -51,8 +53,8 @@ export function createApp(options: { connection: Connection; log?: Logger }): Op
     ...productRoutes(createProductService(models), stock),
     ...stockRoutes(stock),
     ...supplierRoutes(createSupplierService(models)),
-    ...customerRoutes(models),
-    ...locationRoutes(models),
+    ...customerRoutes(createCustomerService(models)),
+    ...locationRoutes(createLocationService(models)),
     ...campaignRoutes(createCampaignService(models)),
     ...salesOrderRoutes(createSalesOrderService(models, live)),
     ...purchaseOrderRoutes(createPurchaseOrderService(models, live)),
@@ -61,7 +63,9 @@ export function createApp(options: { connection: Connection; log?: Logger }): Op
   const openApi = buildOpenApiDocument(routes, {
     title: 'Inventory Command Center — operational API',
     version: '0.1.0',
-    description: 'System of record: catalog, per-location stock and the movement ledger. Send an API key in X-API-Key.',
+    description:
+      'System of record: catalog, per-location stock and the movement ledger. Send an API key in X-API-Key. ' +
+      'Reads accept any valid key; every other route lists the roles it admits (x-roles), admin always among them; a key without one gets 403.',
   });
   const metrics = createMetrics(options.connection);
 

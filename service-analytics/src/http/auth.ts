@@ -1,4 +1,4 @@
-import { AppError, apiKeyVerifier, presentedApiKey, type Principal, type Role, type StoredApiKey } from '@icc/shared';
+import { apiKeyVerifier, authorize, describeRoles, presentedApiKey, type Principal, type Role, type StoredApiKey } from '@icc/shared';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from 'mongodb';
 
@@ -12,10 +12,9 @@ export function createAuthenticator(operational: Db) {
   return (headers: Parameters<typeof presentedApiKey>[0]): Promise<Principal> => verify(presentedApiKey(headers));
 }
 
-/** For mutating routes: the caller needs one of `roles` (admin always passes). */
-export function requireRole(principal: Principal, roles: readonly Role[], action: string): void {
-  if (principal.roles.includes('admin') || roles.some((r) => principal.roles.includes(r))) return;
-  throw new AppError('FORBIDDEN', `${action} needs one of the roles: ${['admin', ...roles].join(', ')}; this key has ${principal.roles.join(', ')}`);
+/** For mutating routes: the caller needs one of `roles` (admin always passes; see `authorize` in shared). */
+export function requireRole(principal: Principal, roles: readonly [Role, ...Role[]], action: string): void {
+  authorize(principal, roles, action);
 }
 
 /**
@@ -26,9 +25,9 @@ export function requireRole(principal: Principal, roles: readonly Role[], action
  *
  * @example app.post('/api/models/train', { preValidation: guard.check, schema: { description: guard.description, … } }, handler)
  */
-export function roleGuard(roles: readonly Role[], action: string) {
+export function roleGuard(roles: readonly [Role, ...Role[]], action: string) {
   return {
     check: async (request: FastifyRequest): Promise<void> => requireRole(request.principal, roles, action),
-    description: `Needs one of the roles: ${['admin', ...roles].join(', ')} (others get 403).`,
+    description: `${describeRoles(roles)} (others get 403).`,
   };
 }

@@ -1,4 +1,5 @@
 import {
+  ANY_ROLE,
   CampaignPageSchema,
   CampaignSchema,
   CreateCampaignSchema,
@@ -17,12 +18,12 @@ export function campaignRoutes(campaigns: CampaignService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/api/campaigns', tag, summary: 'List campaigns',
-      query: ListCampaignsQuerySchema, response: CampaignPageSchema,
+      roles: ANY_ROLE, query: ListCampaignsQuerySchema, response: CampaignPageSchema,
       handler: ({ query }) => campaigns.list(query),
     }),
     defineRoute({
       method: 'get', path: '/api/campaigns/active', tag, summary: 'Campaigns running now',
-      response: z.array(CampaignSchema),
+      roles: ANY_ROLE, response: z.array(CampaignSchema),
       handler: () => campaigns.active(),
     }),
     defineRoute({
@@ -32,7 +33,7 @@ export function campaignRoutes(campaigns: CampaignService): AnyRoute[] {
     }),
     defineRoute({
       method: 'get', path: '/api/campaigns/:id', tag, summary: 'Get a campaign',
-      params: IdParamsSchema, response: CampaignSchema,
+      roles: ANY_ROLE, params: IdParamsSchema, response: CampaignSchema,
       handler: ({ params }) => campaigns.get(params.id),
     }),
     defineRoute({

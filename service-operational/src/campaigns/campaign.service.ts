@@ -2,7 +2,7 @@ import { AppError, type Campaign, type CreateCampaign, type Page, type UpdateCam
 import type { z } from 'zod';
 import type { ListCampaignsQuerySchema } from '@icc/shared';
 import type { Models } from '../db/models.js';
-import { findPage } from '../http/pagination.js';
+import { findPage } from '../db/pagination.js';
 import { toCampaign, type CampaignRecord } from './campaign.model.js';
 
 /** Promotions: a discount on some SKUs for a period. */

@@ -1,27 +1,24 @@
 import {
+  ANY_ROLE,
   CreateCustomerSchema,
   CustomerPageSchema,
   CustomerSchema,
   IdParamsSchema,
   ListCustomersQuerySchema,
   UpdateCustomerSchema,
-  type Customer,
 } from '@icc/shared';
-import type { Models } from '../db/models.js';
-import { codedRecordService } from '../db/coded-records.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
-import { toCustomer, type CustomerRecord } from './customer.model.js';
+import type { CustomerService } from './customer.service.js';
 
 const SALES = ['sales'] as const;
 const tag = 'customers';
 
-export function customerRoutes(models: Models): AnyRoute[] {
-  const customers = codedRecordService<CustomerRecord, Customer>({ model: models.Customer, label: 'Customer', toOutput: toCustomer });
+export function customerRoutes(customers: CustomerService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/api/customers', tag, summary: 'List customers (filter by segment)',
-      query: ListCustomersQuerySchema, response: CustomerPageSchema,
-      handler: ({ query }) => customers.list(query, query.segment ? { segment: query.segment } : {}),
+      roles: ANY_ROLE, query: ListCustomersQuerySchema, response: CustomerPageSchema,
+      handler: ({ query }) => customers.list(query),
     }),
     defineRoute({
       method: 'post', path: '/api/customers', tag, summary: 'Create a customer', status: 201, idempotent: true,
@@ -30,7 +27,7 @@ export function customerRoutes(models: Models): AnyRoute[] {
     }),
     defineRoute({
       method: 'get', path: '/api/customers/:id', tag, summary: 'Get a customer',
-      params: IdParamsSchema, response: CustomerSchema,
+      roles: ANY_ROLE, params: IdParamsSchema, response: CustomerSchema,
       handler: ({ params }) => customers.get(params.id),
     }),
     defineRoute({

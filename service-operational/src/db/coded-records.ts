@@ -1,6 +1,6 @@
 import { AppError, type Page } from '@icc/shared';
 import type { Model } from 'mongoose';
-import { containsText, findPage } from '../http/pagination.js';
+import { containsText, findPage } from './pagination.js';
 
 /**
  * Create/get/list/update for master data identified by a per-tenant unique

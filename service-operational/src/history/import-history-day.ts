@@ -1,13 +1,12 @@
 import { AppError, type Principal } from '@icc/shared';
 import { Types, type ClientSession, type Model } from 'mongoose';
 import type { Models } from '../db/models.js';
-import type { PurchaseOrderRecord } from '../purchase-orders/purchase-order.model.js';
+import { documentSeries, documentSequence } from '../orders/document-number.js';
+import { cancel, draftPurchaseOrder, placeOrder, receive, type PurchaseOrderDocument, type PurchaseOrderStep } from '../purchase-orders/purchase-order.lifecycle.js';
 import { applyMovementsBatch } from '../stock/stock-ledger-batch.js';
 import { runAsPrincipal } from '../tenancy/tenant-context.js';
-import { applyPurchaseCancel, applyReceipt, purchaseOrderDocument, salesOrderDocument, type TimedMovement } from './history-documents.js';
+import { closedSalesOrder, timed, type TimedMovement } from './history-documents.js';
 import type { HistoryDay, HistoryDayResult } from './history.types.js';
-
-type PurchaseOrderDoc = Omit<PurchaseOrderRecord, 'tenantId'>;
 
 /** Master data a day refers to, resolved before its transaction (it does not change during an import). */
 async function resolveReferences(models: Models, day: HistoryDay) {
@@ -33,7 +32,7 @@ async function resolveReferences(models: Models, day: HistoryDay) {
   const supplierIds = new Map(suppliers.map((s) => [s.code, s._id as Types.ObjectId]));
   const missingSupplier = supplierCodes.find((code) => !supplierIds.has(code));
   if (missingSupplier) throw new AppError('NOT_FOUND', `Supplier ${missingSupplier} does not exist`);
-  // Unknown campaign names surface per line in salesOrderDocument, naming the order.
+  // Unknown campaign names surface per line in closedSalesOrder, naming the order.
   return { segments, supplierIds, campaignIds: new Map(campaigns.map((c) => [c.name, String(c._id)])) };
 }
 
@@ -50,19 +49,18 @@ async function validated<T>(model: Model<T>, docs: object[]): Promise<object[]> 
 
 /** Keep the per-day document-number series ahead of what history used, so the live desk never reuses a number. */
 function counterWrites(day: HistoryDay) {
-  const compact = day.day.replaceAll('-', '');
-  const highest = (numbers: string[]) => numbers.reduce((max, n) => Math.max(max, Number(n.slice(n.lastIndexOf('-') + 1)) || 0), 0);
+  const highest = (numbers: string[]) => numbers.reduce((max, n) => Math.max(max, documentSequence(n)), 0);
   return [
-    { name: `SO-${compact}`, seq: highest(day.salesOrders.map((o) => o.orderNumber)) },
-    { name: `PO-${compact}`, seq: highest(day.purchaseOrders.map((p) => p.poNumber)) },
+    { name: documentSeries('SO', day.day), seq: highest(day.salesOrders.map((o) => o.orderNumber)) },
+    { name: documentSeries('PO', day.day), seq: highest(day.purchaseOrders.map((p) => p.poNumber)) },
   ]
     .filter((c) => c.seq > 0)
     .map((c) => ({ updateOne: { filter: { name: c.name }, update: { $max: { seq: c.seq } }, upsert: true } }));
 }
 
-async function loadPurchaseOrders(models: Models, poNumbers: string[], session: ClientSession): Promise<Map<string, PurchaseOrderDoc>> {
+async function loadPurchaseOrders(models: Models, poNumbers: string[], session: ClientSession): Promise<Map<string, PurchaseOrderDocument>> {
   if (poNumbers.length === 0) return new Map();
-  const found = await models.PurchaseOrder.find({ poNumber: { $in: poNumbers } }).session(session).lean<PurchaseOrderDoc[]>();
+  const found = await models.PurchaseOrder.find({ poNumber: { $in: poNumbers } }).session(session).lean<PurchaseOrderDocument[]>();
   return new Map(found.map((po) => [po.poNumber, po]));
 }
 
@@ -91,21 +89,32 @@ async function loadPurchaseOrders(models: Models, poNumbers: string[], session: 
 export function importHistoryDay(models: Models, principal: Principal, day: HistoryDay): Promise<HistoryDayResult> {
   return runAsPrincipal(principal, async () => {
     const refs = await resolveReferences(models, day);
-    const sales = day.salesOrders.map((order) => salesOrderDocument(order, refs.segments.get(order.customerCode)!, refs.campaignIds, new Types.ObjectId()));
+    const sales = day.salesOrders.map((order) => closedSalesOrder(order, refs.segments.get(order.customerCode)!, refs.campaignIds, new Types.ObjectId()));
     const poIds = day.purchaseOrders.map(() => new Types.ObjectId());
     const salesDocs = await validated(models.SalesOrder, sales.map((s) => s.doc));
 
     return models.connection.transaction(async (session) => {
       // Purchase orders are built and changed in memory afresh on each attempt, then written once.
-      const placed = day.purchaseOrders.map((po, i) => purchaseOrderDocument(po, refs.supplierIds.get(po.supplierCode)!, poIds[i]!));
+      const placed = day.purchaseOrders.map((po, i) => {
+        const draft = draftPurchaseOrder({
+          _id: poIds[i]!, poNumber: po.poNumber, supplierId: refs.supplierIds.get(po.supplierCode)!, supplierCode: po.supplierCode,
+          locationCode: po.locationCode, lines: po.lines, expectedDate: po.expectedDate, source: po.source, at: po.orderedAt,
+        });
+        const step = placeOrder(draft, po.orderedAt);
+        return { doc: step.order, movements: timed(step.movements, po.orderedAt) };
+      });
       const newPos = new Map(placed.map(({ doc }) => [doc.poNumber, doc]));
       const earlier = [...day.receipts, ...day.purchaseCancels].map((e) => e.poNumber).filter((n) => !newPos.has(n));
       const existing = await loadPurchaseOrders(models, [...new Set(earlier)], session);
       const before = new Map([...existing].map(([n, po]) => [n, po.status]));
-      const poFor = (poNumber: string) => {
-        const po = newPos.get(poNumber) ?? existing.get(poNumber);
+      /** Apply one step to the purchase order as it stands after the day's earlier steps. */
+      const step = (poNumber: string, at: Date, change: (po: PurchaseOrderDocument) => PurchaseOrderStep): TimedMovement[] => {
+        const held = newPos.has(poNumber) ? newPos : existing;
+        const po = held.get(poNumber);
         if (!po) throw new AppError('NOT_FOUND', `Purchase order ${poNumber} does not exist`);
-        return po;
+        const next = change(po);
+        held.set(poNumber, next.order);
+        return timed(next.movements, at);
       };
 
       const movements: TimedMovement[] = [
@@ -114,8 +123,8 @@ export function importHistoryDay(models: Models, principal: Principal, day: Hist
           reference: { type: 'adjustment', id: `history-${day.day}` }, reason: a.reason, at: a.at,
         })),
         ...placed.flatMap((p) => p.movements),
-        ...day.receipts.flatMap((r) => applyReceipt(poFor(r.poNumber), r)),
-        ...day.purchaseCancels.flatMap((c) => applyPurchaseCancel(poFor(c.poNumber), c)),
+        ...day.receipts.flatMap((r) => step(r.poNumber, r.at, (po) => receive(po, r.lines, r.at))),
+        ...day.purchaseCancels.flatMap((c) => step(c.poNumber, c.at, (po) => cancel(po, c.at, c.reason))),
         ...sales.flatMap((s) => s.movements),
       ];
       // Stable sort: equal times keep the order above.

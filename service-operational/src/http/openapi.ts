@@ -1,6 +1,6 @@
-import { errorCatalogue, ErrorResponseSchema } from '@icc/shared';
+import { describeRoles, errorCatalogue, ErrorResponseSchema } from '@icc/shared';
 import { z } from 'zod';
-import type { AnyRoute } from './route.js';
+import { routeRequirement, type AnyRoute } from './route.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -45,7 +45,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
     }
     if (route.authenticated !== false) {
       responses['401'] = errorResponse('Missing, unknown or revoked API key');
-      if (route.roles) responses['403'] = errorResponse(`Needs one of the roles: admin, ${route.roles.join(', ')}`);
+      if (route.roles) responses['403'] = errorResponse(describeRoles(routeRequirement(route)));
     }
     if (route.params) responses['404'] = errorResponse('Not found in this tenant');
     if (route.idempotent) {

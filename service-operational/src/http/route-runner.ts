@@ -1,11 +1,11 @@
-import { AppError, invalidInput, presentedApiKey, type Principal, type Role } from '@icc/shared';
+import { AppError, authorize, invalidInput, presentedApiKey, type Principal } from '@icc/shared';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { Models } from '../db/models.js';
 import { authenticate } from '../tenancy/api-key.service.js';
 import { runAsPrincipal } from '../tenancy/tenant-context.js';
 import { claimIdempotencyKey } from './idempotency.js';
-import type { AnyRoute } from './route.js';
+import { routeRequirement, type AnyRoute } from './route.js';
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
@@ -16,16 +16,6 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
 
 function presentedKey(req: Request): string | undefined {
   return presentedApiKey({ 'x-api-key': req.get('x-api-key'), authorization: req.get('authorization') });
-}
-
-function authorize(route: AnyRoute, principal: Principal): void {
-  if (!route.roles || principal.roles.includes('admin')) return;
-  if (!route.roles.some((role: Role) => principal.roles.includes(role))) {
-    throw new AppError(
-      'FORBIDDEN',
-      `${route.method.toUpperCase()} ${route.path} needs one of the roles: ${['admin', ...route.roles].join(', ')}; this key has ${principal.roles.join(', ')}`,
-    );
-  }
 }
 
 /**
@@ -39,7 +29,7 @@ export function mountRoutes(models: Models, routes: readonly AnyRoute[]): Router
     router[route.method](route.path, async (req: Request, res: Response) => {
       res.locals.routePath = route.path;
       const principal = route.authenticated === false ? undefined : await authenticate(models, presentedKey(req));
-      if (principal) authorize(route, principal);
+      if (principal) authorize(principal, routeRequirement(route), `${route.method.toUpperCase()} ${route.path}`);
       // express.json() skips bodies of other types, which would then read as "no body".
       const hasContent = req.get('transfer-encoding') !== undefined || Number(req.get('content-length')) > 0;
       if (route.body && hasContent && !req.is('application/json')) {

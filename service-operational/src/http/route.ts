@@ -1,4 +1,4 @@
-import type { Principal, Role } from '@icc/shared';
+import { ANY_ROLE, admittedRoles, type Principal, type Role, type RoleRequirement } from '@icc/shared';
 import type { z } from 'zod';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -23,7 +23,11 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown, R = unkn
   path: string;
   summary: string;
   tag: string;
-  /** Roles allowed to call it; omitted means any valid key (reads). Admin is always allowed. */
+  /**
+   * The roles admitted besides admin (who passes everywhere); an empty list is
+   * admin only. Absent: every authenticated key. Set by defineRoute from the
+   * declared RoleRequirement, never written by hand.
+   */
   roles?: readonly Role[];
   /** False only for the public probes (health, metrics, docs). */
   authenticated?: boolean;
@@ -38,18 +42,43 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown, R = unkn
   handler(input: RouteInput<P, Q, B>): Promise<R>;
 }
 
+/** A route as written in a `*.routes.ts` file. */
+export interface RouteDeclaration<P, Q, B, R> extends Omit<RouteDefinition<P, Q, B, R>, 'roles'> {
+  /**
+   * Who may call it, required on every authenticated route: `ANY_ROLE` (every
+   * valid key, whatever its roles) or the roles admitted, at least one;
+   * admin is always admitted, so `['admin']` is admin only.
+   */
+  roles?: RoleRequirement;
+}
+
 /**
- * Declare a route with its types inferred from its schemas.
+ * Declare a route with its types inferred from its schemas. A route that
+ * does not say who may call it, or names an empty role list, fails here, when
+ * the app is built.
  *
  * @example
- *   defineRoute({ method: 'get', path: '/api/products/:sku', params: SkuParamsSchema,
+ *   defineRoute({ method: 'get', path: '/api/products/:sku', roles: ANY_ROLE, params: SkuParamsSchema,
  *     response: ProductSchema, summary: 'Get a product', tag: 'products',
  *     handler: ({ params }) => products.get(params.sku) });
  */
 export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined, R = unknown>(
-  route: RouteDefinition<P, Q, B, R>,
+  route: RouteDeclaration<P, Q, B, R>,
 ): RouteDefinition<P, Q, B, R> {
-  return route;
+  const { roles, ...definition } = route;
+  const name = `${route.method.toUpperCase()} ${route.path}`;
+  if (route.authenticated === false) {
+    if (roles !== undefined) throw new Error(`${name} is public: it cannot require roles`);
+    return definition;
+  }
+  if (roles === undefined) throw new Error(`${name} must say who may call it: roles: ANY_ROLE, or the roles admitted`);
+  const admitted = admittedRoles(roles);
+  return admitted === null ? definition : { ...definition, roles: admitted.filter((role) => role !== 'admin') };
+}
+
+/** Who may call a defined route, as `authorize` reads it. */
+export function routeRequirement(route: Pick<AnyRoute, 'roles'>): RoleRequirement {
+  return route.roles === undefined ? ANY_ROLE : ['admin', ...route.roles];
 }
 
 // `any` because a list of routes mixes many input/output types; each route was

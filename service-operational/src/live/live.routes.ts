@@ -1,4 +1,4 @@
-import { LiveSnapshotSchema } from '@icc/shared';
+import { ANY_ROLE, LiveSnapshotSchema } from '@icc/shared';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import type { LiveHub } from './live.types.js';
 
@@ -7,7 +7,7 @@ export function liveRoutes(live: LiveHub): AnyRoute[] {
     defineRoute({
       method: 'get', path: '/api/live/snapshot', tag: 'live',
       summary: 'State to start live updates from: positions (low stock first), recent orders and receipts, and the seq they correspond to',
-      response: LiveSnapshotSchema,
+      roles: ANY_ROLE, response: LiveSnapshotSchema,
       handler: ({ principal }) => live.snapshot(principal),
     }),
   ];

@@ -1,28 +1,25 @@
 import {
+  ANY_ROLE,
   CreateLocationSchema,
   IdParamsSchema,
   ListLocationsQuerySchema,
   LocationPageSchema,
   LocationSchema,
   UpdateLocationSchema,
-  type Location,
 } from '@icc/shared';
-import type { Models } from '../db/models.js';
-import { codedRecordService } from '../db/coded-records.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
-import { toLocation, type LocationRecord } from './location.model.js';
+import type { LocationService } from './location.service.js';
 
 // Opening or closing a site is an admin decision: no other role may.
-const ADMIN_ONLY = [] as const;
+const ADMIN_ONLY = ['admin'] as const;
 const tag = 'locations';
 
-export function locationRoutes(models: Models): AnyRoute[] {
-  const locations = codedRecordService<LocationRecord, Location>({ model: models.Location, label: 'Location', toOutput: toLocation });
+export function locationRoutes(locations: LocationService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/api/locations', tag, summary: 'List locations (filter by type)',
-      query: ListLocationsQuerySchema, response: LocationPageSchema,
-      handler: ({ query }) => locations.list(query, query.type ? { type: query.type } : {}),
+      roles: ANY_ROLE, query: ListLocationsQuerySchema, response: LocationPageSchema,
+      handler: ({ query }) => locations.list(query),
     }),
     defineRoute({
       method: 'post', path: '/api/locations', tag, summary: 'Create a location (store, warehouse or DC)', status: 201, idempotent: true,
@@ -31,7 +28,7 @@ export function locationRoutes(models: Models): AnyRoute[] {
     }),
     defineRoute({
       method: 'get', path: '/api/locations/:id', tag, summary: 'Get a location',
-      params: IdParamsSchema, response: LocationSchema,
+      roles: ANY_ROLE, params: IdParamsSchema, response: LocationSchema,
       handler: ({ params }) => locations.get(params.id),
     }),
     defineRoute({

@@ -1,4 +1,5 @@
 import {
+  ANY_ROLE,
   CreateSalesOrderSchema,
   IdParamsSchema,
   ListSalesOrdersQuerySchema,
@@ -24,12 +25,12 @@ export function salesOrderRoutes(orders: SalesOrderService): AnyRoute[] {
     }),
     defineRoute({
       method: 'get', path: '/api/orders/sales', tag, summary: 'List sales orders (status, customer, location, SKU, date range)',
-      query: ListSalesOrdersQuerySchema, response: SalesOrderPageSchema,
+      roles: ANY_ROLE, query: ListSalesOrdersQuerySchema, response: SalesOrderPageSchema,
       handler: ({ query }) => orders.list(query),
     }),
     defineRoute({
       method: 'get', path: '/api/orders/sales/:id', tag, summary: 'Get a sales order',
-      params: IdParamsSchema, response: SalesOrderSchema,
+      roles: ANY_ROLE, params: IdParamsSchema, response: SalesOrderSchema,
       handler: ({ params }) => orders.get(params.id),
     }),
     defineRoute({

@@ -10,7 +10,7 @@ import {
 } from '@icc/shared';
 import { Types } from 'mongoose';
 import type { Models } from '../db/models.js';
-import { findPage } from '../http/pagination.js';
+import { findPage } from '../db/pagination.js';
 import type { LivePublisher } from '../live/live.types.js';
 import { applyMovements, inStockTransaction, type LedgerResult, type MovementInput } from '../stock/stock-ledger.js';
 import { publishStockChange } from '../stock/stock.service.js';
@@ -18,7 +18,8 @@ import { tenantCollection } from '../tenancy/tenant-collection.js';
 import { orderIntake, type Intake } from './order-intake.js';
 import { priceLine } from './order-pricing.js';
 import { planTransition, transition } from './sales-order.lifecycle.js';
-import { orderTotal, toOrderSummary, toSalesOrder, type SalesOrderLineRecord, type SalesOrderRecord } from './sales-order.model.js';
+import { openLine, salesOrderDocument } from './sales-order.builder.js';
+import { toOrderSummary, toSalesOrder, type SalesOrderLineRecord, type SalesOrderRecord } from './sales-order.model.js';
 
 /** The order desk: sales orders from creation to delivery and returns. */
 export function createSalesOrderService(models: Models, live: LivePublisher, clock: () => Date = () => new Date()) {
@@ -43,18 +44,7 @@ export function createSalesOrderService(models: Models, live: LivePublisher, clo
       if ('kind' in price) {
         throw new AppError('CONFLICT', `Campaign ${price.campaignId} is not running or does not cover ${line.sku} (line ${index})`);
       }
-      return {
-        line: index,
-        sku: line.sku,
-        quantity: line.quantity,
-        ...price,
-        status: 'open' as const,
-        reservedQuantity: 0,
-        shippedQuantity: 0,
-        returnedQuantity: 0,
-        unfulfilledQuantity: 0,
-        backorderedQuantity: 0,
-      };
+      return openLine(index, { sku: line.sku, quantity: line.quantity, ...price });
     });
   }
 
@@ -85,31 +75,15 @@ export function createSalesOrderService(models: Models, live: LivePublisher, clo
       if (!customer) throw new AppError('NOT_FOUND', `Customer ${input.customerCode} does not exist`);
       if (!locationExists) throw new AppError('NOT_FOUND', `Location ${input.locationCode} does not exist`);
       const { created, confirmed } = await inStockTransaction(models, async (session) => {
-        const pending: SalesOrderRecord = {
-          _id: new Types.ObjectId(),
-          tenantId: principal.tenantId,
-          orderNumber,
-          customerCode: customer.code,
-          customerSegment: customer.segment,
-          locationCode: input.locationCode,
-          status: 'pending',
-          onShortage: input.onShortage,
-          lines,
-          totalAmount: orderTotal(lines),
-          ...(input.notes ? { notes: input.notes } : {}),
-          statusHistory: [{ status: 'pending', at: now }],
-          returns: [],
-          orderedAt: now,
-          createdAt: now,
-          updatedAt: now,
-        };
+        const header = { _id: new Types.ObjectId(), orderNumber, customer, locationCode: input.locationCode, onShortage: input.onShortage, notes: input.notes };
+        const pending: SalesOrderRecord = { tenantId: principal.tenantId, ...salesOrderDocument(header, lines, [{ status: 'pending', at: now }]) };
         // Confirming at once: work out the confirmed state first and write the order once.
         const plan = input.confirm ? await planTransition(models, principal, pending, 'confirmed', undefined, session) : null;
         const ledger = plan
           ? await applyMovements(models, principal, plan.movements, session, now, { catalogChecked: true, ...(plan.positions ? { positions: plan.positions } : {}) })
           : null;
         const record: SalesOrderRecord = plan
-          ? { ...pending, status: plan.status, lines: plan.lines, totalAmount: orderTotal(plan.lines), statusHistory: [...pending.statusHistory, { status: plan.status, at: now }] }
+          ? { tenantId: principal.tenantId, ...salesOrderDocument(header, plan.lines, [{ status: 'pending', at: now }, { status: plan.status, at: now }]) }
           : pending;
         await salesOrders.insertOne(record, { session });
         return { created: record, confirmed: ledger ? { order: record, ledger } : null };

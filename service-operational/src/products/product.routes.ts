@@ -1,4 +1,5 @@
 import {
+  ANY_ROLE,
   CreateProductSchema,
   ListProductsQuerySchema,
   MovementsQuerySchema,
@@ -26,13 +27,13 @@ export function productRoutes(products: ProductService, stock: StockService): An
   return [
     defineRoute({
       method: 'get', path: '/api/products', tag, summary: 'List products (cursor pagination, filters, sort)',
-      query: ListProductsQuerySchema, response: ProductPageSchema,
+      roles: ANY_ROLE, query: ListProductsQuerySchema, response: ProductPageSchema,
       handler: ({ query }) => products.list(query),
     }),
     // Declared before /:sku so "low-stock" is never taken for a SKU.
     defineRoute({
       method: 'get', path: '/api/products/low-stock', tag, summary: 'Positions whose available stock is below the reorder point, at any location',
-      query: LowStockQuerySchema, response: StockPositionPageSchema,
+      roles: ANY_ROLE, query: LowStockQuerySchema, response: StockPositionPageSchema,
       handler: ({ query }) => products.lowStock(query),
     }),
     defineRoute({
@@ -42,7 +43,7 @@ export function productRoutes(products: ProductService, stock: StockService): An
     }),
     defineRoute({
       method: 'get', path: '/api/products/:sku', tag, summary: 'Get a product by SKU',
-      params: SkuParamsSchema, response: ProductSchema,
+      roles: ANY_ROLE, params: SkuParamsSchema, response: ProductSchema,
       handler: ({ params }) => products.get(params.sku),
     }),
     defineRoute({
@@ -57,12 +58,12 @@ export function productRoutes(products: ProductService, stock: StockService): An
     }),
     defineRoute({
       method: 'get', path: '/api/products/:sku/stock', tag, summary: 'Stock of one product at every location, with totals',
-      params: SkuParamsSchema, response: ProductStockSchema,
+      roles: ANY_ROLE, params: SkuParamsSchema, response: ProductStockSchema,
       handler: ({ params }) => stock.productStock(params.sku),
     }),
     defineRoute({
       method: 'get', path: '/api/products/:sku/movements', tag, summary: 'Ledger rows of one product, newest first',
-      params: SkuParamsSchema, query: ProductMovementsQuerySchema, response: StockMovementPageSchema,
+      roles: ANY_ROLE, params: SkuParamsSchema, query: ProductMovementsQuerySchema, response: StockMovementPageSchema,
       handler: async ({ params, query }) => {
         await products.load(params.sku);
         return stock.movements({ ...query, sku: params.sku });

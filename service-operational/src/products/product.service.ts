@@ -8,7 +8,7 @@ import {
   type UpdateProduct,
 } from '@icc/shared';
 import type { Models } from '../db/models.js';
-import { containsText, findPage } from '../http/pagination.js';
+import { containsText, findPage } from '../db/pagination.js';
 import { inStockTransaction } from '../stock/stock-ledger.js';
 import { toStockPosition, type StockPositionRecord } from '../stock/stock-position.model.js';
 import { toProduct, type ProductRecord } from './product.model.js';

@@ -1,4 +1,5 @@
 import {
+  ANY_ROLE,
   CreatePurchaseOrderSchema,
   IdParamsSchema,
   ListPurchaseOrdersQuerySchema,
@@ -24,12 +25,12 @@ export function purchaseOrderRoutes(purchaseOrders: PurchaseOrderService): AnyRo
     }),
     defineRoute({
       method: 'get', path: '/api/orders/purchase', tag, summary: 'List purchase orders (status, supplier, location, SKU)',
-      query: ListPurchaseOrdersQuerySchema, response: PurchaseOrderPageSchema,
+      roles: ANY_ROLE, query: ListPurchaseOrdersQuerySchema, response: PurchaseOrderPageSchema,
       handler: ({ query }) => purchaseOrders.list(query),
     }),
     defineRoute({
       method: 'get', path: '/api/orders/purchase/:id', tag, summary: 'Get a purchase order',
-      params: IdParamsSchema, response: PurchaseOrderSchema,
+      roles: ANY_ROLE, params: IdParamsSchema, response: PurchaseOrderSchema,
       handler: ({ params }) => purchaseOrders.get(params.id),
     }),
     defineRoute({

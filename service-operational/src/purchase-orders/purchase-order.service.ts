@@ -5,21 +5,18 @@ import {
   type Principal,
   type PurchaseOrder,
   type ReceivePurchaseOrder,
-  roundMoney,
 } from '@icc/shared';
 import type { ListPurchaseOrdersQuerySchema, PurchaseOrderTransitionSchema } from '@icc/shared';
 import { Types, type ClientSession } from 'mongoose';
 import type { z } from 'zod';
 import type { Models } from '../db/models.js';
-import { findPage } from '../http/pagination.js';
+import { findPage } from '../db/pagination.js';
 import type { LivePublisher } from '../live/live.types.js';
 import { nextDocumentNumber } from '../orders/document-number.js';
-import { applyMovements, inStockTransaction, type LedgerResult, type MovementInput } from '../stock/stock-ledger.js';
+import { applyMovements, inStockTransaction, type LedgerResult } from '../stock/stock-ledger.js';
 import { publishStockChange } from '../stock/stock.service.js';
-import { toPurchaseOrder, type PurchaseOrderLineRecord, type PurchaseOrderRecord } from './purchase-order.model.js';
-
-
-const lineReference = (po: PurchaseOrderRecord, line: PurchaseOrderLineRecord) => ({ type: 'purchaseOrder', id: String(po._id), line: line.line });
+import { cancel, draftPurchaseOrder, placeOrder, receive, type PurchaseOrderStep } from './purchase-order.lifecycle.js';
+import { toPurchaseOrder, type PurchaseOrderRecord } from './purchase-order.model.js';
 
 /** Purchasing: orders to suppliers and the receipts that bring stock in. */
 export function createPurchaseOrderService(models: Models, live: LivePublisher, clock: () => Date = () => new Date()) {
@@ -29,18 +26,22 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
     return po;
   }
 
-  /** draft → ordered: the quantities become "on order" at the receiving location. */
-  async function placeOrder(principal: Principal, po: PurchaseOrderRecord, at: Date, session: ClientSession) {
-    const movements: MovementInput[] = po.lines.map((line) => ({
-      sku: line.sku, locationCode: po.locationCode, type: 'order', deltas: { onOrder: line.quantity }, reference: lineReference(po, line),
-    }));
-    const ledger = await applyMovements(models, principal, movements, session, at);
+  /**
+   * Write a step the lifecycle worked out: its movements through the ledger,
+   * then the fields it changed, guarded by the status it started from so a
+   * concurrent change of the same order loses cleanly. `updatedAt` stays the
+   * timestamps' (the write time), even for a back-dated receipt.
+   */
+  async function write(principal: Principal, before: PurchaseOrderRecord, step: PurchaseOrderStep, at: Date, session: ClientSession) {
+    const ledger = await applyMovements(models, principal, step.movements, session, at);
+    const { status, lines, orderedAt, receivedAt, lastReceivedAt, receipts, statusHistory } = step.order;
+    const changes = Object.fromEntries(Object.entries({ status, lines, orderedAt, receivedAt, lastReceivedAt, receipts, statusHistory }).filter(([, v]) => v !== undefined));
     const order = await models.PurchaseOrder.findOneAndUpdate(
-      { _id: po._id, status: 'draft' },
-      { $set: { status: 'ordered', orderedAt: at }, $push: { statusHistory: { status: 'ordered', at } } },
+      { _id: before._id, status: before.status },
+      { $set: changes },
       { returnDocument: 'after', session },
     ).lean<PurchaseOrderRecord>();
-    if (!order) throw new AppError('CONFLICT', `Purchase order ${po.poNumber} changed while this request ran; reload and retry`);
+    if (!order) throw new AppError('CONFLICT', `Purchase order ${before.poNumber} changed while this request ran; reload and retry`);
     return { order, ledger };
   }
 
@@ -61,37 +62,25 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
       if (missing.length) throw new AppError('NOT_FOUND', `Products do not exist: ${missing.join(', ')}`);
       // Cost: the line's, else what this supplier charges (the link), else the product's standard cost.
       const links = await models.ProductSupplier.find({ supplierId: supplier._id, sku: { $in: skus } }).lean();
-      const lines = input.lines.map((line, index) => ({
-        line: index,
+      const lines = input.lines.map((line) => ({
         sku: line.sku,
         quantity: line.quantity,
         unitCost: line.unitCost ?? links.find((l) => l.sku === line.sku)?.unitCost ?? products.find((p) => p.sku === line.sku)!.cost,
-        receivedQuantity: 0,
       }));
       const poNumber = await nextDocumentNumber(models, 'PO', now);
+      const draft = draftPurchaseOrder({
+        _id: new Types.ObjectId(), poNumber, supplierId: supplier._id, supplierCode: supplier.code, locationCode: input.locationCode,
+        lines, expectedDate: new Date(input.expectedDate), source: input.source, notes: input.notes, at: now,
+      });
+      // Placed at once: the order is written once, already ordered, with its movements.
+      const step = input.order ? placeOrder(draft, now) : { order: draft, movements: [] };
       const outcome = await inStockTransaction(models, async (session) => {
-        const [doc] = await models.PurchaseOrder.create(
-          [
-            {
-              poNumber,
-              supplierId: supplier._id,
-              supplierCode: supplier.code,
-              locationCode: input.locationCode,
-              status: 'draft',
-              lines,
-              totalCost: roundMoney(lines.reduce((n, l) => n + l.quantity * l.unitCost, 0)),
-              expectedDate: new Date(input.expectedDate),
-              source: input.source ?? { type: 'manual' },
-              receipts: [],
-              statusHistory: [{ status: 'draft', at: now }],
-              ...(input.notes ? { notes: input.notes } : {}),
-            },
-          ],
-          { session },
-        );
-        const po = doc!.toObject() as unknown as PurchaseOrderRecord;
-        return input.order ? placeOrder(principal, po, now, session) : { order: po, ledger: { movements: [], positions: [] } };
-      }, input.order ? lines.map((l) => ({ sku: l.sku, locationCode: input.locationCode })) : []);
+        const ledger = await applyMovements(models, principal, step.movements, session, now);
+        // createdAt/updatedAt are left to the model's timestamps, as for every other write.
+        const { createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = step.order;
+        const [doc] = await models.PurchaseOrder.create([fields], { session });
+        return { order: doc!.toObject() as unknown as PurchaseOrderRecord, ledger };
+      }, step.movements.map((m) => ({ sku: m.sku, locationCode: m.locationCode })));
       return finish(principal, outcome);
     },
 
@@ -114,30 +103,8 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
       const known = await loadIn(id);
       const outcome = await inStockTransaction(models, async (session) => {
         const po = await loadIn(id, session);
-        if (request.status === 'ordered') {
-          if (po.status !== 'draft') throw new AppError('ILLEGAL_TRANSITION', `Purchase order ${po.poNumber} is ${po.status}; only a draft can be ordered`);
-          return placeOrder(principal, po, now, session);
-        }
-        if (!['draft', 'ordered', 'partiallyReceived'].includes(po.status)) {
-          throw new AppError('ILLEGAL_TRANSITION', `Purchase order ${po.poNumber} is ${po.status}; it can no longer be cancelled`);
-        }
-        const movements: MovementInput[] =
-          po.status === 'draft'
-            ? []
-            : po.lines
-                .filter((line) => line.quantity > line.receivedQuantity)
-                .map((line) => ({
-                  sku: line.sku, locationCode: po.locationCode, type: 'orderCancel', deltas: { onOrder: -(line.quantity - line.receivedQuantity) },
-                  reference: lineReference(po, line), ...(request.reason ? { reason: request.reason } : {}),
-                }));
-        const ledger = await applyMovements(models, principal, movements, session, now);
-        const order = await models.PurchaseOrder.findOneAndUpdate(
-          { _id: po._id, status: po.status },
-          { $set: { status: 'cancelled' }, $push: { statusHistory: { status: 'cancelled', at: now, ...(request.reason ? { reason: request.reason } : {}) } } },
-          { returnDocument: 'after', session },
-        ).lean<PurchaseOrderRecord>();
-        if (!order) throw new AppError('CONFLICT', `Purchase order ${po.poNumber} changed while this request ran; reload and retry`);
-        return { order, ledger };
+        const step = request.status === 'ordered' ? placeOrder(po, now) : cancel(po, now, request.reason);
+        return write(principal, po, step, now, session);
       }, known.lines.map((l) => ({ sku: l.sku, locationCode: known.locationCode })));
       return finish(principal, outcome);
     },
@@ -148,41 +115,8 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
       const known = await loadIn(id);
       const outcome = await inStockTransaction(models, async (session) => {
         const po = await loadIn(id, session);
-        if (po.status !== 'ordered' && po.status !== 'partiallyReceived') {
-          throw new AppError('ILLEGAL_TRANSITION', `Purchase order ${po.poNumber} is ${po.status}; only ordered purchase orders can be received`);
-        }
-        const receiving = new Map<number, number>();
-        for (const item of request.lines) receiving.set(item.line, (receiving.get(item.line) ?? 0) + item.quantity);
-        const lines = po.lines.map((line) => ({ ...line, receivedQuantity: line.receivedQuantity + (receiving.get(line.line) ?? 0) }));
-        for (const [lineNo, quantity] of receiving) {
-          const line = po.lines.find((l) => l.line === lineNo);
-          if (!line) throw new AppError('INVALID_INPUT', `Purchase order ${po.poNumber} has no line ${lineNo}`, [{ path: 'lines', message: `no line ${lineNo}` }]);
-          const outstanding = line.quantity - line.receivedQuantity;
-          if (quantity > outstanding) {
-            throw new AppError('CONFLICT', `Over-receipt refused: line ${lineNo} (${line.sku}) has ${outstanding} outstanding, ${quantity} received`, {
-              line: lineNo, outstanding, received: quantity,
-            });
-          }
-        }
-        const movements: MovementInput[] = [...receiving].map(([lineNo, quantity]) => {
-          const line = po.lines.find((l) => l.line === lineNo)!;
-          return { sku: line.sku, locationCode: po.locationCode, type: 'receipt', deltas: { onHand: quantity, onOrder: -quantity }, reference: lineReference(po, line) };
-        });
-        const ledger = await applyMovements(models, principal, movements, session, at);
-        const complete = lines.every((l) => l.receivedQuantity === l.quantity);
-        const status = complete ? 'received' : 'partiallyReceived';
-        const order = await models.PurchaseOrder.findOneAndUpdate(
-          { _id: po._id, status: po.status },
-          {
-            $set: { lines, status, ...(complete ? { receivedAt: at } : {}) },
-            // A receipt may be back-dated (receivedAt), so keep the newest, not the last recorded.
-            $max: { lastReceivedAt: at },
-            $push: { receipts: { at, lines: [...receiving].map(([line, quantity]) => ({ line, quantity })) }, statusHistory: { status, at } },
-          },
-          { returnDocument: 'after', session },
-        ).lean<PurchaseOrderRecord>();
-        if (!order) throw new AppError('CONFLICT', `Purchase order ${po.poNumber} changed while this request ran; reload and retry`);
-        return { order, ledger, received: [...receiving].map(([lineNo, quantity]) => ({ sku: po.lines.find((l) => l.line === lineNo)!.sku, quantity })) };
+        const step = receive(po, request.lines, at);
+        return { ...(await write(principal, po, step, at, session)), received: step.received };
       }, known.lines.map((l) => ({ sku: l.sku, locationCode: known.locationCode })));
       live.publish(
         principal.tenantId,

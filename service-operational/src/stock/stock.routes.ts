@@ -1,4 +1,5 @@
 import {
+  ANY_ROLE,
   AvailabilityQuerySchema,
   AvailabilitySchema,
   CurrentStockQuerySchema,
@@ -17,13 +18,15 @@ import { defineRoute, type AnyRoute } from '../http/route.js';
 import type { StockService } from './stock.service.js';
 
 const WAREHOUSE = ['warehouse'] as const;
+// Reconciling reads every position and the whole ledger: an administrator's check.
+const ADMIN_ONLY = ['admin'] as const;
 const tag = 'stock';
 
 export function stockRoutes(stock: StockService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/api/stock/current', tag, summary: 'Current stock positions (filter by SKU, location, low stock)',
-      query: CurrentStockQuerySchema, response: StockPositionPageSchema,
+      roles: ANY_ROLE, query: CurrentStockQuerySchema, response: StockPositionPageSchema,
       handler: ({ query }) => stock.current(query),
     }),
     defineRoute({
@@ -48,17 +51,17 @@ export function stockRoutes(stock: StockService): AnyRoute[] {
     }),
     defineRoute({
       method: 'get', path: '/api/stock/movements', tag, summary: 'The movement ledger (filters; newest first by default)',
-      query: MovementsQuerySchema, response: StockMovementPageSchema,
+      roles: ANY_ROLE, query: MovementsQuerySchema, response: StockMovementPageSchema,
       handler: ({ query }) => stock.movements(query),
     }),
     defineRoute({
       method: 'get', path: '/api/stock/availability', tag, summary: 'Available-to-promise per SKU × location',
-      query: AvailabilityQuerySchema, response: z.array(AvailabilitySchema),
+      roles: ANY_ROLE, query: AvailabilityQuerySchema, response: z.array(AvailabilitySchema),
       handler: ({ query }) => stock.availability(query),
     }),
     defineRoute({
       method: 'get', path: '/api/stock/reconcile', tag, summary: 'Recompute positions from the ledger and report drift (admin)',
-      roles: [], response: ReconcileReportSchema,
+      roles: ADMIN_ONLY, response: ReconcileReportSchema,
       handler: () => stock.reconcile(),
     }),
   ];

@@ -15,8 +15,9 @@ import type { CurrentStockQuerySchema, MovementsQuerySchema } from '@icc/shared'
 import { Types, type PipelineStage } from 'mongoose';
 import type { z } from 'zod';
 import type { Models } from '../db/models.js';
-import { findPage } from '../http/pagination.js';
+import { findPage } from '../db/pagination.js';
 import type { LivePublisher } from '../live/live.types.js';
+import { ON_ORDER_STATUSES } from '../purchase-orders/purchase-order.lifecycle.js';
 import { applyMovements, inStockTransaction, type LedgerResult, type MovementInput } from './stock-ledger.js';
 import { toStockMovement, type StockMovementRecord } from './stock-movement.model.js';
 import { toStockPosition, type StockPositionRecord } from './stock-position.model.js';
@@ -132,7 +133,7 @@ export function createStockService(models: Models, live: LivePublisher) {
       const atLocation = query.locationCode ? { locationCode: query.locationCode } : {};
       const [incoming, backorders] = await Promise.all([
         models.PurchaseOrder.aggregate<{ _id: { sku: string; locationCode: string }; quantity: number }>([
-          { $match: { status: { $in: ['ordered', 'partiallyReceived'] }, expectedDate: { $lte: date }, ...atLocation, ...lineMatch } },
+          { $match: { status: { $in: [...ON_ORDER_STATUSES] }, expectedDate: { $lte: date }, ...atLocation, ...lineMatch } },
           { $unwind: '$lines' },
           ...(query.sku ? [{ $match: { 'lines.sku': query.sku } }] : []),
           { $group: { _id: { sku: '$lines.sku', locationCode: '$locationCode' }, quantity: { $sum: { $subtract: ['$lines.quantity', '$lines.receivedQuantity'] } } } },

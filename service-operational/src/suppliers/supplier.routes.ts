@@ -1,4 +1,5 @@
 import {
+  ANY_ROLE,
   CreateSupplierSchema,
   IdParamsSchema,
   LinkProductSchema,
@@ -20,7 +21,7 @@ export function supplierRoutes(suppliers: SupplierService): AnyRoute[] {
   return [
     defineRoute({
       method: 'get', path: '/api/suppliers', tag, summary: 'List suppliers',
-      query: ListSuppliersQuerySchema, response: SupplierPageSchema,
+      roles: ANY_ROLE, query: ListSuppliersQuerySchema, response: SupplierPageSchema,
       handler: ({ query }) => suppliers.list(query),
     }),
     defineRoute({
@@ -30,7 +31,7 @@ export function supplierRoutes(suppliers: SupplierService): AnyRoute[] {
     }),
     defineRoute({
       method: 'get', path: '/api/suppliers/:id', tag, summary: 'Get a supplier',
-      params: IdParamsSchema, response: SupplierSchema,
+      roles: ANY_ROLE, params: IdParamsSchema, response: SupplierSchema,
       handler: ({ params }) => suppliers.get(params.id),
     }),
     defineRoute({
@@ -40,7 +41,7 @@ export function supplierRoutes(suppliers: SupplierService): AnyRoute[] {
     }),
     defineRoute({
       method: 'get', path: '/api/suppliers/:id/products', tag, summary: 'Products this supplier sells, with cost, MOQ, pack size and lead time',
-      params: IdParamsSchema, response: z.array(ProductSupplierSchema),
+      roles: ANY_ROLE, params: IdParamsSchema, response: z.array(ProductSupplierSchema),
       handler: ({ params }) => suppliers.products(params.id),
     }),
     defineRoute({
@@ -50,7 +51,7 @@ export function supplierRoutes(suppliers: SupplierService): AnyRoute[] {
     }),
     defineRoute({
       method: 'get', path: '/api/suppliers/:id/performance', tag, summary: 'On-time rate, average delay and fill rate from received purchase orders',
-      params: IdParamsSchema, response: SupplierPerformanceSchema,
+      roles: ANY_ROLE, params: IdParamsSchema, response: SupplierPerformanceSchema,
       handler: ({ params }) => suppliers.performance(params.id),
     }),
   ];

@@ -10,7 +10,7 @@ import {
 import type { z } from 'zod';
 import type { ListSuppliersQuerySchema, UpdateSupplierSchema } from '@icc/shared';
 import type { Models } from '../db/models.js';
-import { containsText, findPage } from '../http/pagination.js';
+import { containsText, findPage } from '../db/pagination.js';
 import type { PurchaseOrderRecord } from '../purchase-orders/purchase-order.model.js';
 import { supplierPerformance } from '../purchase-orders/supplier-performance.js';
 import { toProductSupplier, toSupplier, type ProductSupplierRecord, type SupplierRecord } from './supplier.model.js';

@@ -1,1 +1,2 @@
 export * from './api-keys.js';
+export * from './authorize.js';
