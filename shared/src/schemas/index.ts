@@ -10,3 +10,5 @@ export * from './live.schemas.js';
 export * from './analytics.schemas.js';
 export * from './forecast-models.js';
 export * from './forecast.schemas.js';
+export * from './stored-documents.schemas.js';
+export * from './live-outbox.schemas.js';
