@@ -1,3 +1,4 @@
+import { MONGO_ERROR_CODES } from '@icc/shared';
 import type { Db } from 'mongodb';
 import type { BatchContext, ChangeSink, SourceChange } from './cdc/cdc.types.js';
 import { ensureFactIndexes } from './facts/fact-indexes.js';
@@ -73,6 +74,6 @@ export async function ensureAnalyticsIndexes(analytics: Db): Promise<void> {
   await ensureForecastIndexes(analytics);
   // The queue is written inside transactions, which cannot create collections on every server version.
   await analytics.createCollection(FEATURE_QUEUE).catch((error: { code?: number }) => {
-    if (error.code !== 48) throw error; // 48: NamespaceExists
+    if (error.code !== MONGO_ERROR_CODES.NamespaceExists) throw error;
   });
 }

@@ -1,3 +1,4 @@
+import { MONGO_ERROR_CODES } from '@icc/shared';
 import { MongoServerError } from 'mongodb';
 
 /**
@@ -6,7 +7,11 @@ import { MongoServerError } from 'mongodb';
  * InvalidResumeToken and 280 ChangeStreamFatalError (the token is unusable).
  * All three are answered the same way: re-read the source (backfill).
  */
-export const RESUME_POINT_LOST_CODES: ReadonlySet<number> = new Set([286, 260, 280]);
+export const RESUME_POINT_LOST_CODES: ReadonlySet<number> = new Set([
+  MONGO_ERROR_CODES.ChangeStreamHistoryLost,
+  MONGO_ERROR_CODES.InvalidResumeToken,
+  MONGO_ERROR_CODES.ChangeStreamFatalError,
+]);
 
 /**
  * True when `error` says the saved resume point is gone.

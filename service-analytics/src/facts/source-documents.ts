@@ -1,102 +1,108 @@
+import {
+  StoredCampaignSchema,
+  StoredProductSchema,
+  StoredSalesOrderLineSchema,
+  StoredSalesOrderReturnSchema,
+  StoredSalesOrderSchema,
+  StoredStockMovementSchema,
+  StoredStockPositionSchema,
+} from '@icc/shared';
 import { z } from 'zod';
 
 /**
- * The operational documents analytics reads, as far as it reads them. The
- * shapes are restated here (not imported) because services never import each
- * other; a field the operational side renames shows up as a parse failure in
- * the facts tests rather than as silently wrong numbers.
+ * The operational documents analytics reads, as far as it reads them: each
+ * reader picks its fields from the stored-document schema in shared (the one
+ * service-operational's models are typed by), so a field renamed there fails
+ * to compile here. Where a reader accepts more than the model writes today it
+ * says so below; that tolerance is deliberate:
+ * - ids: ObjectIds (or strings in fixtures), keyed on their string form;
+ * - statuses and types are plain strings, so a value the operational side adds
+ *   later does not make analytics drop the document;
+ * - a few fields older documents may lack take a default.
  */
-
-/** Source ids are ObjectIds (or strings in fixtures); analytics keys on their string form. */
 const SourceId = z.unknown().transform((id) => String(id));
+const AnyStatus = z.string();
 
-const SalesOrderLine = z.object({
-  line: z.number(),
-  sku: z.string(),
-  quantity: z.number(),
-  unitPrice: z.number(),
-  discountPercent: z.number().default(0),
-  campaignId: z.string().nullish().transform((id) => id ?? null),
-  status: z.string(),
-  shippedQuantity: z.number().default(0),
-  unfulfilledQuantity: z.number().default(0),
-  returnedQuantity: z.number().default(0),
+const SalesOrderLine = StoredSalesOrderLineSchema.pick({
+  line: true,
+  sku: true,
+  quantity: true,
+  unitPrice: true,
+  campaignId: true,
+  shippedQuantity: true,
+  unfulfilledQuantity: true,
+  returnedQuantity: true,
+}).extend({ discountPercent: z.number().default(0), status: AnyStatus });
+
+const SalesOrderReturn = StoredSalesOrderReturnSchema.pick({ at: true }).extend({
+  lines: z.array(StoredSalesOrderReturnSchema.shape.lines.element.pick({ line: true, quantity: true })),
 });
 
-export const SourceSalesOrderSchema = z.object({
+export const SourceSalesOrderSchema = StoredSalesOrderSchema.pick({
+  tenantId: true,
+  orderNumber: true,
+  customerCode: true,
+  customerSegment: true,
+  locationCode: true,
+  orderedAt: true,
+}).extend({
   _id: SourceId,
-  tenantId: z.string(),
-  orderNumber: z.string(),
-  customerCode: z.string(),
-  customerSegment: z.string(),
-  locationCode: z.string(),
-  status: z.string(),
+  status: AnyStatus,
   lines: z.array(SalesOrderLine),
-  statusHistory: z.array(z.object({ status: z.string(), at: z.date() })).default([]),
-  returns: z
-    .array(z.object({ at: z.date(), lines: z.array(z.object({ line: z.number(), quantity: z.number() })) }))
-    .default([]),
-  orderedAt: z.date(),
+  statusHistory: z.array(StoredSalesOrderSchema.shape.statusHistory.unwrap().element.pick({ at: true }).extend({ status: AnyStatus })).default([]),
+  returns: z.array(SalesOrderReturn).default([]),
 });
 export type SourceSalesOrder = z.infer<typeof SourceSalesOrderSchema>;
 
-const Balances = z.object({ onHand: z.number(), available: z.number() });
-
-export const SourceStockMovementSchema = z.object({
+export const SourceStockMovementSchema = StoredStockMovementSchema.pick({ tenantId: true, sku: true, locationCode: true, at: true }).extend({
   _id: SourceId,
-  tenantId: z.string(),
-  sku: z.string(),
-  locationCode: z.string(),
-  type: z.string(),
-  balanceAfter: Balances,
-  at: z.date(),
+  type: AnyStatus,
+  balanceAfter: StoredStockMovementSchema.shape.balanceAfter.pick({ onHand: true, available: true }),
 });
 export type SourceStockMovement = z.infer<typeof SourceStockMovementSchema>;
 
-export const SourceStockPositionSchema = z.object({
+export const SourceStockPositionSchema = StoredStockPositionSchema.pick({
+  tenantId: true,
+  sku: true,
+  locationCode: true,
+  onOrder: true,
+  inTransit: true,
+  damaged: true,
+  reorderPoint: true,
+  lowStock: true,
+  updatedAt: true,
+}).extend({
   _id: SourceId,
-  tenantId: z.string(),
-  sku: z.string(),
-  locationCode: z.string(),
+  // The ledger always writes these three (the model's defaults apply to the other buckets only).
   onHand: z.number(),
   reserved: z.number(),
   available: z.number(),
-  onOrder: z.number().default(0),
-  inTransit: z.number().default(0),
-  damaged: z.number().default(0),
-  reorderPoint: z.number().default(0),
-  lowStock: z.boolean().default(false),
-  updatedAt: z.date(),
 });
 export type SourceStockPosition = z.infer<typeof SourceStockPositionSchema>;
 
-export const SourceProductSchema = z.object({
-  _id: SourceId,
-  tenantId: z.string(),
-  sku: z.string(),
-  name: z.string(),
-  category: z.string(),
-  status: z.string(),
-  price: z.number(),
-  reorderPoint: z.number(),
-  safetyStock: z.number(),
-  leadTimeDays: z.number(),
-  // Documents written before timestamps existed have none; they order before every stamped version.
-  updatedAt: z.date().default(new Date(0)),
-});
+// Documents written before timestamps existed have no `updatedAt`; they order before every stamped version.
+const UpdatedAtOrEpoch = z.date().default(new Date(0));
+
+export const SourceProductSchema = StoredProductSchema.pick({
+  tenantId: true,
+  sku: true,
+  name: true,
+  category: true,
+  price: true,
+  reorderPoint: true,
+  safetyStock: true,
+  leadTimeDays: true,
+}).extend({ _id: SourceId, status: AnyStatus, updatedAt: UpdatedAtOrEpoch });
 export type SourceProduct = z.infer<typeof SourceProductSchema>;
 
-export const SourceCampaignSchema = z.object({
-  _id: SourceId,
-  tenantId: z.string(),
-  name: z.string(),
-  status: z.string(),
-  startsAt: z.date(),
-  endsAt: z.date(),
-  skus: z.array(z.string()),
-  discountPercent: z.number(),
-  updatedAt: z.date().default(new Date(0)),
-});
+export const SourceCampaignSchema = StoredCampaignSchema.pick({
+  tenantId: true,
+  name: true,
+  startsAt: true,
+  endsAt: true,
+  skus: true,
+  discountPercent: true,
+}).extend({ _id: SourceId, status: AnyStatus, updatedAt: UpdatedAtOrEpoch });
 export type SourceCampaign = z.infer<typeof SourceCampaignSchema>;
 
 /**

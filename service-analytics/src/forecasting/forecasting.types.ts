@@ -1,3 +1,5 @@
+import type { FORECAST_MODELS } from '@icc/shared';
+
 /**
  * Shapes shared by the forecasting models, the backtest and the selection.
  * Everything is a plain array indexed by period (day, month, quarter…), oldest
@@ -35,17 +37,8 @@ export interface ModelForecast {
   readonly params?: Record<string, number>;
 }
 
-export const MODEL_NAMES = [
-  'seasonal-naive',
-  'moving-average',
-  'holt-winters-additive',
-  'holt-winters-multiplicative',
-  'croston-sba',
-  'tsb',
-  'linear-regression',
-  'ensemble',
-] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
+/** The engine's models: the one list is shared's, so the API and the engine cannot disagree. */
+export type ModelName = (typeof FORECAST_MODELS)[number];
 
 export interface ForecastContext {
   /** Seasonal period: 7 daily, 12 monthly, 4 quarterly, 1 for none. */

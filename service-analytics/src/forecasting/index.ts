@@ -3,4 +3,4 @@ export { forecastSeries, type ForecastSeriesOptions, type SeriesForecast, type F
 export { type SeriesInput } from './history.js';
 export { classifyDemand, ADI_CUTOFF, CV2_CUTOFF, type DemandClass, type DemandProfile } from './demand-classifier.js';
 export { accuracy, mae, rmse, mape, smape, mase, bias, seasonalNaiveScale, type AccuracyReport } from './metrics.js';
-export { MODEL_NAMES, type ModelName, type DemandHistory, type FutureRegressors } from './forecasting.types.js';
+export { type ModelName, type DemandHistory, type FutureRegressors } from './forecasting.types.js';

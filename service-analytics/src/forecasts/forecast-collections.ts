@@ -159,14 +159,6 @@ export interface LatestForecastDocument {
   createdAt: Date;
 }
 
-export interface LiveOutboxDocument {
-  tenantId: string;
-  event: 'forecast:updated';
-  room: 'dashboard';
-  data: unknown;
-  createdAt: Date;
-}
-
 /**
  * Indexes of stored forecasting (idempotent): a SKU's models by version, its
  * forecasts by age (accuracy tracking walks them), the queue by status.

@@ -1,6 +1,5 @@
-import { FORECAST_MODELS, STORED_CONFIDENCE_LEVELS } from '@icc/shared';
+import { STORED_CONFIDENCE_LEVELS } from '@icc/shared';
 import { describe, expect, it } from 'vitest';
-import { MODEL_NAMES } from '../forecasting/index.js';
 import { campaignLift } from './campaign-effect.js';
 import { computeForecast, minimumHistory } from './forecast-compute.js';
 
@@ -9,10 +8,6 @@ const weekly = (n: number, campaign: (t: number) => boolean = () => false) =>
   Array.from({ length: n }, (_, t) => [10, 12, 14, 16, 20, 8, 6][t % 7]! * (campaign(t) ? 1.5 : 1));
 
 describe('computeForecast', () => {
-  it('names the same models as the API schema (one list in shared, one in the pure engine)', () => {
-    expect([...FORECAST_MODELS]).toEqual([...MODEL_NAMES]);
-  });
-
   it('skips a history too short for the backtest, saying how much it needs', () => {
     const settings = { season: 7, horizon: 28, confidence: 0.95 };
     const n = minimumHistory(settings) - 1;

@@ -1,12 +1,11 @@
+import { MONGO_ERROR_CODES } from '@icc/shared';
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type ClientSession, type Collection, type Document } from 'mongodb';
-
-const DUPLICATE_KEY = 11000;
 
 /** The bulk failed only because some rows already existed (no other write error, no write-concern error). */
 function onlyDuplicates(error: unknown): boolean {
   if (!(error instanceof MongoBulkWriteError) || error.err) return false;
   const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  return errors.length > 0 && errors.every((e) => e.code === DUPLICATE_KEY);
+  return errors.length > 0 && errors.every((e) => e.code === MONGO_ERROR_CODES.DuplicateKey);
 }
 
 /**

@@ -1,8 +1,8 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import { CAMPAIGN_STATUSES, type Campaign } from '@icc/shared';
+import { Schema, type Connection } from 'mongoose';
+import { CAMPAIGN_STATUSES, type Campaign, type StoredCampaign } from '@icc/shared';
 import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
 
-const campaignSchema = new Schema(
+const campaignSchema = new Schema<StoredCampaign>(
   {
     name: { type: String, required: true },
     discountPercent: { type: Number, required: true, min: 0, max: 90 },
@@ -17,7 +17,8 @@ campaignSchema.plugin(tenantScopePlugin);
 campaignSchema.index({ tenantId: 1, startsAt: 1 });
 campaignSchema.index({ tenantId: 1, skus: 1 });
 
-export type CampaignRecord = InferSchemaType<typeof campaignSchema> & { tenantId: string; _id: unknown };
+/** A stored campaign: the shape is shared's (service-analytics reads the same documents). */
+export type CampaignRecord = StoredCampaign;
 
 export function campaignModel(connection: Connection) {
   return connection.model<Omit<CampaignRecord, '_id'>>('Campaign', campaignSchema, 'campaigns');

@@ -1,6 +1,5 @@
-import { AppError, toErrorResponse, type Logger } from '@icc/shared';
+import { AppError, isDuplicateKeyError, toErrorResponse, type Logger } from '@icc/shared';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import mongoose from 'mongoose';
 
 /** Errors raised by express.json() before a route runs, as the client's mistake they are. */
 function fromBodyParser(error: { type?: string; status?: number; message?: string }): AppError | undefined {
@@ -21,7 +20,7 @@ function fromBodyParser(error: { type?: string; status?: number; message?: strin
 
 /** A unique-index violation is a conflict with existing data, not a server fault. */
 function fromMongo(error: unknown): AppError | undefined {
-  if (error instanceof mongoose.mongo.MongoServerError && error.code === 11000) {
+  if (isDuplicateKeyError(error)) {
     const fields = Object.entries((error.keyValue ?? {}) as Record<string, unknown>)
       .filter(([field]) => field !== 'tenantId')
       .map(([field, value]) => `${field} ${JSON.stringify(value)}`);

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '@icc/shared';
-import mongoose from 'mongoose';
+import { AppError, isDuplicateKeyError } from '@icc/shared';
 import type { Models } from '../db/models.js';
 
 /** How long a key remembers its first response. */
@@ -77,7 +76,7 @@ export async function claimIdempotencyKey(
         },
       };
     } catch (error) {
-      if (!(error instanceof mongoose.mongo.MongoServerError) || error.code !== 11000) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
     }
     const existing = await IdempotencyKey.findOne({ key }).lean();
     if (!existing) continue; // released between our insert and read: try again

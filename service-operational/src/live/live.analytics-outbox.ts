@@ -1,4 +1,4 @@
-import { LiveEventSchemas, type LiveEventName, type Logger } from '@icc/shared';
+import { LiveEventSchemas, LiveOutboxEventSchema, type LiveEventName, type Logger } from '@icc/shared';
 import type { ChangeStream, ChangeStreamInsertDocument, Db, Document, ResumeToken } from 'mongodb';
 import type { LivePublisher } from './live.types.js';
 
@@ -36,14 +36,15 @@ export function followAnalyticsOutbox(options: { analytics: Db; live: LivePublis
   const publish = (change: ChangeStreamInsertDocument) => {
     resumeAfter = change._id;
     const doc = change.fullDocument;
-    const event = doc['event'] as LiveEventName;
-    const parsed = LiveEventSchemas[event]?.safeParse(doc['data']);
-    if (typeof doc['tenantId'] !== 'string' || !parsed?.success) {
+    const outbox = LiveOutboxEventSchema.safeParse(doc);
+    const event = (outbox.success ? outbox.data.event : doc['event']) as LiveEventName;
+    const parsed = outbox.success ? LiveEventSchemas[event]?.safeParse(outbox.data.data) : undefined;
+    if (!outbox.success || !parsed?.success) {
       log.warn({ event, id: String(doc['_id']) }, 'analytics outbox event skipped: unknown event or malformed payload');
       return;
     }
     // The schema map pairs each name with its payload schema, so `parsed.data` is that event's payload.
-    live.publish(doc['tenantId'], event, parsed.data as never);
+    live.publish(outbox.data.tenantId, event, parsed.data as never);
   };
 
   const follow = async () => {

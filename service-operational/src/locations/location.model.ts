@@ -1,8 +1,8 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import { LOCATION_TYPES, type Location } from '@icc/shared';
+import { Schema, type Connection } from 'mongoose';
+import { LOCATION_TYPES, type Location, type StoredLocation } from '@icc/shared';
 import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
 
-const locationSchema = new Schema(
+const locationSchema = new Schema<StoredLocation>(
   {
     code: { type: String, required: true, immutable: true },
     name: { type: String, required: true },
@@ -17,7 +17,8 @@ const locationSchema = new Schema(
 locationSchema.plugin(tenantScopePlugin);
 locationSchema.index({ tenantId: 1, code: 1 }, { unique: true });
 
-export type LocationRecord = InferSchemaType<typeof locationSchema> & { tenantId: string; _id: unknown };
+/** A stored location: the shape is shared's (planning will read the same documents). */
+export type LocationRecord = StoredLocation;
 
 export function locationModel(connection: Connection) {
   return connection.model<Omit<LocationRecord, '_id'>>('Location', locationSchema, 'locations');

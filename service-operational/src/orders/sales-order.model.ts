@@ -1,8 +1,17 @@
-import { LINE_STATUSES, SALES_ORDER_STATUSES, SHORTAGE_POLICIES, type OrderSummary, type SalesOrder, roundMoney } from '@icc/shared';
-import { Schema, type Connection, type Types } from 'mongoose';
+import {
+  LINE_STATUSES,
+  SALES_ORDER_STATUSES,
+  SHORTAGE_POLICIES,
+  type OrderSummary,
+  type SalesOrder,
+  type StoredSalesOrder,
+  type StoredSalesOrderLine,
+  roundMoney,
+} from '@icc/shared';
+import { Schema, type Connection } from 'mongoose';
 import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
 
-const lineSchema = new Schema(
+const lineSchema = new Schema<StoredSalesOrderLine>(
   {
     line: { type: Number, required: true },
     sku: { type: String, required: true },
@@ -22,7 +31,7 @@ const lineSchema = new Schema(
   { _id: false },
 );
 
-const salesOrderSchema = new Schema(
+const salesOrderSchema = new Schema<StoredSalesOrder>(
   {
     orderNumber: { type: String, required: true },
     customerCode: { type: String, required: true },
@@ -53,40 +62,9 @@ salesOrderSchema.index({ tenantId: 1, status: 1, orderedAt: -1 });
 salesOrderSchema.index({ tenantId: 1, customerCode: 1, orderedAt: -1 });
 salesOrderSchema.index({ tenantId: 1, 'lines.sku': 1, orderedAt: -1 });
 
-export interface SalesOrderLineRecord {
-  line: number;
-  sku: string;
-  quantity: number;
-  listPrice: number;
-  unitPrice: number;
-  discountPercent: number;
-  campaignId: string | null;
-  status: (typeof LINE_STATUSES)[number];
-  reservedQuantity: number;
-  shippedQuantity: number;
-  returnedQuantity: number;
-  unfulfilledQuantity: number;
-  backorderedQuantity: number;
-}
-
-export interface SalesOrderRecord {
-  _id: Types.ObjectId;
-  tenantId: string;
-  orderNumber: string;
-  customerCode: string;
-  customerSegment: string;
-  locationCode: string;
-  status: SalesOrder['status'];
-  onShortage: SalesOrder['onShortage'];
-  lines: SalesOrderLineRecord[];
-  totalAmount: number;
-  notes?: string | null;
-  statusHistory: Array<{ status: SalesOrder['status']; at: Date; reason?: string | null }>;
-  returns: Array<{ at: Date; reason: string; lines: Array<{ line: number; quantity: number; to: 'onHand' | 'damaged' }> }>;
-  orderedAt: Date;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A stored order and its lines: the shapes are shared's (service-analytics reads the same documents). */
+export type SalesOrderLineRecord = StoredSalesOrderLine;
+export type SalesOrderRecord = StoredSalesOrder;
 
 export function salesOrderModel(connection: Connection) {
   return connection.model<Omit<SalesOrderRecord, '_id'>>('SalesOrder', salesOrderSchema, 'salesOrders');

@@ -1,8 +1,8 @@
-import { Schema, type Connection, type HydratedDocument, type InferSchemaType } from 'mongoose';
-import { PRODUCT_STATUSES, type Product } from '@icc/shared';
+import { Schema, type Connection, type HydratedDocument } from 'mongoose';
+import { PRODUCT_STATUSES, type Product, type StoredProduct } from '@icc/shared';
 import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
 
-const productSchema = new Schema(
+const productSchema = new Schema<StoredProduct>(
   {
     sku: { type: String, required: true, immutable: true },
     name: { type: String, required: true },
@@ -26,7 +26,8 @@ productSchema.index({ tenantId: 1, sku: 1 }, { unique: true });
 productSchema.index({ tenantId: 1, category: 1, sku: 1 });
 productSchema.index({ tenantId: 1, name: 1 });
 
-export type ProductRecord = InferSchemaType<typeof productSchema> & { tenantId: string };
+/** A stored product: the shape is shared's (service-analytics reads the same documents). */
+export type ProductRecord = StoredProduct;
 export type ProductDocument = HydratedDocument<ProductRecord>;
 
 export function productModel(connection: Connection) {

@@ -1,8 +1,8 @@
-import { PURCHASE_ORDER_STATUSES, type PurchaseOrder, roundMoney } from '@icc/shared';
-import { Schema, type Connection, type Types } from 'mongoose';
+import { PURCHASE_ORDER_STATUSES, type PurchaseOrder, type StoredPurchaseOrder, type StoredPurchaseOrderLine, roundMoney } from '@icc/shared';
+import { Schema, type Connection } from 'mongoose';
 import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
 
-const purchaseOrderSchema = new Schema(
+const purchaseOrderSchema = new Schema<StoredPurchaseOrder>(
   {
     poNumber: { type: String, required: true },
     supplierId: { type: Schema.Types.ObjectId, required: true },
@@ -40,35 +40,9 @@ purchaseOrderSchema.index({ tenantId: 1, status: 1, expectedDate: 1 });
 purchaseOrderSchema.index({ tenantId: 1, 'lines.sku': 1 });
 purchaseOrderSchema.index({ tenantId: 1, lastReceivedAt: -1 });
 
-export interface PurchaseOrderLineRecord {
-  line: number;
-  sku: string;
-  quantity: number;
-  unitCost: number;
-  receivedQuantity: number;
-}
-
-export interface PurchaseOrderRecord {
-  _id: Types.ObjectId;
-  tenantId: string;
-  poNumber: string;
-  supplierId: Types.ObjectId;
-  supplierCode: string;
-  locationCode: string;
-  status: PurchaseOrder['status'];
-  lines: PurchaseOrderLineRecord[];
-  totalCost: number;
-  expectedDate: Date;
-  orderedAt: Date | null;
-  receivedAt: Date | null;
-  lastReceivedAt?: Date | null;
-  source: { type: string; id?: string | null };
-  receipts: Array<{ at: Date; lines: Array<{ line: number; quantity: number }> }>;
-  statusHistory: Array<{ status: string; at: Date; reason?: string | null }>;
-  notes?: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A stored purchase order and its lines: the shapes are shared's (planning will read the same documents). */
+export type PurchaseOrderLineRecord = StoredPurchaseOrderLine;
+export type PurchaseOrderRecord = StoredPurchaseOrder;
 
 export function purchaseOrderModel(connection: Connection) {
   return connection.model<Omit<PurchaseOrderRecord, '_id'>>('PurchaseOrder', purchaseOrderSchema, 'purchaseOrders');

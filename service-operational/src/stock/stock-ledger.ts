@@ -1,5 +1,6 @@
 import {
   AppError,
+  MONGO_ERROR_CODES,
   STOCK_BUCKETS,
   type StockBucket,
   type BucketDeltas,
@@ -8,6 +9,7 @@ import {
   type Principal,
   type StockMovement,
   type StockPosition,
+  isDuplicateKeyError,
 } from '@icc/shared';
 import mongoose, { type ClientSession } from 'mongoose';
 import type { Models } from '../db/models.js';
@@ -200,7 +202,7 @@ export async function applyMovements(
     // committed in between; an engine whose reads in a transaction are not one snapshot
     // lets this happen without a write conflict). Same remedy as a write conflict: the
     // driver retries the whole transaction, which re-reads the balances.
-    const error = new mongoose.mongo.MongoServerError({ message: 'Stock position changed during the transaction', code: 112, codeName: 'WriteConflict' });
+    const error = new mongoose.mongo.MongoServerError({ message: 'Stock position changed during the transaction', code: MONGO_ERROR_CODES.WriteConflict, codeName: 'WriteConflict' });
     error.addErrorLabel('TransientTransactionError');
     throw error;
   }
@@ -233,7 +235,7 @@ export async function inStockTransaction<T>(
       try {
         return await runTransaction(models, work);
       } catch (error) {
-        const duplicateKey = error instanceof mongoose.mongo.MongoServerError && error.code === 11000;
+        const duplicateKey = isDuplicateKeyError(error);
         if (!duplicateKey || attempt >= CREATE_RACE_ATTEMPTS) throw error;
       }
     }

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { MOVEMENT_TYPES, type StockMovement } from '@icc/shared';
+import { MOVEMENT_TYPES, type StockMovement, type StoredStockMovement } from '@icc/shared';
 import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
 
 const balances = {
@@ -16,7 +16,7 @@ const balances = {
  * rows' deltas (GET /api/stock/reconcile checks it). Updates and deletes are
  * refused at the model, so no code path can rewrite history.
  */
-const stockMovementSchema = new Schema(
+const stockMovementSchema = new Schema<StoredStockMovement>(
   {
     sku: { type: String, required: true },
     locationCode: { type: String, required: true },
@@ -52,20 +52,8 @@ stockMovementSchema.pre(
   },
 );
 
-/** A ledger row as stored (the schema's nested paths are all required, which InferSchemaType cannot see). */
-export interface StockMovementRecord {
-  _id: unknown;
-  tenantId: string;
-  sku: string;
-  locationCode: string;
-  type: StockMovement['type'];
-  deltas?: StockMovement['deltas'] | null;
-  balanceAfter: StockMovement['balanceAfter'];
-  reference: { type: string; id: string; line?: number | null };
-  reason?: string | null;
-  actor: { apiKeyId: string; keyName: string };
-  at: Date;
-}
+/** A ledger row as stored: the shape is shared's (service-analytics reads the same documents). */
+export type StockMovementRecord = StoredStockMovement;
 
 export function stockMovementModel(connection: Connection) {
   return connection.model<Omit<StockMovementRecord, '_id'>>('StockMovement', stockMovementSchema, 'stockMovements');

@@ -1,5 +1,5 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import type { StockPosition } from '@icc/shared';
+import { Schema, type Connection } from 'mongoose';
+import type { StockPosition, StoredStockPosition } from '@icc/shared';
 import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
 
 /**
@@ -8,7 +8,7 @@ import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
  * `available` (onHand − reserved) and `lowStock` (available < reorderPoint) are
  * stored so "what is low" is an indexed lookup, not a scan.
  */
-const stockPositionSchema = new Schema(
+const stockPositionSchema = new Schema<StoredStockPosition>(
   {
     sku: { type: String, required: true },
     locationCode: { type: String, required: true },
@@ -29,7 +29,11 @@ stockPositionSchema.index({ tenantId: 1, sku: 1, locationCode: 1 }, { unique: tr
 stockPositionSchema.index({ tenantId: 1, locationCode: 1, sku: 1 });
 stockPositionSchema.index({ tenantId: 1, lowStock: 1, sku: 1 });
 
-export type StockPositionRecord = InferSchemaType<typeof stockPositionSchema> & { tenantId: string };
+/**
+ * A stored position: the shape is shared's (service-analytics reads the same documents).
+ * Without `_id`: the ledger inserts new positions and lets the driver assign it.
+ */
+export type StockPositionRecord = Omit<StoredStockPosition, '_id'>;
 
 export function stockPositionModel(connection: Connection) {
   return connection.model<StockPositionRecord>('StockPosition', stockPositionSchema, 'stockPositions');

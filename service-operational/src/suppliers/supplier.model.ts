@@ -1,8 +1,8 @@
-import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
-import type { ProductSupplier, Supplier } from '@icc/shared';
+import { Schema, type Connection } from 'mongoose';
+import type { ProductSupplier, StoredProductSupplier, StoredSupplier, Supplier } from '@icc/shared';
 import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
 
-const supplierSchema = new Schema(
+const supplierSchema = new Schema<StoredSupplier>(
   {
     code: { type: String, required: true, immutable: true },
     name: { type: String, required: true },
@@ -21,7 +21,7 @@ supplierSchema.index({ tenantId: 1, code: 1 }, { unique: true });
 supplierSchema.index({ tenantId: 1, name: 1 });
 
 /** What one supplier charges for one product; at most one link per supplier × SKU. */
-const productSupplierSchema = new Schema(
+const productSupplierSchema = new Schema<StoredProductSupplier>(
   {
     supplierId: { type: Schema.Types.ObjectId, required: true },
     supplierCode: { type: String, required: true },
@@ -39,8 +39,9 @@ productSupplierSchema.plugin(tenantScopePlugin);
 productSupplierSchema.index({ tenantId: 1, supplierId: 1, sku: 1 }, { unique: true });
 productSupplierSchema.index({ tenantId: 1, sku: 1 });
 
-export type SupplierRecord = InferSchemaType<typeof supplierSchema> & { tenantId: string; _id: Types.ObjectId };
-export type ProductSupplierRecord = InferSchemaType<typeof productSupplierSchema> & { tenantId: string; _id: unknown };
+/** Stored suppliers and product–supplier links: the shapes are shared's (planning will read the same documents). */
+export type SupplierRecord = StoredSupplier;
+export type ProductSupplierRecord = StoredProductSupplier;
 
 export function supplierModel(connection: Connection) {
   return connection.model<Omit<SupplierRecord, '_id'>>('Supplier', supplierSchema, 'suppliers');

@@ -1,4 +1,11 @@
-/** Request bodies with sensible defaults; override only what a test is about. */
+import type { CreateCampaignSchema, CreateCustomerSchema, CreateLocationSchema, CreateProductSchema, CreateSupplierSchema } from '@icc/shared';
+import type { z } from 'zod';
+
+/**
+ * Request bodies with sensible defaults; override only what a test is about.
+ * The defaults are typed by shared's request schemas (and parsed by them in
+ * builders.test.ts); overrides stay loose so a test can send a wrong field.
+ */
 let sequence = 0;
 const next = () => ++sequence;
 
@@ -15,22 +22,22 @@ export function aProduct(overrides: Record<string, unknown> = {}) {
     safetyStock: 4,
     leadTimeDays: 5,
     ...overrides,
-  };
+  } satisfies z.input<typeof CreateProductSchema>;
 }
 
 export function aLocation(overrides: Record<string, unknown> = {}) {
   const n = next();
-  return { code: `WH-${n}`, name: `Warehouse ${n}`, type: 'warehouse', timeZone: 'Europe/Berlin', ...overrides };
+  return { code: `WH-${n}`, name: `Warehouse ${n}`, type: 'warehouse', timeZone: 'Europe/Berlin', ...overrides } satisfies z.input<typeof CreateLocationSchema>;
 }
 
 export function aSupplier(overrides: Record<string, unknown> = {}) {
   const n = next();
-  return { code: `SUP-${n}`, name: `Supplier ${n}`, email: `orders${n}@supplier.example`, defaultLeadTimeDays: 10, ...overrides };
+  return { code: `SUP-${n}`, name: `Supplier ${n}`, email: `orders${n}@supplier.example`, defaultLeadTimeDays: 10, ...overrides } satisfies z.input<typeof CreateSupplierSchema>;
 }
 
 export function aCustomer(overrides: Record<string, unknown> = {}) {
   const n = next();
-  return { code: `CUST-${n}`, name: `Customer ${n}`, segment: 'retail', ...overrides };
+  return { code: `CUST-${n}`, name: `Customer ${n}`, segment: 'retail', ...overrides } satisfies z.input<typeof CreateCustomerSchema>;
 }
 
 export function aCampaign(skus: string[], overrides: Record<string, unknown> = {}) {
@@ -42,7 +49,7 @@ export function aCampaign(skus: string[], overrides: Record<string, unknown> = {
     endsAt: new Date(now + 86_400_000).toISOString(),
     skus,
     ...overrides,
-  };
+  } satisfies z.input<typeof CreateCampaignSchema>;
 }
 
 /** A deterministic random source (mulberry32) for reproducible test mixes: same seed, same sequence. */

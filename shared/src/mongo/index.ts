@@ -1,1 +1,2 @@
 export * from './database-chain.js';
+export * from './error-codes.js';

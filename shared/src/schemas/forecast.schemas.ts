@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DayKeySchema } from './analytics.schemas.js';
 import { IsoDateTimeSchema, SkuSchema } from './common.schemas.js';
+import { FORECAST_MODELS } from './forecast-models.js';
 
 /**
  * Forecasting: training jobs, stored forecasts and what the forecast API
@@ -8,17 +9,6 @@ import { IsoDateTimeSchema, SkuSchema } from './common.schemas.js';
  * Forecasts are computed by jobs and read from storage; no read ever trains.
  */
 
-/** The models the engine chooses from (service-analytics/src/forecasting). */
-export const FORECAST_MODELS = [
-  'seasonal-naive',
-  'moving-average',
-  'holt-winters-additive',
-  'holt-winters-multiplicative',
-  'croston-sba',
-  'tsb',
-  'linear-regression',
-  'ensemble',
-] as const;
 export const ForecastModelSchema = z.enum(FORECAST_MODELS);
 export type ForecastModelName = z.infer<typeof ForecastModelSchema>;
 

@@ -8,4 +8,7 @@ export * from './stock.schemas.js';
 export * from './order.schemas.js';
 export * from './live.schemas.js';
 export * from './analytics.schemas.js';
+export * from './forecast-models.js';
 export * from './forecast.schemas.js';
+export * from './stored-documents.schemas.js';
+export * from './live-outbox.schemas.js';
