@@ -6,7 +6,7 @@ import {
   StoredStockPositionSchema,
 } from '@icc/shared';
 import { describe, expect, it } from 'vitest';
-import { campaign, confirmOrder, movement, pendingOrder, position, product, returnFromOrder, shipOrder } from './fixtures/source-builders.js';
+import { campaign, confirmOrder, movement, pendingOrder, position, product, returnFromOrder, shipOrder } from '../../test/support/source-builders.js';
 import {
   parseSource,
   SourceCampaignSchema,
