@@ -6,3 +6,4 @@ export * from './mongo/index.js';
 export * from './schemas/index.js';
 export * from './auth/index.js';
 export * from './money/index.js';
+export * from './background/index.js';

@@ -1,8 +1,8 @@
-import type { CdcStatus } from '@icc/shared';
+import { callbackLogger, pollLoop, type CdcStatus, type StepFailure } from '@icc/shared';
 import type { ChangeStream, ChangeStreamDocument, MongoClient, ResumeToken, Timestamp } from 'mongodb';
 import { runBackfill } from './backfill.js';
 import type { ChangeSink, SourceChange } from './cdc.types.js';
-import { backoffDelay, isResumePointLost, SinkError, sleep, StreamInvalidatedError } from './cdc-errors.js';
+import { isResumePointLost, SinkError, StreamInvalidatedError } from './cdc-errors.js';
 import { statusTracker } from './cdc-status.js';
 import { checkpointStore, type CheckpointPosition } from './checkpoint-store.js';
 import { sourcePipeline, toSourceChange } from './source-change.js';
@@ -70,20 +70,18 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
   const maxAwaitTimeMS = options.maxAwaitTimeMS ?? 1_000;
   const pageSize = options.backfillPageSize ?? 1_000;
   const quietCheckpointMs = options.quietCheckpointMs ?? 10_000;
-  const log = options.log ?? (() => {});
+  const log = callbackLogger((level, msg, fields) => options.log?.({ level, msg, ...fields }));
   const operational = options.client.db(options.operationalDb);
   const store = checkpointStore(options.client.db(options.analyticsDb), options.operationalDb);
   const tracker = statusTracker();
   const listeners = new Set<(info: CdcBatchInfo) => void>();
 
-  let abort = new AbortController();
-  let loop: Promise<void> | null = null;
   let stream: ChangeStream | null = null;
   let mustBackfill = false;
   let savedToken = '';
   let lastSaveAt = 0;
   let onFirstPosition: (() => void) | null = null;
-  let streamedBatches = 0;
+  let lostInARow = 0;
 
   async function deliver(changes: SourceChange[], position: CheckpointPosition, phase: CdcBatchInfo['phase'], newestAt: Date | null): Promise<void> {
     if (changes.length > 0) await inSink(() => options.sink.apply(changes, { phase }));
@@ -93,13 +91,15 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
     savedToken = tokenKey(position.resumeToken);
     lastSaveAt = Date.now();
     tracker.applied(changes.length, newestAt, checkpointedAt);
-    if (phase === 'stream' && changes.length > 0) streamedBatches += 1;
+    // Progress resets the back-off; only streamed batches prove a backfill's start point held.
+    if (changes.length > 0) loop.resetBackoff();
+    if (phase === 'stream' && changes.length > 0) lostInARow = 0;
     const info: CdcBatchInfo = { phase, size: changes.length, eventsProcessed, checkpointedAt };
     for (const listener of listeners) {
       try {
         listener(info);
       } catch (error) {
-        log({ level: 'warn', msg: 'cdc: batch listener threw', error: String(error) });
+        log.warn({ error: String(error) }, 'cdc: batch listener threw');
       }
     }
   }
@@ -114,9 +114,9 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
   }
 
   /** Let the sink finish work it deferred while a backlog was read (see ChangeSink). */
-  async function sinkCaughtUp(): Promise<void> {
+  async function sinkCaughtUp(signal: AbortSignal): Promise<void> {
     await inSink(async () => {
-      await options.sink.caughtUp?.(abort.signal);
+      await options.sink.caughtUp?.(signal);
     });
   }
 
@@ -129,26 +129,26 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
   }
 
   /** Re-read the source; returns where the stream starts, or null when stopped midway. */
-  async function backfill(resumeFrom: CheckpointPosition['backfill']): Promise<Timestamp | null> {
+  async function backfill(resumeFrom: CheckpointPosition['backfill'], signal: AbortSignal): Promise<Timestamp | null> {
     tracker.setState('backfilling');
     onFirstPosition?.();
     const startAtOperationTime = resumeFrom?.startAtOperationTime ?? (await clusterTimeNow());
-    log({ level: 'info', msg: resumeFrom ? 'cdc: resuming backfill' : 'cdc: backfill started', collection: resumeFrom?.collection });
+    log.info({ collection: resumeFrom?.collection }, resumeFrom ? 'cdc: resuming backfill' : 'cdc: backfill started');
     const done = await runBackfill({
       operational,
       startAtOperationTime,
       resumeFrom,
       pageSize,
       batchSize,
-      aborted: () => abort.signal.aborted,
+      aborted: () => signal.aborted,
       deliver: (changes, progress) => deliver(changes, { resumeToken: null, startAtOperationTime: null, backfill: progress }, 'backfill', null),
     });
     if (!done) return null;
     // Before the checkpoint says "backfilled": a failure here re-runs it from the last page (nothing left to read).
-    await sinkCaughtUp();
+    await sinkCaughtUp(signal);
     const position: CheckpointPosition = { resumeToken: null, startAtOperationTime, backfill: null };
     tracker.checkpointed(await store.save(position, { eventsProcessed: tracker.eventsProcessed, lastEventAt: tracker.lastEventAt }));
-    log({ level: 'info', msg: 'cdc: backfill done', eventsProcessed: tracker.eventsProcessed });
+    log.info({ eventsProcessed: tracker.eventsProcessed }, 'cdc: backfill done');
     return startAtOperationTime;
   }
 
@@ -165,11 +165,11 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
     return events;
   }
 
-  async function follow(from: { resumeAfter: ResumeToken } | { startAtOperationTime: Timestamp }): Promise<void> {
+  async function follow(from: { resumeAfter: ResumeToken } | { startAtOperationTime: Timestamp }, signal: AbortSignal): Promise<void> {
     const open = operational.watch(sourcePipeline(), { fullDocument: 'updateLookup', batchSize, maxAwaitTimeMS, ...from });
     stream = open;
     try {
-      while (!abort.signal.aborted) {
+      while (!signal.aborted) {
         const events = await nextBatch(open);
         // Streaming once the server accepted the start point (a lost one fails the first batch instead).
         if (tracker.state !== 'streaming') {
@@ -179,7 +179,7 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
         // The token after this batch: its last event, or the server's high-water mark when the batch ran dry.
         const token = open.resumeToken ?? null;
         if (events.length === 0) {
-          await sinkCaughtUp();
+          await sinkCaughtUp(signal);
           tracker.setCaughtUp(true);
           // A quiet system still moves the token forward: save it now and then, so the checkpoint stays inside the history window.
           if (token && tokenKey(token) !== savedToken && Date.now() - lastSaveAt >= quietCheckpointMs) {
@@ -207,66 +207,52 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
   }
 
   /** One pass: read the checkpoint, backfill if needed, stream until stopped or failed. */
-  async function consumeOnce(): Promise<void> {
+  async function consumeOnce(signal: AbortSignal): Promise<void> {
     tracker.setState('starting');
     const checkpoint = await store.load();
     if (checkpoint) tracker.restore(checkpoint.eventsProcessed, checkpoint.lastEventAt);
     savedToken = tokenKey(checkpoint?.resumeToken);
-    if (!mustBackfill && checkpoint?.resumeToken) return follow({ resumeAfter: checkpoint.resumeToken });
-    if (!mustBackfill && checkpoint?.startAtOperationTime) return follow({ startAtOperationTime: checkpoint.startAtOperationTime });
-    const startAt = await backfill(mustBackfill ? null : (checkpoint?.backfill ?? null));
+    if (!mustBackfill && checkpoint?.resumeToken) return follow({ resumeAfter: checkpoint.resumeToken }, signal);
+    if (!mustBackfill && checkpoint?.startAtOperationTime) return follow({ startAtOperationTime: checkpoint.startAtOperationTime }, signal);
+    const startAt = await backfill(mustBackfill ? null : (checkpoint?.backfill ?? null), signal);
     mustBackfill = false;
-    if (startAt) await follow({ startAtOperationTime: startAt });
+    if (startAt) await follow({ startAtOperationTime: startAt }, signal);
   }
 
-  async function run(): Promise<void> {
-    let failures = 0;
-    let lostInARow = 0;
-    while (!abort.signal.aborted) {
-      const eventsBefore = tracker.eventsProcessed;
-      const streamedBefore = streamedBatches;
-      try {
-        await consumeOnce();
-        if (abort.signal.aborted) return;
-      } catch (error) {
-        if (abort.signal.aborted) return;
-        // Progress since the last failure resets the back-off; only streamed batches prove a backfill's start point held.
-        if (tracker.eventsProcessed > eventsBefore) failures = 0;
-        if (streamedBatches > streamedBefore) lostInARow = 0;
-        if (isResumePointLost(error) || error instanceof StreamInvalidatedError) {
-          // The saved point is gone: re-read the source. Back off only if it keeps happening (history shorter than a backfill).
-          mustBackfill = true;
-          log({ level: 'warn', msg: 'cdc: resume point lost, backfilling', error: String(error) });
-          if (lostInARow++ === 0) continue;
-        } else {
-          log({ level: 'error', msg: 'cdc: consumer failed, restarting from the checkpoint', error: String(error), stack: (error as Error)?.stack });
-        }
-        tracker.setState('failed');
-        onFirstPosition?.();
-        await sleep(backoffDelay(failures++), abort.signal);
-      }
+  function failed(error: unknown): StepFailure {
+    const lost = isResumePointLost(error) || error instanceof StreamInvalidatedError;
+    // The saved point is gone: re-read the source. Back off only if it keeps happening (history shorter than a backfill).
+    if (lost) mustBackfill = true;
+    const retry = lost && lostInARow++ === 0 ? 'now' : 'backoff';
+    if (retry === 'backoff') {
+      tracker.setState('failed');
+      onFirstPosition?.();
     }
+    return lost
+      ? { level: 'warn', msg: 'cdc: resume point lost, backfilling', fields: { error: String(error) }, retry }
+      : { level: 'error', msg: 'cdc: consumer failed, restarting from the checkpoint', fields: { error: String(error), stack: (error as Error)?.stack }, retry };
   }
+
+  // One pass after another (a pass returns only when stopped); a failed one backs off 250 ms, 500 ms, … 30 s with jitter.
+  const loop = pollLoop({ log, step: (signal) => consumeOnce(signal).then(() => 'more' as const), onFailure: failed });
 
   return {
     async start() {
-      if (loop) return;
-      abort = new AbortController();
+      if (loop.running) return;
+      lostInARow = 0;
       const positioned = new Promise<void>((resolve) => (onFirstPosition = resolve));
-      loop = run().finally(() => {
-        tracker.setState('stopped');
-        onFirstPosition?.(); // a stop() before any position was reached must not leave start() waiting
-      });
+      loop.start();
       await positioned;
       onFirstPosition = null;
     },
     async stop() {
-      if (!loop) return;
-      abort.abort();
+      if (!loop.running) return;
+      const stopped = loop.stop();
       // Closing the stream ends a waiting getMore; a batch being applied runs to its checkpoint.
       await stream?.close().catch(() => {});
-      await loop;
-      loop = null;
+      await stopped;
+      tracker.setState('stopped');
+      onFirstPosition?.(); // a stop() before any position was reached must not leave start() waiting
     },
     status: () => tracker.snapshot(),
     onBatch(listener) {

@@ -38,30 +38,3 @@ export class SinkError extends Error {
     this.name = 'SinkError';
   }
 }
-
-/**
- * Exponential back-off with full jitter: 250 ms, 500 ms, … capped at `maxMs`.
- *
- * @example backoffDelay(3) // somewhere in [0, 2000)
- */
-export function backoffDelay(attempt: number, baseMs = 250, maxMs = 30_000): number {
-  return Math.random() * Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
-}
-
-/**
- * Sleep that `signal` can cut short (stop() must not wait out a long back-off).
- *
- * @example await sleep(1000, controller.signal);
- */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -1,6 +1,7 @@
 import { MongoServerError, Timestamp, type ChangeStreamDocument } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, isResumePointLost } from './cdc-errors.js';
+import { backoffDelay } from '@icc/shared';
+import { isResumePointLost } from './cdc-errors.js';
 import { statusTracker } from './cdc-status.js';
 import { backfillChange, sourcePipeline, toSourceChange } from './source-change.js';
 

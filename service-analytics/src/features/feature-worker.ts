@@ -1,5 +1,5 @@
+import { callbackLogger, pollLoop } from '@icc/shared';
 import type { Db } from 'mongodb';
-import { backoffDelay, sleep } from '../cdc/cdc-errors.js';
 import { completeFeatureWork, readFeatureWork } from './feature-queue.js';
 import { recomputeFeatures } from './feature-store.js';
 
@@ -20,7 +20,7 @@ export interface FeatureWorkerOptions {
    * with the SKUs, not the entries.
    */
   roundSize?: number;
-  log?: (level: 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
 
 export interface FeatureWorker {
@@ -68,17 +68,10 @@ export function createFeatureWorker(db: Db, options: FeatureWorkerOptions = {}):
   const intervalMs = options.intervalMs ?? 1_000;
   const pollMs = options.pollMs ?? 10_000;
   const roundSize = options.roundSize ?? 20_000;
-  const log = options.log ?? (() => {});
   const abort = new AbortController();
   const state: FeatureWorkerStatus = { running: false, rounds: 0, skus: 0, busyMs: 0, maxRoundMs: 0, lastRoundAt: null, lastError: null };
 
   let tail: Promise<unknown> = Promise.resolve();
-  /** Aborted to end the current wait early (pause, close, or notify while waiting for work). */
-  let waitCut: AbortController | null = null;
-  let notified = false;
-  let waitingForWork = false;
-  let loop: Promise<void> | null = null;
-  let failures = 0;
 
   /** One round, serialised with every other: returns the entries it read (0: the queue was empty). */
   function round(): Promise<number> {
@@ -109,62 +102,33 @@ export function createFeatureWorker(db: Db, options: FeatureWorkerOptions = {}):
     return run;
   }
 
-  /** Wait `ms`; pause/close end it early, and so does notify() when `forWork`. */
-  async function wait(ms: number, forWork: boolean): Promise<void> {
-    waitCut = new AbortController();
-    waitingForWork = forWork;
-    try {
-      await sleep(Math.max(0, ms), AbortSignal.any([abort.signal, waitCut.signal]));
-    } finally {
-      waitCut = null;
-      waitingForWork = false;
-    }
-  }
-
-  async function background(): Promise<void> {
-    while (state.running && !abort.signal.aborted) {
-      const started = Date.now();
-      let more = false;
-      try {
-        notified = false;
-        // A full round means more is queued: go on after the interval, without waiting for a notification.
-        more = (await round()) >= roundSize;
-        failures = 0;
-      } catch (error) {
-        if (abort.signal.aborted) return;
-        state.lastError = String(error);
-        log('error', 'features: round failed; its work stays queued', { error: String(error) });
-        failures += 1;
-        more = true;
-      }
-      const gap = failures > 0 ? Math.max(intervalMs, backoffDelay(failures, intervalMs)) : intervalMs;
-      await wait(started + gap - Date.now(), false);
-      if (!more && !notified && state.running) await wait(pollMs, true);
-    }
-  }
-
-  function startLoop(): void {
-    loop = background().finally(() => {
-      loop = null;
-      // resume() came while a paused loop was on its way out.
-      if (state.running && !abort.signal.aborted) startLoop();
-    });
-  }
+  // A full round means more is queued: go on after the interval, without waiting for a notification.
+  // A failed round leaves its work queued and is retried after max(interval, back-off): up to 2 s, 4 s, … 30 s by default.
+  const loop = pollLoop({
+    log: callbackLogger(options.log ?? (() => {})),
+    intervalMs,
+    idleMs: pollMs,
+    backoff: { baseMs: 2 * intervalMs },
+    step: async () => ((await round()) >= roundSize ? 'more' : 'idle'),
+    onFailure: (error) => {
+      state.lastError = String(error);
+      return { level: 'error', msg: 'features: round failed; its work stays queued', fields: { error: String(error) } };
+    },
+  });
 
   return {
     resume() {
       if (abort.signal.aborted) return;
       state.running = true;
-      if (!loop) startLoop();
+      loop.start(); // after a pause, once the round in flight is done
     },
     pause() {
       state.running = false;
-      waitCut?.abort();
+      void loop.stop(); // the round in flight finishes
     },
     notify() {
-      notified = true;
-      // Only the wait for work is cut short; the interval between rounds still holds (see background).
-      if (waitingForWork) waitCut?.abort();
+      // Only the wait for work is cut short; the interval between rounds still holds.
+      loop.notify();
     },
     async settle() {
       while ((await round()) > 0) {
@@ -174,7 +138,7 @@ export function createFeatureWorker(db: Db, options: FeatureWorkerOptions = {}):
     async close() {
       state.running = false;
       abort.abort();
-      await loop;
+      await loop.stop();
       await tail;
     },
     status: () => ({ ...state }),

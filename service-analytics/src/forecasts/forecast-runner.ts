@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import { addUtcDays } from '@icc/shared';
+import { addUtcDays, callbackLogger, leasedJobs, pollLoop, retry, sleep, type Lease } from '@icc/shared';
 import type { Db } from 'mongodb';
 import { summariseJob, tallyOutcomes } from './job-summary.js';
 import { featureWorkQueuedBefore } from '../features/feature-queue.js';
@@ -48,7 +46,7 @@ const DEFAULT_POLL_MS = 1_000;
 const DEFAULT_CHUNK = 200;
 /** SKUs per worker task. */
 const TASK_SIZE = 25;
-/** A chunk that fails (the database went away…) is retried this often before the job fails. */
+/** A chunk that fails (the database went away…) is tried this often (200 ms, then 400 ms apart) before the job fails. */
 const CHUNK_ATTEMPTS = 3;
 const DEFAULT_FEATURE_WAIT_MS = 10 * 60_000;
 const FEATURE_POLL_MS = 250;
@@ -65,48 +63,31 @@ const FEATURE_POLL_MS = 250;
  */
 export function createForecastRunner(options: ForecastRunnerOptions): ForecastRunner {
   const { db, pool } = options;
-  const log: RunnerLog = options.log ?? (() => {});
-  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const log = callbackLogger(options.log ?? (() => {}));
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
   const featureWaitMs = options.featureWaitMs ?? DEFAULT_FEATURE_WAIT_MS;
   const now = options.now ?? (() => new Date());
-  const runnerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const jobs = db.collection<TrainingJobDocument>(FORECAST_COLLECTIONS.trainingJobs);
-  let stopping = false;
-  let wake: (() => void) | null = null;
-  let loop: Promise<void> | null = null;
+  const jobs = leasedJobs(db.collection<TrainingJobDocument>(FORECAST_COLLECTIONS.trainingJobs), {
+    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    log,
+    jobName: 'forecast job',
+    now,
+  });
+  const stopping = new AbortController();
   let draining: Promise<number> = Promise.resolve(0);
-
-  async function claim(): Promise<TrainingJobDocument | null> {
-    const at = now();
-    const job = await jobs.findOneAndUpdate(
-      { $or: [{ status: 'pending' }, { status: 'running', heartbeatAt: { $lt: new Date(at.getTime() - leaseMs) } }] },
-      { $set: { status: 'running', runner: runnerId, heartbeatAt: at } },
-      { sort: { createdAt: 1 }, returnDocument: 'after' },
-    );
-    if (job && job.startedAt === null) {
-      await jobs.updateOne({ _id: job._id }, { $set: { startedAt: at } });
-      job.startedAt = at;
-    }
-    return job;
-  }
 
   /**
    * Record a chunk's results; false when another runner took the job over (our lease lapsed).
    * The per-SKU MASE lists only grow: the chunk's new entries (from `stored` on) are appended,
    * not the whole lists rewritten, so a job's progress writes stay the same size chunk after chunk.
    */
-  async function saveProgress(job: TrainingJobDocument, stored: number): Promise<boolean> {
+  function saveProgress({ job, heartbeat }: Lease<TrainingJobDocument>, stored: number): Promise<boolean> {
     const { mase, seasonalNaiveMase, ...rest } = job.tally;
-    const result = await jobs.updateOne(
-      { _id: job._id, runner: runnerId },
-      {
-        $set: { progress: job.progress, 'tally.models': rest.models, 'tally.failures': rest.failures, 'tally.skipped': rest.skipped, 'tally.forecastSample': rest.forecastSample, resumeAfter: job.resumeAfter, heartbeatAt: now() },
-        $push: { 'tally.mase': { $each: mase.slice(stored) }, 'tally.seasonalNaiveMase': { $each: seasonalNaiveMase.slice(stored) } },
-      },
-    );
-    return result.matchedCount === 1;
+    return heartbeat({
+      $set: { progress: job.progress, 'tally.models': rest.models, 'tally.failures': rest.failures, 'tally.skipped': rest.skipped, 'tally.forecastSample': rest.forecastSample, resumeAfter: job.resumeAfter },
+      $push: { 'tally.mase': { $each: mase.slice(stored) }, 'tally.seasonalNaiveMase': { $each: seasonalNaiveMase.slice(stored) } },
+    });
   }
 
   /**
@@ -115,29 +96,25 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
    * second behind it, and a minute or so after a backfill), keeping the
    * job's lease meanwhile. False when another runner took the job over.
    */
-  async function waitForFeatures(job: TrainingJobDocument): Promise<boolean> {
+  async function waitForFeatures({ job, heartbeat }: Lease<TrainingJobDocument>): Promise<boolean> {
     const deadline = Date.now() + featureWaitMs;
     let since: Date | null = null;
-    while (!stopping && Date.now() <= deadline && (await featureWorkQueuedBefore(db, job.createdAt))) {
+    while (!stopping.signal.aborted && Date.now() <= deadline && (await featureWorkQueuedBefore(db, job.createdAt))) {
       since ??= now();
       // The status API shows the wait (trigger-forecast says so); the heartbeat keeps the lease.
-      const held = await jobs.updateOne({ _id: job._id, runner: runnerId }, { $set: { heartbeatAt: now(), waitingForFeaturesSince: since } });
-      if (held.matchedCount === 0) return false;
-      await new Promise((resolve) => setTimeout(resolve, FEATURE_POLL_MS));
+      if (!(await heartbeat({ $set: { waitingForFeaturesSince: since } }))) return false;
+      await sleep(FEATURE_POLL_MS, stopping.signal);
     }
     if (since === null) return true;
-    if (!stopping && Date.now() > deadline) log('warn', 'forecast job starts before the features caught up with it', { jobId: job._id, waitedMs: featureWaitMs });
-    const held = await jobs.updateOne({ _id: job._id, runner: runnerId }, { $set: { waitingForFeaturesSince: null } });
-    return held.matchedCount === 1;
+    if (!stopping.signal.aborted && Date.now() > deadline) log.warn({ jobId: job._id, waitedMs: featureWaitMs }, 'forecast job starts before the features caught up with it');
+    return heartbeat({ $set: { waitingForFeaturesSince: null } });
   }
 
-  async function runJob(job: TrainingJobDocument): Promise<void> {
+  async function runJob(lease: Lease<TrainingJobDocument>): Promise<void> {
+    const { job } = lease;
     const { tenantId, request } = job;
-    if (!(await waitForFeatures(job))) {
-      log('warn', 'forecast job taken over by another runner', { jobId: job._id });
-      return;
-    }
-    if (stopping) return; // left running: the next runner resumes it once the lease lapses
+    if (!(await waitForFeatures(lease))) return; // taken over by another runner (logged by the lease)
+    if (stopping.signal.aborted) return; // left running: the next runner resumes it once the lease lapses
     const settings: ForecastSettings = { season: request.season, horizon: request.horizon, confidence: request.confidence };
     const forecastDate = addUtcDays(request.asOf, 1);
     const skus = request.skus ?? (await skusWithHistory(db, tenantId));
@@ -145,29 +122,30 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
     const todo = skus.filter((sku) => job.resumeAfter === null || sku > job.resumeAfter);
     const campaigns = await tenantCampaigns(db, tenantId);
     const averageDiscount = averageDiscounts(campaigns, request.asOf);
-    log('info', 'forecast job running', { jobId: job._id, tenantId, skus: skus.length, remaining: todo.length });
+    log.info({ jobId: job._id, tenantId, skus: skus.length, remaining: todo.length }, 'forecast job running');
 
     const chunks: string[][] = [];
     for (let i = 0; i < todo.length; i += chunkSize) chunks.push(todo.slice(i, i + chunkSize));
-    const retrying = (error: unknown, attempt: number) => log('warn', 'forecast chunk failed, retrying', { jobId: job._id, attempt, err: error });
+    const retrying = {
+      attempts: CHUNK_ATTEMPTS,
+      delayMs: (attempt: number) => 200 * attempt,
+      onRetry: (error: unknown, attempt: number) => log.warn({ jobId: job._id, attempt, err: error }, 'forecast chunk failed, retrying'),
+    };
     // The next chunk's reads run while the pool forecasts this one: the threads never wait for the database.
-    let prepared = chunks.length > 0 ? withRetries(() => prepareChunk(chunks[0]!), retrying) : null;
-    for (let c = 0; c < chunks.length && !stopping; c += 1) {
+    let prepared = chunks.length > 0 ? retry(() => prepareChunk(chunks[0]!), retrying) : null;
+    for (let c = 0; c < chunks.length && !stopping.signal.aborted; c += 1) {
       const chunk = chunks[c]!;
       const input = await prepared!;
-      prepared = c + 1 < chunks.length ? withRetries(() => prepareChunk(chunks[c + 1]!), retrying) : null;
+      prepared = c + 1 < chunks.length ? retry(() => prepareChunk(chunks[c + 1]!), retrying) : null;
       // A prefetch that fails while this chunk runs is awaited (and reported) on the next turn, not here.
       prepared?.catch(() => undefined);
-      const outcomes = await withRetries(() => forecastChunk(chunk, input), retrying);
+      const outcomes = await retry(() => forecastChunk(chunk, input), retrying);
       const stored = job.tally.mase.length;
       tallyOutcomes(job, outcomes);
       job.resumeAfter = chunk[chunk.length - 1]!;
-      if (!(await saveProgress(job, stored))) {
-        log('warn', 'forecast job taken over by another runner', { jobId: job._id });
-        return;
-      }
+      if (!(await saveProgress(lease, stored))) return; // taken over by another runner (logged by the lease)
     }
-    if (stopping) return; // left running: the next runner resumes it once the lease lapses
+    if (stopping.signal.aborted) return; // left running: the next runner resumes it once the lease lapses
 
     /** Read the chunk's histories and regressors, and score its past forecasts against the actuals read. */
     async function prepareChunk(chunk: readonly string[]): Promise<ForecastTaskItem[]> {
@@ -194,95 +172,43 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
 
     const summary = summariseJob(job);
     const failed = job.progress.total > 0 && job.progress.forecast === 0 && job.progress.failed > 0;
-    await jobs.updateOne(
-      { _id: job._id, runner: runnerId },
-      {
-        $set: {
-          status: failed ? 'failed' : 'completed',
-          summary,
-          error: failed ? `every SKU failed; first: ${job.tally.failures[0]?.sku}: ${job.tally.failures[0]?.message}` : null,
-          completedAt: now(),
-          heartbeatAt: now(),
-        },
-      },
-    );
+    if (failed) await lease.fail(`every SKU failed; first: ${job.tally.failures[0]?.sku}: ${job.tally.failures[0]?.message}`, { summary });
+    else await lease.complete({ summary });
     if (job.progress.forecast > 0) {
       await updateTenantCampaignEffect(db, tenantId);
       const sample = job.tally.forecastSample;
       await announceForecasts(db, tenantId, { jobId: job._id, forecastDate, skus: job.progress.forecast, sample, medianMase: summary.medianMase }, now());
     }
-    log('info', 'forecast job finished', { jobId: job._id, status: failed ? 'failed' : 'completed', ...job.progress, medianMase: summary.medianMase });
+    log.info({ jobId: job._id, status: failed ? 'failed' : 'completed', ...job.progress, medianMase: summary.medianMase }, 'forecast job finished');
   }
 
-  async function runClaimed(job: TrainingJobDocument): Promise<void> {
-    try {
-      await runJob(job);
-    } catch (error) {
-      log('error', 'forecast job failed', { jobId: job._id, err: error });
-      await jobs.updateOne(
-        { _id: job._id, runner: runnerId },
-        { $set: { status: 'failed', error: error instanceof Error ? error.message : String(error), completedAt: now() } },
-      );
-    }
+  // Drains are serialised: one job at a time per runner, whether the loop or a caller asks.
+  function drain(): Promise<number> {
+    const run = draining.then(() => jobs.drain(runJob, stopping.signal));
+    draining = run.catch(() => 0);
+    return run;
   }
 
-  async function drainOnce(): Promise<number> {
-    let ran = 0;
-    for (let job = await claim(); job && !stopping; job = await claim()) {
-      await runClaimed(job);
-      ran += 1;
-    }
-    return ran;
-  }
+  // Look for jobs every pollMs (or at notify); a failed claim is logged and tried again at the next look.
+  const loop = pollLoop({
+    log,
+    idleMs: pollMs,
+    step: () => drain().then(() => 'idle' as const),
+    onFailure: (error) => ({ level: 'error', msg: 'forecast runner could not claim a job', fields: { err: error }, retry: 'idle' }),
+  });
 
   return {
     start() {
-      if (loop) return;
-      loop = (async () => {
-        while (!stopping) {
-          try {
-            await (draining = draining.then(drainOnce, drainOnce));
-          } catch (error) {
-            log('error', 'forecast runner could not claim a job', { err: error });
-          }
-          if (stopping) break;
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, pollMs);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = null;
-        }
-      })();
+      if (!stopping.signal.aborted) loop.start();
     },
     notify() {
-      wake?.();
+      loop.notify();
     },
-    drain() {
-      // Serialised with the background loop: one job at a time per runner.
-      const run = draining.then(drainOnce, drainOnce);
-      draining = run.catch(() => 0);
-      return run;
-    },
+    drain,
     async stop() {
-      stopping = true;
-      wake?.();
-      await loop;
+      stopping.abort();
+      await loop.stop();
       await draining.catch(() => undefined);
     },
   };
-}
-
-async function withRetries<T>(work: () => Promise<T>, onRetry: (error: unknown, attempt: number) => void): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= CHUNK_ATTEMPTS) throw error;
-      onRetry(error, attempt);
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
-  }
 }
