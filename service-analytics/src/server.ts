@@ -21,17 +21,16 @@ export async function startAnalytics(options: { databaseUri?: string; log?: Logg
   const operational = client.db(config.OPERATIONAL_DB);
   await ensureAnalyticsIndexes(analytics);
 
-  const pipelineLog = (level: 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => log[level](fields ?? {}, msg);
-  const pipeline = createPipeline(analytics, { facts: { log: pipelineLog }, features: { log: pipelineLog } });
+  const pipeline = createPipeline(analytics, { facts: { log }, features: { log } });
   const consumer = createCdcConsumer({
     client,
     operationalDb: config.OPERATIONAL_DB,
     analyticsDb: config.ANALYTICS_DB,
     sink: pipeline,
-    log: ({ level, msg, ...fields }) => log[level](fields, msg),
+    log,
   });
   const pool = createForecastPool(config.FORECAST_THREADS === undefined ? {} : { threads: config.FORECAST_THREADS });
-  const runner = createForecastRunner({ db: analytics, pool, log: (level, msg, fields) => log[level](fields ?? {}, msg) });
+  const runner = createForecastRunner({ db: analytics, pool, log });
   const app = await createAnalyticsApp({ analytics, operational, cdcStatus: () => consumer.status(), onJobQueued: () => runner.notify(), log });
   await app.listen({ host: config.ANALYTICS_HOST, port: config.ANALYTICS_PORT });
   const address = app.server.address();

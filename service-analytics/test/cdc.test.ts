@@ -3,11 +3,17 @@
  * (embedded-mongo, or mongod when the chain finds one): ordering, checkpoints,
  * restarts, failures mid-batch, first-start backfill, and a lost resume point.
  */
-import { startDatabase, type StartedDatabase } from '@icc/shared';
+import { callbackLogger, startDatabase, type StartedDatabase } from '@icc/shared';
 import { MongoClient, type Db, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BACKFILL_ORDER } from '../src/cdc/backfill.js';
-import { createCdcConsumer, type CdcConsumer, type CdcConsumerOptions, type CdcLogEvent } from '../src/cdc/cdc-consumer.js';
+import { createCdcConsumer, type CdcConsumer, type CdcConsumerOptions } from '../src/cdc/cdc-consumer.js';
+
+interface CdcLogEvent {
+  level: string;
+  msg: string;
+  [field: string]: unknown;
+}
 import { SOURCE_COLLECTIONS, type ChangeSink, type SourceChange } from '../src/cdc/cdc.types.js';
 import { CHECKPOINT_COLLECTION, type CdcCheckpoint } from '../src/cdc/checkpoint-store.js';
 import { sourceWriter, type SourceWriter } from './support/source-writer.js';
@@ -100,7 +106,7 @@ async function fixture(on: MongoClient = client): Promise<Fixture> {
     source,
     logs,
     consumer(sink, extra = {}) {
-      const consumer = createCdcConsumer({ client: on, operationalDb, analyticsDb, sink, maxAwaitTimeMS: 50, log: (e) => logs.push(e), ...extra });
+      const consumer = createCdcConsumer({ client: on, operationalDb, analyticsDb, sink, maxAwaitTimeMS: 50, log: callbackLogger((level, msg, fields) => logs.push({ level, msg, ...fields })), ...extra });
       started.push(consumer);
       return consumer;
     },

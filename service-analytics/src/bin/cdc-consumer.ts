@@ -33,8 +33,7 @@ await ensureAnalyticsIndexes(analytics);
 let pipeline: Pipeline | null = null;
 let sink: ChangeSink;
 let profile: (() => PipelineProfile) | null = null;
-const pipelineLog = (level: 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => log[level](fields ?? {}, msg);
-const logged = { facts: { log: pipelineLog }, features: { log: pipelineLog } };
+const logged = { facts: { log }, features: { log } };
 if (config.CDC_SINK === 'noop') sink = { apply: async () => {} };
 else if (config.CDC_SINK === 'profiled') ({ sink, pipeline, profile } = profiledPipeline(analytics, logged));
 else sink = pipeline = createPipeline(analytics, logged);
@@ -45,7 +44,7 @@ const consumer = createCdcConsumer({
   analyticsDb: config.ANALYTICS_DB,
   sink,
   batchSize: config.CDC_BATCH_SIZE,
-  log: ({ level, msg, ...fields }) => log[level](fields, msg),
+  log,
 });
 await consumer.start();
 process.stdout.write(`consuming ${config.OPERATIONAL_DB}\n`);

@@ -1,4 +1,4 @@
-import { callbackLogger, pollLoop, type CdcStatus, type StepFailure } from '@icc/shared';
+import { pollLoop, silentLogger, type BackgroundLogger, type CdcStatus, type StepFailure } from '@icc/shared';
 import type { ChangeStream, ChangeStreamDocument, MongoClient, ResumeToken, Timestamp } from 'mongodb';
 import { runBackfill } from './backfill.js';
 import type { ChangeSink, SourceChange } from './cdc.types.js';
@@ -6,12 +6,6 @@ import { isResumePointLost, SinkError, StreamInvalidatedError } from './cdc-erro
 import { statusTracker } from './cdc-status.js';
 import { checkpointStore, type CheckpointPosition } from './checkpoint-store.js';
 import { sourcePipeline, toSourceChange } from './source-change.js';
-
-export interface CdcLogEvent {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  msg: string;
-  [field: string]: unknown;
-}
 
 /** Told after every batch applied and checkpointed. */
 export interface CdcBatchInfo {
@@ -36,7 +30,7 @@ export interface CdcConsumerOptions {
   backfillPageSize?: number;
   /** On a quiet system, save the advancing resume token this often, so the checkpoint stays inside the history window. Default 10 000 ms. */
   quietCheckpointMs?: number;
-  log?: (event: CdcLogEvent) => void;
+  log?: BackgroundLogger;
 }
 
 export interface CdcConsumer {
@@ -70,7 +64,7 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
   const maxAwaitTimeMS = options.maxAwaitTimeMS ?? 1_000;
   const pageSize = options.backfillPageSize ?? 1_000;
   const quietCheckpointMs = options.quietCheckpointMs ?? 10_000;
-  const log = callbackLogger((level, msg, fields) => options.log?.({ level, msg, ...fields }));
+  const log = options.log ?? silentLogger;
   const operational = options.client.db(options.operationalDb);
   const store = checkpointStore(options.client.db(options.analyticsDb), options.operationalDb);
   const tracker = statusTracker();

@@ -1,3 +1,4 @@
+import type { BackgroundLogger } from '@icc/shared';
 import type { SourceChange } from '../cdc/cdc.types.js';
 import { factId, type StoredSalesEvent, type StoredStockEvent } from './fact-collections.js';
 import { deriveSalesEvents } from './sales-events.js';
@@ -10,9 +11,6 @@ import {
 } from './source-documents.js';
 import { deriveStockEvent } from './stock-events.js';
 
-/** Where the facts stage reports what it skipped (the service's logger; nothing when absent). */
-export type FactsLog = (level: 'warn', msg: string, fields?: Record<string, unknown>) => void;
-
 /**
  * The immutable raw events a batch implies (sales-order line events and
  * stock-ledger rows), each under its source identity, deduplicated by id (the
@@ -20,7 +18,7 @@ export type FactsLog = (level: 'warn', msg: string, fields?: Record<string, unkn
  * ones not stored yet. A source document of unexpected shape is skipped and
  * reported to `log`.
  */
-export function deriveBatchEvents(changes: readonly SourceChange[], ingestedAt: Date, log?: FactsLog): { sales: StoredSalesEvent[]; stock: StoredStockEvent[] } {
+export function deriveBatchEvents(changes: readonly SourceChange[], ingestedAt: Date, log?: BackgroundLogger): { sales: StoredSalesEvent[]; stock: StoredStockEvent[] } {
   const sales = new Map<string, StoredSalesEvent>();
   const stock = new Map<string, StoredStockEvent>();
   for (const change of changes) {
@@ -29,14 +27,14 @@ export function deriveBatchEvents(changes: readonly SourceChange[], ingestedAt: 
     if (change.collection === 'salesOrders') {
       const order = parseSource<SourceSalesOrder>(SourceSalesOrderSchema, change.fullDocument);
       if (!order) {
-        log?.('warn', 'facts: skipped a sales order of unexpected shape', { collection: change.collection, id: String(change.documentKey._id) });
+        log?.warn({ collection: change.collection, id: String(change.documentKey._id) }, 'facts: skipped a sales order of unexpected shape');
         continue;
       }
       for (const event of deriveSalesEvents(order, ingestedAt)) if (!sales.has(event._id)) sales.set(event._id, { ...event, factKey: factId(event) });
     } else if (change.collection === 'stockMovements') {
       const movement = parseSource<SourceStockMovement>(SourceStockMovementSchema, change.fullDocument);
       if (!movement) {
-        log?.('warn', 'facts: skipped a ledger row of unexpected shape', { collection: change.collection, id: String(change.documentKey._id) });
+        log?.warn({ collection: change.collection, id: String(change.documentKey._id) }, 'facts: skipped a ledger row of unexpected shape');
         continue;
       }
       const event = deriveStockEvent(movement, ingestedAt);

@@ -1,4 +1,4 @@
-import { parseDayKey } from '@icc/shared';
+import { parseDayKey, type BackgroundLogger } from '@icc/shared';
 import type { AnyBulkWriteOperation, ClientSession, Db, MongoClient, UpdateFilter } from 'mongodb';
 import type { SourceChange } from '../cdc/cdc.types.js';
 import { campaignFactKeys } from './campaign-keys.js';
@@ -19,7 +19,7 @@ import {
 import { buildFact, campaignCoversDay, deriveStockState, type SalesTotals, type StockState } from './fact-derivation.js';
 import { findInChunks, loadCampaigns, loadSeries, loadStockStates, loadStored, type SeriesDays } from './fact-inputs.js';
 import type { FactKey, FeatureTouch } from './facts.types.js';
-import { deriveBatchEvents, type FactsLog } from './raw-events.js';
+import { deriveBatchEvents } from './raw-events.js';
 import { compareStockEvents } from './stock-events.js';
 import { groupBy } from '../util/collections.js';
 import { enqueueFeatureWork } from './feature-work.js';
@@ -31,7 +31,7 @@ export interface RecordFactsOptions {
    */
   session?: ClientSession;
   /** Reports source documents skipped for their shape. */
-  log?: FactsLog;
+  log?: BackgroundLogger;
 }
 
 /**

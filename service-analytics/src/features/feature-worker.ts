@@ -1,4 +1,4 @@
-import { callbackLogger, pollLoop } from '@icc/shared';
+import { pollLoop, silentLogger, type BackgroundLogger } from '@icc/shared';
 import type { Db } from 'mongodb';
 import { completeFeatureWork, readFeatureWork } from './feature-queue.js';
 import { recomputeFeatures } from './feature-store.js';
@@ -20,7 +20,7 @@ export interface FeatureWorkerOptions {
    * with the SKUs, not the entries.
    */
   roundSize?: number;
-  log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  log?: BackgroundLogger;
 }
 
 export interface FeatureWorker {
@@ -105,7 +105,7 @@ export function createFeatureWorker(db: Db, options: FeatureWorkerOptions = {}):
   // A full round means more is queued: go on after the interval, without waiting for a notification.
   // A failed round leaves its work queued and is retried after max(interval, back-off): up to 2 s, 4 s, … 30 s by default.
   const loop = pollLoop({
-    log: callbackLogger(options.log ?? (() => {})),
+    log: options.log ?? silentLogger,
     intervalMs,
     idleMs: pollMs,
     backoff: { baseMs: 2 * intervalMs },

@@ -1,4 +1,4 @@
-import { addUtcDays, callbackLogger, leasedJobs, pollLoop, retry, sleep, type Lease } from '@icc/shared';
+import { addUtcDays, leasedJobs, pollLoop, retry, silentLogger, sleep, type BackgroundLogger, type Lease } from '@icc/shared';
 import type { Db } from 'mongodb';
 import { summariseJob, tallyOutcomes } from './job-summary.js';
 import { featureWorkQueuedBefore } from '../features/feature-queue.js';
@@ -11,12 +11,10 @@ import { storeForecasts } from './forecast-store.js';
 import { announceForecasts } from './live-outbox.js';
 import { updateTenantCampaignEffect } from './campaign-effects.js';
 
-export type RunnerLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
-
 export interface ForecastRunnerOptions {
   db: Db;
   pool: ForecastPool;
-  log?: RunnerLog;
+  log?: BackgroundLogger;
   /** A running job whose heartbeat is older than this is taken over (its runner died). */
   leaseMs?: number;
   /** How often an idle runner looks for queued jobs (it is also woken by `notify`). */
@@ -63,7 +61,7 @@ const FEATURE_POLL_MS = 250;
  */
 export function createForecastRunner(options: ForecastRunnerOptions): ForecastRunner {
   const { db, pool } = options;
-  const log = callbackLogger(options.log ?? (() => {}));
+  const log = options.log ?? silentLogger;
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
   const featureWaitMs = options.featureWaitMs ?? DEFAULT_FEATURE_WAIT_MS;

@@ -7,6 +7,9 @@ import type { Logger } from '../logging/logger.js';
  */
 export type BackgroundLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
+/** A `BackgroundLogger` that writes nothing: the default when a caller passes none. */
+export const silentLogger: BackgroundLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
 export type BackgroundLogLevel = 'info' | 'warn' | 'error';
 
 /**
