@@ -130,6 +130,8 @@ export default defineConfig(
       ],
       // The code base writes `import { x, type Y }`; verbatimModuleSyntax already requires the marker.
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+      // Under verbatimModuleSyntax `import { type A } from 'x'` still loads 'x'; `import type { A }` does not.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
       'no-restricted-imports': restrictImports(),
     },
   },
