@@ -72,7 +72,10 @@ const stageBlocks = STAGES.flatMap((stage, index) => {
   const forbidden =
     stage === 'forecasting'
       ? [
-          { regex: siblingFolder(STAGES.filter((s) => s !== stage)), message: 'forecasting/ is the pure engine: it imports no other domain folder.' },
+          {
+            regex: siblingFolder([...STAGES.filter((s) => s !== stage), 'http']),
+            message: 'forecasting/ is the pure engine: it imports no other domain folder.',
+          },
           ...DATABASE_DRIVERS.map((name) => ({ regex: `^${escape(name)}(?:/|$)`, message: 'forecasting/ is the pure engine: no database.' })),
         ]
       : later.length > 0
