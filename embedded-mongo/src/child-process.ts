@@ -51,12 +51,12 @@ export async function startEmbeddedMongoProcess(options: EmbeddedMongoProcessOpt
   ];
   const cliArgs = ['--port', '0', '--exit-on-stdin-close', ...(options.historyLimit ? ['--history', String(options.historyLimit)] : [])];
   const child = spawn(process.execPath, [...nodeArgs, cli, ...cliArgs], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-  createInterface({ input: child.stderr! }).on('line', log);
+  createInterface({ input: child.stderr }).on('line', log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const uri = await new Promise<string>((resolve, reject) => {
     void exited.then(() => reject(new Error(`embedded-mongo exited (code ${child.exitCode}) before it was ready`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.startsWith('ready ')) resolve(line.slice('ready '.length).trim());
     });
   });

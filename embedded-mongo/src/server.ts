@@ -1,4 +1,4 @@
-import net from 'node:net';
+import type net from 'node:net';
 import type { Document } from 'bson';
 import { runCommand } from './commands/dispatch.js';
 import type { ServerState } from './commands/context.js';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { MongoClient, Timestamp, type Db } from 'mongodb';
+import { MongoClient, type Timestamp, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeTestDatabase, openTestDatabase, uniqueDbName, type TestServer } from './harness.js';
 

@@ -65,7 +65,7 @@ function freshCollection<T extends Document = TestDoc>(): Collection<T> {
 /** The next `n` changes, in order. */
 async function take<T extends Document>(stream: ChangeStream<T>, n: number): Promise<Change[]> {
   const changes: Change[] = [];
-  while (changes.length < n) changes.push((await stream.next()) as unknown as Change);
+  while (changes.length < n) changes.push(await stream.next());
   return changes;
 }
 
@@ -107,7 +107,7 @@ function monitorAggregates<T extends Document>(coll: Collection<T>): {
   };
 }
 
-const tokenOf = (change: Change | undefined): ResumeToken => change?._id as ResumeToken;
+const tokenOf = (change: Change | undefined): ResumeToken => change?._id;
 const dataOf = (token: ResumeToken): string => (token as { _data: string })._data;
 const keyOf = (change: Change): unknown => ('documentKey' in change ? (change.documentKey as Document)._id : undefined);
 

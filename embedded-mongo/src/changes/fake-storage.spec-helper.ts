@@ -68,7 +68,7 @@ export class FakeStorage implements DocumentLookup {
   private collection(db: string, coll: string): Map<unknown, Document> {
     const key = `${db}.${coll}`;
     let docs = this.collections.get(key);
-    if (!docs) this.collections.set(key, (docs = new Map()));
+    if (!docs) this.collections.set(key, (docs = new Map<unknown, Document>()));
     return docs;
   }
 }

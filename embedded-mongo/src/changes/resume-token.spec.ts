@@ -1,6 +1,6 @@
 import { Timestamp } from 'bson';
 import { describe, expect, it } from 'vitest';
-import { CommandError } from '../errors.js';
+import type { CommandError } from '../errors.js';
 import {
   baseEventKey,
   decodeKey,

@@ -112,7 +112,7 @@ export function parseResumeToken(value: unknown, option: string): string {
       `BSON field '$changeStream.${option}' is the wrong type '${typeof value}', expected type 'object'`,
     );
   }
-  const data = (value as Document)._data;
+  const data: unknown = (value as Document)._data;
   if (typeof data !== 'string') {
     throw new CommandError(ErrorCode.Location40647, 'The change stream resume token has a missing or wrong-typed _data field.');
   }

@@ -28,7 +28,7 @@ export function describeUpdate(before: Document, after: Document): UpdateDescrip
 
 function diffDocuments(before: Document, after: Document, prefix: string, out: UpdateDescription): void {
   const topLevel = prefix === '';
-  for (const [key, value] of Object.entries(after)) {
+  for (const [key, value] of Object.entries<unknown>(after)) {
     if (topLevel && key === '_id') continue;
     if (Object.hasOwn(before, key)) diffValues(before[key], value, prefix + key, out);
     else out.updatedFields[prefix + key] = value;

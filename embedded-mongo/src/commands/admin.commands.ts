@@ -5,7 +5,7 @@ import { ID_INDEX_SPEC, type Collection } from '../storage/collection.js';
 import { collectionName, commandOptions, type CommandContext, type CommandTable } from './context.js';
 
 /** A `listCollections` entry, as mongod describes a collection. */
-function collectionInfo(coll: Collection): Document {
+function collectionInfo(coll: Collection): { name: string; type: 'collection' } & Document {
   return {
     name: coll.name,
     type: 'collection',

@@ -8,7 +8,7 @@ import { intOption, type CommandContext, type CommandTable } from './context.js'
 
 async function aggregate(ctx: CommandContext): Promise<Document> {
   const { body } = ctx;
-  const pipeline = body.pipeline;
+  const pipeline: unknown = body.pipeline;
   if (!Array.isArray(pipeline)) throw new CommandError(ErrorCode.TypeMismatch, "'pipeline' option must be specified as an array");
   const coll = typeof body.aggregate === 'string' ? body.aggregate : undefined;
   const cursorSpec = (body.cursor as Document | undefined) ?? {};

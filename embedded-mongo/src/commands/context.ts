@@ -66,6 +66,6 @@ const GENERIC_FIELDS = new Set([
 /** The options of a command: its body without the command name and generic fields. */
 export function commandOptions(body: Document, command: string): Document {
   const out: Document = {};
-  for (const [key, value] of Object.entries(body)) if (key !== command && !GENERIC_FIELDS.has(key)) out[key] = value;
+  for (const [key, value] of Object.entries<unknown>(body)) if (key !== command && !GENERIC_FIELDS.has(key)) out[key] = value;
   return out;
 }

@@ -37,7 +37,7 @@ function findAndModify(ctx: CommandContext, command: string): Document {
   const doc = buildUpsertDocument(filter, update, options);
   ctx.view.insert(ctx.db, coll, doc);
   return {
-    lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
+    lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id as unknown },
     value: body.new === true ? project(doc, fields) : null,
   };
 }

@@ -41,7 +41,7 @@ async function getMore(ctx: CommandContext): Promise<Document> {
 }
 
 function killCursors(ctx: CommandContext): Document {
-  const ids = ctx.body.cursors;
+  const ids: unknown = ctx.body.cursors;
   if (!Array.isArray(ids)) throw new CommandError(ErrorCode.FailedToParse, "BSON field 'killCursors.cursors' is missing but a required field");
   const { killed, notFound } = ctx.server.cursors.killMany(ids);
   return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [] };
@@ -67,7 +67,7 @@ function count(ctx: CommandContext): Document {
 /** Distinct values; array fields contribute their elements, as on mongod. */
 function distinct(ctx: CommandContext): Document {
   const coll = collectionName(ctx, 'distinct');
-  const key = ctx.body.key;
+  const key: unknown = ctx.body.key;
   if (typeof key !== 'string') throw new CommandError(ErrorCode.TypeMismatch, "BSON field 'distinct.key' is the wrong type, expected type 'string'");
   const query = (ctx.body.query as Document | undefined) ?? {};
   const matches = compileFilter(query);

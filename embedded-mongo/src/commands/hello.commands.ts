@@ -95,7 +95,7 @@ export const helloCommands: CommandTable = {
 
 /** The parameters tools ask for; anything else is reported absent like an unknown parameter. */
 function getParameter(body: Document): Document {
-  const known: Document = { featureCompatibilityVersion: { version: '7.0' }, transactionLifetimeLimitSeconds: 60 };
+  const known: Record<string, unknown> = { featureCompatibilityVersion: { version: '7.0' }, transactionLifetimeLimitSeconds: 60 };
   if (body.getParameter === '*') return known;
   const out: Document = {};
   for (const name of Object.keys(body)) if (name in known) out[name] = known[name];

@@ -73,7 +73,7 @@ function build(coll: Collection, spec: IndexSpec): IndexStore {
 
 function createIndexes(ctx: CommandContext): Document {
   const name = collectionName(ctx, 'createIndexes');
-  const raw = ctx.body.indexes;
+  const raw: unknown = ctx.body.indexes;
   if (!Array.isArray(raw) || raw.length === 0) throw new CommandError(ErrorCode.BadValue, 'Must specify at least one index to create');
   const createdCollectionAutomatically = !ctx.server.engine.collection(ctx.db, name);
   const coll = ctx.server.engine.ensureCollection(ctx.db, name);

@@ -41,7 +41,7 @@ function merge(ctx: CommandContext, spec: Document, results: Document[]): void {
   const whenNotMatched: unknown = spec.whenNotMatched ?? 'insert';
   for (const result of results) {
     const filter: Document = {};
-    for (const field of on) filter[field] = result[field] ?? null;
+    for (const field of on) filter[field] = (result[field] as unknown) ?? null;
     const [existing] = matchForWrite(ctx.view, target.db, target.coll, filter, false);
     if (!existing) {
       if (whenNotMatched === 'fail') throw new CommandError(ErrorCode.MergeStageNoMatchingDocument, `$merge could not find a matching document in the target collection for ${encodeKey(filter)}`);

@@ -81,7 +81,7 @@ function* idFirst(docs: Iterable<Document>): Generator<Document> {
   for (const doc of docs) {
     if (!('_id' in doc) || Object.keys(doc)[0] === '_id') yield doc;
     else {
-      const { _id, ...rest } = doc;
+      const { _id, ...rest }: { _id?: unknown } & Document = doc;
       yield { _id, ...rest };
     }
   }

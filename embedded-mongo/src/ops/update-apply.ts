@@ -33,7 +33,7 @@ export function isReplacement(spec: Document | Document[]): spec is Document {
 export function applyUpdate(before: Document, spec: Document | Document[], options: ApplyOptions = {}): Document {
   let after: Document;
   if (Array.isArray(spec)) after = runPipeline([before], spec)[0] ?? before;
-  else if (isReplacement(spec)) after = withIdFirst({ _id: before._id, ...spec });
+  else if (isReplacement(spec)) after = withIdFirst({ _id: before._id as unknown, ...spec });
   else after = applyOperators(before, spec, options);
   if (after === before) return before;
   if (!isEqual(before._id, after._id) && before._id !== undefined) {
@@ -45,7 +45,7 @@ export function applyUpdate(before: Document, spec: Document | Document[], optio
 
 function applyOperators(before: Document, spec: Document, options: ApplyOptions): Document {
   const modifiers: Document = {};
-  for (const [op, fields] of Object.entries(spec)) {
+  for (const [op, fields] of Object.entries<unknown>(spec)) {
     if (!UPDATE_OPERATORS.has(op)) {
       throw new CommandError(
         ErrorCode.FailedToParse,
@@ -102,12 +102,13 @@ function applyPlainOperators(doc: Document, modifiers: Document): boolean {
 /** The document an upsert inserts: equality fields of the filter, then the update applied. */
 export function buildUpsertDocument(filter: Document, spec: Document | Document[], options: ApplyOptions): Document {
   const seed = equalityFields(filter);
-  if (!Array.isArray(spec) && isReplacement(spec)) {
-    const doc = withIdFirst({ ...(seed._id !== undefined ? { _id: seed._id } : {}), ...spec });
-    checkSize(doc);
-    return doc;
-  }
-  const doc = Array.isArray(spec) ? runPipeline([seed], spec)[0] ?? seed : applyOperators(seed, spec, { ...withoutFilter(options), inserting: true });
+  let doc: Document;
+  if (Array.isArray(spec)) doc = runPipeline([seed], spec)[0] ?? seed;
+  else if (isReplacement(spec)) {
+    const replacement = withIdFirst({ ...(seed._id !== undefined ? { _id: seed._id as unknown } : {}), ...spec });
+    checkSize(replacement);
+    return replacement;
+  } else doc = applyOperators(seed, spec, { ...withoutFilter(options), inserting: true });
   const result = withIdFirst(doc === seed ? cloneDoc(seed) : doc);
   checkSize(result);
   return result;

@@ -38,7 +38,7 @@ export function runPipeline(docs: Document[], pipeline: Document[], resolver?: C
       ...(resolver ? { collectionResolver: resolver } : {}),
       ...(variables ? { variables } : {}),
     });
-    return aggregator.run(docs) as Document[];
+    return aggregator.run<Document>(docs);
   }, ErrorCode.BadValue);
 }
 

@@ -174,7 +174,7 @@ function addCondition(constraint: FieldConstraint, condition: unknown): void {
     if (EQUALITY_RANKS.has(typeRank(condition))) constraint.eq = { value: condition };
     return;
   }
-  const ops = condition as Document;
+  const ops = condition;
   if ('$eq' in ops && EQUALITY_RANKS.has(typeRank(ops.$eq))) constraint.eq = { value: ops.$eq };
   if (Array.isArray(ops.$in) && ops.$in.length > 0 && ops.$in.every((v: unknown) => EQUALITY_RANKS.has(typeRank(v)))) {
     const values = distinctAscending(ops.$in);

@@ -69,7 +69,7 @@ function keysOf(condition: unknown): string[] | null {
     const ops = Object.keys(condition);
     if (ops.length > 0 && ops.every((op) => !op.startsWith('$'))) return indexable(condition) ? [encodeKey(condition)] : null;
     if (ops.includes('$eq')) return keysOf(condition.$eq);
-    const values = condition.$in;
+    const values: unknown = condition.$in;
     if (Array.isArray(values) && values.length <= MAX_LOOKUPS && values.every(indexable)) return values.map(encodeKey);
     return null;
   }

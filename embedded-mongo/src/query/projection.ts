@@ -36,17 +36,17 @@ export function simpleProjection(spec: Document): ((doc: Document) => Document) 
   if (mode === 'include') {
     return (doc) => {
       const out: Document = {};
-      if (keepId && '_id' in doc) out._id = doc._id;
-      for (const key of Object.keys(doc)) if (fields.has(key)) out[key] = doc[key];
+      if (keepId && '_id' in doc) out._id = doc._id as unknown;
+      for (const [key, value] of Object.entries<unknown>(doc)) if (fields.has(key)) out[key] = value;
       return out;
     };
   }
   // Exclusion, or only `_id` named: `{ _id: 1 }` keeps the _id alone, `{ _id: 0 }` everything else.
-  if (mode === null && keepId) return (doc) => ('_id' in doc ? { _id: doc._id } : {});
+  if (mode === null && keepId) return (doc) => ('_id' in doc ? { _id: doc._id as unknown } : {});
   return (doc) => {
     const out: Document = {};
-    if (keepId && '_id' in doc) out._id = doc._id;
-    for (const key of Object.keys(doc)) if (key !== '_id' && !fields.has(key)) out[key] = doc[key];
+    if (keepId && '_id' in doc) out._id = doc._id as unknown;
+    for (const [key, value] of Object.entries<unknown>(doc)) if (key !== '_id' && !fields.has(key)) out[key] = value;
     return out;
   };
 }

@@ -21,7 +21,7 @@ type Predicate = (doc: Document) => boolean;
  * mingo's `$in`, so the semantics stay mingo's.
  */
 function setMembershipIn(selector: string, list: unknown, options: Options): Predicate {
-  const general = queryOperators.$in(selector, list, options) as Predicate;
+  const general = queryOperators.$in(selector, list, options);
   if (selector.includes('.') || !Array.isArray(list) || !list.every(isSetMember)) return general;
   const members = new Set<unknown>(list);
   return (doc) => {

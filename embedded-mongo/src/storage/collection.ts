@@ -1,7 +1,7 @@
 import { UUID, type Document } from 'bson';
 import { CommandError, ErrorCode } from '../errors.js';
 import { encodeKey } from './key-encoding.js';
-import { IndexStore, encodeTuple, type IndexSpec } from './index-store.js';
+import { type IndexStore, encodeTuple, type IndexSpec } from './index-store.js';
 import { formatKeyValue } from './duplicate-key.js';
 import type { QueryMetrics } from './metrics.js';
 import { OrderedIndex } from './ordered-index.js';

@@ -10,7 +10,7 @@ export function cloneDoc<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v: unknown) => cloneDoc(v)) as T;
   if (isPlainObject(value)) {
     const out: Document = {};
-    for (const key of Object.keys(value)) out[key] = cloneDoc(value[key]);
+    for (const [key, field] of Object.entries<unknown>(value)) out[key] = cloneDoc(field);
     return out as T;
   }
   return value;
@@ -20,7 +20,7 @@ export function cloneDoc<T>(value: T): T {
 export function withIdFirst(doc: Document): Document {
   if (!('_id' in doc)) return { _id: new ObjectId(), ...doc };
   if (Object.keys(doc)[0] === '_id') return doc;
-  const { _id, ...rest } = doc;
+  const { _id, ...rest }: { _id?: unknown } & Document = doc;
   return { _id, ...rest };
 }
 

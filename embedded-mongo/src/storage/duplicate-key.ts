@@ -19,5 +19,7 @@ function formatValue(value: unknown): string {
   if (isPlainObject(value)) return formatKeyValue(value);
   const bsontype = (value as { _bsontype?: string })._bsontype;
   if (bsontype === 'ObjectId') return `ObjectId('${(value as { toHexString(): string }).toHexString()}')`;
+  // What is left are BSON value classes (Long, Decimal128, Timestamp, Binary…): their own toString is the shell's notation.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the type is `{}`, but no plain object gets here (isPlainObject above)
   return String(value);
 }

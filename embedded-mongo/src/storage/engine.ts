@@ -51,7 +51,7 @@ export class Engine {
   ensureCollection(db: string, name: string, options: Document = {}): Collection {
     validateNamespace(db, name);
     let colls = this.dbs.get(db);
-    if (!colls) this.dbs.set(db, (colls = new Map()));
+    if (!colls) this.dbs.set(db, (colls = new Map<string, Collection>()));
     let coll = colls.get(name);
     if (!coll) colls.set(name, (coll = new Collection(db, name, options, this.metrics)));
     return coll;

@@ -3,7 +3,7 @@ import { valuesAtPath } from './documents.js';
 import { encodeKey } from './key-encoding.js';
 import { compileFilter, type Matcher } from '../query/mingo.js';
 import type { QueryMetrics } from './metrics.js';
-import { OrderedIndex, type Directions } from './ordered-index.js';
+import { OrderedIndex } from './ordered-index.js';
 
 /** An index as `listIndexes` reports it. */
 export interface IndexSpec {
@@ -42,11 +42,11 @@ export class IndexStore {
     resolve: (id: string) => Document | undefined,
   ) {
     this.fields = Object.keys(spec.key);
-    this.prefixes = this.fields.map(() => new Map());
+    this.prefixes = this.fields.map(() => new Map<string, Set<string>>());
     this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;
     const directions = Object.values(spec.key).map((d) => (d === 1 || d === -1 ? d : null));
     this.ordered =
-      this.complete && directions.every((d) => d !== null) ? new OrderedIndex(this.fields, directions as Directions, metrics, resolve) : null;
+      this.complete && directions.every((d) => d !== null) ? new OrderedIndex(this.fields, directions, metrics, resolve) : null;
   }
 
   get unique(): boolean {

@@ -25,6 +25,8 @@ export function encodeKey(value: unknown): string {
     case 'symbol':
       return EMPTY_ARRAY_KEY;
     default:
+      // Only a function gets here (undefined returned above): its key is its source text.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- TypeScript leaves the type at `{}`, but no object reaches this branch
       return `?${String(value)}`;
   }
 }

@@ -3,10 +3,12 @@ import type { Document } from 'bson';
 import { compareBson } from './bson-order.js';
 import { isPlainObject } from './key-encoding.js';
 import type { QueryMetrics } from './metrics.js';
+// Under NodeNext a default import of this CommonJS module is its `module.exports`: what createRequire returns.
+import type SortedBTreeExports from 'sorted-btree';
 
 // sorted-btree is CommonJS with `exports.default`: a default import is the class under some loaders
 // (vitest) and the exports object under Node's ESM loader, so load it the one way that agrees everywhere.
-const BTree = (createRequire(import.meta.url)('sorted-btree') as typeof import('sorted-btree')).default;
+const BTree = (createRequire(import.meta.url)('sorted-btree') as typeof SortedBTreeExports).default;
 type Tree = InstanceType<typeof BTree<IndexKey, undefined>>;
 
 /**

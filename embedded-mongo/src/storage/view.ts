@@ -86,7 +86,7 @@ export function committedSortedCandidates(
 
 /** The change entry mongod's oplog would produce for one document write. */
 export function changeEntry(db: string, coll: string, before: Document | null, after: Document | null, kind?: WriteKind): ChangeEntry {
-  const documentKey = { _id: (after ?? before)?._id };
+  const documentKey: ChangeEntry['documentKey'] = { _id: (after ?? before)?._id as unknown };
   if (!after) return { db, coll, op: 'delete', documentKey };
   if (!before) return { db, coll, op: 'insert', documentKey, fullDocument: after };
   if (kind === 'replace') return { db, coll, op: 'replace', documentKey, fullDocument: after };

@@ -137,7 +137,7 @@ export class Transaction implements StoreView {
 
 /** Encoded `_id`s a filter restricts to (`_id: v`, `_id: { $eq: v }`, `_id: { $in: [...] }`), or null. */
 function pinnedIds(filter: Document | undefined): string[] | null {
-  const id = filter?._id;
+  const id: unknown = filter?._id;
   if (id === undefined) return null;
   if (!isPlainObject(id) || !Object.keys(id).some((k) => k.startsWith('$'))) return [encodeKey(id)];
   const keys = Object.keys(id);
