@@ -8,10 +8,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
  * TypeScript sources (as the `source` export condition does for tsx and tsc),
  * so tests never need a build; third-party packages resolve as vitest defaults.
  */
-export function packageTestConfig(
-  name: string,
-  overrides: { testTimeout?: number; include?: string[]; globalSetup?: string[] } = {},
-) {
+export function packageTestConfig(name: string, overrides: { testTimeout?: number; include?: string[]; globalSetup?: string[] } = {}) {
   return defineConfig({
     resolve: {
       alias: [

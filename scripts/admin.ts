@@ -24,7 +24,9 @@ program
 async function withModels<T>(work: (models: ReturnType<typeof registerModels>) => Promise<T>): Promise<T> {
   const { uri, db } = program.opts<{ uri?: string; db?: string }>();
   if (!uri) throw new InvalidArgumentError('Give --uri or set MONGODB_URI (pnpm start prints the database URI)');
-  const connection = await mongoose.createConnection(uri, { dbName: db ?? operationalConfig.get().OPERATIONAL_DB, serverSelectionTimeoutMS: 5_000 }).asPromise();
+  const connection = await mongoose
+    .createConnection(uri, { dbName: db ?? operationalConfig.get().OPERATIONAL_DB, serverSelectionTimeoutMS: 5_000 })
+    .asPromise();
   try {
     return await work(registerModels(connection));
   } finally {
@@ -67,7 +69,9 @@ key
   .description("list a tenant's keys (prefix, roles, revoked)")
   .action(async (tenantId: string) => {
     const keys = await withModels((models) => models.ApiKey.find({ tenantId }).sort({ createdAt: 1 }).lean());
-    console.table(keys.map((k) => ({ id: String(k._id), name: k.name, prefix: k.prefix, roles: k.roles.join(','), revoked: k.revokedAt ? k.revokedAt.toISOString() : '' })));
+    console.table(
+      keys.map((k) => ({ id: String(k._id), name: k.name, prefix: k.prefix, roles: k.roles.join(','), revoked: k.revokedAt ? k.revokedAt.toISOString() : '' })),
+    );
   });
 key
   .command('revoke <apiKeyId>')

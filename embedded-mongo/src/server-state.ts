@@ -31,4 +31,3 @@ export function createServerState(options: EmbeddedMongoOptions & { log: (line: 
     log: options.log,
   };
 }
-

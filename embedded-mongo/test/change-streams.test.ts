@@ -76,7 +76,9 @@ async function started<T extends Document>(stream: ChangeStream<T>): Promise<Cha
 }
 
 /** Record the change-stream `aggregate` commands the driver sends for `coll`, and the cursor ids they open. */
-function monitorAggregates<T extends Document>(coll: Collection<T>): {
+function monitorAggregates<T extends Document>(
+  coll: Collection<T>,
+): {
   commands: Document[];
   cursorIds: unknown[];
   getMoreSent: Promise<void>;
@@ -423,7 +425,7 @@ describe('bounded history', () => {
       await coll.insertOne({ _id: 0 });
       const [first] = await take(stream, 1);
       await stream.close();
-      for (let i = 1; i < 200; i += 10) await coll.insertMany(Array.from({ length: 10 }, (_, j) => ({ _id: (i + j) })));
+      for (let i = 1; i < 200; i += 10) await coll.insertMany(Array.from({ length: 10 }, (_, j) => ({ _id: i + j })));
       const resumed = coll.watch([], { resumeAfter: tokenOf(first), maxAwaitTimeMS: AWAIT_MS });
       const outcome = await resumed.next().then(
         (change) => keyOf(change as Change),

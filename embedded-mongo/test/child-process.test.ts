@@ -23,7 +23,9 @@ describe('in a child process', () => {
       const server = await startEmbeddedMongoProcess({ log: () => {} });
       process.stdout.write(server.pid + '\\n');
       setInterval(() => {}, 1000);`;
-    const parent = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     parent.stdout.setEncoding('utf8');
     const [line] = (await once(parent.stdout, 'data')) as [string];
     const enginePid = Number(line.trim());

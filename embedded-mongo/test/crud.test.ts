@@ -58,13 +58,19 @@ describe('insert', () => {
 
 describe('find', () => {
   beforeAll(async () => {
-    await db.collection('people').insertMany(
-      Array.from({ length: 250 }, (_, i) => ({ _id: i, name: `p${i}`, age: i % 50, tags: i % 2 ? ['odd'] : ['even'] })) as never[],
-    );
+    await db
+      .collection('people')
+      .insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: i, name: `p${i}`, age: i % 50, tags: i % 2 ? ['odd'] : ['even'] })) as never[]);
   });
 
   it('filters, sorts, skips and limits', async () => {
-    const docs = await db.collection('people').find({ age: { $gte: 45 } }).sort({ age: -1, _id: 1 }).skip(2).limit(3).toArray();
+    const docs = await db
+      .collection('people')
+      .find({ age: { $gte: 45 } })
+      .sort({ age: -1, _id: 1 })
+      .skip(2)
+      .limit(3)
+      .toArray();
     expect(docs.map((d) => d._id)).toEqual([149, 199, 249]);
   });
 
@@ -118,7 +124,14 @@ describe('find', () => {
     await coll.insertMany([{ _id: ids[2] }, { _id: ids[0] }, { _id: ids[1] }]);
     const copy = new ObjectId(ids[1]?.toHexString());
     expect(await coll.findOne({ _id: copy })).toEqual({ _id: ids[1] });
-    expect((await coll.find({ _id: { $gt: ids[0] } }).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([ids[1], ids[2]]);
+    expect(
+      (
+        await coll
+          .find({ _id: { $gt: ids[0] } })
+          .sort({ _id: 1 })
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual([ids[1], ids[2]]);
   });
 
   it('keeps an open cursor on the document versions it started with', async () => {
@@ -137,7 +150,11 @@ describe('find', () => {
 describe('update', () => {
   it('applies operators and counts matched and modified', async () => {
     const coll = db.collection('upd');
-    await coll.insertMany([{ _id: 1, n: 1, s: 'a' }, { _id: 2, n: 2, s: 'b' }, { _id: 3, n: 3, s: 'b' }] as never[]);
+    await coll.insertMany([
+      { _id: 1, n: 1, s: 'a' },
+      { _id: 2, n: 2, s: 'b' },
+      { _id: 3, n: 3, s: 'b' },
+    ] as never[]);
     const many = await coll.updateMany({ s: 'b' }, { $inc: { n: 10 }, $set: { t: true } });
     expect([many.matchedCount, many.modifiedCount]).toEqual([2, 2]);
     const noop = await coll.updateOne({ _id: 1 } as never, { $set: { n: 1 } });
@@ -164,13 +181,14 @@ describe('update', () => {
 
   it('applies $setOnInsert together with $set whichever operator comes first', async () => {
     const coll = db.collection('ups2');
-    await coll.findOneAndUpdate(
-      { k: 1 },
-      { $setOnInsert: { a: 0, b: 0 }, $set: { at: 'now' }, $inc: { n: 5 } },
-      { upsert: true },
-    );
+    await coll.findOneAndUpdate({ k: 1 }, { $setOnInsert: { a: 0, b: 0 }, $set: { at: 'now' }, $inc: { n: 5 } }, { upsert: true });
     await coll.findOneAndUpdate({ k: 2 }, { $set: { at: 'now' }, $setOnInsert: { a: 0 }, $inc: { n: 1 } }, { upsert: true });
-    expect(await coll.find({}, { projection: { _id: 0 } }).sort({ k: 1 }).toArray()).toEqual([
+    expect(
+      await coll
+        .find({}, { projection: { _id: 0 } })
+        .sort({ k: 1 })
+        .toArray(),
+    ).toEqual([
       { k: 1, a: 0, b: 0, at: 'now', n: 5 },
       { k: 2, at: 'now', a: 0, n: 1 },
     ]);
@@ -178,10 +196,24 @@ describe('update', () => {
 
   it('supports arrayFilters, positional $ and replacement', async () => {
     const coll = db.collection('arr');
-    await coll.insertOne({ _id: 1, items: [{ k: 'a', q: 1 }, { k: 'b', q: 2 }], grades: [80, 90] } as never);
+    await coll.insertOne({
+      _id: 1,
+      items: [
+        { k: 'a', q: 1 },
+        { k: 'b', q: 2 },
+      ],
+      grades: [80, 90],
+    } as never);
     await coll.updateOne({ _id: 1 } as never, { $set: { 'items.$[it].q': 20 } }, { arrayFilters: [{ 'it.k': 'b' }] });
     await coll.updateOne({ _id: 1, grades: 90 } as never, { $set: { 'grades.$': 95 } });
-    expect(await coll.findOne({ _id: 1 } as never)).toEqual({ _id: 1, items: [{ k: 'a', q: 1 }, { k: 'b', q: 20 }], grades: [80, 95] });
+    expect(await coll.findOne({ _id: 1 } as never)).toEqual({
+      _id: 1,
+      items: [
+        { k: 'a', q: 1 },
+        { k: 'b', q: 20 },
+      ],
+      grades: [80, 95],
+    });
     await coll.replaceOne({ _id: 1 } as never, { fresh: true });
     expect(await coll.findOne({ _id: 1 } as never)).toEqual({ _id: 1, fresh: true });
   });
@@ -196,7 +228,10 @@ describe('update', () => {
     expect(await refused({ $inc: { n: 'x' } })).toBe(14);
     expect(await coll.findOne({ _id: 1 } as never)).toEqual({ _id: 1, a: { b: 1 }, n: 5, tags: ['x'], old: 'o' });
 
-    await coll.updateOne({ _id: 1 } as never, { $rename: { old: 'renamed' }, $min: { n: 3 }, $max: { 'a.b': 9 }, $push: { tags: 'y' }, $addToSet: { set: 'z' } } as never);
+    await coll.updateOne(
+      { _id: 1 } as never,
+      { $rename: { old: 'renamed' }, $min: { n: 3 }, $max: { 'a.b': 9 }, $push: { tags: 'y' }, $addToSet: { set: 'z' } } as never,
+    );
     expect(await coll.findOne({ _id: 1 } as never)).toEqual({ _id: 1, a: { b: 9 }, n: 3, tags: ['x', 'y'], renamed: 'o', set: ['z'] });
     const unchanged = await coll.updateOne({ _id: 1 } as never, { $min: { n: 4 }, $addToSet: { set: 'z' } });
     expect(unchanged.modifiedCount).toBe(0);
@@ -221,7 +256,10 @@ describe('delete and findAndModify', () => {
 
   it('returns the document before or after, in sort order', async () => {
     const coll = db.collection('fam');
-    await coll.insertMany([{ _id: 1, q: 5 }, { _id: 2, q: 1 }] as never[]);
+    await coll.insertMany([
+      { _id: 1, q: 5 },
+      { _id: 2, q: 1 },
+    ] as never[]);
     const before = await coll.findOneAndUpdate({}, { $inc: { q: 1 } }, { sort: { q: 1 }, returnDocument: 'before' });
     expect(before).toEqual({ _id: 2, q: 1 });
     const after = await coll.findOneAndUpdate({ _id: 1 } as never, { $inc: { q: 1 } }, { returnDocument: 'after', projection: { q: 1, _id: 0 } });

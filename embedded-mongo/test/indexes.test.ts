@@ -67,7 +67,10 @@ describe('unique indexes', () => {
   it('enforces compound unique indexes on insert, update, upsert and findAndModify', async () => {
     const coll = db.collection('pairs');
     await coll.createIndex({ a: 1, b: 1 }, { unique: true });
-    await coll.insertMany([{ a: 1, b: 1 }, { a: 1, b: 2 }]);
+    await coll.insertMany([
+      { a: 1, b: 1 },
+      { a: 1, b: 2 },
+    ]);
     await expect(coll.insertOne({ a: 1, b: 1 })).rejects.toMatchObject({ code: 11000, keyValue: { a: 1, b: 1 } });
     await expect(coll.updateOne({ b: 2 }, { $set: { b: 1 } })).rejects.toMatchObject({ code: 11000 });
     await expect(coll.updateOne({ a: 9 }, { $set: { a: 1, b: 2 } }, { upsert: true })).rejects.toMatchObject({ code: 11000 });
@@ -86,7 +89,11 @@ describe('unique indexes', () => {
   it('only covers matching documents with a partial index, and skips missing fields with sparse', async () => {
     const partial = db.collection('partial');
     await partial.createIndex({ sku: 1 }, { unique: true, partialFilterExpression: { active: true } });
-    await partial.insertMany([{ sku: 'x', active: false }, { sku: 'x', active: false }, { sku: 'x', active: true }]);
+    await partial.insertMany([
+      { sku: 'x', active: false },
+      { sku: 'x', active: false },
+      { sku: 'x', active: true },
+    ]);
     await expect(partial.insertOne({ sku: 'x', active: true })).rejects.toMatchObject({ code: 11000 });
     const sparse = db.collection('sparse');
     await sparse.createIndex({ code: 1 }, { unique: true, sparse: true });

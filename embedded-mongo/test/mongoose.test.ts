@@ -50,9 +50,7 @@ describe('mongoose', () => {
     const Product = conn.model('Product', productSchema);
     await Product.create({ sku: 'p1', stock: 3 });
     const results = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        Product.findOneAndUpdate({ sku: 'p1', stock: { $gte: 1 } }, { $inc: { stock: -1 } }, { returnDocument: 'after' }),
-      ),
+      Array.from({ length: 5 }, () => Product.findOneAndUpdate({ sku: 'p1', stock: { $gte: 1 } }, { $inc: { stock: -1 } }, { returnDocument: 'after' })),
     );
     expect(results.filter((r) => r !== null)).toHaveLength(3);
     expect((await Product.findOne({ sku: 'p1' }))?.stock).toBe(0);

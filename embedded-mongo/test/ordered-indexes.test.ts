@@ -49,15 +49,18 @@ describe('sort order across BSON types', () => {
   const ascending = ['missing', 'null', 'negative', 'double', 'int', 'long', 'string a', 'string b', 'object', 'objectId', 'false', 'true', 'date'];
 
   it('sorts mixed types like mongod, with and without an index', async () => {
-    for (const [name, indexed] of [['mixedIndexed', true], ['mixedPlain', false]] as const) {
+    for (const [name, indexed] of [
+      ['mixedIndexed', true],
+      ['mixedPlain', false],
+    ] as const) {
       const coll = db.collection<Loose>(name);
       if (indexed) await coll.createIndex({ v: 1 });
       // `_id`s in label order, so missing and null tie-break the same way everywhere.
-      await coll.insertMany([
-        { _id: 0, label: 'missing' },
-        ...values.map(([label, v], i) => ({ _id: i + 1, label, v })),
-      ]);
-      const up = await coll.find({}, { projection: { label: 1 } }).sort({ v: 1, _id: 1 }).toArray();
+      await coll.insertMany([{ _id: 0, label: 'missing' }, ...values.map(([label, v], i) => ({ _id: i + 1, label, v }))]);
+      const up = await coll
+        .find({}, { projection: { label: 1 } })
+        .sort({ v: 1, _id: 1 })
+        .toArray();
       expect(up.map((d) => d.label)).toEqual(ascending);
       const down = await coll.find({}).sort({ v: -1, _id: -1 }).toArray();
       expect(down.map((d) => d.label)).toEqual([...ascending].reverse());
@@ -66,9 +69,15 @@ describe('sort order across BSON types', () => {
 
   it('ranges stay within the bound value type', async () => {
     const coll = db.collection<Loose>('mixedIndexed');
-    const strings = await coll.find({ v: { $gt: 'a' } }).sort({ v: 1 }).toArray();
+    const strings = await coll
+      .find({ v: { $gt: 'a' } })
+      .sort({ v: 1 })
+      .toArray();
     expect(strings.map((d) => d.label)).toEqual(['string b']);
-    const numbers = await coll.find({ v: { $gte: 2.5, $lt: 4 } }).sort({ v: -1 }).toArray();
+    const numbers = await coll
+      .find({ v: { $gte: 2.5, $lt: 4 } })
+      .sort({ v: -1 })
+      .toArray();
     expect(numbers.map((d) => d.label)).toEqual(['int', 'double']);
     const nulls = await coll.find({ v: null }).sort({ v: 1, _id: 1 }).toArray();
     expect(nulls.map((d) => d.label)).toEqual(['missing', 'null']);
@@ -200,7 +209,10 @@ describe('ordered index walks give the same results as a plain sort', () => {
   it('keeps a unique compound index enforced', async () => {
     const coll = db.collection('uniqueOrdered');
     await coll.createIndex({ tenantId: 1, sku: 1 }, { unique: true });
-    await coll.insertMany([{ tenantId: 'a', sku: 1 }, { tenantId: 'a', sku: 2 }]);
+    await coll.insertMany([
+      { tenantId: 'a', sku: 1 },
+      { tenantId: 'a', sku: 2 },
+    ]);
     await expect(coll.insertOne({ tenantId: 'a', sku: 2 })).rejects.toMatchObject({ code: 11000 });
     await coll.updateOne({ sku: 2 }, { $set: { sku: 3 } });
     await coll.insertOne({ tenantId: 'a', sku: 2 });
@@ -234,7 +246,11 @@ describe('keyset pagination over a large collection', () => {
   it('reads about one page of entries for a sorted, ranged, limited query', async () => {
     const coll = db.collection<Loose>('large');
     const before = await examined();
-    const page = await coll.find({ tenantId: 'acme', deletedAt: null, sku: { $gt: 'SKU-000050' } }).sort({ sku: 1 }).limit(51).toArray();
+    const page = await coll
+      .find({ tenantId: 'acme', deletedAt: null, sku: { $gt: 'SKU-000050' } })
+      .sort({ sku: 1 })
+      .limit(51)
+      .toArray();
     const after = await examined();
     expect(page.map((d) => d._id)).toEqual(Array.from({ length: 51 }, (_, k) => 52 + 2 * k));
     expect(after.docs - before.docs).toBeLessThan(200);
@@ -273,7 +289,10 @@ describe('keyset pagination over a large collection', () => {
   it('stays lazy across getMore and sees writes made between batches in order', async () => {
     const coll = db.collection<Loose>('large');
     const before = await examined();
-    const cursor = coll.find({ tenantId: 'acme', sku: { $gte: 'SKU-001000' } }).sort({ sku: 1 }).batchSize(20);
+    const cursor = coll
+      .find({ tenantId: 'acme', sku: { $gte: 'SKU-001000' } })
+      .sort({ sku: 1 })
+      .batchSize(20);
     const seen: string[] = [];
     for (let i = 0; i < 60; i++) {
       const doc = await cursor.next();
@@ -305,7 +324,13 @@ describe('$in on an index prefix with a range (one interval per value)', () => {
       const coll = db.collection<Loose>(name);
       if (name === 'dailyIndexed') await coll.createIndex({ tenantId: 1, sku: 1, day: 1 });
       await coll.insertMany(
-        Array.from({ length: SKUS * DAYS }, (_, i) => ({ _id: i, tenantId: i % 3 === 0 ? 'beta' : 'acme', sku: skuOf(i % SKUS), day: dayOf(Math.floor(i / SKUS)), n: i })),
+        Array.from({ length: SKUS * DAYS }, (_, i) => ({
+          _id: i,
+          tenantId: i % 3 === 0 ? 'beta' : 'acme',
+          sku: skuOf(i % SKUS),
+          day: dayOf(Math.floor(i / SKUS)),
+          n: i,
+        })),
       );
     }
   }, 60_000);
@@ -315,7 +340,10 @@ describe('$in on an index prefix with a range (one interval per value)', () => {
     const before = await examined();
     const rows = await coll.find({ tenantId: 'acme', sku: { $in: someSkus }, day: window }).toArray();
     const after = await examined();
-    const expected = await db.collection<Loose>('dailyPlain').find({ tenantId: 'acme', sku: { $in: someSkus }, day: window }).toArray();
+    const expected = await db
+      .collection<Loose>('dailyPlain')
+      .find({ tenantId: 'acme', sku: { $in: someSkus }, day: window })
+      .toArray();
     expect(rows.map((d) => d._id).sort((a, b) => Number(a) - Number(b))).toEqual(expected.map((d) => d._id).sort((a, b) => Number(a) - Number(b)));
     expect(rows.length).toBeGreaterThan(30);
     // The hash index alone would examine every day of the 10 SKUs (10 × 200 × 2/3 ≈ 1 330 documents).
@@ -398,13 +426,25 @@ describe('updates and index entries', () => {
 
     // Not an indexed field: no index write, yet range walks and sorted reads return the new version.
     await coll.updateMany({ group: 0 }, { $inc: { payload: 7 } });
-    const walked = await coll.find({ group: 0, rank: { $gte: 10, $lte: 20 } }).sort({ rank: 1 }).toArray();
+    const walked = await coll
+      .find({ group: 0, rank: { $gte: 10, $lte: 20 } })
+      .sort({ rank: 1 })
+      .toArray();
     expect(walked.map((d) => [d._id, d.payload])).toEqual([10, 12, 14, 16, 18, 20].map((id) => [id, 7]));
-    expect((await coll.find({ _id: { $gte: 48 } }).sort({ _id: 1 }).toArray()).map((d) => d.payload)).toEqual([7, 0]);
+    expect(
+      (
+        await coll
+          .find({ _id: { $gte: 48 } })
+          .sort({ _id: 1 })
+          .toArray()
+      ).map((d) => d.payload),
+    ).toEqual([7, 0]);
 
     // An indexed field: the entry moves (old range no longer finds it, the new one does).
     await coll.updateOne({ _id: 12 }, { $set: { rank: 1_000 } });
-    expect((await coll.find({ group: 0, rank: { $gte: 10, $lte: 20 } }).toArray()).map((d) => d._id).sort((a, b) => Number(a) - Number(b))).toEqual([10, 14, 16, 18, 20]);
+    expect((await coll.find({ group: 0, rank: { $gte: 10, $lte: 20 } }).toArray()).map((d) => d._id).sort((a, b) => Number(a) - Number(b))).toEqual([
+      10, 14, 16, 18, 20,
+    ]);
     expect((await coll.find({ group: 0, rank: { $gt: 100 } }).toArray()).map((d) => d._id)).toEqual([12]);
 
     // A partial index: leaving its filter moves the document out of it, entering brings it in.
@@ -415,6 +455,8 @@ describe('updates and index entries', () => {
 
     // A deleted document leaves no entry a walk could still yield.
     await coll.deleteOne({ _id: 14 });
-    expect((await coll.find({ group: 0, rank: { $gte: 10, $lte: 20 } }).toArray()).map((d) => d._id).sort((a, b) => Number(a) - Number(b))).toEqual([10, 16, 18, 20]);
+    expect((await coll.find({ group: 0, rank: { $gte: 10, $lte: 20 } }).toArray()).map((d) => d._id).sort((a, b) => Number(a) - Number(b))).toEqual([
+      10, 16, 18, 20,
+    ]);
   });
 });

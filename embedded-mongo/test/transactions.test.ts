@@ -23,7 +23,10 @@ afterAll(async () => {
 describe('transactions', () => {
   it('commits all writes at once and hides them from others until then', async () => {
     const accounts = db.collection('accounts');
-    await accounts.insertMany([{ _id: 'a', bal: 100 }, { _id: 'b', bal: 0 }] as never[]);
+    await accounts.insertMany([
+      { _id: 'a', bal: 100 },
+      { _id: 'b', bal: 0 },
+    ] as never[]);
     const session = client.startSession();
     session.startTransaction();
     await accounts.updateOne({ _id: 'a' } as never, { $inc: { bal: -30 } }, { session });
@@ -55,7 +58,10 @@ describe('transactions', () => {
     s1.startTransaction();
     s2.startTransaction();
     await db.collection('accounts').updateOne({ _id: 'a' } as never, { $inc: { bal: 1 } }, { session: s1 });
-    const error = await db.collection('accounts').updateOne({ _id: 'a' } as never, { $inc: { bal: 1 } }, { session: s2 }).catch((e: unknown) => e);
+    const error = await db
+      .collection('accounts')
+      .updateOne({ _id: 'a' } as never, { $inc: { bal: 1 } }, { session: s2 })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 112 });
     expect((error as { hasErrorLabel(l: string): boolean }).hasErrorLabel('TransientTransactionError')).toBe(true);
     await s1.commitTransaction();
@@ -93,12 +99,20 @@ describe('transactions', () => {
     const rows = db.collection<{ _id: number; n: number }>('pending_rows');
     const session = client.startSession();
     session.startTransaction();
-    await rows.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i, n: 0 })), { session });
+    await rows.insertMany(
+      Array.from({ length: 300 }, (_, i) => ({ _id: i, n: 0 })),
+      { session },
+    );
     await rows.updateOne({ _id: 7 }, { $inc: { n: 5 } }, { session });
     await rows.updateOne({ _id: { $eq: 8 } }, { $inc: { n: 6 } }, { session });
     const upsert = await rows.updateOne({ _id: 9 }, { $inc: { n: 1 } }, { session, upsert: true });
     expect([upsert.matchedCount, upsert.upsertedCount]).toEqual([1, 0]);
-    expect(await rows.find({ _id: { $in: [7, 8, 9, 400] } }, { session }).sort({ _id: 1 }).toArray()).toEqual([
+    expect(
+      await rows
+        .find({ _id: { $in: [7, 8, 9, 400] } }, { session })
+        .sort({ _id: 1 })
+        .toArray(),
+    ).toEqual([
       { _id: 7, n: 5 },
       { _id: 8, n: 6 },
       { _id: 9, n: 1 },
@@ -126,9 +140,7 @@ describe('transactions', () => {
   it('answers NoSuchTransaction for an unknown transaction and ok for a repeated commit', async () => {
     const session = client.startSession();
     const admin = client.db('admin');
-    const unknown = await admin
-      .command({ commitTransaction: 1, txnNumber: Long.fromNumber(99), autocommit: false }, { session })
-      .catch((e: unknown) => e);
+    const unknown = await admin.command({ commitTransaction: 1, txnNumber: Long.fromNumber(99), autocommit: false }, { session }).catch((e: unknown) => e);
     expect(unknown).toMatchObject({ code: 251 });
     session.startTransaction();
     await db.collection('ledger').insertOne({ amount: 2 }, { session });

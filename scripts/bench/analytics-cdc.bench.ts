@@ -92,13 +92,36 @@ async function seed(db: Db): Promise<void> {
   const now = new Date();
   await db.collection('products').insertMany(
     Array.from({ length: SKUS }, (_, i) => ({
-      tenantId: TENANT, sku: skuOf(i), name: `P${i}`, category: 'c', unit: 'each', price: 10, cost: 5, reorderPoint: 0, safetyStock: 0, leadTimeDays: 7,
-      attributes: {}, status: 'active', createdAt: now, updatedAt: now,
+      tenantId: TENANT,
+      sku: skuOf(i),
+      name: `P${i}`,
+      category: 'c',
+      unit: 'each',
+      price: 10,
+      cost: 5,
+      reorderPoint: 0,
+      safetyStock: 0,
+      leadTimeDays: 7,
+      attributes: {},
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
     })),
   );
   await db.collection('stockPositions').insertMany(
     Array.from({ length: SKUS }, (_, i) => ({
-      tenantId: TENANT, sku: skuOf(i), locationCode: LOCATION, onHand: 1e9, reserved: 0, available: 1e9, onOrder: 0, inTransit: 0, damaged: 0, reorderPoint: 0, lowStock: false, updatedAt: now,
+      tenantId: TENANT,
+      sku: skuOf(i),
+      locationCode: LOCATION,
+      onHand: 1e9,
+      reserved: 0,
+      available: 1e9,
+      onOrder: 0,
+      inTransit: 0,
+      damaged: 0,
+      reorderPoint: 0,
+      lowStock: false,
+      updatedAt: now,
     })),
   );
 }
@@ -118,25 +141,62 @@ async function confirmedOrder(client: MongoClient, db: Db, lines: Array<{ sku: s
     await session.withTransaction(async (s) => {
       await db.collection('stockMovements').insertMany(
         lines.map((l, line) => ({
-          tenantId: TENANT, sku: l.sku, locationCode: LOCATION, type: 'reserve', deltas: { reserved: l.quantity },
+          tenantId: TENANT,
+          sku: l.sku,
+          locationCode: LOCATION,
+          type: 'reserve',
+          deltas: { reserved: l.quantity },
           balanceAfter: { onHand: 1e9, reserved: 0, available: 1e9, onOrder: 0, inTransit: 0, damaged: 0 },
-          reference: { type: 'salesOrder', id: String(id), line }, actor: { apiKeyId: 'bench', keyName: 'bench' }, at,
+          reference: { type: 'salesOrder', id: String(id), line },
+          actor: { apiKeyId: 'bench', keyName: 'bench' },
+          at,
         })),
         { session: s },
       );
       await db.collection('stockPositions').bulkWrite(
-        lines.map((l) => ({ updateOne: { filter: { tenantId: TENANT, sku: l.sku, locationCode: LOCATION }, update: { $inc: { reserved: l.quantity, available: -l.quantity }, $set: { updatedAt: at } } } })),
+        lines.map((l) => ({
+          updateOne: {
+            filter: { tenantId: TENANT, sku: l.sku, locationCode: LOCATION },
+            update: { $inc: { reserved: l.quantity, available: -l.quantity }, $set: { updatedAt: at } },
+          },
+        })),
         { session: s },
       );
       const orderLines = lines.map((l, line) => ({
-        line, sku: l.sku, quantity: l.quantity, listPrice: 10, unitPrice: 10, discountPercent: 0, campaignId: null, status: 'reserved',
-        reservedQuantity: l.quantity, shippedQuantity: 0, returnedQuantity: 0, unfulfilledQuantity: 0, backorderedQuantity: 0,
+        line,
+        sku: l.sku,
+        quantity: l.quantity,
+        listPrice: 10,
+        unitPrice: 10,
+        discountPercent: 0,
+        campaignId: null,
+        status: 'reserved',
+        reservedQuantity: l.quantity,
+        shippedQuantity: 0,
+        returnedQuantity: 0,
+        unfulfilledQuantity: 0,
+        backorderedQuantity: 0,
       }));
       await db.collection('salesOrders').insertOne(
         {
-          _id: id, tenantId: TENANT, orderNumber: `SO-BENCH-${orderNumber}`, customerCode: 'C1', customerSegment: 'retail', locationCode: LOCATION,
-          status: 'confirmed', onShortage: 'fail', lines: orderLines, totalAmount: orderLines.reduce((sum, l) => sum + 10 * l.quantity, 0),
-          statusHistory: [{ status: 'pending', at }, { status: 'confirmed', at }], returns: [], orderedAt: at, createdAt: at, updatedAt: at,
+          _id: id,
+          tenantId: TENANT,
+          orderNumber: `SO-BENCH-${orderNumber}`,
+          customerCode: 'C1',
+          customerSegment: 'retail',
+          locationCode: LOCATION,
+          status: 'confirmed',
+          onShortage: 'fail',
+          lines: orderLines,
+          totalAmount: orderLines.reduce((sum, l) => sum + 10 * l.quantity, 0),
+          statusHistory: [
+            { status: 'pending', at },
+            { status: 'confirmed', at },
+          ],
+          returns: [],
+          orderedAt: at,
+          createdAt: at,
+          updatedAt: at,
         },
         { session: s },
       );
@@ -181,7 +241,8 @@ async function measureLatency(client: MongoClient, operational: Db, analytics: D
   const expected = new Map<string, number>();
   const pending = new Map<string, Array<{ target: number; startedAt: number; warmup: boolean }>>();
   // Start from what the facts already hold (the seed has none, but a rerun on a warm database would).
-  for (const row of await analytics.collection<{ _id: string; quantityDemanded: number }>('dailySalesFacts').find().toArray()) expected.set(row._id, row.quantityDemanded);
+  for (const row of await analytics.collection<{ _id: string; quantityDemanded: number }>('dailySalesFacts').find().toArray())
+    expected.set(row._id, row.quantityDemanded);
   const facts = analytics.collection('dailySalesFacts').watch([], { fullDocument: 'updateLookup', maxAwaitTimeMS: 1000 });
   await facts.tryNext(); // opens the cursor before the first write (nothing is expected yet)
   let open = true;
@@ -259,7 +320,15 @@ async function measureCatchUp(client: MongoClient, uri: string, operational: Db,
     Array.from({ length: 16 }, async () => {
       while (next < orders) {
         const i = next++;
-        const n = await confirmedOrder(client, operational, [{ sku: skuOf(i), quantity: 1 }, { sku: skuOf(i + 1), quantity: 2 }], at);
+        const n = await confirmedOrder(
+          client,
+          operational,
+          [
+            { sku: skuOf(i), quantity: 1 },
+            { sku: skuOf(i + 1), quantity: 2 },
+          ],
+          at,
+        );
         written += n;
         if (i % 5_000 === 0) progress(`  backlog: ${written} changes written`);
       }
@@ -319,20 +388,24 @@ async function main(): Promise<void> {
     console.log(`\n${describeMachine()}`);
     console.table([
       ...(latency
-        ? [{
-            measure: `(a) commit → fact visible, ${latency.ordersPerSecond} orders/s for ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up (${latency.changes} changes in all)`,
-            result: `p50 ${latency.latency.p50} ms, p99 ${latency.latency.p99} ms, max ${latency.latency.max} ms${latency.missing ? `, ${latency.missing} never seen` : ''}`,
-            target: 'p99 < 100 ms',
-            met: latency.latency.p99 < 100 && latency.missing === 0 ? 'yes' : 'NO',
-          }]
+        ? [
+            {
+              measure: `(a) commit → fact visible, ${latency.ordersPerSecond} orders/s for ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up (${latency.changes} changes in all)`,
+              result: `p50 ${latency.latency.p50} ms, p99 ${latency.latency.p99} ms, max ${latency.latency.max} ms${latency.missing ? `, ${latency.missing} never seen` : ''}`,
+              target: 'p99 < 100 ms',
+              met: latency.latency.p99 < 100 && latency.missing === 0 ? 'yes' : 'NO',
+            },
+          ]
         : []),
       ...(latency?.warmup.latency
-        ? [{
-            measure: `    the ${WARMUP_SECONDS} s warm-up alone (not in the measure above)`,
-            result: `p50 ${latency.warmup.latency.p50} ms, p99 ${latency.warmup.latency.p99} ms, max ${latency.warmup.latency.max} ms`,
-            target: '',
-            met: '',
-          }]
+        ? [
+            {
+              measure: `    the ${WARMUP_SECONDS} s warm-up alone (not in the measure above)`,
+              result: `p50 ${latency.warmup.latency.p50} ms, p99 ${latency.warmup.latency.p99} ms, max ${latency.warmup.latency.max} ms`,
+              target: '',
+              met: '',
+            },
+          ]
         : []),
       {
         measure: `(b) catch-up of ${catchUp.changes} changes (written at ${catchUp.writtenPerSecond}/s)`,

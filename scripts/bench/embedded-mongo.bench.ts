@@ -52,8 +52,12 @@ async function lookups(collection: Collection, size: number, ids: unknown[]) {
   const id32 = await measureThroughput(OPS * 2, 32, byId);
   const indexed32 = await measureThroughput(OPS * 2, 32, bySku);
   return {
-    idLookupsPerSecond: id.opsPerSecond, idLatency: id.latency, indexedLookupsPerSecond: indexed.opsPerSecond, indexedLatency: indexed.latency,
-    idLookupsPerSecond32: id32.opsPerSecond, indexedLookupsPerSecond32: indexed32.opsPerSecond,
+    idLookupsPerSecond: id.opsPerSecond,
+    idLatency: id.latency,
+    indexedLookupsPerSecond: indexed.opsPerSecond,
+    indexedLatency: indexed.latency,
+    idLookupsPerSecond32: id32.opsPerSecond,
+    indexedLookupsPerSecond32: indexed32.opsPerSecond,
   };
 }
 
@@ -99,7 +103,12 @@ async function main(): Promise<void> {
 
     progress(`lookups at ${SMALL.toLocaleString()} documents`);
     await fillTo(products, SMALL);
-    const smallIds = (await products.find({}, { projection: { _id: 1 } }).limit(SMALL).toArray()).map((d) => d._id);
+    const smallIds = (
+      await products
+        .find({}, { projection: { _id: 1 } })
+        .limit(SMALL)
+        .toArray()
+    ).map((d) => d._id);
     const small = await lookups(products, SMALL, smallIds);
 
     progress(`lookups at ${LARGE.toLocaleString()} documents`);
@@ -132,8 +141,16 @@ async function main(): Promise<void> {
         'single inserts/s (32 in flight)': { value: insertsConcurrent.opsPerSecond, p99ms: insertsConcurrent.latency.p99 },
         [`_id lookups/s @ ${SMALL} (1 / 32 in flight)`]: { value: small.idLookupsPerSecond, in32: small.idLookupsPerSecond32, p99ms: small.idLatency.p99 },
         [`_id lookups/s @ ${LARGE} (1 / 32 in flight)`]: { value: large.idLookupsPerSecond, in32: large.idLookupsPerSecond32, p99ms: large.idLatency.p99 },
-        [`indexed lookups/s @ ${SMALL} (1 / 32 in flight)`]: { value: small.indexedLookupsPerSecond, in32: small.indexedLookupsPerSecond32, p99ms: small.indexedLatency.p99 },
-        [`indexed lookups/s @ ${LARGE} (1 / 32 in flight)`]: { value: large.indexedLookupsPerSecond, in32: large.indexedLookupsPerSecond32, p99ms: large.indexedLatency.p99 },
+        [`indexed lookups/s @ ${SMALL} (1 / 32 in flight)`]: {
+          value: small.indexedLookupsPerSecond,
+          in32: small.indexedLookupsPerSecond32,
+          p99ms: small.indexedLatency.p99,
+        },
+        [`indexed lookups/s @ ${LARGE} (1 / 32 in flight)`]: {
+          value: large.indexedLookupsPerSecond,
+          in32: large.indexedLookupsPerSecond32,
+          p99ms: large.indexedLatency.p99,
+        },
         'change event p50 ms': { value: changes.p50, p99ms: changes.p99 },
       });
       console.log(`lookup rate at ${LARGE} ÷ at ${SMALL}: _id ${report.lookupFlatness.id}, indexed ${report.lookupFlatness.indexed}`);

@@ -57,7 +57,12 @@ async function scalingRuns(uri: string, enginePid: number | undefined, pool: For
   return results;
 }
 
-async function realPath(uri: string, enginePid: number | undefined, pool: ForecastPool, options: ForecastBenchOptions): Promise<NonNullable<BenchReport['realPath']>> {
+async function realPath(
+  uri: string,
+  enginePid: number | undefined,
+  pool: ForecastPool,
+  options: ForecastBenchOptions,
+): Promise<NonNullable<BenchReport['realPath']>> {
   const client = await new MongoClient(uri).connect();
   try {
     const db = client.db(REAL_DB);
@@ -117,7 +122,15 @@ async function main(): Promise<void> {
     cores: availableParallelism(),
     loadAverageAtStart,
     loadAverageAtEnd: [],
-    options: { sizes: options.sizes, days: options.days, horizon: options.horizon, threads: options.threads, real: options.real, seed: options.seed, demo: options.demo },
+    options: {
+      sizes: options.sizes,
+      days: options.days,
+      horizon: options.horizon,
+      threads: options.threads,
+      real: options.real,
+      seed: options.seed,
+      demo: options.demo,
+    },
     scaling: [],
     growth: [],
     target10k: null,

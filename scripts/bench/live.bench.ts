@@ -54,8 +54,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Parent → worker and back, over the IPC channel. */
 type ToWorker = { type: 'expect'; events: number };
 type FromWorker =
-  | { type: 'ready'; connected: number }
-  | { type: 'done'; deliveries: Record<string, { at: string; times: number[] }>; gaps: number; missing: number };
+  { type: 'ready'; connected: number } | { type: 'done'; deliveries: Record<string, { at: string; times: number[] }>; gaps: number; missing: number };
 
 type StockEnvelope = LiveEnvelope<{ movements: Array<{ id: string }> }>;
 
@@ -63,7 +62,8 @@ type StockEnvelope = LiveEnvelope<{ movements: Array<{ id: string }> }>;
 
 async function runWorker(config: { url: string; key: string; clients: number }): Promise<void> {
   // Resolves once the message is handed to the channel: a large result must not be cut off by exiting.
-  const send = (message: FromWorker) => new Promise<void>((resolve, reject) => process.send!(message, undefined, {}, (error) => (error ? reject(error) : resolve())));
+  const send = (message: FromWorker) =>
+    new Promise<void>((resolve, reject) => process.send!(message, undefined, {}, (error) => (error ? reject(error) : resolve())));
   const deliveries: Record<string, { at: string; times: number[] }> = {};
   const counts = new Array<number>(config.clients).fill(0);
   const lastSeq = new Array<number>(config.clients).fill(0);
@@ -110,11 +110,25 @@ async function seed(uri: string, url: string): Promise<string> {
   const { key } = await issueApiKey(models, TENANT, 'bench', ['admin']);
   await connection.close();
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (response.status !== 201) throw new Error(`${path} → ${response.status} ${await response.text()}`);
     return (await response.json()) as { movements: Array<{ id: string }> };
   };
-  await post('/api/products', { sku: SKU, name: 'Live bench widget', category: 'bench', unit: 'each', price: 10, cost: 5, reorderPoint: 10, safetyStock: 2, leadTimeDays: 3 });
+  await post('/api/products', {
+    sku: SKU,
+    name: 'Live bench widget',
+    category: 'bench',
+    unit: 'each',
+    price: 10,
+    cost: 5,
+    reorderPoint: 10,
+    safetyStock: 2,
+    leadTimeDays: 3,
+  });
   await post('/api/locations', { code: LOCATION, name: 'Live bench warehouse', type: 'warehouse', timeZone: 'Europe/Berlin' });
   await post('/api/stock/adjustment', { sku: SKU, locationCode: LOCATION, quantity: 1_000, reason: 'opening count' });
   return key;
@@ -162,7 +176,9 @@ async function main(): Promise<void> {
     }
     const ready = await Promise.all(workers.map((w) => w.next()));
     const connected = ready.reduce((sum, m) => sum + (m.type === 'ready' ? m.connected : 0), 0);
-    progress(`${connected} clients connected in ${((Date.now() - connectStarted) / 1000).toFixed(1)} s; sending ${WARM_UP} warm-up + ${eventCount} adjustments at ${rate}/s`);
+    progress(
+      `${connected} clients connected in ${((Date.now() - connectStarted) / 1000).toFixed(1)} s; sending ${WARM_UP} warm-up + ${eventCount} adjustments at ${rate}/s`,
+    );
 
     const sent = new Map<string, { requestMs: number; responseMs: number }>();
     const http = latencyHistogram();

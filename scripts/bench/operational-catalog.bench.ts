@@ -41,9 +41,20 @@ async function seed(uri: string): Promise<string> {
     const products = Array.from({ length: count }, (_, k) => {
       const i = start + k;
       return {
-        tenantId: TENANT, sku: `SKU-${String(i).padStart(7, '0')}`, name: `Product ${i}`, category: `cat-${i % 40}`,
-        unit: 'each', price: 10 + (i % 90), cost: 5 + (i % 40), reorderPoint: 20, safetyStock: 5, leadTimeDays: 7,
-        attributes: {}, status: 'active', createdAt: now, updatedAt: now,
+        tenantId: TENANT,
+        sku: `SKU-${String(i).padStart(7, '0')}`,
+        name: `Product ${i}`,
+        category: `cat-${i % 40}`,
+        unit: 'each',
+        price: 10 + (i % 90),
+        cost: 5 + (i % 40),
+        reorderPoint: 20,
+        safetyStock: 5,
+        leadTimeDays: 7,
+        attributes: {},
+        status: 'active',
+        createdAt: now,
+        updatedAt: now,
       };
     });
     await models.Product.collection.insertMany(products, { ordered: false });
@@ -51,7 +62,20 @@ async function seed(uri: string): Promise<string> {
     const positions = products.flatMap((p, k) =>
       LOCATIONS.map((locationCode, l) => {
         const onHand = (start + k + l) % 20 === 0 ? 5 : 100;
-        return { tenantId: TENANT, sku: p.sku, locationCode, onHand, reserved: 0, available: onHand, onOrder: 0, inTransit: 0, damaged: 0, reorderPoint: 20, lowStock: onHand < 20, updatedAt: now };
+        return {
+          tenantId: TENANT,
+          sku: p.sku,
+          locationCode,
+          onHand,
+          reserved: 0,
+          available: onHand,
+          onOrder: 0,
+          inTransit: 0,
+          damaged: 0,
+          reorderPoint: 20,
+          lowStock: onHand < 20,
+          updatedAt: now,
+        };
       }),
     );
     await models.StockPosition.collection.insertMany(positions, { ordered: false });

@@ -46,16 +46,51 @@ async function seed(uri: string): Promise<string> {
   await ensureTenant(models, TENANT, 'Bench Co');
   const { key } = await issueApiKey(models, TENANT, 'bench', ['admin']);
   const now = new Date();
-  await models.Location.collection.insertOne({ tenantId: TENANT, code: 'WH', name: 'WH', type: 'warehouse', timeZone: 'UTC', attributes: {}, status: 'active', createdAt: now, updatedAt: now });
+  await models.Location.collection.insertOne({
+    tenantId: TENANT,
+    code: 'WH',
+    name: 'WH',
+    type: 'warehouse',
+    timeZone: 'UTC',
+    attributes: {},
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+  });
   await models.Customer.collection.insertOne({ tenantId: TENANT, code: 'C1', name: 'C1', segment: 'retail', attributes: {}, createdAt: now, updatedAt: now });
   const products = Array.from({ length: SKUS }, (_, i) => ({
-    tenantId: TENANT, sku: skuOf(i), name: `P${i}`, category: 'c', unit: 'each', price: 10, cost: 5, reorderPoint: 0, safetyStock: 0, leadTimeDays: 7,
-    attributes: {}, status: 'active', createdAt: now, updatedAt: now,
+    tenantId: TENANT,
+    sku: skuOf(i),
+    name: `P${i}`,
+    category: 'c',
+    unit: 'each',
+    price: 10,
+    cost: 5,
+    reorderPoint: 0,
+    safetyStock: 0,
+    leadTimeDays: 7,
+    attributes: {},
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
   }));
   await models.Product.collection.insertMany(products);
   // Plenty of stock for both runs; positions start equal to their (opening) ledger.
   await models.StockPosition.collection.insertMany(
-    products.map((p) => ({ tenantId: TENANT, sku: p.sku, locationCode: 'WH', onHand: 1_000_000, reserved: 0, available: 1_000_000, onOrder: 0, inTransit: 0, damaged: 0, reorderPoint: 0, lowStock: false, updatedAt: now })),
+    products.map((p) => ({
+      tenantId: TENANT,
+      sku: p.sku,
+      locationCode: 'WH',
+      onHand: 1_000_000,
+      reserved: 0,
+      available: 1_000_000,
+      onOrder: 0,
+      inTransit: 0,
+      damaged: 0,
+      reorderPoint: 0,
+      lowStock: false,
+      updatedAt: now,
+    })),
   );
   await connection.close();
   return key;
@@ -66,25 +101,45 @@ function rawOrder(client: MongoClient) {
   const db = client.db(DB);
   let n = 0;
   return async (i: number) => {
-    const number = await db.collection('counters').findOneAndUpdate(
-      { tenantId: TENANT, name: 'RAW' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' },
-    );
+    const number = await db
+      .collection('counters')
+      .findOneAndUpdate({ tenantId: TENANT, name: 'RAW' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
     const session = client.startSession();
     try {
       await session.withTransaction(async (s: ClientSession) => {
         const lines = [skuOf(i), skuOf(i + 7)].map((sku, line) => ({ line, sku, quantity: 1, unitPrice: 10, status: 'reserved', reservedQuantity: 1 }));
         const order = await db.collection('salesOrders').insertOne(
-          { tenantId: TENANT, orderNumber: `RAW-${number?.seq ?? n++}`, customerCode: 'C1', locationCode: 'WH', status: 'confirmed', lines, totalAmount: 20, orderedAt: new Date() },
+          {
+            tenantId: TENANT,
+            orderNumber: `RAW-${number?.seq ?? n++}`,
+            customerCode: 'C1',
+            locationCode: 'WH',
+            status: 'confirmed',
+            lines,
+            totalAmount: 20,
+            orderedAt: new Date(),
+          },
           { session: s },
         );
         for (const line of lines) {
-          const position = await db.collection('stockPositions').findOneAndUpdate(
-            { tenantId: TENANT, sku: line.sku, locationCode: 'WH', available: { $gte: 1 } },
-            { $inc: { reserved: 1, available: -1 }, $set: { updatedAt: new Date() } },
-            { returnDocument: 'after', session: s },
-          );
+          const position = await db
+            .collection('stockPositions')
+            .findOneAndUpdate(
+              { tenantId: TENANT, sku: line.sku, locationCode: 'WH', available: { $gte: 1 } },
+              { $inc: { reserved: 1, available: -1 }, $set: { updatedAt: new Date() } },
+              { returnDocument: 'after', session: s },
+            );
           await db.collection('stockMovements').insertOne(
-            { tenantId: TENANT, sku: line.sku, locationCode: 'WH', type: 'reserve', deltas: { reserved: 1 }, balanceAfter: position, reference: { type: 'salesOrder', id: String(order.insertedId), line: line.line }, at: new Date() },
+            {
+              tenantId: TENANT,
+              sku: line.sku,
+              locationCode: 'WH',
+              type: 'reserve',
+              deltas: { reserved: 1 },
+              balanceAfter: position,
+              reference: { type: 'salesOrder', id: String(order.insertedId), line: line.line },
+              at: new Date(),
+            },
             { session: s },
           );
         }
@@ -101,7 +156,15 @@ function httpOrder(url: string, key: string, dispatcher: Agent) {
       method: 'POST',
       dispatcher,
       headers: { 'content-type': 'application/json', 'x-api-key': key },
-      body: JSON.stringify({ customerCode: 'C1', locationCode: 'WH', confirm: true, lines: [{ sku: skuOf(i), quantity: 1 }, { sku: skuOf(i + 7), quantity: 1 }] }),
+      body: JSON.stringify({
+        customerCode: 'C1',
+        locationCode: 'WH',
+        confirm: true,
+        lines: [
+          { sku: skuOf(i), quantity: 1 },
+          { sku: skuOf(i + 7), quantity: 1 },
+        ],
+      }),
     });
     if (response.status !== 201) throw new Error(`order ${i}: ${response.status} ${await response.text()}`);
     await response.arrayBuffer();

@@ -67,7 +67,8 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
       info: {
         title: 'Inventory Command Center — analytics API',
         version: '0.1.0',
-        description: 'Sales history, trends and seasonality from the CDC pipeline; stored, backtested forecasts and training jobs. Send an API key in X-API-Key.',
+        description:
+          'Sales history, trends and seasonality from the CDC pipeline; stored, backtested forecasts and training jobs. Send an API key in X-API-Key.',
       },
       components: {
         securitySchemes: {
@@ -88,4 +89,3 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   await app.ready();
   return app;
 }
-

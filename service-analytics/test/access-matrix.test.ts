@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
 import type { CampaignMirrorDoc } from '../src/facts/reference-mirror.js';
 import { DAILY_SALES_FACTS, type DailySalesFactDocument } from '../src/features/fact-reader.js';
-import { FORECAST_COLLECTIONS, type ForecastDocument, type LatestForecastDocument, type ModelPerformanceDocument } from '../src/forecasts/forecast-collections.js';
+import {
+  FORECAST_COLLECTIONS,
+  type ForecastDocument,
+  type LatestForecastDocument,
+  type ModelPerformanceDocument,
+} from '../src/forecasts/forecast-collections.js';
 import { createForecastPool, type ForecastPool } from '../src/forecasts/forecast-pool.js';
 import { createForecastRunner, type ForecastRunner } from '../src/forecasts/forecast-runner.js';
 import { seedDemand } from './support/forecast-fixtures.js';
@@ -100,10 +105,12 @@ const printed = routesInPrintout(t.app.printRoutes());
 /** Every route: what onRoute saw, plus the trailing-slash twins only the router knows. */
 const routes: RegisteredRoute[] = [
   ...seen,
-  ...printed.filter((name) => !seen.some((route) => routeName(route) === name)).flatMap((name) => {
-    const twin = trailingSlashTwinOf(name, seen);
-    return twin ? [{ ...twin, url: `${twin.url}/` }] : [];
-  }),
+  ...printed
+    .filter((name) => !seen.some((route) => routeName(route) === name))
+    .flatMap((name) => {
+      const twin = trailingSlashTwinOf(name, seen);
+      return twin ? [{ ...twin, url: `${twin.url}/` }] : [];
+    }),
 ];
 
 /** What `PUBLIC_PATHS` in src/app.ts lets through without a key: probes, metrics and the API description. */
@@ -155,9 +162,20 @@ function demandSeries(days: number, scale: number, seed: number): number[] {
 
 function salesFact(tenantId: string, sku: string, day: DayKey, demanded: number, campaignActive: boolean): DailySalesFactDocument {
   return {
-    _id: `${tenantId}:${sku}:WH-1:${day}`, tenantId, sku, locationCode: 'WH-1', day,
-    quantityDemanded: demanded, quantitySold: demanded, quantityReturned: 0, quantityUnfulfilled: 0,
-    revenue: demanded * 2.5, orders: 1, campaignActive, stockOut: false, endOfDayOnHand: 100,
+    _id: `${tenantId}:${sku}:WH-1:${day}`,
+    tenantId,
+    sku,
+    locationCode: 'WH-1',
+    day,
+    quantityDemanded: demanded,
+    quantitySold: demanded,
+    quantityReturned: 0,
+    quantityUnfulfilled: 0,
+    revenue: demanded * 2.5,
+    orders: 1,
+    campaignActive,
+    stockOut: false,
+    endOfDayOnHand: 100,
   };
 }
 
@@ -167,24 +185,42 @@ function salesFact(tenantId: string, sku: string, day: DayKey, demanded: number,
  * compact per-SKU histories, the facts index and catalog mirror (seedDemand),
  * and the tenant's campaigns.
  */
-async function seedTenant(tenant: string, ownSku: string, otherSkus: string[], offsetDays: number, scale: number): Promise<Omit<TenantFixture, 'earlyJobId' | 'lateJobId'>> {
+async function seedTenant(
+  tenant: string,
+  ownSku: string,
+  otherSkus: string[],
+  offsetDays: number,
+  scale: number,
+): Promise<Omit<TenantFixture, 'earlyJobId' | 'lateJobId'>> {
   const from = addUtcDays(START, offsetDays);
   const days = DAYS - offsetDays;
   const skus = [ownSku, ...otherSkus, SHARED_SKU].sort();
   const demand = new Map(skus.map((sku, k) => [sku, demandSeries(days, scale * (1 + k / 4), scale * 100 + k)]));
   const campaign = (i: number) => CAMPAIGN(i + offsetDays);
   const dayKeys = eachUtcDay(from, END);
-  await t.analytics.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).insertMany(
-    skus.flatMap((sku) => dayKeys.map((day, i) => salesFact(tenant, sku, day, demand.get(sku)![i]!, campaign(i)))),
+  await t.analytics
+    .collection<DailySalesFactDocument>(DAILY_SALES_FACTS)
+    .insertMany(skus.flatMap((sku) => dayKeys.map((day, i) => salesFact(tenant, sku, day, demand.get(sku)![i]!, campaign(i)))));
+  await seedDemand(
+    t.analytics,
+    tenant,
+    from,
+    skus.map((sku) => ({ sku, demand: demand.get(sku)!, campaign })),
   );
-  await seedDemand(t.analytics, tenant, from, skus.map((sku) => ({ sku, demand: demand.get(sku)!, campaign })));
   const campaigns: CampaignMirrorDoc[] = [];
   for (let i = 0; i < DAYS; i += 1) {
     if (!CAMPAIGN(i) || CAMPAIGN(i - 1)) continue;
     campaigns.push({
-      _id: `${tenant}-camp-${i}`, sourceId: `${tenant}-camp-${i}`, tenantId: tenant, name: `Promo ${i}`, status: 'planned',
-      startsAt: new Date(`${addUtcDays(START, i)}T00:00:00Z`), endsAt: new Date(`${addUtcDays(START, i + 5)}T00:00:00Z`),
-      skus, discountPercent: 20, updatedAt: new Date(),
+      _id: `${tenant}-camp-${i}`,
+      sourceId: `${tenant}-camp-${i}`,
+      tenantId: tenant,
+      name: `Promo ${i}`,
+      status: 'planned',
+      startsAt: new Date(`${addUtcDays(START, i)}T00:00:00Z`),
+      endsAt: new Date(`${addUtcDays(START, i + 5)}T00:00:00Z`),
+      skus,
+      discountPercent: 20,
+      updatedAt: new Date(),
     });
   }
   await t.analytics.collection<CampaignMirrorDoc>(FACT_COLLECTIONS.campaignsMirror).insertMany(campaigns);
@@ -208,7 +244,10 @@ beforeAll(async () => {
 
   pool = createForecastPool({ threads: 1 });
   runner = createForecastRunner({ db: t.analytics, pool, chunkSize: 2 });
-  const early = { acme: await queueJob('acme', { horizon: HORIZON, asOf: EARLY_AS_OF }), globex: await queueJob('globex', { horizon: HORIZON, asOf: EARLY_AS_OF }) };
+  const early = {
+    acme: await queueJob('acme', { horizon: HORIZON, asOf: EARLY_AS_OF }),
+    globex: await queueJob('globex', { horizon: HORIZON, asOf: EARLY_AS_OF }),
+  };
   expect(await runner.drain()).toBe(2);
   const late = { acme: await queueJob('acme', { horizon: HORIZON, asOf: END }), globex: await queueJob('globex', { horizon: HORIZON, asOf: END }) };
   expect(await runner.drain()).toBe(2);
@@ -251,7 +290,11 @@ interface Access {
  * everywhere). A HEAD route Fastify adds for a GET shares its GET's entry.
  */
 const ACCESS: Record<string, Access> = {
-  'GET /api/internal/analytics/sales-history': { roles: 'any', status: 200, request: (f) => ({ url: `/api/internal/analytics/sales-history?sku=${SHARED_SKU}&start=${f.from}&end=${END}` }) },
+  'GET /api/internal/analytics/sales-history': {
+    roles: 'any',
+    status: 200,
+    request: (f) => ({ url: `/api/internal/analytics/sales-history?sku=${SHARED_SKU}&start=${f.from}&end=${END}` }),
+  },
   'GET /api/internal/analytics/seasonality-data': { roles: 'any', status: 200, request: () => ({ url: '/api/internal/analytics/seasonality-data' }) },
   'GET /api/analytics/trends/:sku': { roles: 'any', status: 200, request: () => ({ url: `/api/analytics/trends/${SHARED_SKU}` }) },
   'GET /api/analytics/seasonality/:sku': { roles: 'any', status: 200, request: () => ({ url: `/api/analytics/seasonality/${SHARED_SKU}` }) },
@@ -261,12 +304,19 @@ const ACCESS: Record<string, Access> = {
   'GET /api/models/status/:jobId': { roles: 'any', status: 200, request: (f) => ({ url: `/api/models/status/${f.lateJobId}` }) },
   'GET /api/models/performance': { roles: 'any', status: 200, request: () => ({ url: '/api/models/performance' }) },
   'POST /api/models/train': {
-    roles: ['admin', 'planner', 'service'], status: 202, writes: true,
+    roles: ['admin', 'planner', 'service'],
+    status: 202,
+    writes: true,
     request: (f) => ({ url: '/api/models/train', body: { skus: [f.ownSku], horizon: 7, asOf: END } }),
   },
-  'POST /api/internal/forecast/batch': { roles: 'any', status: 200, request: (f) => ({ url: '/api/internal/forecast/batch', body: { skus: f.skus, horizon: 7 } }) },
+  'POST /api/internal/forecast/batch': {
+    roles: 'any',
+    status: 200,
+    request: (f) => ({ url: '/api/internal/forecast/batch', body: { skus: f.skus, horizon: 7 } }),
+  },
   'POST /api/internal/forecast/whatif': {
-    roles: 'any', status: 200,
+    roles: 'any',
+    status: 200,
     request: () => ({ url: '/api/internal/forecast/whatif', body: { sku: SHARED_SKU, scenario: 'campaign', discountPercent: 10, durationDays: 3 } }),
   },
 };
@@ -308,7 +358,10 @@ function expectError(res: LightMyRequestResponse, method: string, status: number
 /** Documents per collection in both databases the app touches (the operational one only holds keys here). */
 async function documentCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const [label, db] of [['analytics', t.analytics], ['operational', t.operational]] as const) {
+  for (const [label, db] of [
+    ['analytics', t.analytics],
+    ['operational', t.operational],
+  ] as const) {
     for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) counts[`${label}.${name}`] = await db.collection(name).countDocuments();
   }
   return counts;
@@ -483,7 +536,14 @@ describe('public prefixes', () => {
     for (const route of protectedRoutes.filter((r) => r.method === 'GET')) {
       const { url } = requireAccess(route).request(acme);
       expect((await rawGet(port, url)).status, url).toBe(401);
-      for (const sneaky of [`/health/..${url}`, `/docs/..${url}`, `/docs/static/../..${url}`, `/docs/static/..%2F..${url}`, `/metrics/%2e%2e${url}`, `/openapi.json/..${url}`]) {
+      for (const sneaky of [
+        `/health/..${url}`,
+        `/docs/..${url}`,
+        `/docs/static/../..${url}`,
+        `/docs/static/..%2F..${url}`,
+        `/metrics/%2e%2e${url}`,
+        `/openapi.json/..${url}`,
+      ]) {
         const res = await rawGet(port, sneaky);
         // Refused, not found, or refused by the static files: never the route's answer.
         expect([401, 403, 404], `${sneaky}: ${res.body}`).toContain(res.status);
@@ -533,17 +593,27 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
   const before = await documentCounts();
 
   // Sales history: the viewer's days and quantities, none of the other's.
-  const history = (await get(`/api/internal/analytics/sales-history?sku=${SHARED_SKU}&start=${START}&end=${END}`)) as Array<{ date: string; quantityDemanded: number }>;
+  const history = (await get(`/api/internal/analytics/sales-history?sku=${SHARED_SKU}&start=${START}&end=${END}`)) as Array<{
+    date: string;
+    quantityDemanded: number;
+  }>;
   expect(history).toHaveLength(DAYS);
   expect(history.filter((row) => row.date >= viewer.from).map((row) => row.quantityDemanded)).toEqual(ownShared);
   expect(sum(history.map((row) => row.quantityDemanded))).toBe(sum(ownShared));
-  await expectLikeMissing('GET', { url: `/api/internal/analytics/sales-history?sku=${other.ownSku}&start=${START}&end=${END}` }, { url: `/api/internal/analytics/sales-history?sku=NO-SUCH-SKU&start=${START}&end=${END}` }, [other.ownSku, 'NO-SUCH-SKU']);
+  await expectLikeMissing(
+    'GET',
+    { url: `/api/internal/analytics/sales-history?sku=${other.ownSku}&start=${START}&end=${END}` },
+    { url: `/api/internal/analytics/sales-history?sku=NO-SUCH-SKU&start=${START}&end=${END}` },
+    [other.ownSku, 'NO-SUCH-SKU'],
+  );
 
   // Seasonality of many SKUs: the viewer's SKUs only, each over the viewer's days.
   const all = (await get('/api/internal/analytics/seasonality-data')) as { items: Array<{ sku: string; daysOfHistory: number }> };
   expect(all.items.map((p) => p.sku).sort()).toEqual(viewer.skus);
   for (const profile of all.items) expect(profile.daysOfHistory, profile.sku).toBe(viewer.days);
-  expect(((await get(`/api/internal/analytics/seasonality-data?skus=${other.ownSku},${SHARED_SKU}`)) as typeof all).items.map((p) => p.sku)).toEqual([SHARED_SKU]);
+  expect(((await get(`/api/internal/analytics/seasonality-data?skus=${other.ownSku},${SHARED_SKU}`)) as typeof all).items.map((p) => p.sku)).toEqual([
+    SHARED_SKU,
+  ]);
 
   // Trend and seasonality of one SKU: the viewer's window and totals.
   const trend = (await get(`/api/analytics/trends/${SHARED_SKU}`)) as { window: { start: string; days: number }; weekly: Array<{ demand: number }> };
@@ -551,7 +621,10 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
   expect(sum(trend.weekly.map((w) => w.demand))).toBe(sum(ownShared));
   await expectLikeMissing('GET', { url: `/api/analytics/trends/${other.ownSku}` }, { url: '/api/analytics/trends/NO-SUCH-SKU' }, [other.ownSku, 'NO-SUCH-SKU']);
   expect(((await get(`/api/analytics/seasonality/${SHARED_SKU}`)) as { daysOfHistory: number }).daysOfHistory).toBe(viewer.days);
-  await expectLikeMissing('GET', { url: `/api/analytics/seasonality/${other.ownSku}` }, { url: '/api/analytics/seasonality/NO-SUCH-SKU' }, [other.ownSku, 'NO-SUCH-SKU']);
+  await expectLikeMissing('GET', { url: `/api/analytics/seasonality/${other.ownSku}` }, { url: '/api/analytics/seasonality/NO-SUCH-SKU' }, [
+    other.ownSku,
+    'NO-SUCH-SKU',
+  ]);
 
   // The stored forecast: the viewer's latest job and its quantities.
   const stored = await storedForecast(viewer.tenant, SHARED_SKU);
@@ -564,21 +637,32 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
 
   // Model versions: the viewer's two jobs, newest first.
   const models = (await get(`/api/forecast/models/${SHARED_SKU}`)) as { items: Array<{ jobId: string; active: boolean }> };
-  expect(models.items.map((m) => [m.jobId, m.active])).toEqual([[viewer.lateJobId, true], [viewer.earlyJobId, false]]);
+  expect(models.items.map((m) => [m.jobId, m.active])).toEqual([
+    [viewer.lateJobId, true],
+    [viewer.earlyJobId, false],
+  ]);
   await expectLikeMissing('GET', { url: `/api/forecast/models/${other.ownSku}` }, { url: '/api/forecast/models/NO-SUCH-SKU' }, [other.ownSku, 'NO-SUCH-SKU']);
 
   // Accuracy: the viewer's early forecast scored against the viewer's actuals.
-  const evaluation = await t.analytics.collection<ModelPerformanceDocument>(FORECAST_COLLECTIONS.modelPerformance).findOne({ tenantId: viewer.tenant, sku: SHARED_SKU });
+  const evaluation = await t.analytics
+    .collection<ModelPerformanceDocument>(FORECAST_COLLECTIONS.modelPerformance)
+    .findOne({ tenantId: viewer.tenant, sku: SHARED_SKU });
   expect(evaluation?.actual).toEqual(ownShared.slice(-14));
   const accuracy = (await get(`/api/forecast/accuracy/${SHARED_SKU}`)) as { recent: Array<{ jobId: string; mae: number }> };
   expect(accuracy.recent.map((r) => r.jobId)).toEqual([viewer.earlyJobId]);
   expect(accuracy.recent[0]!.mae).toBe(evaluation!.mae);
-  await expectLikeMissing('GET', { url: `/api/forecast/accuracy/${other.ownSku}` }, { url: '/api/forecast/accuracy/NO-SUCH-SKU' }, [other.ownSku, 'NO-SUCH-SKU']);
+  await expectLikeMissing('GET', { url: `/api/forecast/accuracy/${other.ownSku}` }, { url: '/api/forecast/accuracy/NO-SUCH-SKU' }, [
+    other.ownSku,
+    'NO-SUCH-SKU',
+  ]);
 
   // Jobs: the viewer's own, counted over its own SKUs; the other's is unknown.
   const job = (await get(`/api/models/status/${viewer.lateJobId}`)) as { progress: { total: number; forecast: number } };
   expect(job.progress).toMatchObject({ total: viewer.skus.length, forecast: viewer.skus.length });
-  await expectLikeMissing('GET', { url: `/api/models/status/${other.lateJobId}` }, { url: '/api/models/status/train-20260101-00000000' }, [other.lateJobId, 'train-20260101-00000000']);
+  await expectLikeMissing('GET', { url: `/api/models/status/${other.lateJobId}` }, { url: '/api/models/status/train-20260101-00000000' }, [
+    other.lateJobId,
+    'train-20260101-00000000',
+  ]);
 
   // Performance: the viewer's active models and evaluations only.
   const performance = (await get('/api/models/performance')) as { skus: number; byModel: Array<{ skus: number; tracked: { evaluations: number } | null }> };
@@ -596,10 +680,17 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
   expect(batch.forecasts[SHARED_SKU]).toEqual(stored.predictions.map((p) => p.quantity));
 
   // What-if: on the viewer's forecast; the other's SKU is unknown.
-  const whatIf = (await post('/api/internal/forecast/whatif', { sku: SHARED_SKU, scenario: 'campaign', discountPercent: 10, durationDays: 3 })) as { predictions: Array<{ baseline: number }> };
+  const whatIf = (await post('/api/internal/forecast/whatif', { sku: SHARED_SKU, scenario: 'campaign', discountPercent: 10, durationDays: 3 })) as {
+    predictions: Array<{ baseline: number }>;
+  };
   expect(whatIf.predictions.map((p) => p.baseline)).toEqual(stored.predictions.map((p) => p.quantity));
   const whatIfBody = (sku: string) => ({ sku, scenario: 'campaign', discountPercent: 10, durationDays: 3 });
-  await expectLikeMissing('POST', { url: '/api/internal/forecast/whatif', body: whatIfBody(other.ownSku) }, { url: '/api/internal/forecast/whatif', body: whatIfBody('NO-SUCH-SKU') }, [other.ownSku, 'NO-SUCH-SKU']);
+  await expectLikeMissing(
+    'POST',
+    { url: '/api/internal/forecast/whatif', body: whatIfBody(other.ownSku) },
+    { url: '/api/internal/forecast/whatif', body: whatIfBody('NO-SUCH-SKU') },
+    [other.ownSku, 'NO-SUCH-SKU'],
+  );
 
   // Training cannot name the other tenant's SKU (not in the viewer's catalog), and so writes nothing.
   const refused = await send('POST', { url: '/api/models/train', body: { skus: [other.ownSku], horizon: 7, asOf: END } }, key);

@@ -1,7 +1,13 @@
 import fastifySwagger from '@fastify/swagger';
 import { addUtcDays, AppError, eachUtcDay, SalesHistorySchema, SeasonalityProfileSchema, TrendSchema } from '@icc/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DAILY_SALES_FACTS, type DailySalesFactDocument } from '../src/features/fact-reader.js';
@@ -18,12 +24,29 @@ const END = addUtcDays(START, 55);
 const PATTERN = [1, 1, 1, 1, 2, 4, 4];
 const WEEKEND = (i: number) => i % 7 >= 5;
 
-function fact(tenantId: string, sku: string, locationCode: string, day: string, demanded: number, extra: Partial<DailySalesFactDocument> = {}): DailySalesFactDocument {
+function fact(
+  tenantId: string,
+  sku: string,
+  locationCode: string,
+  day: string,
+  demanded: number,
+  extra: Partial<DailySalesFactDocument> = {},
+): DailySalesFactDocument {
   return {
     _id: `${tenantId}:${sku}:${locationCode}:${day}`,
-    tenantId, sku, locationCode, day,
-    quantityDemanded: demanded, quantitySold: demanded, quantityReturned: 0, quantityUnfulfilled: 0,
-    revenue: demanded * 2.5, orders: 1, campaignActive: false, stockOut: false, endOfDayOnHand: 10,
+    tenantId,
+    sku,
+    locationCode,
+    day,
+    quantityDemanded: demanded,
+    quantitySold: demanded,
+    quantityReturned: 0,
+    quantityUnfulfilled: 0,
+    revenue: demanded * 2.5,
+    orders: 1,
+    campaignActive: false,
+    stockOut: false,
+    endOfDayOnHand: 10,
     ...extra,
   };
 }
@@ -85,7 +108,9 @@ describe('GET /api/internal/analytics/sales-history', () => {
     ]);
 
     const weekend = await get(`/api/internal/analytics/sales-history?sku=WEEKLY&start=2026-01-08&end=2026-01-10`);
-    expect((weekend.body as { quantityDemanded: number; orders: number; campaignActive: boolean }[]).map((r) => [r.quantityDemanded, r.orders, r.campaignActive])).toEqual([
+    expect(
+      (weekend.body as { quantityDemanded: number; orders: number; campaignActive: boolean }[]).map((r) => [r.quantityDemanded, r.orders, r.campaignActive]),
+    ).toEqual([
       [1, 1, true],
       [2, 1, false],
       [4, 2, false], // Saturday: 3 at WH-1 + 1 at WH-2
@@ -93,7 +118,9 @@ describe('GET /api/internal/analytics/sales-history', () => {
   });
 
   it('restricts to one location and drops campaignActive when includeCampaigns=false', async () => {
-    const { status, body } = await get('/api/internal/analytics/sales-history?sku=WEEKLY&start=2026-01-10&end=2026-01-10&locationCode=WH-2&includeCampaigns=false');
+    const { status, body } = await get(
+      '/api/internal/analytics/sales-history?sku=WEEKLY&start=2026-01-10&end=2026-01-10&locationCode=WH-2&includeCampaigns=false',
+    );
     expect(status).toBe(200);
     expect(body).toEqual([{ date: '2026-01-10', sku: 'WEEKLY', quantitySold: 1, quantityDemanded: 1, revenue: 2.5, orders: 1, stockOut: false, dayOfWeek: 6 }]);
   });

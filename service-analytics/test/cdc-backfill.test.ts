@@ -57,7 +57,10 @@ async function history(source: SourceWriter): Promise<void> {
   await source.seedCatalog(SKUS, 1_000_000, parseDayKey(FIRST_DAY));
   for (let d = 0; d < DAYS; d++) {
     const at = new Date(parseDayKey(addUtcDays(FIRST_DAY, d)).getTime() + 10 * 3_600_000);
-    const id = await source.createOrder(SKUS.map((sku, k) => ({ sku, quantity: 1 + ((d + k) % 3) })), { confirm: true, at });
+    const id = await source.createOrder(
+      SKUS.map((sku, k) => ({ sku, quantity: 1 + ((d + k) % 3) })),
+      { confirm: true, at },
+    );
     await source.shipOrder(id, at);
   }
 }
@@ -84,7 +87,10 @@ const storedFeatures = (analytics: Db) => analytics.collection(FEATURES).find({}
 /** What a recomputation of every SKU from all its facts stores. */
 async function recomputedFromScratch(analytics: Db): Promise<unknown[]> {
   await analytics.collection(FEATURES).deleteMany({});
-  await recomputeFeatures(analytics, SKUS.map((sku) => ({ tenantId: 'acme', sku, fromDay: '2000-01-01' })));
+  await recomputeFeatures(
+    analytics,
+    SKUS.map((sku) => ({ tenantId: 'acme', sku, fromDay: '2000-01-01' })),
+  );
   return storedFeatures(analytics);
 }
 
@@ -96,7 +102,15 @@ describe('feature work while the consumer reads a backlog', () => {
     await client.db(f.operationalDb).collection<{ _id: string }>('tenants').insertOne({ _id: 'acme' });
     const { pipeline, roundsAtFacts } = watchedPipeline(f.analytics, { features: { intervalMs: 10 } });
     // Small batches: each one used to end with a feature recomputation over all the history ahead of it.
-    const consumer = createCdcConsumer({ client, operationalDb: f.operationalDb, analyticsDb: f.analytics.databaseName, sink: pipeline, batchSize: 20, backfillPageSize: 40, maxAwaitTimeMS: 50 });
+    const consumer = createCdcConsumer({
+      client,
+      operationalDb: f.operationalDb,
+      analyticsDb: f.analytics.databaseName,
+      sink: pipeline,
+      batchSize: 20,
+      backfillPageSize: 40,
+      maxAwaitTimeMS: 50,
+    });
     consumers.push(consumer);
     await consumer.start();
     await waitFor(() => consumer.status().state === 'streaming', 'the backfill to finish');
@@ -114,7 +128,14 @@ describe('feature work while the consumer reads a backlog', () => {
   it('streamed facts get their features from the background worker alone, equal to a recomputation', async () => {
     const f = await fixture();
     const { pipeline } = watchedPipeline(f.analytics, { features: { intervalMs: 50, pollMs: 50 } });
-    const consumer = createCdcConsumer({ client, operationalDb: f.operationalDb, analyticsDb: f.analytics.databaseName, sink: pipeline, batchSize: 50, maxAwaitTimeMS: 50 });
+    const consumer = createCdcConsumer({
+      client,
+      operationalDb: f.operationalDb,
+      analyticsDb: f.analytics.databaseName,
+      sink: pipeline,
+      batchSize: 50,
+      maxAwaitTimeMS: 50,
+    });
     consumers.push(consumer);
     await client.db(f.operationalDb).collection<{ _id: string }>('tenants').insertOne({ _id: 'acme' });
     await consumer.start();

@@ -39,7 +39,6 @@ const progress = (line: string) => {
   if (process.env.CDC_CRASH_VERBOSE) process.stderr.write(`cdc-crash ${new Date().toISOString().slice(11, 23)} ${line}\n`);
 };
 
-
 interface Child {
   process: ChildProcess;
   line: string;
@@ -117,9 +116,11 @@ function expectedEvents(orders: readonly SourceOrder[]): Map<string, ExpectedEve
       const id = `so:${String(order._id)}:${line.line}`;
       out.set(`${id}:demanded`, { kind: 'demanded', quantity: line.quantity, factKey: key(line.sku, order.orderedAt) });
       const shippedAt = at('shipped');
-      if (shippedAt && line.shippedQuantity > 0) out.set(`${id}:fulfilled`, { kind: 'fulfilled', quantity: line.shippedQuantity, factKey: key(line.sku, shippedAt) });
+      if (shippedAt && line.shippedQuantity > 0)
+        out.set(`${id}:fulfilled`, { kind: 'fulfilled', quantity: line.shippedQuantity, factKey: key(line.sku, shippedAt) });
       const cancelledAt = at('cancelled');
-      if (cancelledAt && line.unfulfilledQuantity > 0) out.set(`${id}:unfulfilled`, { kind: 'unfulfilled', quantity: line.unfulfilledQuantity, factKey: key(line.sku, cancelledAt) });
+      if (cancelledAt && line.unfulfilledQuantity > 0)
+        out.set(`${id}:unfulfilled`, { kind: 'unfulfilled', quantity: line.unfulfilledQuantity, factKey: key(line.sku, cancelledAt) });
     }
   }
   return out;
@@ -149,7 +150,10 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     const analytics = client.db(ANALYTICS_DB);
 
     // Each worker owns its SKUs (no write conflicts between producers); stock is plentiful.
-    const writers = Array.from({ length: WORKERS }, (_, w) => ({ source: sourceWriter(client, OPERATIONAL_DB, { customerCode: `C${w}` }), skus: [`S${w}-1`, `S${w}-2`, `S${w}-3`, `S${w}-4`, `S${w}-5`] }));
+    const writers = Array.from({ length: WORKERS }, (_, w) => ({
+      source: sourceWriter(client, OPERATIONAL_DB, { customerCode: `C${w}` }),
+      skus: [`S${w}-1`, `S${w}-2`, `S${w}-3`, `S${w}-4`, `S${w}-5`],
+    }));
     for (const { source, skus } of writers) await source.seedCatalog(skus, 10_000_000, new Date(BASE_TIME - DAY_MS));
 
     // Our own view of the stream: how many source changes there were, and the last one's token.
@@ -173,7 +177,11 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     // First start: a backfill of the seed; production (and killing) begins once it streams, so the kills hit the streaming path.
     const checkpoints = analytics.collection<CdcCheckpoint>(CHECKPOINT_COLLECTION);
     consumer = await startConsumer(uri);
-    for (let saved = await checkpoints.findOne({ _id: 'operational' }); !saved || saved.backfill !== null; saved = await checkpoints.findOne({ _id: 'operational' })) {
+    for (
+      let saved = await checkpoints.findOne({ _id: 'operational' });
+      !saved || saved.backfill !== null;
+      saved = await checkpoints.findOne({ _id: 'operational' })
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const started = Date.now();
@@ -215,7 +223,7 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     for (;;) {
       const saved = (await checkpoints.findOne({ _id: 'operational' }))?.resumeToken as { _data: string } | null | undefined;
       if (saved && saved._data >= target) break;
-      progress(`catching up: ${(await analytics.collection('rawSalesEvents').estimatedDocumentCount())} raw sales events`);
+      progress(`catching up: ${await analytics.collection('rawSalesEvents').estimatedDocumentCount()} raw sales events`);
       if (Date.now() > deadline) throw new Error(`consumer did not catch up (checkpoint ${saved?._data ?? 'none'}, last ${target})`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -227,7 +235,10 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     // 1. Raw sales events: exactly what the final orders imply — no loss, no duplicate, same quantities.
     const orders = await operational.collection<SourceOrder>('salesOrders').find().toArray();
     const expected = expectedEvents(orders);
-    const raw = await analytics.collection<Document>('rawSalesEvents').find({}, { projection: { kind: 1, quantity: 1, factKey: 1 } }).toArray();
+    const raw = await analytics
+      .collection<Document>('rawSalesEvents')
+      .find({}, { projection: { kind: 1, quantity: 1, factKey: 1 } })
+      .toArray();
     const actual = new Map(raw.map((r) => [String(r._id), { kind: r.kind, quantity: r.quantity, factKey: r.factKey }]));
     expect(raw.length).toBe(actual.size);
     expect([...actual.keys()].filter((id) => !expected.has(id))).toEqual([]); // nothing extra
@@ -248,7 +259,12 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     const rows = new Map(incremental.map((row) => [String(row._id), row]));
     for (const [key, sum] of sums) {
       const row = rows.get(key);
-      expect({ key, ...sum }).toEqual({ key, quantityDemanded: row?.quantityDemanded, quantitySold: row?.quantitySold, quantityUnfulfilled: row?.quantityUnfulfilled });
+      expect({ key, ...sum }).toEqual({
+        key,
+        quantityDemanded: row?.quantityDemanded,
+        quantitySold: row?.quantitySold,
+        quantityUnfulfilled: row?.quantityUnfulfilled,
+      });
     }
     // recomputeAllFacts derives every row from the raw events by another route and writes nothing.
     expect(incremental).toEqual(await recomputeAllFacts(analytics));
@@ -267,7 +283,10 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     expect(storedHistories.length).toBeGreaterThan(0);
     await features.deleteMany({});
     await histories.deleteMany({});
-    await recomputeFeatures(analytics, series.map((s) => ({ ...s._id, fromDay: '2000-01-01' })));
+    await recomputeFeatures(
+      analytics,
+      series.map((s) => ({ ...s._id, fromDay: '2000-01-01' })),
+    );
     expect(stored).toEqual(await features.find({}, { sort: { _id: 1 } }).toArray());
     expect(storedHistories).toEqual(await histories.find({}, { sort: { _id: 1 } }).toArray());
 

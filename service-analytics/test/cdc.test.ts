@@ -106,7 +106,15 @@ async function fixture(on: MongoClient = client): Promise<Fixture> {
     source,
     logs,
     consumer(sink, extra = {}) {
-      const consumer = createCdcConsumer({ client: on, operationalDb, analyticsDb, sink, maxAwaitTimeMS: 50, log: callbackLogger((level, msg, fields) => logs.push({ level, msg, ...fields })), ...extra });
+      const consumer = createCdcConsumer({
+        client: on,
+        operationalDb,
+        analyticsDb,
+        sink,
+        maxAwaitTimeMS: 50,
+        log: callbackLogger((level, msg, fields) => logs.push({ level, msg, ...fields })),
+        ...extra,
+      });
       started.push(consumer);
       return consumer;
     },
@@ -171,12 +179,31 @@ describe('CDC consumer', () => {
 
     // Each order: inserted confirmed, then updated to shipped (updateLookup: the document as it is now).
     const orderChanges = streamed.filter((c) => c.collection === 'salesOrders');
-    expect(orderChanges.map((c) => c.operationType)).toEqual(['insert', 'update', 'insert', 'update', 'insert', 'update', 'insert', 'update', 'insert', 'update']);
+    expect(orderChanges.map((c) => c.operationType)).toEqual([
+      'insert',
+      'update',
+      'insert',
+      'update',
+      'insert',
+      'update',
+      'insert',
+      'update',
+      'insert',
+      'update',
+    ]);
     expect(orderChanges[0]!.fullDocument).toMatchObject({ status: 'confirmed', lines: [{ line: 0, status: 'reserved' }, { line: 1 }] });
-    expect(orderChanges[1]!.fullDocument).toMatchObject({ status: 'shipped', statusHistory: [{ status: 'pending' }, { status: 'confirmed' }, { status: 'shipped' }] });
+    expect(orderChanges[1]!.fullDocument).toMatchObject({
+      status: 'shipped',
+      statusHistory: [{ status: 'pending' }, { status: 'confirmed' }, { status: 'shipped' }],
+    });
     // Within a transaction, ledger rows and positions precede the order (the operation order of the commit).
     const firstOrder = streamed.findIndex((c) => c.collection === 'salesOrders');
-    expect(streamed.slice(0, firstOrder).map((c) => c.collection).sort()).toEqual(['stockMovements', 'stockMovements', 'stockPositions', 'stockPositions']);
+    expect(
+      streamed
+        .slice(0, firstOrder)
+        .map((c) => c.collection)
+        .sort(),
+    ).toEqual(['stockMovements', 'stockMovements', 'stockPositions', 'stockPositions']);
 
     await waitFor(() => checkpointsAfter.length === sink.batches.length, 'checkpoint reads');
     // During each streamed batch the saved token was the previous batch's; after it, a new one.

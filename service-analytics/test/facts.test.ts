@@ -4,7 +4,18 @@ import type { SourceChange } from '../src/cdc/cdc.types.js';
 import { FACT_COLLECTIONS, type StoredDailyFact } from '../src/facts/fact-collections.js';
 import { ensureFactIndexes } from '../src/facts/fact-indexes.js';
 import type { FeatureTouch } from '../src/facts/facts.types.js';
-import { campaign, changeOf, confirmOrder, deleteOf, movement, pendingOrder, position, product, returnFromOrder, shipOrder } from './support/source-builders.js';
+import {
+  campaign,
+  changeOf,
+  confirmOrder,
+  deleteOf,
+  movement,
+  pendingOrder,
+  position,
+  product,
+  returnFromOrder,
+  shipOrder,
+} from './support/source-builders.js';
 import { buildScenario, randomBatches, shuffled } from './support/scenario.js';
 import { seededRandom } from './support/seeded-random.js';
 import { recordFacts } from '../src/facts/record-facts.js';
@@ -121,8 +132,7 @@ describe('stock-outs and end-of-day on hand', () => {
     '2026-03-06': { stockOut: true, onHand: 6 }, // all reserved: 6 on hand, 0 available
     '2026-03-07': { stockOut: true, onHand: 6 },
   };
-  const read = async (db: Db) =>
-    Object.fromEntries((await allFacts(db)).map((f) => [f.day, { stockOut: f.stockOut, onHand: f.endOfDayOnHand }]));
+  const read = async (db: Db) => Object.fromEntries((await allFacts(db)).map((f) => [f.day, { stockOut: f.stockOut, onHand: f.endOfDayOnHand }]));
 
   it('in source order', async () => {
     const db = await freshDb();
@@ -154,7 +164,19 @@ describe('campaign flag', () => {
   it('set by a planned campaign covering the SKU that day, or by campaign-priced demand; follows campaign edits', async () => {
     const db = await freshDb();
     const spring = campaign({ skus: ['A'], startsAt: '2026-03-02T18:00:00Z', endsAt: '2026-03-04T00:00:00Z', updatedAt: '2026-02-01T00:00:00Z' });
-    const orders = ['01', '02', '03', '04'].map((d) => changeOf('salesOrders', pendingOrder({ orderedAt: `2026-03-${d}T12:00:00Z`, lines: [{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 1 }] }), 'insert'));
+    const orders = ['01', '02', '03', '04'].map((d) =>
+      changeOf(
+        'salesOrders',
+        pendingOrder({
+          orderedAt: `2026-03-${d}T12:00:00Z`,
+          lines: [
+            { sku: 'A', quantity: 1 },
+            { sku: 'B', quantity: 1 },
+          ],
+        }),
+        'insert',
+      ),
+    );
     const priced = pendingOrder({ orderedAt: '2026-03-01T13:00:00Z', lines: [{ sku: 'B', quantity: 1, campaignId: 'old-campaign' }] });
     // The campaign arrives after the orders (as in a backfill, which delivers campaigns last).
     await feed(db, [...orders, changeOf('salesOrders', priced, 'insert')]);
@@ -230,7 +252,12 @@ describe('reference mirrors', () => {
       leadTimeDays: 7,
       updatedAt: new Date('2026-03-02T00:00:00Z'),
     });
-    expect(await db.collection<CampaignMirrorDoc>(FACT_COLLECTIONS.campaignsMirror).findOne({ _id: String(c._id) })).toMatchObject({ tenantId: 't1', status: 'planned', skus: ['A'], discountPercent: 10 });
+    expect(await db.collection<CampaignMirrorDoc>(FACT_COLLECTIONS.campaignsMirror).findOne({ _id: String(c._id) })).toMatchObject({
+      tenantId: 't1',
+      status: 'planned',
+      skus: ['A'],
+      discountPercent: 10,
+    });
     await mirrorReferenceData(db, [deleteOf('products', a._id), deleteOf('campaigns', c._id)]);
     expect(await db.collection(FACT_COLLECTIONS.productsMirror).countDocuments()).toBe(0);
     expect(await db.collection(FACT_COLLECTIONS.campaignsMirror).countDocuments()).toBe(0);
@@ -280,7 +307,10 @@ describe('idempotency and equivalence with the full recomputation (generated his
       const random = seededRandom(seed);
       const db = await freshDb();
       // Every change delivered once or twice, in a shuffled order, in random batches; some batches delivered twice.
-      const deliveries = shuffled(scenario.changes.flatMap((c) => (random() < 0.3 ? [c, c] : [c])), random);
+      const deliveries = shuffled(
+        scenario.changes.flatMap((c) => (random() < 0.3 ? [c, c] : [c])),
+        random,
+      );
       for (const batch of randomBatches(deliveries, random, 60)) {
         await feed(db, batch);
         if (random() < 0.2) await feed(db, shuffled(batch, random));
@@ -297,7 +327,12 @@ describe('idempotency and equivalence with the full recomputation (generated his
     for (const [i, batch] of batches.entries()) {
       await mirrorReferenceData(db, batch);
       if (i % 3 === 1) {
-        const before = { sales: await rawSales(db), stock: await rawStock(db), facts: await allFacts(db), series: await db.collection(FACT_COLLECTIONS.factSeries).find().sort({ _id: 1 }).toArray() };
+        const before = {
+          sales: await rawSales(db),
+          stock: await rawStock(db),
+          facts: await allFacts(db),
+          series: await db.collection(FACT_COLLECTIONS.factSeries).find().sort({ _id: 1 }).toArray(),
+        };
         const session = client.startSession();
         try {
           session.startTransaction();
@@ -339,7 +374,10 @@ describe('idempotency and equivalence with the full recomputation (generated his
     expect(await recomputeAllFacts(reference, 't1')).toEqual(t1);
     // Feeding one tenant's history alone gives that tenant exactly the same rows.
     const alone = await freshDb();
-    await feed(alone, scenario.changes.filter((c) => (c.fullDocument as { tenantId?: string } | null)?.tenantId === 't2'));
+    await feed(
+      alone,
+      scenario.changes.filter((c) => (c.fullDocument as { tenantId?: string } | null)?.tenantId === 't2'),
+    );
     expect(await allFacts(alone)).toEqual(t2);
     const positions = await reference.collection(FACT_COLLECTIONS.stockReadModel).find({ sku: 'A', locationCode: 'WH1' }).toArray();
     expect(positions.map((p) => p.tenantId).sort()).toEqual(['t1', 't2']);

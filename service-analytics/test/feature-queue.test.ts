@@ -39,7 +39,9 @@ const scenario = buildScenario({ seed: 11, days: 45, ordersPerDay: 6 });
 const batches = (size: number) => Array.from({ length: Math.ceil(scenario.changes.length / size) }, (_, i) => scenario.changes.slice(i * size, (i + 1) * size));
 /** Every `${tenantId}:${sku}` the scenario's orders sell. */
 const sold = new Set(
-  scenario.changes.flatMap((c) => ((c.fullDocument?.['lines'] as Array<{ sku: string }> | undefined) ?? []).map((l) => `${String(c.fullDocument!['tenantId'])}:${l.sku}`)),
+  scenario.changes.flatMap((c) =>
+    ((c.fullDocument?.['lines'] as Array<{ sku: string }> | undefined) ?? []).map((l) => `${String(c.fullDocument!['tenantId'])}:${l.sku}`),
+  ),
 );
 
 describe('the feature queue', () => {
@@ -57,9 +59,13 @@ describe('the feature queue', () => {
     expect([...earliest.keys()].sort()).toEqual([...sold].sort());
     const firstDays = await db
       .collection('dailySalesFacts')
-      .aggregate<{ _id: { tenantId: string; sku: string }; first: string }>([{ $group: { _id: { tenantId: '$tenantId', sku: '$sku' }, first: { $min: '$day' } } }])
+      .aggregate<{ _id: { tenantId: string; sku: string }; first: string }>([
+        { $group: { _id: { tenantId: '$tenantId', sku: '$sku' }, first: { $min: '$day' } } },
+      ])
       .toArray();
-    expect(Object.fromEntries([...earliest].map(([id, t]) => [id, t.fromDay]))).toEqual(Object.fromEntries(firstDays.map((r) => [`${r._id.tenantId}:${r._id.sku}`, r.first])));
+    expect(Object.fromEntries([...earliest].map(([id, t]) => [id, t.fromDay]))).toEqual(
+      Object.fromEntries(firstDays.map((r) => [`${r._id.tenantId}:${r._id.sku}`, r.first])),
+    );
 
     // A new process: its worker drains the queue, and the features equal a recomputation of every SKU from scratch.
     const worker = createFeatureWorker(db);
@@ -71,7 +77,10 @@ describe('the feature queue', () => {
 
     const scratch = await freshDb('scratch');
     for (const batch of batches(1_000)) await recordFacts(scratch, batch);
-    await recomputeFeatures(scratch, [...earliest.values()].map((t) => ({ ...t, fromDay: '2000-01-01' })));
+    await recomputeFeatures(
+      scratch,
+      [...earliest.values()].map((t) => ({ ...t, fromDay: '2000-01-01' })),
+    );
     expect(drained).toEqual(await featureRows(scratch));
   });
 

@@ -30,7 +30,14 @@ beforeEach(async () => {
 
 const START = '2026-01-01';
 
-function fact(tenantId: string, sku: string, locationCode: string, day: string, demanded: number, extra: Partial<DailySalesFactDocument> = {}): DailySalesFactDocument {
+function fact(
+  tenantId: string,
+  sku: string,
+  locationCode: string,
+  day: string,
+  demanded: number,
+  extra: Partial<DailySalesFactDocument> = {},
+): DailySalesFactDocument {
   return {
     _id: `${tenantId}:${sku}:${locationCode}:${day}`,
     tenantId,
@@ -166,7 +173,9 @@ describe('recomputeFeatures', () => {
     expect(await stored()).toEqual(incremental);
 
     // a SKU whose first sales were too few days for rows: its rows are due from 28 days after the first fact
-    await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).insertMany([fact('acme', 'NEW', 'WH-1', START, 3), fact('acme', 'NEW', 'WH-1', addUtcDays(START, 35), 4)]);
+    await db
+      .collection<DailySalesFactDocument>(DAILY_SALES_FACTS)
+      .insertMany([fact('acme', 'NEW', 'WH-1', START, 3), fact('acme', 'NEW', 'WH-1', addUtcDays(START, 35), 4)]);
     await indexSeries();
     await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'NEW', fromDay: addUtcDays(START, 35) }]);
     const rowsOfNew = (await stored()).filter((r) => r.sku === 'NEW').map((r) => r.day);
@@ -178,11 +187,13 @@ describe('recomputeFeatures', () => {
     await seedTwoLocations('acme');
     await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'SKU-1', fromDay: START }]);
     // A late order on day 31; touches for days 35 and 30 must merge to 30, so day 31's row changes.
-    await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).updateOne({ _id: `acme:SKU-1:WH-1:${addUtcDays(START, 31)}` }, { $inc: { quantityDemanded: 50 } });
+    await db
+      .collection<DailySalesFactDocument>(DAILY_SALES_FACTS)
+      .updateOne({ _id: `acme:SKU-1:WH-1:${addUtcDays(START, 31)}` }, { $inc: { quantityDemanded: 50 } });
     // Another tenant with the same SKU and much bigger numbers must not leak into acme's rows.
-    await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).insertMany(
-      eachUtcDay(START, addUtcDays(START, 35)).map((day) => fact('globex', 'SKU-1', 'WH-1', day, 1000)),
-    );
+    await db
+      .collection<DailySalesFactDocument>(DAILY_SALES_FACTS)
+      .insertMany(eachUtcDay(START, addUtcDays(START, 35)).map((day) => fact('globex', 'SKU-1', 'WH-1', day, 1000)));
     const summary = await recomputeFeatures(db, [
       { tenantId: 'acme', sku: 'SKU-1', fromDay: addUtcDays(START, 35) },
       { tenantId: 'acme', sku: 'SKU-1', fromDay: addUtcDays(START, 30) },
@@ -224,9 +235,9 @@ describe('recomputeFeatures', () => {
   });
 
   it('writes nothing for a SKU with under 28 days of history, and accepts an empty batch', async () => {
-    await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).insertMany(
-      eachUtcDay(START, addUtcDays(START, 27)).map((day) => fact('acme', 'NEW-1', 'WH-1', day, 3)),
-    );
+    await db
+      .collection<DailySalesFactDocument>(DAILY_SALES_FACTS)
+      .insertMany(eachUtcDay(START, addUtcDays(START, 27)).map((day) => fact('acme', 'NEW-1', 'WH-1', day, 3)));
     expect(await recomputeFeatures(db, [{ tenantId: 'acme', sku: 'NEW-1', fromDay: START }])).toEqual({ skus: 1, written: 0, deleted: 0 });
     expect(await recomputeFeatures(db, [])).toEqual({ skus: 0, written: 0, deleted: 0 });
     await expect(recomputeFeatures(db, [{ tenantId: 'acme', sku: 'NEW-1', fromDay: '2026-13-01' }])).rejects.toThrow(RangeError);

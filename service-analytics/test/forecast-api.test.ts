@@ -50,9 +50,16 @@ beforeAll(async () => {
   const campaigns = [];
   for (let i = 28; i < DAYS; i += 35) {
     campaigns.push({
-      _id: `camp-${i}`, sourceId: `camp-${i}`, tenantId: 'acme', name: `Promo ${i}`, status: 'planned',
-      startsAt: new Date(`${addUtcDays(START, i)}T00:00:00Z`), endsAt: new Date(`${addUtcDays(START, i + 4)}T00:00:00Z`),
-      skus: ['WEEKLY'], discountPercent: 20, updatedAt: new Date(),
+      _id: `camp-${i}`,
+      sourceId: `camp-${i}`,
+      tenantId: 'acme',
+      name: `Promo ${i}`,
+      status: 'planned',
+      startsAt: new Date(`${addUtcDays(START, i)}T00:00:00Z`),
+      endsAt: new Date(`${addUtcDays(START, i + 4)}T00:00:00Z`),
+      skus: ['WEEKLY'],
+      discountPercent: 20,
+      updatedAt: new Date(),
     });
   }
   await t.analytics.collection(FACT_COLLECTIONS.campaignsMirror).insertMany(campaigns as never[]);
@@ -116,7 +123,11 @@ describe('training jobs', () => {
     // the dashboard hears of it through the outbox the operational hub follows
     const events = await t.analytics.collection(FORECAST_COLLECTIONS.liveOutbox).find({ tenantId: 'acme' }).toArray();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ event: 'forecast:updated', room: 'dashboard', data: { jobId, forecastDate: addUtcDays(EARLY_AS_OF, 1), skus: 2, sample: ['SLOW', 'WEEKLY'] } });
+    expect(events[0]).toMatchObject({
+      event: 'forecast:updated',
+      room: 'dashboard',
+      data: { jobId, forecastDate: addUtcDays(EARLY_AS_OF, 1), skus: 2, sample: ['SLOW', 'WEEKLY'] },
+    });
   });
 });
 
@@ -157,7 +168,10 @@ describe('GET /api/forecast/{sku}', () => {
   });
 
   it('answers 404 with what to do for a SKU never forecast, and for another tenant', async () => {
-    for (const [url, key] of [['/api/forecast/NEW', planner], ['/api/forecast/WEEKLY', globex]] as const) {
+    for (const [url, key] of [
+      ['/api/forecast/NEW', planner],
+      ['/api/forecast/WEEKLY', globex],
+    ] as const) {
       const res = await call('GET', url, key);
       expect(res.statusCode).toBe(404);
       expect(res.json().message).toContain('trigger-forecast');
@@ -172,7 +186,10 @@ describe('models, accuracy, performance', () => {
     expect(job.status).toBe('completed');
 
     const models = (await call('GET', '/api/forecast/models/WEEKLY', planner)).json();
-    expect(models.items.map((m: { version: number; active: boolean }) => [m.version, m.active])).toEqual([[2, true], [1, false]]);
+    expect(models.items.map((m: { version: number; active: boolean }) => [m.version, m.active])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
     expect(models.items[0].backtest.candidates.length).toBeGreaterThanOrEqual(5);
     expect(models.items[0].campaignEffect.lift).toBeGreaterThan(0.35);
     expect(models.items[0].campaignEffect.lift).toBeLessThan(0.65);
@@ -207,7 +224,13 @@ describe('models, accuracy, performance', () => {
 
   it('what-if: a campaign lifts the campaign days by the learned lift scaled to the discount', async () => {
     const start = addUtcDays(END, 3);
-    const res = await call('POST', '/api/internal/forecast/whatif', planner, { sku: 'WEEKLY', scenario: 'campaign', discountPercent: 10, durationDays: 5, startDate: start });
+    const res = await call('POST', '/api/internal/forecast/whatif', planner, {
+      sku: 'WEEKLY',
+      scenario: 'campaign',
+      discountPercent: 10,
+      durationDays: 5,
+      startDate: start,
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.effect.source).toBe('sku-history');
@@ -219,7 +242,9 @@ describe('models, accuracy, performance', () => {
     const extra = campaignDays.reduce((sum: number, p: { adjusted: number; baseline: number }) => sum + p.adjusted - p.baseline, 0);
     expect(body.extraUnits).toBeCloseTo(extra, 9);
     // a SKU without campaigns of its own borrows the tenant's median lift
-    const slow = (await call('POST', '/api/internal/forecast/whatif', planner, { sku: 'SLOW', scenario: 'campaign', discountPercent: 20, durationDays: 3 })).json();
+    const slow = (
+      await call('POST', '/api/internal/forecast/whatif', planner, { sku: 'SLOW', scenario: 'campaign', discountPercent: 20, durationDays: 3 })
+    ).json();
     expect(slow.effect.source).toBe('tenant-median');
     // a campaign past the stored forecast is refused
     const late = await call('POST', '/api/internal/forecast/whatif', planner, { sku: 'WEEKLY', scenario: 'campaign', discountPercent: 10, durationDays: 40 });
@@ -235,7 +260,16 @@ describe('a job whose runner died', () => {
     // As if a runner had claimed it, finished SLOW (sorted first … NEW, SLOW, WEEKLY: NEW done too) and died.
     await t.analytics.collection(FORECAST_COLLECTIONS.trainingJobs).updateOne(
       { _id: jobId },
-      { $set: { status: 'running', runner: 'dead', heartbeatAt: new Date(Date.now() - 10 * 60_000), startedAt: new Date(), resumeAfter: 'SLOW', progress: { total: 3, done: 2, forecast: 1, skipped: 1, failed: 0 } } },
+      {
+        $set: {
+          status: 'running',
+          runner: 'dead',
+          heartbeatAt: new Date(Date.now() - 10 * 60_000),
+          startedAt: new Date(),
+          resumeAfter: 'SLOW',
+          progress: { total: 3, done: 2, forecast: 1, skipped: 1, failed: 0 },
+        },
+      },
     );
     expect(await runner.drain()).toBe(1);
     const job = (await call('GET', `/api/models/status/${jobId}`, planner)).json();
@@ -250,7 +284,9 @@ describe('a job whose runner died', () => {
 describe('a job and the features it reads', () => {
   it('waits, lease kept, until feature work queued before it was asked for is done', async () => {
     // Feature work of facts committed just before the job (the worker has not run its round yet).
-    const queued = await t.analytics.collection(FEATURE_QUEUE).insertOne({ _id: new ObjectId(), touches: [{ tenantId: 'acme', sku: 'WEEKLY', fromDay: END }], queuedAt: new Date() } as never);
+    const queued = await t.analytics
+      .collection(FEATURE_QUEUE)
+      .insertOne({ _id: new ObjectId(), touches: [{ tenantId: 'acme', sku: 'WEEKLY', fromDay: END }], queuedAt: new Date() } as never);
     const res = await call('POST', '/api/models/train', planner, { horizon: 7, asOf: END, skus: ['WEEKLY'] });
     const { jobId } = res.json();
     const draining = runner.drain();

@@ -47,10 +47,21 @@ describe('malformed requests to the analytics API', () => {
     const before = await storedCounts();
     let refused = 0;
     for (const route of writes) {
-      const bodies = fc.sample(fc.oneof(fc.anything(), fc.record({ skus: fc.anything(), horizon: fc.anything(), sku: fc.anything(), discountPercent: fc.anything() }, { requiredKeys: [] })), { seed: SEED, numRuns: BODY_CASES });
+      const bodies = fc.sample(
+        fc.oneof(
+          fc.anything(),
+          fc.record({ skus: fc.anything(), horizon: fc.anything(), sku: fc.anything(), discountPercent: fc.anything() }, { requiredKeys: [] }),
+        ),
+        { seed: SEED, numRuns: BODY_CASES },
+      );
       for (const body of bodies) {
         if (body === undefined || route.schema.safeParse(body).success) continue;
-        const res = await t.app.inject({ method: 'POST', url: route.url, headers: { 'x-api-key': key, 'content-type': 'application/json' }, payload: JSON.stringify(body) ?? 'null' });
+        const res = await t.app.inject({
+          method: 'POST',
+          url: route.url,
+          headers: { 'x-api-key': key, 'content-type': 'application/json' },
+          payload: JSON.stringify(body) ?? 'null',
+        });
         expectRefused(res, `${route.url} ${JSON.stringify(body)}`);
         refused += 1;
       }
@@ -64,7 +75,10 @@ describe('malformed requests to the analytics API', () => {
   });
 
   it('answers malformed path and query values on the reads with a 4xx, never a 5xx', async () => {
-    const values = fc.sample(fc.oneof(fc.string(), fc.stringMatching(/^[\s\S]{0,80}$/), fc.constantFrom('..', '%00', '-1', '1e999', 'NaN', ' ', 'a'.repeat(70))), { seed: SEED, numRuns: QUERY_CASES });
+    const values = fc.sample(
+      fc.oneof(fc.string(), fc.stringMatching(/^[\s\S]{0,80}$/), fc.constantFrom('..', '%00', '-1', '1e999', 'NaN', ' ', 'a'.repeat(70))),
+      { seed: SEED, numRuns: QUERY_CASES },
+    );
     for (const value of values) {
       const v = encodeURIComponent(value);
       for (const url of [

@@ -12,9 +12,7 @@ export async function startOperational(options: { databaseUri?: string; log?: Lo
   const config = operationalConfig.get();
   const log = options.log?.child({ name: 'operational' }) ?? createLogger({ name: 'operational', level: config.LOG_LEVEL });
   const database = options.databaseUri ? undefined : await startDatabase({ log });
-  const connection = await mongoose
-    .createConnection(options.databaseUri ?? database!.uri, { dbName: config.OPERATIONAL_DB })
-    .asPromise();
+  const connection = await mongoose.createConnection(options.databaseUri ?? database!.uri, { dbName: config.OPERATIONAL_DB }).asPromise();
   const { app, models, live } = createApp({ connection, log });
   await syncModels(models);
   const server = app.listen(config.OPERATIONAL_PORT, config.OPERATIONAL_HOST);

@@ -98,7 +98,7 @@ describe('creating and reading campaigns', () => {
     expect(await campaignCount()).toBe(before);
   });
 
-  it('does not let a campaign use another tenant\'s product', async () => {
+  it("does not let a campaign use another tenant's product", async () => {
     expect((await t.as(t.keys.otherTenant).post('/api/products', aProduct({ sku: 'GLOBEX-ONLY' }))).status).toBe(201);
     expect((await planner.post('/api/campaigns', aCampaign(['GLOBEX-ONLY']))).status).toBe(404);
   });
@@ -134,7 +134,15 @@ describe('updating campaigns', () => {
     const c = await create({ startsAt: at(1), endsAt: at(3) });
     const res = await planner.put(`/api/campaigns/${c.id}`, { name: 'Spring', discountPercent: 30, skus: ['CMP-3', 'CMP-2', 'CMP-3'], startsAt: at(-1) });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: c.id, name: 'Spring', discountPercent: 30, skus: ['CMP-3', 'CMP-2'], endsAt: c.endsAt, active: true, status: 'planned' });
+    expect(res.body).toMatchObject({
+      id: c.id,
+      name: 'Spring',
+      discountPercent: 30,
+      skus: ['CMP-3', 'CMP-2'],
+      endsAt: c.endsAt,
+      active: true,
+      status: 'planned',
+    });
   });
 
   it('refuses an end before the start, against the stored dates too', async () => {

@@ -15,9 +15,7 @@ const B = 'RACE-B';
 const START = 100;
 const REQUESTS = 500;
 
-type Operation =
-  | { kind: 'adjustment'; quantity: number }
-  | { kind: 'transfer'; from: string; to: string; quantity: number };
+type Operation = { kind: 'adjustment'; quantity: number } | { kind: 'transfer'; from: string; to: string; quantity: number };
 
 interface Outcome {
   operation: Operation;
@@ -52,9 +50,7 @@ function operations(): Operation[] {
       const quantity = int(-15, 10);
       return { kind: 'adjustment', quantity: quantity === 0 ? -1 : quantity };
     }
-    return roll < 0.8
-      ? { kind: 'transfer', from: A, to: B, quantity: int(1, 20) }
-      : { kind: 'transfer', from: B, to: A, quantity: int(1, 20) };
+    return roll < 0.8 ? { kind: 'transfer', from: A, to: B, quantity: int(1, 20) } : { kind: 'transfer', from: B, to: A, quantity: int(1, 20) };
   });
 }
 
@@ -73,9 +69,7 @@ function send(operation: Operation): Promise<PooledResponse> {
 
 /** What a successful operation does to each location's on-hand. */
 function onHandDeltas(operation: Operation): Record<string, number> {
-  return operation.kind === 'adjustment'
-    ? { [A]: operation.quantity }
-    : { [operation.from]: -operation.quantity, [operation.to]: operation.quantity };
+  return operation.kind === 'adjustment' ? { [A]: operation.quantity } : { [operation.from]: -operation.quantity, [operation.to]: operation.quantity };
 }
 
 describe(`${REQUESTS} parallel adjustments and transfers on one position`, () => {
@@ -109,9 +103,7 @@ describe(`${REQUESTS} parallel adjustments and transfers on one position`, () =>
   });
 
   it('records exactly one ledger row per successful adjustment, two per transfer, none per refusal', async () => {
-    const rows = await t.models.StockMovement.collection
-      .find({ tenantId: 'acme', sku: SKU, reason: { $ne: 'opening count' } })
-      .toArray();
+    const rows = await t.models.StockMovement.collection.find({ tenantId: 'acme', sku: SKU, reason: { $ne: 'opening count' } }).toArray();
     const expectedIds: string[] = [];
     for (const { operation, response } of outcomes) {
       if (response.status !== 201) continue;
@@ -148,9 +140,7 @@ describe(`${REQUESTS} parallel adjustments and transfers on one position`, () =>
     }
     const stock = await t.as(t.keys.admin).get(`/api/products/${SKU}/stock`);
     expect(stock.status).toBe(200);
-    const actual = Object.fromEntries(
-      (stock.body.locations as Array<{ locationCode: string; onHand: number }>).map((p) => [p.locationCode, p.onHand]),
-    );
+    const actual = Object.fromEntries((stock.body.locations as Array<{ locationCode: string; onHand: number }>).map((p) => [p.locationCode, p.onHand]));
     expect(actual).toEqual(expected);
     const adjustmentSum = outcomes
       .filter((o) => o.response.status === 201 && o.operation.kind === 'adjustment')
@@ -173,9 +163,7 @@ describe(`${REQUESTS} parallel adjustments and transfers on one position`, () =>
     const report = await t.as(t.keys.admin).get('/api/stock/reconcile');
     expect(report.status).toBe(200);
     expect(report.body.drift).toEqual([]);
-    const successfulRows = outcomes
-      .filter((o) => o.response.status === 201)
-      .reduce((n, o) => n + (o.operation.kind === 'adjustment' ? 1 : 2), 0);
+    const successfulRows = outcomes.filter((o) => o.response.status === 201).reduce((n, o) => n + (o.operation.kind === 'adjustment' ? 1 : 2), 0);
     expect(report.body).toMatchObject({ positionsChecked: 2, movementsChecked: 1 + successfulRows });
   });
 });
@@ -230,7 +218,7 @@ describe('concurrent first movements into a position that does not exist yet', (
 });
 
 describe('reorder-point changes racing stock movements', () => {
-  it('leaves every position with the product\'s reorder point and a low-stock flag that matches it', async () => {
+  it("leaves every position with the product's reorder point and a low-stock flag that matches it", async () => {
     const sku = 'RACE-ROP';
     const admin = t.as(t.keys.admin);
     expect((await admin.post('/api/products', aProduct({ sku, reorderPoint: 10 }))).status).toBe(201);
@@ -245,9 +233,7 @@ describe('reorder-point changes racing stock movements', () => {
       } else {
         const locationCode = codes[Math.floor(random() * codes.length)]!;
         const quantity = Math.floor(random() * 15) - 4 || 1;
-        requests.push(
-          pool.request('POST', '/api/stock/adjustment', { key: t.keys.warehouse, body: { sku, locationCode, quantity, reason: 'race test' } }),
-        );
+        requests.push(pool.request('POST', '/api/stock/adjustment', { key: t.keys.warehouse, body: { sku, locationCode, quantity, reason: 'race test' } }));
       }
     }
     const responses = await Promise.all(requests);

@@ -77,7 +77,9 @@ describe('the live dashboard in a browser', () => {
 
     const customer = aCustomer();
     expect((await t.as(t.keys.admin).post('/api/customers', customer)).status).toBe(201);
-    const order = await t.as(t.keys.sales).post('/api/orders/sales', { customerCode: customer.code, locationCode: WH, lines: [{ sku: SKU, quantity: 3 }], confirm: true });
+    const order = await t
+      .as(t.keys.sales)
+      .post('/api/orders/sales', { customerCode: customer.code, locationCode: WH, lines: [{ sku: SKU, quantity: 3 }], confirm: true });
     expect(order.status, JSON.stringify(order.body)).toBe(201);
     await poll(() => cell('reserved').textContent()).toBe('3');
     expect(await cell('available').textContent()).toBe('2');

@@ -55,13 +55,65 @@ afterAll(async () => {
 
 /** Values that are wrong for most fields: wrong types, out of range, NaN-like, injection-shaped. */
 const NASTY_CONSTANTS: unknown[] = [
-  null, true, false, 0, -0, -1, -1_000_000_001, 1_000_000_001, 0.5, -0.5, 1e308, -1e308, 2 ** 53 + 1, 1.00001,
-  'NaN', 'Infinity', '-Infinity', '1e999', '0x1F', '1_000', '١٢٣', '１２', '', ' ', '\t\n', '\u0000', '\u202e',
-  'null', 'undefined', 'true', '[object Object]', '__proto__', 'constructor', '-5', '5', '<script>alert(1)</script>',
-  "'; db.dropDatabase(); '", '$where', '{"$gt":""}', 'Ωmega', '💥🔥', '\ud800', 'ﷺ', '2024-13-45T25:61:00Z',
-  '2024-02-30T00:00:00Z', 'yesterday', 'Europe/Nowhere', 'UTC+25', 'x'.repeat(5_000),
-  [], [null], [[[]]], {}, { $gt: '' }, { $where: 'sleep(1000)' }, { $ne: null },
-  JSON.parse('{"__proto__":{"polluted":true}}'), { constructor: { prototype: { polluted: true } } }, { toString: 'x', valueOf: 1 },
+  null,
+  true,
+  false,
+  0,
+  -0,
+  -1,
+  -1_000_000_001,
+  1_000_000_001,
+  0.5,
+  -0.5,
+  1e308,
+  -1e308,
+  2 ** 53 + 1,
+  1.00001,
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e999',
+  '0x1F',
+  '1_000',
+  '١٢٣',
+  '１２',
+  '',
+  ' ',
+  '\t\n',
+  '\u0000',
+  '\u202e',
+  'null',
+  'undefined',
+  'true',
+  '[object Object]',
+  '__proto__',
+  'constructor',
+  '-5',
+  '5',
+  '<script>alert(1)</script>',
+  "'; db.dropDatabase(); '",
+  '$where',
+  '{"$gt":""}',
+  'Ωmega',
+  '💥🔥',
+  '\ud800',
+  'ﷺ',
+  '2024-13-45T25:61:00Z',
+  '2024-02-30T00:00:00Z',
+  'yesterday',
+  'Europe/Nowhere',
+  'UTC+25',
+  'x'.repeat(5_000),
+  [],
+  [null],
+  [[[]]],
+  {},
+  { $gt: '' },
+  { $where: 'sleep(1000)' },
+  { $ne: null },
+  JSON.parse('{"__proto__":{"polluted":true}}'),
+  { constructor: { prototype: { polluted: true } } },
+  { toString: 'x', valueOf: 1 },
 ];
 
 /** Nested objects and arrays, a few levels deep. */
@@ -92,7 +144,22 @@ const garbageValue: fc.Arbitrary<unknown> = fc.oneof(
   deepObject,
 );
 
-const evilKey = fc.constantFrom('__proto__', 'constructor', 'prototype', '$set', '$where', 'a.b', '', ' ', 'tenantId', '_id', 'id', 'createdAt', 'deletedAt', 'extra');
+const evilKey = fc.constantFrom(
+  '__proto__',
+  'constructor',
+  'prototype',
+  '$set',
+  '$where',
+  'a.b',
+  '',
+  ' ',
+  'tenantId',
+  '_id',
+  'id',
+  'createdAt',
+  'deletedAt',
+  'extra',
+);
 
 /** Mutations of a valid body: one field garbage, one missing, or extra keys; or no object at all. */
 function bodyArbitrary(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
@@ -199,15 +266,54 @@ const queryKeys = (route: AnyRoute): string[] => {
 };
 
 const forgedCursor = fc
-  .tuple(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant({ $date: 'garbage' }), fc.constant({ $gt: '' })), fc.oneof(fc.string(), fc.integer(), fc.constant(null)))
+  .tuple(
+    fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant({ $date: 'garbage' }), fc.constant({ $gt: '' })),
+    fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+  )
   .map((pair) => Buffer.from(JSON.stringify(pair)).toString('base64url'));
 
 const queryValue = fc.oneof(
   fc.constantFrom(
-    '', '0', '-1', '201', '1000000', '1e2', '1.5', 'NaN', 'Infinity', '0x10', ' 5 ', 'abc', 'true', 'false', 'yes', '2',
-    'asc', 'desc', 'sideways', 'sku', 'name', 'price', 'createdAt', '__proto__', 'constructor', '$where',
-    '2024-13-01T00:00:00Z', '2024-02-30T00:00:00Z', 'yesterday', '2024-01-01', '1700000000000',
-    'adjustment', 'teleport', 'store', 'planned', 'retail', 'x'.repeat(600), '%00', 'ÄÖÜ', '💥',
+    '',
+    '0',
+    '-1',
+    '201',
+    '1000000',
+    '1e2',
+    '1.5',
+    'NaN',
+    'Infinity',
+    '0x10',
+    ' 5 ',
+    'abc',
+    'true',
+    'false',
+    'yes',
+    '2',
+    'asc',
+    'desc',
+    'sideways',
+    'sku',
+    'name',
+    'price',
+    'createdAt',
+    '__proto__',
+    'constructor',
+    '$where',
+    '2024-13-01T00:00:00Z',
+    '2024-02-30T00:00:00Z',
+    'yesterday',
+    '2024-01-01',
+    '1700000000000',
+    'adjustment',
+    'teleport',
+    'store',
+    'planned',
+    'retail',
+    'x'.repeat(600),
+    '%00',
+    'ÄÖÜ',
+    '💥',
   ),
   forgedCursor,
   fc.string({ unit: 'binary', maxLength: 20 }),
@@ -219,10 +325,9 @@ const queryArbitrary = (route: AnyRoute) => {
   const pairs = fc.oneof(
     fc.array(fc.tuple(fc.constantFrom(...keys), queryValue), { minLength: 1, maxLength: 4 }),
     // Otherwise valid queries whose only fault is a cursor we never issued.
-    fc.tuple(fc.constantFrom('name', 'sku', 'code', 'price', 'createdAt', 'startsAt'), forgedCursor).map(([sort, cursor]) => [
-      ...(queryKeys(route).includes('sort') ? [['sort', sort] as [string, string]] : []),
-      ['cursor', cursor] as [string, string],
-    ]),
+    fc
+      .tuple(fc.constantFrom('name', 'sku', 'code', 'price', 'createdAt', 'startsAt'), forgedCursor)
+      .map(([sort, cursor]) => [...(queryKeys(route).includes('sort') ? [['sort', sort] as [string, string]] : []), ['cursor', cursor] as [string, string]]),
   );
   return pairs
     .chain((pairs) =>

@@ -70,7 +70,10 @@ describe('history import (importHistoryDay)', () => {
     for (const expected of demo.finalStock) {
       const position = stored.get(`${expected.sku}|${expected.locationCode}`);
       expect({ sku: expected.sku, at: expected.locationCode, onHand: position?.onHand ?? 0, onOrder: position?.onOrder ?? 0 }).toEqual({
-        sku: expected.sku, at: expected.locationCode, onHand: expected.onHand, onOrder: expected.onOrder,
+        sku: expected.sku,
+        at: expected.locationCode,
+        onHand: expected.onHand,
+        onOrder: expected.onOrder,
       });
       expect(position?.reserved ?? 0).toBe(0);
     }
@@ -95,7 +98,11 @@ describe('history import (importHistoryDay)', () => {
       ]).exec(),
     );
     expect(totals).toMatchObject({
-      orders: demo.stats.orders, lines: demo.stats.lines, demanded: demo.stats.unitsDemanded, shipped: demo.stats.unitsSold, unfulfilled: demo.stats.unitsUnserved,
+      orders: demo.stats.orders,
+      lines: demo.stats.lines,
+      demanded: demo.stats.unitsDemanded,
+      shipped: demo.stats.unitsSold,
+      unfulfilled: demo.stats.unitsUnserved,
     });
     expect(totals!.revenue).toBeCloseTo(demo.stats.revenue, 1);
     expect(await scoped(() => t.models.PurchaseOrder.countDocuments({}).exec())).toBe(demo.stats.purchaseOrders);
@@ -123,11 +130,28 @@ describe('history import (importHistoryDay)', () => {
     const before = await scoped(() => t.models.SalesOrder.countDocuments({}).exec());
     const good = demo.history[0]!.salesOrders.find((o) => o.status === 'delivered')!;
     const broken: HistoryDay = {
-      day: '2026-04-01', adjustments: [], purchaseOrders: [], receipts: [], purchaseCancels: [],
+      day: '2026-04-01',
+      adjustments: [],
+      purchaseOrders: [],
+      receipts: [],
+      purchaseCancels: [],
       salesOrders: [
-        { ...good, orderNumber: 'SO-20260401-0001', orderedAt: new Date('2026-04-01T10:00:00Z'), shippedAt: new Date('2026-04-01T10:00:00Z'), deliveredAt: new Date('2026-04-01T10:00:00Z') },
-        { ...good, orderNumber: 'SO-20260401-0002', orderedAt: new Date('2026-04-01T11:00:00Z'), status: 'delivered', shippedAt: new Date('2026-04-01T11:00:00Z'), deliveredAt: new Date('2026-04-01T11:00:00Z'),
-          lines: [{ sku: good.lines[0]!.sku, quantity: 1_000_000, listPrice: 1, unitPrice: 1, discountPercent: 0, campaignName: null, outcome: 'served' }] },
+        {
+          ...good,
+          orderNumber: 'SO-20260401-0001',
+          orderedAt: new Date('2026-04-01T10:00:00Z'),
+          shippedAt: new Date('2026-04-01T10:00:00Z'),
+          deliveredAt: new Date('2026-04-01T10:00:00Z'),
+        },
+        {
+          ...good,
+          orderNumber: 'SO-20260401-0002',
+          orderedAt: new Date('2026-04-01T11:00:00Z'),
+          status: 'delivered',
+          shippedAt: new Date('2026-04-01T11:00:00Z'),
+          deliveredAt: new Date('2026-04-01T11:00:00Z'),
+          lines: [{ sku: good.lines[0]!.sku, quantity: 1_000_000, listPrice: 1, unitPrice: 1, discountPercent: 0, campaignName: null, outcome: 'served' }],
+        },
       ],
     };
     await expect(importHistoryDay(t.models, principal, broken)).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK' });

@@ -272,8 +272,7 @@ describe('idempotency edge cases', () => {
       const idempotencyKey = newKey();
       const body = { sku: SKU, locationCode: WH, quantity: 2, reason: `double-click ${round}` };
       const before = await ledgerRows();
-      const send = () =>
-        pool.request('POST', '/api/stock/adjustment', { key: t.keys.warehouse, body, headers: { 'idempotency-key': idempotencyKey } });
+      const send = () => pool.request('POST', '/api/stock/adjustment', { key: t.keys.warehouse, body, headers: { 'idempotency-key': idempotencyKey } });
       const responses = await Promise.all([send(), send(), send()]);
       const processed = responses.filter((r) => r.status === 201 && r.headers['idempotent-replayed'] === undefined);
       const replayed = responses.filter((r) => r.status === 201 && r.headers['idempotent-replayed'] === 'true');
@@ -347,21 +346,18 @@ describe('every idempotent route, as declared', () => {
     expect(idempotentRoutes.filter((r) => r.method !== 'post').map(routeName)).toEqual([]);
   });
 
-  it.each(idempotentRoutes.map((route) => [routeName(route), route] as const))(
-    '%s replays a retry without running it again',
-    async (_name, route) => {
-      const request = await requestFor(route, fx, t.as(t.keys.admin));
-      const idempotencyKey = newKey();
-      const first = await post(t.keys.admin, request.path, request.body, idempotencyKey);
-      expect(first.status, JSON.stringify(first.body)).toBe(route.status ?? 200);
-      const before = await collectionCounts(t);
-      const ledgerBefore = await t.models.StockMovement.collection.countDocuments();
-      const replay = await post(t.keys.admin, request.path, request.body, idempotencyKey);
-      expect(replay.status).toBe(first.status);
-      expect(replay.headers.get('idempotent-replayed')).toBe('true');
-      expect(replay.body).toEqual(first.body);
-      expect(await collectionCounts(t)).toEqual(before);
-      expect(await t.models.StockMovement.collection.countDocuments()).toBe(ledgerBefore);
-    },
-  );
+  it.each(idempotentRoutes.map((route) => [routeName(route), route] as const))('%s replays a retry without running it again', async (_name, route) => {
+    const request = await requestFor(route, fx, t.as(t.keys.admin));
+    const idempotencyKey = newKey();
+    const first = await post(t.keys.admin, request.path, request.body, idempotencyKey);
+    expect(first.status, JSON.stringify(first.body)).toBe(route.status ?? 200);
+    const before = await collectionCounts(t);
+    const ledgerBefore = await t.models.StockMovement.collection.countDocuments();
+    const replay = await post(t.keys.admin, request.path, request.body, idempotencyKey);
+    expect(replay.status).toBe(first.status);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    expect(await collectionCounts(t)).toEqual(before);
+    expect(await t.models.StockMovement.collection.countDocuments()).toBe(ledgerBefore);
+  });
 });

@@ -55,7 +55,9 @@ describe('analytics outbox → live hub', () => {
     expect(acme.received.filter((r) => r.event === 'forecast:updated')).toHaveLength(1);
 
     // globex saw nothing of acme's; its own event reaches it
-    await analytics.collection('liveOutbox').insertOne({ tenantId: 'globex', event: 'forecast:updated', room: 'dashboard', data: forecastUpdated('train-g'), createdAt: new Date() });
+    await analytics
+      .collection('liveOutbox')
+      .insertOne({ tenantId: 'globex', event: 'forecast:updated', room: 'dashboard', data: forecastUpdated('train-g'), createdAt: new Date() });
     const own = await globex.waitFor((r) => r.event === 'forecast:updated', 'globex forecast:updated');
     expect(own.envelope.data.jobId).toBe('train-g');
     expect(globex.received.filter((r) => r.event === 'forecast:updated').map((r) => r.envelope.data.jobId)).toEqual(['train-g']);

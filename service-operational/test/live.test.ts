@@ -99,7 +99,14 @@ describe('rooms', () => {
 
   it('delivers an event once to a socket that is in several of its rooms', async () => {
     const everywhere = await connect();
-    expect(await everywhere.subscribe({ rooms: [{ type: 'product', sku: A }, { type: 'location', code: WH1 }] })).toEqual({
+    expect(
+      await everywhere.subscribe({
+        rooms: [
+          { type: 'product', sku: A },
+          { type: 'location', code: WH1 },
+        ],
+      }),
+    ).toEqual({
       ok: true,
       rooms: ['dashboard', `location:${WH1}`, `product:${A}`],
     });
@@ -112,7 +119,14 @@ describe('rooms', () => {
 
   it('answers a malformed subscribe through the ack, and keeps the socket usable', async () => {
     const client = await connect();
-    for (const bad of [undefined, 'dashboard', { rooms: [] }, { rooms: [{ type: 'tenant', id: 'globex' }] }, { rooms: [{ type: 'product' }] }, { rooms: [{ type: 'dashboard', tenantId: 'globex' }] }]) {
+    for (const bad of [
+      undefined,
+      'dashboard',
+      { rooms: [] },
+      { rooms: [{ type: 'tenant', id: 'globex' }] },
+      { rooms: [{ type: 'product' }] },
+      { rooms: [{ type: 'dashboard', tenantId: 'globex' }] },
+    ]) {
       const ack = await client.subscribe(bad);
       expect(ack, JSON.stringify(bad)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('subscribe') } });
     }
@@ -126,7 +140,13 @@ describe('tenant isolation', () => {
     const acme = await connect();
     const globex = await connect(t.keys.otherTenant);
     // Same names as acme's rooms, and names that try to spell acme's: all resolve inside globex.
-    const ack = await globex.subscribe({ rooms: [{ type: 'product', sku: A }, { type: 'location', code: WH1 }, { type: 'product', sku: 't:acme:dashboard' }] });
+    const ack = await globex.subscribe({
+      rooms: [
+        { type: 'product', sku: A },
+        { type: 'location', code: WH1 },
+        { type: 'product', sku: 't:acme:dashboard' },
+      ],
+    });
     expect(ack).toEqual({ ok: true, rooms: ['dashboard', `location:${WH1}`, `product:${A}`, 'product:t:acme:dashboard'] });
 
     const acmeChange = await adjust(A, WH1, 2);
@@ -190,7 +210,9 @@ describe('snapshot', () => {
     expect(snap.seq).toBe(event.envelope.seq);
     expect(snap.epoch).toBe(event.envelope.epoch);
     const order = snap.positions.map((p) => [p.lowStock, p.sku, p.locationCode]);
-    expect(order).toEqual([...order].sort((x, y) => Number(y[0]) - Number(x[0]) || String(x[1]).localeCompare(String(y[1])) || String(x[2]).localeCompare(String(y[2]))));
+    expect(order).toEqual(
+      [...order].sort((x, y) => Number(y[0]) - Number(x[0]) || String(x[1]).localeCompare(String(y[1])) || String(x[2]).localeCompare(String(y[2]))),
+    );
     expect(snap.positions[0]!.lowStock).toBe(true);
     const current = await admin.get('/api/stock/current?limit=200');
     expect(new Set(snap.positions.map(StockMirror.key))).toEqual(new Set(current.body.items.map(StockMirror.key)));
@@ -203,20 +225,31 @@ describe('snapshot', () => {
     const supplier = await admin.post('/api/suppliers', aSupplier());
     expect(supplier.status).toBe(201);
 
-    const order = await t.as(t.keys.sales).post('/api/orders/sales', { customerCode: customer.code, locationCode: WH1, lines: [{ sku: A, quantity: 2 }], confirm: true });
+    const order = await t
+      .as(t.keys.sales)
+      .post('/api/orders/sales', { customerCode: customer.code, locationCode: WH1, lines: [{ sku: A, quantity: 2 }], confirm: true });
     expect(order.status, JSON.stringify(order.body)).toBe(201);
     const created = await dashboard.waitFor((r) => r.event === 'order:created' && r.envelope.data.order.id === order.body.id, 'order:created');
     expect(created.envelope.data.order).toMatchObject({ orderNumber: order.body.orderNumber, customerCode: customer.code, lineCount: 1 });
-    await dashboard.waitFor((r) => r.event === 'order:status' && r.envelope.data.orderId === order.body.id && r.envelope.data.to === 'confirmed', 'order:status');
+    await dashboard.waitFor(
+      (r) => r.event === 'order:status' && r.envelope.data.orderId === order.body.id && r.envelope.data.to === 'confirmed',
+      'order:status',
+    );
 
     const po = await t.as(t.keys.purchasing).post('/api/orders/purchase', {
-      supplierId: supplier.body.id, locationCode: WH2, lines: [{ sku: B, quantity: 30, unitCost: 3 }],
-      expectedDate: new Date(Date.now() + 7 * 86_400_000).toISOString(), order: true,
+      supplierId: supplier.body.id,
+      locationCode: WH2,
+      lines: [{ sku: B, quantity: 30, unitCost: 3 }],
+      expectedDate: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      order: true,
     });
     expect(po.status, JSON.stringify(po.body)).toBe(201);
     const received = await t.as(t.keys.warehouse).put(`/api/orders/purchase/${po.body.id}/receive`, { lines: [{ line: 0, quantity: 12 }] });
     expect(received.status, JSON.stringify(received.body)).toBe(200);
-    const receipt = await dashboard.waitFor((r) => r.event === 'purchase-order:received' && r.envelope.data.receipt.purchaseOrderId === po.body.id, 'the receipt');
+    const receipt = await dashboard.waitFor(
+      (r) => r.event === 'purchase-order:received' && r.envelope.data.receipt.purchaseOrderId === po.body.id,
+      'the receipt',
+    );
     expect(receipt.envelope.data.receipt.lines).toEqual([{ sku: B, quantity: 12 }]);
 
     const snap = await snapshot();
@@ -229,7 +262,10 @@ describe('catching up', () => {
   /** A mirror fed by a live client, loading snapshots over HTTP. */
   async function mirrored(drop: Set<number> = new Set()) {
     const client = await connect();
-    const mirror = new StockMirror(() => snapshot(), (seq) => drop.delete(seq));
+    const mirror = new StockMirror(
+      () => snapshot(),
+      (seq) => drop.delete(seq),
+    );
     await mirror.resync();
     client.socket.onAny((event, envelope) => mirror.receive({ event, envelope }));
     return { client, mirror };
@@ -243,7 +279,13 @@ describe('catching up', () => {
     const base = (await snapshot()).seq;
     const { client, mirror } = await mirrored(new Set([base + 2]));
     const changes = [];
-    for (const [sku, loc, q] of [[A, WH1, 4], [A, WH2, 6], [B, WH1, 8], [B, WH2, 9]] as const) changes.push(await adjust(sku, loc, q));
+    for (const [sku, loc, q] of [
+      [A, WH1, 4],
+      [A, WH2, 6],
+      [B, WH1, 8],
+      [B, WH2, 9],
+    ] as const)
+      changes.push(await adjust(sku, loc, q));
     await client.waitFor(stockEventOf(changes.at(-1)!.movements[0]!.id), 'the last change');
     await mirror.settled();
     expect(mirror.resyncs).toBe(2); // the initial load and the gap

@@ -30,7 +30,9 @@ it(`never oversells: ${ORDERS} concurrent confirmations against ${UNITS} units f
     return { status: response.status, body: (await response.json()) as { id: string; status: string } };
   };
   const created = await Promise.all(
-    Array.from({ length: ORDERS }, () => send('POST', '/api/orders/sales', { customerCode: 'OS-CUST', locationCode: 'OS-WH', lines: [{ sku: 'OS-HOT', quantity: 1 }] })),
+    Array.from({ length: ORDERS }, () =>
+      send('POST', '/api/orders/sales', { customerCode: 'OS-CUST', locationCode: 'OS-WH', lines: [{ sku: 'OS-HOT', quantity: 1 }] }),
+    ),
   );
   expect(created.every((r) => r.status === 201)).toBe(true);
 

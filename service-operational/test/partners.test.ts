@@ -86,7 +86,11 @@ describe('suppliers', () => {
   });
 
   it('lists suppliers with search, status filter and pagination', async () => {
-    for (const [code, name] of [['LS-A', 'Lister Alpha'], ['LS-B', 'Lister Beta'], ['LS-C', 'lister gamma']]) {
+    for (const [code, name] of [
+      ['LS-A', 'Lister Alpha'],
+      ['LS-B', 'Lister Beta'],
+      ['LS-C', 'lister gamma'],
+    ]) {
       expect((await purchasing.post('/api/suppliers', aSupplier({ code, name }))).status).toBe(201);
     }
     const search = await admin.get('/api/suppliers?search=LISTER');
@@ -173,7 +177,12 @@ describe('supplier product links', () => {
 
   it('keeps a link-specific lead time, MOQ, pack size and supplier SKU', async () => {
     const res = await purchasing.post(`/api/suppliers/${supplierA.id}/products`, {
-      sku: 'LNK-2', unitCost: 2, minimumOrderQuantity: 48, packSize: 12, leadTimeDays: 3, supplierSku: 'A-9981',
+      sku: 'LNK-2',
+      unitCost: 2,
+      minimumOrderQuantity: 48,
+      packSize: 12,
+      leadTimeDays: 3,
+      supplierSku: 'A-9981',
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ minimumOrderQuantity: 48, packSize: 12, leadTimeDays: 3, supplierSku: 'A-9981' });
@@ -244,7 +253,14 @@ describe('supplier product links', () => {
   it('reports performance with no purchase orders yet', async () => {
     const res = await admin.get(`/api/suppliers/${supplierA.id}/performance`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ supplierId: supplierA.id, supplierCode: 'LINK-A', purchaseOrdersReceived: 0, onTimeRate: null, averageDelayDays: null, fillRate: null });
+    expect(res.body).toEqual({
+      supplierId: supplierA.id,
+      supplierCode: 'LINK-A',
+      purchaseOrdersReceived: 0,
+      onTimeRate: null,
+      averageDelayDays: null,
+      fillRate: null,
+    });
     expect((await admin.get(`/api/suppliers/${UNKNOWN_ID}/performance`)).status).toBe(404);
   });
 });
@@ -253,7 +269,10 @@ describe('customers', () => {
   const customerCount = () => t.models.Customer.collection.countDocuments();
 
   it('creates, reads and updates a customer without resetting fields not sent', async () => {
-    const res = await sales.post('/api/customers', aCustomer({ code: 'CU-1', segment: 'wholesale', email: 'buyer@shop.example', attributes: { terms: 'net30' } }));
+    const res = await sales.post(
+      '/api/customers',
+      aCustomer({ code: 'CU-1', segment: 'wholesale', email: 'buyer@shop.example', attributes: { terms: 'net30' } }),
+    );
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{24}$/),
@@ -274,7 +293,11 @@ describe('customers', () => {
   });
 
   it('defaults attributes to {} and lists by segment and search', async () => {
-    for (const [code, segment, name] of [['SEG-1', 'online', 'Webshop One'], ['SEG-2', 'corporate', 'Big Corp'], ['SEG-3', 'online', 'Webshop Two']]) {
+    for (const [code, segment, name] of [
+      ['SEG-1', 'online', 'Webshop One'],
+      ['SEG-2', 'corporate', 'Big Corp'],
+      ['SEG-3', 'online', 'Webshop Two'],
+    ]) {
       const res = await sales.post('/api/customers', { code, segment, name });
       expect(res.status).toBe(201);
       expect(res.body.attributes).toEqual({});

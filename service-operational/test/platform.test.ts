@@ -110,15 +110,42 @@ describe('/openapi.json and /docs', () => {
     // The API this service promises, whatever else is added later.
     expect(documented).toEqual(
       expect.arrayContaining([
-        'GET /api/products', 'POST /api/products', 'GET /api/products/low-stock', 'GET /api/products/{sku}', 'PUT /api/products/{sku}',
-        'DELETE /api/products/{sku}', 'GET /api/products/{sku}/stock', 'GET /api/products/{sku}/movements',
-        'GET /api/stock/current', 'POST /api/stock/adjustment', 'POST /api/stock/transfer', 'POST /api/stock/damage',
-        'POST /api/stock/write-off', 'GET /api/stock/movements', 'GET /api/stock/availability', 'GET /api/stock/reconcile',
-        'GET /api/suppliers', 'POST /api/suppliers', 'GET /api/suppliers/{id}', 'PUT /api/suppliers/{id}',
-        'GET /api/suppliers/{id}/products', 'POST /api/suppliers/{id}/products', 'GET /api/suppliers/{id}/performance',
-        'GET /api/customers', 'POST /api/customers', 'GET /api/customers/{id}', 'PUT /api/customers/{id}',
-        'GET /api/locations', 'POST /api/locations', 'GET /api/locations/{id}', 'PUT /api/locations/{id}',
-        'GET /api/campaigns', 'GET /api/campaigns/active', 'POST /api/campaigns', 'GET /api/campaigns/{id}', 'PUT /api/campaigns/{id}',
+        'GET /api/products',
+        'POST /api/products',
+        'GET /api/products/low-stock',
+        'GET /api/products/{sku}',
+        'PUT /api/products/{sku}',
+        'DELETE /api/products/{sku}',
+        'GET /api/products/{sku}/stock',
+        'GET /api/products/{sku}/movements',
+        'GET /api/stock/current',
+        'POST /api/stock/adjustment',
+        'POST /api/stock/transfer',
+        'POST /api/stock/damage',
+        'POST /api/stock/write-off',
+        'GET /api/stock/movements',
+        'GET /api/stock/availability',
+        'GET /api/stock/reconcile',
+        'GET /api/suppliers',
+        'POST /api/suppliers',
+        'GET /api/suppliers/{id}',
+        'PUT /api/suppliers/{id}',
+        'GET /api/suppliers/{id}/products',
+        'POST /api/suppliers/{id}/products',
+        'GET /api/suppliers/{id}/performance',
+        'GET /api/customers',
+        'POST /api/customers',
+        'GET /api/customers/{id}',
+        'PUT /api/customers/{id}',
+        'GET /api/locations',
+        'POST /api/locations',
+        'GET /api/locations/{id}',
+        'PUT /api/locations/{id}',
+        'GET /api/campaigns',
+        'GET /api/campaigns/active',
+        'POST /api/campaigns',
+        'GET /api/campaigns/{id}',
+        'PUT /api/campaigns/{id}',
       ]),
     );
   });
@@ -137,7 +164,11 @@ describe('/openapi.json and /docs', () => {
       expect(Boolean(op.requestBody), label).toBe(Boolean(route.body));
       expect(op.responses['401'], label).toBeDefined();
       if (route.roles) expect(op['x-roles'], label).toEqual(['admin', ...route.roles]);
-      if (route.idempotent) expect(op.parameters.some((p: { name: string; in: string }) => p.name === 'Idempotency-Key' && p.in === 'header'), label).toBe(true);
+      if (route.idempotent)
+        expect(
+          op.parameters.some((p: { name: string; in: string }) => p.name === 'Idempotency-Key' && p.in === 'header'),
+          label,
+        ).toBe(true);
     }
     const create = doc.paths['/api/products'].post;
     expect(create.responses['201']).toBeDefined();
@@ -209,7 +240,11 @@ describe('request bodies', () => {
       expectErrorShape(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
       expect(res.body.message).toContain(contentType);
     }
-    const latin1 = await t.request('POST', '/api/products', { key: t.keys.admin, rawBody: json, headers: { 'content-type': 'application/json; charset=latin1' } });
+    const latin1 = await t.request('POST', '/api/products', {
+      key: t.keys.admin,
+      rawBody: json,
+      headers: { 'content-type': 'application/json; charset=latin1' },
+    });
     expectErrorShape(latin1, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(await productCount()).toBe(before);
     // The same body as JSON, with a charset, goes through.

@@ -100,7 +100,13 @@ describe('creating and reading products', () => {
   });
 
   it('keeps optional fields and attributes that were given', async () => {
-    const p = await create({ sku: 'OPT-1', subCategory: 'bolts', brand: 'Acme', unit: 'box', attributes: { colour: 'red', size: 4, fragile: false, note: null } });
+    const p = await create({
+      sku: 'OPT-1',
+      subCategory: 'bolts',
+      brand: 'Acme',
+      unit: 'box',
+      attributes: { colour: 'red', size: 4, fragile: false, note: null },
+    });
     expect(p).toMatchObject({ subCategory: 'bolts', brand: 'Acme', unit: 'box', attributes: { colour: 'red', size: 4, fragile: false, note: null } });
   });
 
@@ -240,7 +246,16 @@ describe('listing products', () => {
     created = [];
     // Created out of SKU order, so SKU order and creation order differ.
     for (const i of [3, 0, 6, 1, 5, 2, 4]) {
-      created.push(await create({ sku: skus[i], name: names[i], price: prices[i], category: 'paging', brand: i % 2 ? 'Odd' : 'Even', status: i === 6 ? 'inactive' : 'active' }));
+      created.push(
+        await create({
+          sku: skus[i],
+          name: names[i],
+          price: prices[i],
+          category: 'paging',
+          brand: i % 2 ? 'Odd' : 'Even',
+          status: i === 6 ? 'inactive' : 'active',
+        }),
+      );
     }
   });
 
@@ -356,15 +371,21 @@ describe('stock views of a product', () => {
   });
 
   it('totals stock across locations', async () => {
-    const adjust = (locationCode: string, quantity: number) =>
-      warehouse.post('/api/stock/adjustment', { sku, locationCode, quantity, reason: 'cycle count' });
+    const adjust = (locationCode: string, quantity: number) => warehouse.post('/api/stock/adjustment', { sku, locationCode, quantity, reason: 'cycle count' });
     expect((await adjust('PS-A', 5)).status).toBe(201);
     expect((await adjust('PS-B', 20)).status).toBe(201);
     expect((await adjust('PS-B', -2)).status).toBe(201);
     expect((await warehouse.post('/api/stock/damage', { sku, locationCode: 'PS-B', quantity: 3, reason: 'dropped' })).status).toBe(201);
     const res = await admin.get(`/api/products/${sku}/stock`);
     expect(res.body.totals).toEqual({ onHand: 20, reserved: 0, available: 20, onOrder: 0, inTransit: 0, damaged: 3 });
-    expect(res.body.locations.map((p: { locationCode: string; onHand: number; damaged: number; lowStock: boolean }) => [p.locationCode, p.onHand, p.damaged, p.lowStock])).toEqual([
+    expect(
+      res.body.locations.map((p: { locationCode: string; onHand: number; damaged: number; lowStock: boolean }) => [
+        p.locationCode,
+        p.onHand,
+        p.damaged,
+        p.lowStock,
+      ]),
+    ).toEqual([
       ['PS-A', 5, 0, true],
       ['PS-B', 15, 3, false],
     ]);

@@ -31,7 +31,16 @@ afterAll(() => t.close());
 
 describe('purchase orders', () => {
   it('prices lines from the supplier link, else the product cost, and starts as a draft with nothing on order', async () => {
-    const res = await buyer.post('/api/orders/purchase', purchase([{ sku: 'PO-A', quantity: 10 }, { sku: 'PO-B', quantity: 5 }], { source: { type: 'recommendation', id: 'rec-1' } }));
+    const res = await buyer.post(
+      '/api/orders/purchase',
+      purchase(
+        [
+          { sku: 'PO-A', quantity: 10 },
+          { sku: 'PO-B', quantity: 5 },
+        ],
+        { source: { type: 'recommendation', id: 'rec-1' } },
+      ),
+    );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'draft', totalCost: 52, source: { type: 'recommendation', id: 'rec-1' }, orderedAt: null });
     expect(res.body.poNumber).toMatch(/^PO-\d{8}-\d{4}$/);
@@ -40,7 +49,13 @@ describe('purchase orders', () => {
   });
 
   it('ordering raises on order; receiving moves it to on hand in partial receipts; over-receipt is refused', async () => {
-    const created = await buyer.post('/api/orders/purchase', purchase([{ sku: 'PO-A', quantity: 10 }, { sku: 'PO-B', quantity: 4 }]));
+    const created = await buyer.post(
+      '/api/orders/purchase',
+      purchase([
+        { sku: 'PO-A', quantity: 10 },
+        { sku: 'PO-B', quantity: 4 },
+      ]),
+    );
     const id = created.body.id;
     const ordered = await buyer.put(`/api/orders/purchase/${id}/status`, { status: 'ordered' });
     expect(ordered.body.status).toBe('ordered');
@@ -56,7 +71,10 @@ describe('purchase orders', () => {
     expect(await position('PO-A')).toMatchObject({ onHand: 6, onOrder: 4 });
 
     const rest = await warehouse.put(`/api/orders/purchase/${id}/receive`, {
-      lines: [{ line: 0, quantity: 4 }, { line: 1, quantity: 4 }],
+      lines: [
+        { line: 0, quantity: 4 },
+        { line: 1, quantity: 4 },
+      ],
       receivedAt: '2026-12-03T09:00:00Z',
     });
     expect(rest.body).toMatchObject({ status: 'received', receivedAt: '2026-12-03T09:00:00.000Z' });

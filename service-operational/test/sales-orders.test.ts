@@ -38,12 +38,27 @@ afterAll(() => t.close());
 describe('taking and pricing an order', () => {
   it('creates a pending order at list price less the best running campaign, recording which applied', async () => {
     const campaign = await t.as(t.keys.planner).post('/api/campaigns', aCampaign(['SO-A'], { discountPercent: 25 }));
-    const res = await sales.post('/api/orders/sales', order([{ sku: 'SO-A', quantity: 2 }, { sku: 'SO-B', quantity: 1, unitPrice: 18.5 }]));
+    const res = await sales.post(
+      '/api/orders/sales',
+      order([
+        { sku: 'SO-A', quantity: 2 },
+        { sku: 'SO-B', quantity: 1, unitPrice: 18.5 },
+      ]),
+    );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'pending', customerCode: 'SO-CUST', customerSegment: 'wholesale', totalAmount: 48.5 });
     expect(res.body.orderNumber).toMatch(/^SO-\d{8}-\d{4}$/);
     expect(res.body.lines).toEqual([
-      expect.objectContaining({ line: 0, sku: 'SO-A', listPrice: 20, unitPrice: 15, discountPercent: 25, campaignId: campaign.body.id, status: 'open', lineTotal: 30 }),
+      expect.objectContaining({
+        line: 0,
+        sku: 'SO-A',
+        listPrice: 20,
+        unitPrice: 15,
+        discountPercent: 25,
+        campaignId: campaign.body.id,
+        status: 'open',
+        lineTotal: 30,
+      }),
       expect.objectContaining({ line: 1, sku: 'SO-B', listPrice: 20, unitPrice: 18.5, discountPercent: 7.5, campaignId: null }),
     ]);
     expect(await position('SO-A')).toMatchObject({ onHand: 10, reserved: 0 });
@@ -62,10 +77,13 @@ describe('taking and pricing an order', () => {
   });
 
   it('rejects a named campaign that is not running', async () => {
-    const future = await t.as(t.keys.planner).post('/api/campaigns', aCampaign(['SO-A'], {
-      startsAt: new Date(Date.now() + 86_400_000).toISOString(),
-      endsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
-    }));
+    const future = await t.as(t.keys.planner).post(
+      '/api/campaigns',
+      aCampaign(['SO-A'], {
+        startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+        endsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+      }),
+    );
     const res = await sales.post('/api/orders/sales', order([{ sku: 'SO-A', quantity: 1, campaignId: future.body.id }]));
     expect(res.status).toBe(409);
     expect(res.body.message).toContain(future.body.id);
@@ -74,11 +92,20 @@ describe('taking and pricing an order', () => {
 
 describe('the order lifecycle', () => {
   it('confirm reserves, ship turns the reservation into a sale, deliver closes; each step writes ledger rows for the order line', async () => {
-    const created = await sales.post('/api/orders/sales', order([{ sku: 'SO-A', quantity: 3 }, { sku: 'SO-A', quantity: 2 }]));
+    const created = await sales.post(
+      '/api/orders/sales',
+      order([
+        { sku: 'SO-A', quantity: 3 },
+        { sku: 'SO-A', quantity: 2 },
+      ]),
+    );
     const id = created.body.id;
     const confirmed = await sales.put(`/api/orders/sales/${id}/status`, { status: 'confirmed' });
     expect(confirmed.status).toBe(200);
-    expect(confirmed.body.lines.map((l: { status: string; reservedQuantity: number }) => [l.status, l.reservedQuantity])).toEqual([['reserved', 3], ['reserved', 2]]);
+    expect(confirmed.body.lines.map((l: { status: string; reservedQuantity: number }) => [l.status, l.reservedQuantity])).toEqual([
+      ['reserved', 3],
+      ['reserved', 2],
+    ]);
     expect(await position('SO-A')).toMatchObject({ onHand: 10, reserved: 5, available: 5 });
 
     const shipped = await t.as(t.keys.warehouse).put(`/api/orders/sales/${id}/status`, { status: 'shipped' });
@@ -123,7 +150,17 @@ describe('the order lifecycle', () => {
 describe('shortages', () => {
   it('policy "fail": refuses the whole confirmation, summing lines of one SKU, and reserves nothing', async () => {
     // SO-B has 3 on hand: two lines of 2 each exceed it together, not one by one.
-    const res = await sales.post('/api/orders/sales', order([{ sku: 'SO-B', quantity: 2 }, { sku: 'SO-B', quantity: 2 }, { sku: 'SO-A', quantity: 1 }], { confirm: true }));
+    const res = await sales.post(
+      '/api/orders/sales',
+      order(
+        [
+          { sku: 'SO-B', quantity: 2 },
+          { sku: 'SO-B', quantity: 2 },
+          { sku: 'SO-A', quantity: 1 },
+        ],
+        { confirm: true },
+      ),
+    );
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'INSUFFICIENT_STOCK', details: { shortages: [{ sku: 'SO-B', requested: 4, available: 3 }] } });
     expect(await position('SO-B')).toMatchObject({ reserved: 0, available: 3 });
@@ -132,13 +169,24 @@ describe('shortages', () => {
   });
 
   it('policy "reject": serves what it can and records rejected lines as unfulfilled demand', async () => {
-    const res = await sales.post('/api/orders/sales', order([{ sku: 'SO-B', quantity: 5 }, { sku: 'SO-A', quantity: 1 }], { confirm: true, onShortage: 'reject' }));
+    const res = await sales.post(
+      '/api/orders/sales',
+      order(
+        [
+          { sku: 'SO-B', quantity: 5 },
+          { sku: 'SO-A', quantity: 1 },
+        ],
+        { confirm: true, onShortage: 'reject' },
+      ),
+    );
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('confirmed');
-    expect(res.body.lines.map((l: { status: string; quantity: number; unfulfilledQuantity: number }) => [l.status, l.quantity, l.unfulfilledQuantity])).toEqual([
-      ['rejected', 5, 5],
-      ['reserved', 1, 0],
-    ]);
+    expect(res.body.lines.map((l: { status: string; quantity: number; unfulfilledQuantity: number }) => [l.status, l.quantity, l.unfulfilledQuantity])).toEqual(
+      [
+        ['rejected', 5, 5],
+        ['reserved', 1, 0],
+      ],
+    );
     expect(res.body.totalAmount).toBe(20);
     await sales.put(`/api/orders/sales/${res.body.id}/status`, { status: 'cancelled' });
   });
@@ -171,7 +219,10 @@ describe('returns', () => {
     await t.as(t.keys.warehouse).put(`/api/orders/sales/${created.body.id}/status`, { status: 'shipped' });
     const before = await position('SO-A');
     const ret = await t.as(t.keys.warehouse).post(`/api/orders/sales/${created.body.id}/returns`, {
-      lines: [{ line: 0, quantity: 1 }, { line: 0, quantity: 1, to: 'damaged' }],
+      lines: [
+        { line: 0, quantity: 1 },
+        { line: 0, quantity: 1, to: 'damaged' },
+      ],
       reason: 'customer return',
     });
     expect(ret.status).toBe(201);
@@ -181,7 +232,9 @@ describe('returns', () => {
     expect(tooMany.status).toBe(409);
     expect(await position('SO-A')).toMatchObject({ onHand: before.onHand + 1 });
     const unshipped = await sales.post('/api/orders/sales', order([{ sku: 'SO-A', quantity: 1 }]));
-    expect((await t.as(t.keys.warehouse).post(`/api/orders/sales/${unshipped.body.id}/returns`, { lines: [{ line: 0, quantity: 1 }], reason: 'x y z' })).status).toBe(409);
+    expect(
+      (await t.as(t.keys.warehouse).post(`/api/orders/sales/${unshipped.body.id}/returns`, { lines: [{ line: 0, quantity: 1 }], reason: 'x y z' })).status,
+    ).toBe(409);
   });
 
   it('leaves the ledger reconciled after everything above', async () => {

@@ -116,7 +116,16 @@ describe('leased jobs', () => {
     expect(await b!.fail(new Error('disk full'))).toBe(true);
     expect(await c!.release()).toBe(true);
     const { _id: _a, ...completed } = (await collection.findOne({ _id: 'a' }))!;
-    expect(completed).toEqual({ status: 'completed', runner: 'runner-a', heartbeatAt: at(9_000), createdAt: T0, startedAt: T0, completedAt: at(9_000), error: null, lastPart: 12 });
+    expect(completed).toEqual({
+      status: 'completed',
+      runner: 'runner-a',
+      heartbeatAt: at(9_000),
+      createdAt: T0,
+      startedAt: T0,
+      completedAt: at(9_000),
+      error: null,
+      lastPart: 12,
+    });
     expect(await collection.findOne({ _id: 'b' })).toMatchObject({ status: 'failed', error: 'disk full', completedAt: at(9_000) });
     expect(await collection.findOne({ _id: 'c' })).toMatchObject({ status: 'pending', runner: null, heartbeatAt: null, startedAt: T0 });
     // A released job is free at once, for any runner; finished ones are never claimed again.

@@ -37,8 +37,12 @@ describe('the connection chain', () => {
     const client = await MongoClient.connect(database.uri);
     try {
       await client.db('chain').collection('things').insertOne({ name: 'widget', quantity: 3 });
-      expect(await client.db('chain').collection('things').findOne({ name: 'widget' }, { projection: { _id: 0 } }))
-        .toEqual({ name: 'widget', quantity: 3 });
+      expect(
+        await client
+          .db('chain')
+          .collection('things')
+          .findOne({ name: 'widget' }, { projection: { _id: 0 } }),
+      ).toEqual({ name: 'widget', quantity: 3 });
     } finally {
       await client.close();
       await database.stop();

@@ -8,7 +8,15 @@
 import type { AddressInfo } from 'node:net';
 import { addUtcDays, createLogger, ForecastResponseSchema, TrainingJobSchema, utcDayKey, type LiveEnvelope } from '@icc/shared';
 import { followAnalyticsOutbox, issueApiKey, type AnalyticsOutboxFollower } from '@icc/service-operational';
-import { createAnalyticsApp, createForecastPool, createForecastRunner, createPipeline, ensureAnalyticsIndexes, type ForecastPool, type ForecastRunner } from '@icc/service-analytics';
+import {
+  createAnalyticsApp,
+  createForecastPool,
+  createForecastRunner,
+  createPipeline,
+  ensureAnalyticsIndexes,
+  type ForecastPool,
+  type ForecastRunner,
+} from '@icc/service-analytics';
 import { runTriggerForecast, seedDemo, yesterday } from '@icc/scripts';
 import { createCdcConsumer, type CdcConsumer } from '@icc/service-analytics/testing';
 import { MongoClient } from 'mongodb';

@@ -89,13 +89,23 @@ describe('history backfilled into analytics', () => {
 
     const stored = await client.db(AN_DB).collection('dailySalesFacts').find({ tenantId: TENANT }).toArray();
     const recomputed = await recomputeAllFacts(client.db(AN_DB), TENANT);
-    const strip = (f: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(f).filter(([k]) => k !== 'updatedAt').sort()));
+    const strip = (f: Record<string, unknown>) =>
+      JSON.stringify(
+        Object.fromEntries(
+          Object.entries(f)
+            .filter(([k]) => k !== 'updatedAt')
+            .sort(),
+        ),
+      );
     expect(stored.map(strip).sort()).toEqual(recomputed.map((f) => strip(f as unknown as Record<string, unknown>)).sort());
     expect(stored.length).toBeGreaterThan(100);
   });
 
   it('serves the sales history of a SKU as daily rows matching the facts', async () => {
-    const fact = await client.db(AN_DB).collection('dailySalesFacts').findOne({ tenantId: TENANT, quantitySold: { $gt: 0 } });
+    const fact = await client
+      .db(AN_DB)
+      .collection('dailySalesFacts')
+      .findOne({ tenantId: TENANT, quantitySold: { $gt: 0 } });
     const day = fact!.day as string;
     const res = await analyticsApp.inject({
       method: 'GET',
@@ -135,8 +145,14 @@ describe("today's orders streamed into analytics", () => {
     const factBefore = await client.db(AN_DB).collection('dailySalesFacts').findOne({ tenantId: TENANT, sku: inStock.sku, locationCode: location, day: today });
 
     const order = await api('POST', '/api/orders/sales', {
-      customerCode: customer, locationCode: location, confirm: true, onShortage: 'reject',
-      lines: [{ sku: inStock.sku, quantity: 2 }, { sku: inStock.sku === positions[0]!.sku ? positions[1]!.sku : positions[0]!.sku, quantity: 1_000_000 }],
+      customerCode: customer,
+      locationCode: location,
+      confirm: true,
+      onShortage: 'reject',
+      lines: [
+        { sku: inStock.sku, quantity: 2 },
+        { sku: inStock.sku === positions[0]!.sku ? positions[1]!.sku : positions[0]!.sku, quantity: 1_000_000 },
+      ],
     });
     expect(order.status).toBe(201);
     expect(order.body.lines.map((l: { status: string }) => l.status)).toEqual(['reserved', 'rejected']);

@@ -40,7 +40,10 @@ export function withCdcMarker(inner: Pipeline) {
         resolve();
       });
     });
-    await client.db(operationalDb).collection('products').updateOne({ tenantId }, { $set: { cdcMarker: marker } });
+    await client
+      .db(operationalDb)
+      .collection('products')
+      .updateOne({ tenantId }, { $set: { cdcMarker: marker } });
     await applied;
     await inner.features.settle();
   }

@@ -148,7 +148,11 @@ describe('fullDocument modes', () => {
     s.insert('app', 'c', { _id: 1, n: 0 });
     s.update('app', 'c', 1, { n: 1 });
     s.update('app', 'c', 1, { n: 2 });
-    expect((await drain(when)).map((e) => e.fullDocument)).toEqual([{ _id: 1, n: 0 }, { _id: 1, n: 1 }, { _id: 1, n: 2 }]);
+    expect((await drain(when)).map((e) => e.fullDocument)).toEqual([
+      { _id: 1, n: 0 },
+      { _id: 1, n: 1 },
+      { _id: 1, n: 2 },
+    ]);
     expect((await drain(required)).map((e) => e.fullDocument?.n)).toEqual([0, 1, 2]);
     s.commit({ db: 'app', coll: 'c', op: 'update', documentKey: { _id: 1 }, updateDescription: { updatedFields: {}, removedFields: [], truncatedArrays: [] } });
     expect(await drain(when).then((e) => e[0]?.fullDocument)).toBeNull();

@@ -120,7 +120,10 @@ describe('pipeline after $changeStream', () => {
     for (let n = 0; n < 4; n += 1) s.insert('app', 'c', { _id: n, n });
     s.delete('app', 'c', 3);
     const events = await drain(cursor);
-    expect(events.map((e) => [e.operationType, e.doubled])).toEqual([['insert', 4], ['insert', 6]]);
+    expect(events.map((e) => [e.operationType, e.doubled])).toEqual([
+      ['insert', 4],
+      ['insert', 6],
+    ]);
     expect(Object.keys(events[0] ?? {}).sort()).toEqual(['_id', 'doubled', 'operationType']);
   });
 

@@ -8,15 +8,7 @@ import type { Document, Timestamp } from 'bson';
  * transaction is one commit; a whole transaction is one commit, so all its
  * events share one `clusterTime`, as on mongod.
  */
-export type ChangeOperation =
-  | 'insert'
-  | 'update'
-  | 'replace'
-  | 'delete'
-  | 'drop'
-  | 'dropDatabase'
-  | 'rename'
-  | 'invalidate';
+export type ChangeOperation = 'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'dropDatabase' | 'rename' | 'invalidate';
 
 export interface UpdateDescription {
   updatedFields: Document;

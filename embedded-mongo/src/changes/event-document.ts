@@ -86,7 +86,6 @@ function missingImage(image: 'pre-image' | 'post-image', event: StoredEvent): Co
   const events = image === 'pre-image' ? 'update, delete and replace events' : 'update events';
   return new CommandError(
     ErrorCode.NoMatchingDocument,
-    `Change stream was configured to require a ${image} for all ${events}, ` +
-      `but the ${image} was not found for event: {_data: "${event.key}"}`,
+    `Change stream was configured to require a ${image} for all ${events}, ` + `but the ${image} was not found for event: {_data: "${event.key}"}`,
   );
 }

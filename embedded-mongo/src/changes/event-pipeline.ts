@@ -47,8 +47,7 @@ export class EventPipeline {
       if (name === '$match' && rest.length === 0) this.filters.push(run(() => new Query(stage.$match as Document, MINGO_OPTIONS)));
       else rest.push(stage);
     }
-    this.transform =
-      rest.length === 0 ? null : run(() => new Aggregator(rest, { ...MINGO_OPTIONS, processingMode: ProcessingMode.CLONE_INPUT }));
+    this.transform = rest.length === 0 ? null : run(() => new Aggregator(rest, { ...MINGO_OPTIONS, processingMode: ProcessingMode.CLONE_INPUT }));
   }
 
   /** The event as the pipeline outputs it, or null if a stage filtered it out. */

@@ -1,15 +1,7 @@
 import { Timestamp } from 'bson';
 import { describe, expect, it } from 'vitest';
 import type { CommandError } from '../errors.js';
-import {
-  baseEventKey,
-  decodeKey,
-  eventKey,
-  highWaterMarkKey,
-  invalidateKeyOf,
-  nextTimestamp,
-  parseResumeToken,
-} from './resume-token.js';
+import { baseEventKey, decodeKey, eventKey, highWaterMarkKey, invalidateKeyOf, nextTimestamp, parseResumeToken } from './resume-token.js';
 
 const ts = (t: number, i: number): Timestamp => new Timestamp({ t, i });
 

@@ -107,10 +107,7 @@ export function decodeKey(key: string): TokenKey | null {
  */
 export function parseResumeToken(value: unknown, option: string): string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CommandError(
-      ErrorCode.TypeMismatch,
-      `BSON field '$changeStream.${option}' is the wrong type '${typeof value}', expected type 'object'`,
-    );
+    throw new CommandError(ErrorCode.TypeMismatch, `BSON field '$changeStream.${option}' is the wrong type '${typeof value}', expected type 'object'`);
   }
   const data: unknown = (value as Document)._data;
   if (typeof data !== 'string') {

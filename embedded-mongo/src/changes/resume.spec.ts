@@ -93,8 +93,7 @@ describe('bounded history', () => {
     const { s, tokens } = await fill(50, 200);
     expect(tokens).toHaveLength(200);
     const oldest = s.changes.oldestTime();
-    const resumeFrom = (index: number): number =>
-      codeOf(() => s.open({ db: 'app', coll: 'c', spec: { resumeAfter: tokens[index] } }));
+    const resumeFrom = (index: number): number => codeOf(() => s.open({ db: 'app', coll: 'c', spec: { resumeAfter: tokens[index] } }));
     expect(resumeFrom(0)).toBe(286);
     expect(resumeFrom(148)).toBe(286);
     expect(resumeFrom(149)).toBe(0);

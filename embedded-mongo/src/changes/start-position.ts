@@ -15,8 +15,7 @@ export interface StartState {
   readonly pendingInvalidate: StoredEvent | null;
 }
 
-const HISTORY_LOST_MESSAGE =
-  'Resume of change stream was not possible, as the resume point may no longer be in the oplog.';
+const HISTORY_LOST_MESSAGE = 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.';
 
 /**
  * Locate a stream's starting point in the history, failing as mongod does
@@ -67,10 +66,7 @@ function resumedEvent(history: ChangeHistory, scope: StreamScope, key: string): 
   const event = history.find(eventKey);
   if (event === null) {
     if (history.lostAfter(key)) throw historyLostError();
-    throw new CommandError(
-      ErrorCode.ChangeStreamFatalError,
-      `cannot resume stream; the resume token was not found. {_data: "${key}"}`,
-    );
+    throw new CommandError(ErrorCode.ChangeStreamFatalError, `cannot resume stream; the resume token was not found. {_data: "${key}"}`);
   }
   return !token.fromInvalidate && classify(scope, event.entry).invalidate ? event : null;
 }

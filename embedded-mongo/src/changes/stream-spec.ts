@@ -64,10 +64,7 @@ function parseEnum<T extends string>(spec: Document, field: string, allowed: rea
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'string') throw wrongType(field, value, 'string');
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new CommandError(
-      ErrorCode.BadValue,
-      `Enumeration value '${value}' for field '$changeStream.${field}' is not a valid value.`,
-    );
+    throw new CommandError(ErrorCode.BadValue, `Enumeration value '${value}' for field '$changeStream.${field}' is not a valid value.`);
   }
   return value as T;
 }
@@ -98,8 +95,5 @@ function parseStartPoint(spec: Document): StartPoint {
 
 function wrongType(field: string, value: unknown, expected: string): CommandError {
   const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-  return new CommandError(
-    ErrorCode.TypeMismatch,
-    `BSON field '$changeStream.${field}' is the wrong type '${actual}', expected type '${expected}'`,
-  );
+  return new CommandError(ErrorCode.TypeMismatch, `BSON field '$changeStream.${field}' is the wrong type '${actual}', expected type '${expected}'`);
 }

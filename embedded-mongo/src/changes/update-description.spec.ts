@@ -35,8 +35,20 @@ describe('describeUpdate', () => {
   });
 
   it('reports a single element changed in place, recursing into it', () => {
-    const before = { _id: 1, items: [{ sku: 'x', qty: 1 }, { sku: 'y', qty: 1 }] };
-    const after = { _id: 1, items: [{ sku: 'x', qty: 1 }, { sku: 'y', qty: 3 }] };
+    const before = {
+      _id: 1,
+      items: [
+        { sku: 'x', qty: 1 },
+        { sku: 'y', qty: 1 },
+      ],
+    };
+    const after = {
+      _id: 1,
+      items: [
+        { sku: 'x', qty: 1 },
+        { sku: 'y', qty: 3 },
+      ],
+    };
     expect(describeUpdate(before, after).updatedFields).toEqual({ 'items.1.qty': 3 });
     expect(describeUpdate({ _id: 1, n: [1, 2, 3] }, { _id: 1, n: [1, 9, 3] }).updatedFields).toEqual({ 'n.1': 9 });
   });

@@ -40,7 +40,10 @@ function existing(coll: Collection, spec: IndexSpec): boolean {
       );
     }
     if (!sameOptions(byName, spec)) {
-      throw new CommandError(ErrorCode.IndexOptionsConflict, `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName)}`);
+      throw new CommandError(
+        ErrorCode.IndexOptionsConflict,
+        `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName)}`,
+      );
     }
     return true;
   }

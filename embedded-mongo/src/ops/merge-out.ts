@@ -44,18 +44,18 @@ function merge(ctx: CommandContext, spec: Document, results: Document[]): void {
     for (const field of on) filter[field] = (result[field] as unknown) ?? null;
     const [existing] = matchForWrite(ctx.view, target.db, target.coll, filter, false);
     if (!existing) {
-      if (whenNotMatched === 'fail') throw new CommandError(ErrorCode.MergeStageNoMatchingDocument, `$merge could not find a matching document in the target collection for ${encodeKey(filter)}`);
+      if (whenNotMatched === 'fail')
+        throw new CommandError(
+          ErrorCode.MergeStageNoMatchingDocument,
+          `$merge could not find a matching document in the target collection for ${encodeKey(filter)}`,
+        );
       if (whenNotMatched === 'insert') ctx.view.insert(target.db, target.coll, withIdFirst(result));
       continue;
     }
     if (whenMatched === 'keepExisting') continue;
     if (whenMatched === 'fail') throw new CommandError(ErrorCode.DuplicateKey, `$merge found a matching document for ${encodeKey(filter)}`);
     const { _id: _ignored, ...fields } = result;
-    const update: Document | Document[] = Array.isArray(whenMatched)
-      ? (whenMatched as Document[])
-      : whenMatched === 'replace'
-        ? fields
-        : { $set: fields };
+    const update: Document | Document[] = Array.isArray(whenMatched) ? (whenMatched as Document[]) : whenMatched === 'replace' ? fields : { $set: fields };
     const after = applyUpdate(existing, update);
     if (after !== existing) ctx.view.update(target.db, target.coll, existing, after, whenMatched === 'replace' ? 'replace' : 'update');
   }

@@ -9,8 +9,21 @@ import { isPlainObject } from '../storage/key-encoding.js';
 import { MAX_BSON_OBJECT_SIZE } from '../wire/protocol.js';
 
 const UPDATE_OPERATORS = new Set([
-  '$set', '$unset', '$inc', '$mul', '$rename', '$min', '$max', '$currentDate',
-  '$addToSet', '$pop', '$pull', '$pullAll', '$push', '$bit', '$setOnInsert',
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$rename',
+  '$min',
+  '$max',
+  '$currentDate',
+  '$addToSet',
+  '$pop',
+  '$pull',
+  '$pullAll',
+  '$push',
+  '$bit',
+  '$setOnInsert',
 ]);
 
 export interface ApplyOptions {
@@ -138,9 +151,6 @@ function equalityFields(filter: Document, out: Document = {}): Document {
 export function checkSize(doc: Document): void {
   const size = calculateObjectSize(doc);
   if (size > MAX_BSON_OBJECT_SIZE) {
-    throw new CommandError(
-      ErrorCode.BSONObjectTooLarge,
-      `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`,
-    );
+    throw new CommandError(ErrorCode.BSONObjectTooLarge, `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`);
   }
 }

@@ -181,7 +181,12 @@ function addCondition(constraint: FieldConstraint, condition: unknown): void {
     if (values.length === 1) constraint.eq = { value: values[0] };
     else if (!constraint.eq) constraint.oneOf = values;
   }
-  for (const [op, inclusive, side] of [['$gt', false, 'lower'], ['$gte', true, 'lower'], ['$lt', false, 'upper'], ['$lte', true, 'upper']] as const) {
+  for (const [op, inclusive, side] of [
+    ['$gt', false, 'lower'],
+    ['$gte', true, 'lower'],
+    ['$lt', false, 'upper'],
+    ['$lte', true, 'upper'],
+  ] as const) {
     if (!(op in ops) || !RANGE_RANKS.has(typeRank(ops[op]))) continue;
     const bound = { value: ops[op] as unknown, inclusive };
     const current = constraint[side];

@@ -30,7 +30,7 @@ const specs: Document[] = [
 ];
 
 describe('simpleProjection', () => {
-  it('keeps the fields mingo keeps, in the document\'s order with _id first (mingo sorts them by name; mongod keeps document order)', () => {
+  it("keeps the fields mingo keeps, in the document's order with _id first (mingo sorts them by name; mongod keeps document order)", () => {
     for (const spec of specs) {
       const fast = simpleProjection(spec);
       expect(fast, JSON.stringify(spec)).not.toBeNull();
@@ -38,7 +38,9 @@ describe('simpleProjection', () => {
         const got = fast!(doc);
         const want = mingoProject(doc, spec);
         expect({ spec, got }).toEqual({ spec, got: want }); // same fields and values (key order aside)
-        const inDocumentOrder = Object.keys(doc).filter((key) => key in want).sort((a, b) => (a === '_id' ? -1 : b === '_id' ? 1 : 0));
+        const inDocumentOrder = Object.keys(doc)
+          .filter((key) => key in want)
+          .sort((a, b) => (a === '_id' ? -1 : b === '_id' ? 1 : 0));
         expect({ spec, keys: Object.keys(got) }).toEqual({ spec, keys: inDocumentOrder });
       }
     }

@@ -45,8 +45,7 @@ export class IndexStore {
     this.prefixes = this.fields.map(() => new Map<string, Set<string>>());
     this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;
     const directions = Object.values(spec.key).map((d) => (d === 1 || d === -1 ? d : null));
-    this.ordered =
-      this.complete && directions.every((d) => d !== null) ? new OrderedIndex(this.fields, directions, metrics, resolve) : null;
+    this.ordered = this.complete && directions.every((d) => d !== null) ? new OrderedIndex(this.fields, directions, metrics, resolve) : null;
   }
 
   get unique(): boolean {

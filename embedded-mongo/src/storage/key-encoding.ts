@@ -31,7 +31,6 @@ export function encodeKey(value: unknown): string {
   }
 }
 
-
 export function isPlainObject(value: unknown): value is Document {
   if (value === null || typeof value !== 'object') return false;
   const proto = Object.getPrototypeOf(value) as unknown;

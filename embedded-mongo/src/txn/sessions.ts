@@ -105,7 +105,10 @@ export class Sessions {
 
   private start(key: string, lsid: Document, txnNumber: number, state: SessionState | undefined): Transaction {
     if (state && txnNumber < state.txnNumber) {
-      throw new CommandError(ErrorCode.TransactionTooOld, `Cannot start transaction ${txnNumber} on session because a newer transaction ${state.txnNumber} has already started`);
+      throw new CommandError(
+        ErrorCode.TransactionTooOld,
+        `Cannot start transaction ${txnNumber} on session because a newer transaction ${state.txnNumber} has already started`,
+      );
     }
     if (state && txnNumber === state.txnNumber && state.outcome !== 'aborted') {
       throw new CommandError(ErrorCode.IllegalOperation, `Transaction with { txnNumber: ${txnNumber} } has already been started`);
@@ -129,10 +132,5 @@ function requireLsid(body: Document): Document {
 }
 
 function noSuchTransaction(txnNumber: number): CommandError {
-  return new CommandError(
-    ErrorCode.NoSuchTransaction,
-    `Transaction with { txnNumber: ${txnNumber} } has been aborted.`,
-    {},
-    TRANSIENT,
-  );
+  return new CommandError(ErrorCode.NoSuchTransaction, `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, {}, TRANSIENT);
 }

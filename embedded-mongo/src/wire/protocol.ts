@@ -42,7 +42,10 @@ export function writeHeader(buf: Buffer, requestId: number, responseTo: number, 
 
 /** Raised for a frame that cannot be parsed; the connection answers it if it can, else closes. */
 export class ProtocolError extends Error {
-  constructor(message: string, readonly fatal: boolean) {
+  constructor(
+    message: string,
+    readonly fatal: boolean,
+  ) {
     super(message);
     this.name = 'ProtocolError';
   }

@@ -5,19 +5,60 @@ import { planPolicies } from './policy.js';
 import { Rng } from './rng.js';
 import type { DemoBusiness, DemoCampaign, DemoCustomer, DemoLink, DemoLocation, DemoOptions, DemoProduct, DemoSupplier } from './types.js';
 
-
 /** A DC that ships online and business orders, and three stores, all open on Sundays (so one UTC day holds each business day). */
 export const LOCATIONS: DemoLocation[] = [
-  { code: 'DC-RTM', name: 'Rotterdam Distribution Centre', type: 'dc', timeZone: 'Europe/Amsterdam', address: 'Waalhaven 12, Rotterdam', channel: 'dc', share: 0.34, hours: [6, 20] },
-  { code: 'ST-AMS', name: 'Amsterdam Store', type: 'store', timeZone: 'Europe/Amsterdam', address: 'Kalverstraat 88, Amsterdam', channel: 'store', share: 0.26, hours: [9, 21] },
-  { code: 'ST-LON', name: 'London Store', type: 'store', timeZone: 'Europe/London', address: '214 Oxford Street, London', channel: 'store', share: 0.22, hours: [9, 21] },
-  { code: 'ST-DUB', name: 'Dublin Store', type: 'store', timeZone: 'Europe/Dublin', address: '31 Grafton Street, Dublin', channel: 'store', share: 0.18, hours: [9, 20] },
+  {
+    code: 'DC-RTM',
+    name: 'Rotterdam Distribution Centre',
+    type: 'dc',
+    timeZone: 'Europe/Amsterdam',
+    address: 'Waalhaven 12, Rotterdam',
+    channel: 'dc',
+    share: 0.34,
+    hours: [6, 20],
+  },
+  {
+    code: 'ST-AMS',
+    name: 'Amsterdam Store',
+    type: 'store',
+    timeZone: 'Europe/Amsterdam',
+    address: 'Kalverstraat 88, Amsterdam',
+    channel: 'store',
+    share: 0.26,
+    hours: [9, 21],
+  },
+  {
+    code: 'ST-LON',
+    name: 'London Store',
+    type: 'store',
+    timeZone: 'Europe/London',
+    address: '214 Oxford Street, London',
+    channel: 'store',
+    share: 0.22,
+    hours: [9, 21],
+  },
+  {
+    code: 'ST-DUB',
+    name: 'Dublin Store',
+    type: 'store',
+    timeZone: 'Europe/Dublin',
+    address: '31 Grafton Street, Dublin',
+    channel: 'store',
+    share: 0.18,
+    hours: [9, 20],
+  },
 ];
 
 /** Lead time (days), on-time rate, mean delay when late, short-delivery rate: from the reliable local wholesaler to the slow importer. */
 const SUPPLIER_PROFILES: Array<[number, number, number, number]> = [
-  [3, 0.96, 1, 0.02], [5, 0.92, 2, 0.04], [7, 0.88, 2, 0.06], [10, 0.85, 3, 0.08],
-  [14, 0.8, 4, 0.1], [18, 0.75, 5, 0.12], [24, 0.7, 6, 0.15], [30, 0.62, 8, 0.2],
+  [3, 0.96, 1, 0.02],
+  [5, 0.92, 2, 0.04],
+  [7, 0.88, 2, 0.06],
+  [10, 0.85, 3, 0.08],
+  [14, 0.8, 4, 0.1],
+  [18, 0.75, 5, 0.12],
+  [24, 0.7, 6, 0.15],
+  [30, 0.62, 8, 0.2],
 ];
 
 function suppliers(rng: Rng, faker: Faker): DemoSupplier[] {
@@ -28,7 +69,10 @@ function suppliers(rng: Rng, faker: Faker): DemoSupplier[] {
       code: `SUP-${String(i + 1).padStart(2, '0')}`,
       name,
       contactName: faker.person.fullName(),
-      email: `orders@${name.toLowerCase().replace(/[^a-z]+/g, '').slice(0, 18)}.example.com`,
+      email: `orders@${name
+        .toLowerCase()
+        .replace(/[^a-z]+/g, '')
+        .slice(0, 18)}.example.com`,
       phone: faker.phone.number({ style: 'international' }),
       address: `${faker.location.streetAddress()}, ${faker.location.city()}`,
       defaultLeadTimeDays: lead,
@@ -80,18 +124,42 @@ function products(rng: Rng, count: number, supplierList: DemoSupplier[]): { prod
       demand: { base: slowMover ? 0 : r.logNormal(Math.log(0.3), 1.0) * priceEffect, trendPerYear, slowMover, elasticity: r.between(1.5, 5) },
       preferredSupplier: preferred.code,
     });
-    links.push({ supplierCode: preferred.code, sku, unitCost: cost, minimumOrderQuantity: packSize, packSize, leadTimeDays: preferred.defaultLeadTimeDays, preferred: true, supplierSku: `${preferred.code.slice(4)}-${sku}` });
+    links.push({
+      supplierCode: preferred.code,
+      sku,
+      unitCost: cost,
+      minimumOrderQuantity: packSize,
+      packSize,
+      leadTimeDays: preferred.defaultLeadTimeDays,
+      preferred: true,
+      supplierSku: `${preferred.code.slice(4)}-${sku}`,
+    });
     // Half the products have a second, dearer source; the planner does not use it.
     const others = supplierList.filter((s) => s.code !== preferred.code);
     if (r.chance(0.5)) {
       const alt = r.pick(others);
-      links.push({ supplierCode: alt.code, sku, unitCost: roundMoney(cost * r.between(1.03, 1.12)), minimumOrderQuantity: packSize, packSize, leadTimeDays: alt.defaultLeadTimeDays, preferred: false, supplierSku: `${alt.code.slice(4)}-${sku}` });
+      links.push({
+        supplierCode: alt.code,
+        sku,
+        unitCost: roundMoney(cost * r.between(1.03, 1.12)),
+        minimumOrderQuantity: packSize,
+        packSize,
+        leadTimeDays: alt.defaultLeadTimeDays,
+        preferred: false,
+        supplierSku: `${alt.code.slice(4)}-${sku}`,
+      });
     }
   }
   return { products: out, links };
 }
 
-const SEGMENTS: Array<[DemoCustomer['segment'], number]> = [['retail', 0.55], ['vip', 0.075], ['online', 0.225], ['wholesale', 0.075], ['corporate', 0.075]];
+const SEGMENTS: Array<[DemoCustomer['segment'], number]> = [
+  ['retail', 0.55],
+  ['vip', 0.075],
+  ['online', 0.225],
+  ['wholesale', 0.075],
+  ['corporate', 0.075],
+];
 
 function customers(rng: Rng, faker: Faker, count: number): DemoCustomer[] {
   const stores = LOCATIONS.filter((l) => l.type === 'store');
@@ -106,7 +174,10 @@ function customers(rng: Rng, faker: Faker, count: number): DemoCustomer[] {
         code: `C-${String(out.length + 1).padStart(4, '0')}`,
         name,
         segment,
-        email: `${name.toLowerCase().replace(/[^a-z]+/g, '.').replace(/^\.|\.$/g, '')}.${out.length + 1}@example.com`,
+        email: `${name
+          .toLowerCase()
+          .replace(/[^a-z]+/g, '.')
+          .replace(/^\.|\.$/g, '')}.${out.length + 1}@example.com`,
         phone: faker.phone.number({ style: 'international' }),
         address: `${faker.location.streetAddress()}, ${faker.location.city()}`,
         homeLocation: segment === 'retail' || segment === 'vip' ? rng.pick(stores).code : 'DC-RTM',
@@ -116,7 +187,18 @@ function customers(rng: Rng, faker: Faker, count: number): DemoCustomer[] {
   return out;
 }
 
-const CAMPAIGN_THEMES = ['Spring Savings', 'Summer Sale', 'Back to School', 'Autumn Deals', 'Black Week', 'Winter Warmers', 'New Year Offers', 'Midweek Madness', 'Festive Favourites', 'Weekend Specials'];
+const CAMPAIGN_THEMES = [
+  'Spring Savings',
+  'Summer Sale',
+  'Back to School',
+  'Autumn Deals',
+  'Black Week',
+  'Winter Warmers',
+  'New Year Offers',
+  'Midweek Madness',
+  'Festive Favourites',
+  'Weekend Specials',
+];
 
 /** About 25 campaigns per two years: 10–30 % off, one to three weeks, a few categories, most of their products. */
 function campaigns(rng: Rng, productList: DemoProduct[], firstDay: number, days: number): DemoCampaign[] {

@@ -17,7 +17,11 @@ export interface CategorySpec {
 
 export const CATEGORIES: CategorySpec[] = [
   {
-    name: 'Beverages', prefix: 'BEV', priceRange: [0.9, 7], season: { amplitude: 0.25, peakDayOfYear: 195 }, unit: 'each',
+    name: 'Beverages',
+    prefix: 'BEV',
+    priceRange: [0.9, 7],
+    season: { amplitude: 0.25, peakDayOfYear: 195 },
+    unit: 'each',
     brands: ['Fjord Springs', 'Casa Verde', 'Northbrew', 'Lumo'],
     subCategories: [
       { name: 'Water', items: ['Sparkling Water', 'Still Water', 'Lemon Water'] },
@@ -27,7 +31,11 @@ export const CATEGORIES: CategorySpec[] = [
     variants: ['330 ml', '500 ml', '1 l', '1.5 l', '6-pack'],
   },
   {
-    name: 'Snacks', prefix: 'SNK', priceRange: [0.8, 6], season: null, unit: 'each',
+    name: 'Snacks',
+    prefix: 'SNK',
+    priceRange: [0.8, 6],
+    season: null,
+    unit: 'each',
     brands: ['Crunchwell', 'Golden Oak', 'Nibbl', 'Saltmarsh'],
     subCategories: [
       { name: 'Crisps', items: ['Sea Salt Crisps', 'Paprika Crisps', 'Lentil Chips'] },
@@ -37,7 +45,11 @@ export const CATEGORIES: CategorySpec[] = [
     variants: ['small', 'family size', '150 g', '250 g', 'multipack'],
   },
   {
-    name: 'Household', prefix: 'HSH', priceRange: [1.5, 18], season: null, unit: 'each',
+    name: 'Household',
+    prefix: 'HSH',
+    priceRange: [1.5, 18],
+    season: null,
+    unit: 'each',
     brands: ['Clearwave', 'HomeHero', 'Brightly', 'Pureleaf'],
     subCategories: [
       { name: 'Cleaning', items: ['All-Purpose Cleaner', 'Glass Cleaner', 'Dish Soap', 'Microfibre Cloths'] },
@@ -47,7 +59,11 @@ export const CATEGORIES: CategorySpec[] = [
     variants: ['500 ml', '1 l', '2-pack', '8-pack', 'refill'],
   },
   {
-    name: 'Personal Care', prefix: 'PCR', priceRange: [2, 24], season: null, unit: 'each',
+    name: 'Personal Care',
+    prefix: 'PCR',
+    priceRange: [2, 24],
+    season: null,
+    unit: 'each',
     brands: ['Sorrel', 'Velvetine', 'Nordic Skin', 'Aqualis'],
     subCategories: [
       { name: 'Hair', items: ['Shampoo', 'Conditioner', 'Hair Oil'] },
@@ -57,7 +73,11 @@ export const CATEGORIES: CategorySpec[] = [
     variants: ['travel size', '250 ml', '400 ml', 'sensitive', 'fresh'],
   },
   {
-    name: 'Kitchen', prefix: 'KIT', priceRange: [4, 90], season: { amplitude: 0.2, peakDayOfYear: 345 }, unit: 'each',
+    name: 'Kitchen',
+    prefix: 'KIT',
+    priceRange: [4, 90],
+    season: { amplitude: 0.2, peakDayOfYear: 345 },
+    unit: 'each',
     brands: ['Ferro', 'Oakhill', 'Cucina Bella', 'Steelcraft'],
     subCategories: [
       { name: 'Cookware', items: ['Frying Pan', 'Saucepan', 'Cast Iron Casserole', 'Wok'] },
@@ -67,7 +87,11 @@ export const CATEGORIES: CategorySpec[] = [
     variants: ['20 cm', '24 cm', '28 cm', 'set of 3', 'large'],
   },
   {
-    name: 'Garden', prefix: 'GRD', priceRange: [3, 120], season: { amplitude: 0.75, peakDayOfYear: 135 }, unit: 'each',
+    name: 'Garden',
+    prefix: 'GRD',
+    priceRange: [3, 120],
+    season: { amplitude: 0.75, peakDayOfYear: 135 },
+    unit: 'each',
     brands: ['Greenthumb', 'Wildroot', 'Terra Nova', 'Meadowlark'],
     subCategories: [
       { name: 'Plants & Seeds', items: ['Tomato Seeds', 'Herb Garden Kit', 'Flower Bulbs', 'Potting Soil'] },
@@ -77,7 +101,11 @@ export const CATEGORIES: CategorySpec[] = [
     variants: ['small', 'medium', 'large', '10 l', '25 m'],
   },
   {
-    name: 'Toys', prefix: 'TOY', priceRange: [4, 70], season: { amplitude: 0.55, peakDayOfYear: 350 }, unit: 'each',
+    name: 'Toys',
+    prefix: 'TOY',
+    priceRange: [4, 70],
+    season: { amplitude: 0.55, peakDayOfYear: 350 },
+    unit: 'each',
     brands: ['Tiny Giants', 'Playmoor', 'Brickwise', 'Kiddo'],
     subCategories: [
       { name: 'Games', items: ['Board Game', 'Card Game', 'Jigsaw Puzzle'] },
@@ -87,7 +115,11 @@ export const CATEGORIES: CategorySpec[] = [
     variants: ['3+', '6+', '8+', '500 pieces', '1000 pieces'],
   },
   {
-    name: 'Electronics', prefix: 'ELE', priceRange: [8, 260], season: { amplitude: 0.2, peakDayOfYear: 340 }, unit: 'each',
+    name: 'Electronics',
+    prefix: 'ELE',
+    priceRange: [8, 260],
+    season: { amplitude: 0.2, peakDayOfYear: 340 },
+    unit: 'each',
     brands: ['Voltix', 'Auralite', 'Circuitry', 'Nimbus'],
     subCategories: [
       { name: 'Audio', items: ['Wireless Earbuds', 'Bluetooth Speaker', 'Headphones'] },
@@ -97,7 +129,11 @@ export const CATEGORIES: CategorySpec[] = [
     variants: ['black', 'white', '1 m', '2 m', 'pro'],
   },
   {
-    name: 'Stationery', prefix: 'STA', priceRange: [1, 20], season: { amplitude: 0.35, peakDayOfYear: 240 }, unit: 'each',
+    name: 'Stationery',
+    prefix: 'STA',
+    priceRange: [1, 20],
+    season: { amplitude: 0.35, peakDayOfYear: 240 },
+    unit: 'each',
     brands: ['Inkwell', 'Papyra', 'Notable', 'Scribe & Co'],
     subCategories: [
       { name: 'Writing', items: ['Gel Pens', 'Pencils', 'Highlighters', 'Fountain Pen'] },
@@ -107,7 +143,11 @@ export const CATEGORIES: CategorySpec[] = [
     variants: ['A4', 'A5', 'pack of 10', 'assorted', 'recycled'],
   },
   {
-    name: 'Sports & Outdoor', prefix: 'SPO', priceRange: [6, 140], season: { amplitude: 0.35, peakDayOfYear: 170 }, unit: 'each',
+    name: 'Sports & Outdoor',
+    prefix: 'SPO',
+    priceRange: [6, 140],
+    season: { amplitude: 0.35, peakDayOfYear: 170 },
+    unit: 'each',
     brands: ['Summitline', 'Stride', 'Bluepeak', 'Kinetic'],
     subCategories: [
       { name: 'Fitness', items: ['Yoga Mat', 'Resistance Bands', 'Dumbbells', 'Skipping Rope'] },
@@ -117,7 +157,11 @@ export const CATEGORIES: CategorySpec[] = [
     variants: ['S', 'M', 'L', '2 kg', '5 kg'],
   },
   {
-    name: 'Winter Essentials', prefix: 'WIN', priceRange: [5, 80], season: { amplitude: 0.8, peakDayOfYear: 10 }, unit: 'each',
+    name: 'Winter Essentials',
+    prefix: 'WIN',
+    priceRange: [5, 80],
+    season: { amplitude: 0.8, peakDayOfYear: 10 },
+    unit: 'each',
     brands: ['Hearthside', 'Polar Bear', 'Woolly', 'Frostguard'],
     subCategories: [
       { name: 'Warmth', items: ['Hot Water Bottle', 'Fleece Blanket', 'Heated Throw'] },
@@ -127,7 +171,11 @@ export const CATEGORIES: CategorySpec[] = [
     variants: ['grey', 'navy', 'red', 'one size', 'large'],
   },
   {
-    name: 'Pet Supplies', prefix: 'PET', priceRange: [2, 45], season: null, unit: 'each',
+    name: 'Pet Supplies',
+    prefix: 'PET',
+    priceRange: [2, 45],
+    season: null,
+    unit: 'each',
     brands: ['Happy Paws', 'Whisker & Co', 'Barkley', 'Nutripet'],
     subCategories: [
       { name: 'Food', items: ['Dry Dog Food', 'Wet Cat Food', 'Dog Treats', 'Bird Seed'] },

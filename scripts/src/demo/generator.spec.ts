@@ -98,7 +98,8 @@ describe('demo generator', () => {
     const slow = new Set(demo.business.products.filter((p) => p.demand.slowMover).map((p) => p.sku));
     expect(slow.size / demo.business.products.length).toBeGreaterThan(0.1);
     const sellingDays = new Set<string>();
-    for (const d of demo.history) for (const o of d.salesOrders) for (const l of o.lines) if (slow.has(l.sku)) sellingDays.add(`${d.day}:${l.sku}:${o.locationCode}`);
+    for (const d of demo.history)
+      for (const o of d.salesOrders) for (const l of o.lines) if (slow.has(l.sku)) sellingDays.add(`${d.day}:${l.sku}:${o.locationCode}`);
     const seriesDays = slow.size * demo.business.locations.length * demo.history.length;
     expect(sellingDays.size / seriesDays).toBeLessThan(0.1);
   });
@@ -107,7 +108,9 @@ describe('demo generator', () => {
     const ratio = (pick: (trend: number) => boolean) => {
       const skus = new Set(demo.business.products.filter((p) => !p.demand.slowMover && pick(p.demand.trendPerYear)).map((p) => p.sku));
       const part = (from: number, to: number) =>
-        demo.history.slice(from, to).reduce((n, d) => n + d.salesOrders.reduce((m, o) => m + o.lines.filter((l) => skus.has(l.sku)).reduce((k, l) => k + l.quantity, 0), 0), 0);
+        demo.history
+          .slice(from, to)
+          .reduce((n, d) => n + d.salesOrders.reduce((m, o) => m + o.lines.filter((l) => skus.has(l.sku)).reduce((k, l) => k + l.quantity, 0), 0), 0);
       // Same weeks of the year a year apart, so seasons cancel out.
       return part(364, 420) / part(0, 56);
     };
@@ -131,7 +134,10 @@ describe('demo generator', () => {
         ...day.purchaseOrders.map((po) => ({
           at: po.orderedAt.getTime(),
           run: () => {
-            poLines.set(po.poNumber, po.lines.map((l) => ({ key: `${l.sku}|${po.locationCode}`, quantity: l.quantity, received: 0 })));
+            poLines.set(
+              po.poNumber,
+              po.lines.map((l) => ({ key: `${l.sku}|${po.locationCode}`, quantity: l.quantity, received: 0 })),
+            );
             for (const l of po.lines) add(onOrder, `${l.sku}|${po.locationCode}`, l.quantity);
           },
         })),
@@ -154,7 +160,9 @@ describe('demo generator', () => {
           },
         })),
         ...day.salesOrders.flatMap((o) =>
-          o.lines.filter((l) => l.outcome === 'served').map((l) => ({ at: o.shippedAt!.getTime(), run: () => add(onHand, `${l.sku}|${o.locationCode}`, -l.quantity) })),
+          o.lines
+            .filter((l) => l.outcome === 'served')
+            .map((l) => ({ at: o.shippedAt!.getTime(), run: () => add(onHand, `${l.sku}|${o.locationCode}`, -l.quantity) })),
         ),
       ];
       events.sort((a, b) => a.at - b.at);

@@ -86,13 +86,7 @@ function orderHour(location: DemoLocation, rng: Rng): number {
  *
  * @example placeOrders(day, location, lines, customersOf, rng) // [{ customer, orderedAt, lines: [...] }, ...]
  */
-export function placeOrders(
-  day: number,
-  location: DemoLocation,
-  lines: DemandLine[],
-  customers: readonly DemoCustomer[],
-  rng: Rng,
-): PlacedOrder[] {
+export function placeOrders(day: number, location: DemoLocation, lines: DemandLine[], customers: readonly DemoCustomer[], rng: Rng): PlacedOrder[] {
   rng.shuffle(lines);
   const groups: Array<{ segments: DemoCustomer['segment'][]; weights: number[]; orders: DemandLine[][] }> = [];
   if (location.type === 'store') {
@@ -110,7 +104,13 @@ export function placeOrders(
       const pool = customers.filter((c) => c.segment === segment);
       const customer = rng.pick(pool.length ? pool : customers);
       const cancel = segment === 'online' && rng.chance(ONLINE_CANCEL_RATE) ? rng.int(20, 180) : null;
-      placed.push({ customer, location, orderedAt: localInstant(day, orderHour(location, rng), location.timeZone), lines: orderLines, cancelAfterMinutes: cancel });
+      placed.push({
+        customer,
+        location,
+        orderedAt: localInstant(day, orderHour(location, rng), location.timeZone),
+        lines: orderLines,
+        cancelAfterMinutes: cancel,
+      });
     }
   }
   return placed.sort((a, b) => a.orderedAt.getTime() - b.orderedAt.getTime());

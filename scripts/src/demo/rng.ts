@@ -25,7 +25,10 @@ function hash32(text: string): number {
 export class Rng {
   private readonly gen: RandomGenerator;
 
-  constructor(readonly seed: number, readonly label = '') {
+  constructor(
+    readonly seed: number,
+    readonly label = '',
+  ) {
     this.gen = xoroshiro128plus(hash32(`${seed}:${label}`));
   }
 

@@ -38,14 +38,23 @@ export async function writeMasterData(models: Models, business: DemoBusiness, si
   const stamp = { createdAt: since, updatedAt: since };
   const insert = { timestamps: false } as const;
   await models.Location.insertMany(
-    business.locations.map((l) => ({ ...CreateLocationSchema.parse({ code: l.code, name: l.name, type: l.type, timeZone: l.timeZone, address: l.address }), ...stamp })),
+    business.locations.map((l) => ({
+      ...CreateLocationSchema.parse({ code: l.code, name: l.name, type: l.type, timeZone: l.timeZone, address: l.address }),
+      ...stamp,
+    })),
     insert,
   );
   const suppliers = await models.Supplier.insertMany(
     business.suppliers.map((s) => ({
       ...CreateSupplierSchema.parse({
-        code: s.code, name: s.name, contactName: s.contactName, email: s.email, phone: s.phone, address: s.address,
-        defaultLeadTimeDays: s.defaultLeadTimeDays, attributes: { categories: s.categories.join(', ') },
+        code: s.code,
+        name: s.name,
+        contactName: s.contactName,
+        email: s.email,
+        phone: s.phone,
+        address: s.address,
+        defaultLeadTimeDays: s.defaultLeadTimeDays,
+        attributes: { categories: s.categories.join(', ') },
       }),
       ...stamp,
     })),
@@ -55,8 +64,18 @@ export async function writeMasterData(models: Models, business: DemoBusiness, si
   await models.Product.insertMany(
     business.products.map((p) => ({
       ...CreateProductSchema.parse({
-        sku: p.sku, name: p.name, category: p.category, subCategory: p.subCategory, brand: p.brand, unit: p.unit, price: p.price, cost: p.cost,
-        reorderPoint: p.reorderPoint, safetyStock: p.safetyStock, leadTimeDays: p.leadTimeDays, attributes: p.attributes,
+        sku: p.sku,
+        name: p.name,
+        category: p.category,
+        subCategory: p.subCategory,
+        brand: p.brand,
+        unit: p.unit,
+        price: p.price,
+        cost: p.cost,
+        reorderPoint: p.reorderPoint,
+        safetyStock: p.safetyStock,
+        leadTimeDays: p.leadTimeDays,
+        attributes: p.attributes,
       }),
       ...stamp,
     })),
@@ -65,8 +84,13 @@ export async function writeMasterData(models: Models, business: DemoBusiness, si
   await models.ProductSupplier.insertMany(
     business.links.map((l) => ({
       ...LinkProductSchema.parse({
-        sku: l.sku, unitCost: l.unitCost, minimumOrderQuantity: l.minimumOrderQuantity, packSize: l.packSize, leadTimeDays: l.leadTimeDays,
-        preferred: l.preferred, supplierSku: l.supplierSku,
+        sku: l.sku,
+        unitCost: l.unitCost,
+        minimumOrderQuantity: l.minimumOrderQuantity,
+        packSize: l.packSize,
+        leadTimeDays: l.leadTimeDays,
+        preferred: l.preferred,
+        supplierSku: l.supplierSku,
       }),
       supplierId: supplierIds.get(l.supplierCode)!,
       supplierCode: l.supplierCode,
@@ -76,7 +100,15 @@ export async function writeMasterData(models: Models, business: DemoBusiness, si
   );
   await models.Customer.insertMany(
     business.customers.map((c) => ({
-      ...CreateCustomerSchema.parse({ code: c.code, name: c.name, segment: c.segment, email: c.email, phone: c.phone, address: c.address, attributes: { homeLocation: c.homeLocation } }),
+      ...CreateCustomerSchema.parse({
+        code: c.code,
+        name: c.name,
+        segment: c.segment,
+        email: c.email,
+        phone: c.phone,
+        address: c.address,
+        attributes: { homeLocation: c.homeLocation },
+      }),
       ...stamp,
     })),
     insert,
@@ -84,8 +116,11 @@ export async function writeMasterData(models: Models, business: DemoBusiness, si
   await models.Campaign.insertMany(
     business.campaigns.map((c) => ({
       ...CreateCampaignSchema.parse({
-        name: c.name, discountPercent: c.discountPercent, skus: c.skus,
-        startsAt: new Date(c.firstDay * DAY_MS).toISOString(), endsAt: new Date((c.lastDay + 1) * DAY_MS).toISOString(),
+        name: c.name,
+        discountPercent: c.discountPercent,
+        skus: c.skus,
+        startsAt: new Date(c.firstDay * DAY_MS).toISOString(),
+        endsAt: new Date((c.lastDay + 1) * DAY_MS).toISOString(),
       }),
       status: 'planned',
       ...stamp,
@@ -170,7 +205,10 @@ export async function seedDemoIfEmpty(models: Models, tenantId: string): Promise
   const reader: Principal = { tenantId, apiKeyId: 'seed-demo', keyName: 'seed-demo', roles: ['admin'] };
   const existing = await runAsPrincipal(reader, () => models.Product.countDocuments({}).exec());
   if (existing > 0) return `kept (${existing} products)`;
-  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'demo data {bar} {value}/{total} days | {eta_formatted} left' }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'demo data {bar} {value}/{total} days | {eta_formatted} left' },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(DEMO_DEFAULTS.days, 0);
   try {
     return summaryLine(await seedDemo(models, tenantId, { ...DEMO_DEFAULTS, endDay: yesterday() }, (done) => bar.update(done)));

@@ -39,8 +39,19 @@ function buildSeries(business: DemoBusiness, seed: number, firstDay: number, las
 
 function emptyStats(days: number, products: number): DemoStats {
   return {
-    days, products, orders: 0, lines: 0, unitsDemanded: 0, unitsSold: 0, unitsUnserved: 0, unitsRejectedForStock: 0,
-    revenue: 0, stockOutDays: 0, purchaseOrders: 0, receipts: 0, purchaseCancels: 0,
+    days,
+    products,
+    orders: 0,
+    lines: 0,
+    unitsDemanded: 0,
+    unitsSold: 0,
+    unitsUnserved: 0,
+    unitsRejectedForStock: 0,
+    revenue: 0,
+    stockOutDays: 0,
+    purchaseOrders: 0,
+    receipts: 0,
+    purchaseCancels: 0,
   };
 }
 
@@ -94,7 +105,12 @@ function serve(order: PlacedOrder, state: State, stats: DemoStats, short: Set<nu
 
 function priced(line: DemandLine) {
   const discountPercent = line.campaign?.discountPercent ?? 0;
-  return { listPrice: line.listPrice, unitPrice: roundMoney(line.listPrice * (1 - discountPercent / 100)), discountPercent, campaignName: line.campaign?.name ?? null };
+  return {
+    listPrice: line.listPrice,
+    unitPrice: roundMoney(line.listPrice * (1 - discountPercent / 100)),
+    discountPercent,
+    campaignName: line.campaign?.name ?? null,
+  };
 }
 
 function schedule(state: State, events: DeliveryEvent[]): void {
@@ -133,7 +149,12 @@ function deliver(event: DeliveryEvent, state: State, out: HistoryDay, stats: Dem
  *
  * @example simulate(business, 42, dayNumber('2024-05-02'), dayNumber('2026-05-01')).stats.orders // ~ 60 000
  */
-export function simulate(business: DemoBusiness, seed: number, firstDay: number, lastDay: number): { history: HistoryDay[]; stats: DemoStats; finalStock: FinalPosition[] } {
+export function simulate(
+  business: DemoBusiness,
+  seed: number,
+  firstDay: number,
+  lastDay: number,
+): { history: HistoryDay[]; stats: DemoStats; finalStock: FinalPosition[] } {
   const series = buildSeries(business, seed, firstDay, lastDay);
   const state: State = { series, onHand: series.map(() => 0), onOrder: series.map(() => 0), pending: new Map() };
   const stats = emptyStats(lastDay - firstDay + 1, business.products.length);

@@ -103,8 +103,8 @@ function meanCurve(rng: Rng, shape: DemandShape, calendar: BenchCalendar): numbe
 
 /** Units asked for on a day around `mean`: over-dispersed counts, wilder for erratic SKUs, rare lumps for slow movers. */
 function drawUnits(rng: Rng, shape: DemandShape, mean: number): number {
-  if (shape === 'smooth') return rng.poisson(mean * rng.gamma(8) / 8);
-  if (shape === 'erratic') return rng.poisson(mean * rng.gamma(0.8) / 0.8);
+  if (shape === 'smooth') return rng.poisson((mean * rng.gamma(8)) / 8);
+  if (shape === 'erratic') return rng.poisson((mean * rng.gamma(0.8)) / 0.8);
   // A day with a sale at all, then a lumpy order size (a trade customer buys several at once).
   if (!rng.chance(Math.min(0.9, mean))) return 0;
   return 1 + Math.floor(rng.logNormal(0, 0.9));

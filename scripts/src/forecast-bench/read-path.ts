@@ -12,7 +12,13 @@ const RUNNER_CHUNK = 200;
  * flags (the tenant's campaigns read once, as the runner does). Run after the job, it shows how much of the real path is the
  * database rather than forecasting.
  */
-export async function timeHistoryReads(db: Db, tenantId: string, asOf: DayKey, forecastDate: DayKey, horizon: number): Promise<{ seconds: number; skus: number; rows: number }> {
+export async function timeHistoryReads(
+  db: Db,
+  tenantId: string,
+  asOf: DayKey,
+  forecastDate: DayKey,
+  horizon: number,
+): Promise<{ seconds: number; skus: number; rows: number }> {
   const started = performance.now();
   const skus = await skusWithHistory(db, tenantId);
   const campaigns = await tenantCampaigns(db, tenantId);

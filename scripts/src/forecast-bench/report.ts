@@ -78,7 +78,13 @@ export function renderReport(report: BenchReport): string {
     '',
   ];
   if (report.scaling.length > 0) lines.push(...scalingSection(report));
-  if (report.realPath) lines.push(...realPathSection(report.realPath, report.scaling.find((run) => run.skus === report.realPath!.skus)));
+  if (report.realPath)
+    lines.push(
+      ...realPathSection(
+        report.realPath,
+        report.scaling.find((run) => run.skus === report.realPath!.skus),
+      ),
+    );
   if (report.demo) lines.push(...demoSection(report.demo, options.demo!.tenant));
   return `${lines.join('\n')}\n`;
 }
@@ -126,7 +132,9 @@ function scalingSection(report: BenchReport): string[] {
     lines.push(`    models: ${modelMix(summary.models)}`);
     lines.push(`    ${accuracyLine(summary)}`);
     for (const [shape, part] of Object.entries(byShape)) {
-      lines.push(`    ${shape.padEnd(12)} ${n0(part.progress.forecast).padStart(6)} SKUs: MASE ${mase(part.summary.medianMase)} vs ${mase(part.summary.medianSeasonalNaiveMase)} (${pct(part.summary.improvementOverSeasonalNaive)} better); ${modelMix(part.summary.models)}`);
+      lines.push(
+        `    ${shape.padEnd(12)} ${n0(part.progress.forecast).padStart(6)} SKUs: MASE ${mase(part.summary.medianMase)} vs ${mase(part.summary.medianSeasonalNaiveMase)} (${pct(part.summary.improvementOverSeasonalNaive)} better); ${modelMix(part.summary.models)}`,
+      );
     }
   }
   lines.push('');

@@ -1,7 +1,15 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { addUtcDays, type DayKey } from '@icc/shared';
 import type { Db } from 'mongodb';
-import { type ForecastOutcome, type ForecastSettings, type ForecastTaskItem, type ForecastPool, storeForecasts, type ForecastBatchContext, ensureAnalyticsIndexes } from '@icc/service-analytics/testing';
+import {
+  type ForecastOutcome,
+  type ForecastSettings,
+  type ForecastTaskItem,
+  type ForecastPool,
+  storeForecasts,
+  type ForecastBatchContext,
+  ensureAnalyticsIndexes,
+} from '@icc/service-analytics/testing';
 import { AccuracyTally, type AccuracyReport } from './accuracy-tally.js';
 import { benchCalendar, generateSku, type BenchCalendar, type DemandShape, type GeneratedCampaign } from './demand-generator.js';
 import { forecastItemOf } from './feature-stage.js';
@@ -114,7 +122,13 @@ interface Chunk {
 }
 
 /** Generate SKUs [from, to) and build their forecast inputs through the feature function, each step timed. */
-async function buildChunk(seed: number, from: number, to: number, calendar: BenchCalendar, clocks: Record<'generate' | 'features', StageClock>): Promise<Chunk> {
+async function buildChunk(
+  seed: number,
+  from: number,
+  to: number,
+  calendar: BenchCalendar,
+  clocks: Record<'generate' | 'features', StageClock>,
+): Promise<Chunk> {
   const chunk: Chunk = { items: [], shapes: new Map(), averageDiscount: new Map() };
   for (let index = from; index < to; index += 1) {
     const generated = clocks.generate.time(() => generateSku(seed, index, calendar));
@@ -128,7 +142,12 @@ async function buildChunk(seed: number, from: number, to: number, calendar: Benc
 }
 
 /** The chunk as tasks of a few SKUs each, all queued at once so no thread waits for work. */
-async function forecastOnPool(pool: ForecastPool, items: readonly ForecastTaskItem[], settings: ForecastSettings, clock: StageClock): Promise<ForecastOutcome[]> {
+async function forecastOnPool(
+  pool: ForecastPool,
+  items: readonly ForecastTaskItem[],
+  settings: ForecastSettings,
+  clock: StageClock,
+): Promise<ForecastOutcome[]> {
   const tasks: Promise<ForecastOutcome[]>[] = [];
   for (let i = 0; i < items.length; i += TASK_SKUS) {
     tasks.push(clock.timeAsync(() => pool.run({ items: items.slice(i, i + TASK_SKUS), settings })));

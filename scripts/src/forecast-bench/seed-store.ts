@@ -1,6 +1,18 @@
 import { addUtcDays, type DayKey } from '@icc/shared';
 import type { Db } from 'mongodb';
-import { FACT_COLLECTIONS, type FactSeriesDoc, type CampaignMirrorDoc, type ProductMirrorDoc, buildFeatureRows, type FeatureDocument, FEATURE_HISTORY, historyDocument, type FeatureHistoryDoc, FEATURES, ensureAnalyticsIndexes } from '@icc/service-analytics/testing';
+import {
+  FACT_COLLECTIONS,
+  type FactSeriesDoc,
+  type CampaignMirrorDoc,
+  type ProductMirrorDoc,
+  buildFeatureRows,
+  type FeatureDocument,
+  FEATURE_HISTORY,
+  historyDocument,
+  type FeatureHistoryDoc,
+  FEATURES,
+  ensureAnalyticsIndexes,
+} from '@icc/service-analytics/testing';
 import { benchCalendar, generateSku } from './demand-generator.js';
 
 export interface SeedOptions {
@@ -46,18 +58,36 @@ export async function seedAnalytics(db: Db, options: SeedOptions): Promise<void>
     for (const row of skuRows) rows.push({ _id: `${tenantId}:${sku}:${row.day}`, tenantId, ...row });
     if (skuRows.length > 0) histories.push(historyDocument(tenantId, sku, skuRows));
     if (rows.length >= ROWS_PER_INSERT) await flush();
-    await db.collection<FactSeriesDoc>(FACT_COLLECTIONS.factSeries).insertOne({ _id: `${tenantId}:${sku}:WH-1`, tenantId, sku, locationCode: 'WH-1', days: [], stockDays: [] });
+    await db
+      .collection<FactSeriesDoc>(FACT_COLLECTIONS.factSeries)
+      .insertOne({ _id: `${tenantId}:${sku}:WH-1`, tenantId, sku, locationCode: 'WH-1', days: [], stockDays: [] });
     const product: ProductMirrorDoc = {
-      _id: `${tenantId}:${sku}`, sourceId: `src-${sku}`, tenantId, sku, name: sku, category: generated.shape, status: 'active',
-      price: 10, reorderPoint: 5, safetyStock: 2, leadTimeDays: 7, updatedAt: now,
+      _id: `${tenantId}:${sku}`,
+      sourceId: `src-${sku}`,
+      tenantId,
+      sku,
+      name: sku,
+      category: generated.shape,
+      status: 'active',
+      price: 10,
+      reorderPoint: 5,
+      safetyStock: 2,
+      leadTimeDays: 7,
+      updatedAt: now,
     };
     await db.collection<ProductMirrorDoc>(FACT_COLLECTIONS.productsMirror).insertOne(product);
     const campaigns = generated.campaigns.map((c, n): CampaignMirrorDoc => ({
-      _id: `${tenantId}:${sku}:campaign-${n}`, sourceId: `${sku}-campaign-${n}`, tenantId, name: `${sku} campaign ${n}`, status: 'active',
+      _id: `${tenantId}:${sku}:campaign-${n}`,
+      sourceId: `${sku}-campaign-${n}`,
+      tenantId,
+      name: `${sku} campaign ${n}`,
+      status: 'active',
       // A campaign covers whole days: from the first day's midnight to the last day's end.
       startsAt: new Date(`${addUtcDays(firstDay, c.firstDay)}T00:00:00Z`),
       endsAt: new Date(`${addUtcDays(firstDay, c.lastDay)}T23:59:59Z`),
-      skus: [sku], discountPercent: c.discountPercent, updatedAt: now,
+      skus: [sku],
+      discountPercent: c.discountPercent,
+      updatedAt: now,
     }));
     if (campaigns.length > 0) await db.collection<CampaignMirrorDoc>(FACT_COLLECTIONS.campaignsMirror).insertMany(campaigns);
     if (index % 50 === 49) options.onProgress?.(index + 1);

@@ -106,10 +106,16 @@ describe('forecast-csv', () => {
     const bad = join(dir, 'bad.csv');
     await writeFile(bad, 'value\n1\n2\nseven\n');
     expect(await run(bad, '--season', '7', '--horizon', '3')).toMatchObject({ code: 1, stderr: 'forecast-csv: line 4: "seven" is not a number\n' });
-    expect(await run(join(dir, 'missing.csv'), '--season', '7', '--horizon', '3')).toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot read .*missing\.csv: ENOENT/) });
+    expect(await run(join(dir, 'missing.csv'), '--season', '7', '--horizon', '3')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/cannot read .*missing\.csv: ENOENT/),
+    });
     expect(await run(csv, '--season', '7')).toMatchObject({ code: 1, stderr: expect.stringMatching(/give --horizon/) });
     expect(await run(csv, '--season', 'weekly', '--horizon', '3')).toMatchObject({ code: 1, stderr: expect.stringMatching(/--season <m>.*whole number/) });
-    expect(await run(csv, '--season', '7', '--horizon', '3', '--confidence', '95')).toMatchObject({ code: 1, stderr: expect.stringMatching(/between 0 and 1/) });
+    expect(await run(csv, '--season', '7', '--horizon', '3', '--confidence', '95')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/between 0 and 1/),
+    });
     expect(await run(csv, '--season', '7', '--holdout', '126')).toMatchObject({ code: 1, stderr: expect.stringMatching(/leaves no training data/) });
     expect(await run(csv, '--season', '7', '--horizon', '3', '--holdout', '5')).toMatchObject({ code: 1, stderr: expect.stringMatching(/disagree/) });
     const short = join(dir, 'short.csv');
@@ -122,7 +128,9 @@ describe('forecast-csv', () => {
     const tsx = join(root, 'node_modules', '.bin', 'tsx');
     const bad = join(dir, 'bad-process.csv');
     await writeFile(bad, 'a,b\n1,2\n');
-    const failure = await promisify(execFile)(tsx, ['--conditions=source', 'scripts/forecast-csv.ts', bad, '--season', '7', '--horizon', '3'], { cwd: root }).then(
+    const failure = await promisify(execFile)(tsx, ['--conditions=source', 'scripts/forecast-csv.ts', bad, '--season', '7', '--horizon', '3'], {
+      cwd: root,
+    }).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
     );

@@ -91,7 +91,11 @@ export function forecastCsv(series: CsvSeries, options: ForecastCsvOptions): For
   };
   if (holdout === undefined) return report;
   const actuals = series.values.slice(trainingPoints);
-  const measured = accuracy(actuals, forecasts.map((f) => f.value), { training, season });
+  const measured = accuracy(
+    actuals,
+    forecasts.map((f) => f.value),
+    { training, season },
+  );
   return { ...report, actuals, metrics: { mae: measured.mae, rmse: measured.rmse, mase: measured.mase, smape: measured.smape } };
 }
 

@@ -31,7 +31,10 @@ export function renderText(report: ForecastCsvReport, source: string): string {
   if (!report.intervalsReliable) out.push('note: too few backtest errors for this confidence; the intervals are narrower than promised');
   if (report.metrics) {
     const m = report.metrics;
-    out.push('', `holdout accuracy over ${report.forecasts.length} points: MAE ${fixed(m.mae)}  RMSE ${fixed(m.rmse)}  MASE ${m.mase.toFixed(3)}  sMAPE ${m.smape.toFixed(1)}%`);
+    out.push(
+      '',
+      `holdout accuracy over ${report.forecasts.length} points: MAE ${fixed(m.mae)}  RMSE ${fixed(m.rmse)}  MASE ${m.mase.toFixed(3)}  sMAPE ${m.smape.toFixed(1)}%`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

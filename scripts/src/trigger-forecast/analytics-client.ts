@@ -68,10 +68,8 @@ export function analyticsClient(connection: Connection, fetch: Fetch, interrupt?
   return {
     statusUrl,
     startTraining: (request) =>
-      call(
-        `${connection.url}/api/models/train`,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) },
-        (body) => TrainAcceptedSchema.parse(body),
+      call(`${connection.url}/api/models/train`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) }, (body) =>
+        TrainAcceptedSchema.parse(body),
       ),
     getJob: (jobId) => call(statusUrl(jobId), { method: 'GET' }, (body) => TrainingJobSchema.parse(body)),
   };
@@ -79,7 +77,8 @@ export function analyticsClient(connection: Connection, fetch: Fetch, interrupt?
 
 function errorFromResponse(status: number, body: unknown, text: string, connection: Connection): ServiceError {
   const parsed = ErrorResponseSchema.safeParse(body);
-  if (!parsed.success) return new ServiceError(`HTTP ${status} from the analytics service at ${connection.url}: ${text.trim().slice(0, 200) || '(empty body)'}`);
+  if (!parsed.success)
+    return new ServiceError(`HTTP ${status} from the analytics service at ${connection.url}: ${text.trim().slice(0, 200) || '(empty body)'}`);
   const { message, code, details } = parsed.data;
   const hint = status === 401 || status === 403 ? ` (the API key came from ${connection.apiKeySource})` : '';
   return new ServiceError(`${message} [${code}]${hint}`, detailLines(details));

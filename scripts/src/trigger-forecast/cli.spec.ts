@@ -45,7 +45,11 @@ async function scriptedAnalytics(script: { train?: Reply; statuses?: (TrainingJo
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   servers.push(server);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, statusRequests: () => received.filter((r) => r.method === 'GET').length };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    statusRequests: () => received.filter((r) => r.method === 'GET').length,
+  };
 }
 
 const servers: Server[] = [];
@@ -79,13 +83,20 @@ describe('trigger-forecast against a service over HTTP', () => {
       summary: aJobSummary({ models: { 'croston-sba': 2 }, medianMase: 0.612, medianSeasonalNaiveMase: 0.9, improvementOverSeasonalNaive: 0.32 }),
     });
     const service = await scriptedAnalytics({ statuses: [aPendingJob(), aRunningJob(0, 2), aRunningJob(1, 2), finished] });
-    const { code, stdout, stderr } = await run(['A-1', '--skus', 'B-2', '--horizon', '14', '--confidence', '0.8', '--as-of', '2026-03-31', '--url', service.url], {
-      env: { ICC_API_KEY: 'icc_secret' },
-    });
+    const { code, stdout, stderr } = await run(
+      ['A-1', '--skus', 'B-2', '--horizon', '14', '--confidence', '0.8', '--as-of', '2026-03-31', '--url', service.url],
+      {
+        env: { ICC_API_KEY: 'icc_secret' },
+      },
+    );
 
     expect(code).toBe(0);
     const [train, ...polls] = service.received;
-    expect(train).toMatchObject({ method: 'POST', url: '/api/models/train', body: { skus: ['A-1', 'B-2'], horizon: 14, confidence: 0.8, season: 7, asOf: '2026-03-31' } });
+    expect(train).toMatchObject({
+      method: 'POST',
+      url: '/api/models/train',
+      body: { skus: ['A-1', 'B-2'], horizon: 14, confidence: 0.8, season: 7, asOf: '2026-03-31' },
+    });
     expect(train!.headers['x-api-key']).toBe('icc_secret');
     expect(polls.map((p) => [p.method, p.url, p.headers['x-api-key']])).toEqual(Array(4).fill(['GET', '/api/models/status/job-1', 'icc_secret']));
     expect(stderr).toContain('training job job-1 accepted by');
@@ -99,7 +110,12 @@ describe('trigger-forecast against a service over HTTP', () => {
 
   it('exits 1 when the job completes with failed SKUs, and lists them', async () => {
     const service = await scriptedAnalytics({
-      statuses: [aTrainingJob({ progress: { total: 3, done: 3, forecast: 2, failed: 1 }, summary: aJobSummary({ models: { tsb: 2 }, failures: [{ sku: 'C-3', message: 'history is all zeros' }] }) })],
+      statuses: [
+        aTrainingJob({
+          progress: { total: 3, done: 3, forecast: 2, failed: 1 },
+          summary: aJobSummary({ models: { tsb: 2 }, failures: [{ sku: 'C-3', message: 'history is all zeros' }] }),
+        }),
+      ],
     });
     const { code, stdout } = await run(['--url', service.url, '--api-key', 'k']);
     expect(code).toBe(1);
@@ -145,7 +161,9 @@ describe('trigger-forecast against a service over HTTP', () => {
   });
 
   it('says where a refused API key came from', async () => {
-    const service = await scriptedAnalytics({ train: { status: 401, body: { statusCode: 401, code: 'UNAUTHORIZED', error: 'Unauthorized', message: 'unknown or revoked API key' } } });
+    const service = await scriptedAnalytics({
+      train: { status: 401, body: { statusCode: 401, code: 'UNAUTHORIZED', error: 'Unauthorized', message: 'unknown or revoked API key' } },
+    });
     const { code, stderr } = await run(['--url', service.url], { env: { ICC_API_KEY: 'icc_old' } });
     expect(code).toBe(1);
     expect(stderr).toBe('trigger-forecast: unknown or revoked API key [UNAUTHORIZED] (the API key came from ICC_API_KEY)\n');
@@ -155,7 +173,9 @@ describe('trigger-forecast against a service over HTTP', () => {
     const service = await scriptedAnalytics({ statuses: [{ status: 200, body: { jobId: 'job-1', status: 'exploded' } }] });
     const { code, stderr } = await run(['--url', service.url, '--api-key', 'k']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^trigger-forecast: unexpected answer from http:\/\/127\.0\.0\.1:\d+\/api\/models\/status\/job-1 \(HTTP 200\): status: .*\(while following job job-1;/m);
+    expect(stderr).toMatch(
+      /^trigger-forecast: unexpected answer from http:\/\/127\.0\.0\.1:\d+\/api\/models\/status\/job-1 \(HTTP 200\): status: .*\(while following job job-1;/m,
+    );
   });
 
   it('exits 1 with a clear message when nothing listens at the URL', async () => {
@@ -164,7 +184,9 @@ describe('trigger-forecast against a service over HTTP', () => {
     await new Promise((resolve) => server.close(resolve));
     const { code, stderr } = await run([], { env: { ANALYTICS_URL: closed.url, ICC_API_KEY: 'k' } });
     expect(code).toBe(1);
-    expect(stderr).toBe(`trigger-forecast: cannot reach the analytics service at ${closed.url} (from ANALYTICS_URL): is it running? (pnpm start) [ECONNREFUSED]\n`);
+    expect(stderr).toBe(
+      `trigger-forecast: cannot reach the analytics service at ${closed.url} (from ANALYTICS_URL): is it running? (pnpm start) [ECONNREFUSED]\n`,
+    );
   });
 
   it('on Ctrl-C stops following, prints the job id and how to check it, and exits 130', async () => {
@@ -197,7 +219,10 @@ describe('pnpm trigger-forecast as a process', () => {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
   const start = (argv: string[], env: Record<string, string> = {}) =>
-    spawn(tsx, ['--conditions=source', 'scripts/trigger-forecast.ts', ...argv], { cwd: root, env: { ...process.env, ANALYTICS_URL: '', ICC_API_KEY: '', ...env } });
+    spawn(tsx, ['--conditions=source', 'scripts/trigger-forecast.ts', ...argv], {
+      cwd: root,
+      env: { ...process.env, ANALYTICS_URL: '', ICC_API_KEY: '', ...env },
+    });
 
   it('prints usage for --help and exits 0', async () => {
     const child = start(['--help']);

@@ -50,7 +50,11 @@ export async function runTriggerForecast(argv: readonly string[], io: TriggerFor
     const client = analyticsClient(connection, io.fetch ?? globalThis.fetch, io.interrupt);
     const now = io.now ?? Date.now;
     const showProgress = options.progress && !options.json;
-    display = progressDisplay(showProgress ? (io.isTTY ? 'bar' : 'lines') : 'none', { stderr: io.stderr, now, ...(io.columns === undefined ? {} : { columns: io.columns }) });
+    display = progressDisplay(showProgress ? (io.isTTY ? 'bar' : 'lines') : 'none', {
+      stderr: io.stderr,
+      now,
+      ...(io.columns === undefined ? {} : { columns: io.columns }),
+    });
 
     const accepted = await client.startTraining(options.request);
     jobId = accepted.jobId;

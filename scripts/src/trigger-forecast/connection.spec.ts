@@ -14,13 +14,19 @@ describe('resolveConnection', () => {
     const env = { ANALYTICS_URL: 'http://env:4100', ICC_API_KEY: 'icc_env' };
     expect(await resolveConnection({ url: 'http://flag:1/' }, env, file(LOCAL))).toMatchObject({ url: 'http://flag:1', urlSource: '--url' });
     expect(await resolveConnection({}, env, file(LOCAL))).toMatchObject({ url: 'http://env:4100', urlSource: 'ANALYTICS_URL' });
-    expect(await resolveConnection({}, { ICC_API_KEY: 'k', ANALYTICS_URL: '' }, file(LOCAL))).toMatchObject({ url: 'http://127.0.0.1:4321', urlSource: '.icc/local.json' });
+    expect(await resolveConnection({}, { ICC_API_KEY: 'k', ANALYTICS_URL: '' }, file(LOCAL))).toMatchObject({
+      url: 'http://127.0.0.1:4321',
+      urlSource: '.icc/local.json',
+    });
     expect(await resolveConnection({}, { ICC_API_KEY: 'k' }, file({ apiKey: 'x' }))).toMatchObject({ url: 'http://127.0.0.1:4100', urlSource: 'default' });
     expect(await resolveConnection({}, { ICC_API_KEY: 'k' }, file(undefined))).toMatchObject({ url: 'http://127.0.0.1:4100', urlSource: 'default' });
   });
 
   it('takes the API key from --api-key, then ICC_API_KEY, then .icc/local.json', async () => {
-    expect(await resolveConnection({ apiKey: 'icc_flag' }, { ICC_API_KEY: 'icc_env' }, file(LOCAL))).toMatchObject({ apiKey: 'icc_flag', apiKeySource: '--api-key' });
+    expect(await resolveConnection({ apiKey: 'icc_flag' }, { ICC_API_KEY: 'icc_env' }, file(LOCAL))).toMatchObject({
+      apiKey: 'icc_flag',
+      apiKeySource: '--api-key',
+    });
     expect(await resolveConnection({}, { ICC_API_KEY: 'icc_env' }, file(LOCAL))).toMatchObject({ apiKey: 'icc_env', apiKeySource: 'ICC_API_KEY' });
     expect(await resolveConnection({}, { ICC_API_KEY: ' ' }, file(LOCAL))).toMatchObject({ apiKey: 'icc_from_file', apiKeySource: '.icc/local.json' });
   });
@@ -44,7 +50,9 @@ describe('resolveConnection', () => {
   });
 
   it('refuses an ANALYTICS_URL that is not a URL, but ignores a bad one in the local file', async () => {
-    await expect(resolveConnection({}, { ANALYTICS_URL: 'localhost:4100', ICC_API_KEY: 'k' }, file(LOCAL))).rejects.toThrow(/ANALYTICS_URL="localhost:4100" is not an http\(s\) URL/);
+    await expect(resolveConnection({}, { ANALYTICS_URL: 'localhost:4100', ICC_API_KEY: 'k' }, file(LOCAL))).rejects.toThrow(
+      /ANALYTICS_URL="localhost:4100" is not an http\(s\) URL/,
+    );
     expect(await resolveConnection({}, { ICC_API_KEY: 'k' }, file({ analytics: 'not a url' }))).toMatchObject({ url: 'http://127.0.0.1:4100' });
   });
 });

@@ -40,8 +40,22 @@ describe('trigger-forecast options', () => {
 
   it('reads every option into the train request and the follow settings', async () => {
     const options = await parse(
-      '--horizon', '14', '--confidence', '0.8', '--season', '12', '--as-of', '2026-02-28',
-      '--url', 'http://analytics.local:9000/', '--api-key', 'icc_k', '--poll', '250', '--json', '--no-progress',
+      '--horizon',
+      '14',
+      '--confidence',
+      '0.8',
+      '--season',
+      '12',
+      '--as-of',
+      '2026-02-28',
+      '--url',
+      'http://analytics.local:9000/',
+      '--api-key',
+      'icc_k',
+      '--poll',
+      '250',
+      '--json',
+      '--no-progress',
     );
     expect(options).toEqual({
       request: { horizon: 14, confidence: 0.8, season: 12, asOf: '2026-02-28' },
@@ -77,7 +91,18 @@ describe('trigger-forecast options', () => {
     const { code, stdout, stderr, requests } = await runOffline('--help');
     expect({ code, stderr, requests }).toEqual({ code: 0, stderr: '', requests: 0 });
     expect(stdout).toMatch(/^Usage: trigger-forecast \[options\] \[skus\.\.\.\]/);
-    for (const option of ['--skus <list>', '--horizon <days>', '--confidence <c>', '--season <n>', '--as-of <day>', '--url <url>', '--api-key <key>', '--poll <ms>', '--json', '--no-progress']) {
+    for (const option of [
+      '--skus <list>',
+      '--horizon <days>',
+      '--confidence <c>',
+      '--season <n>',
+      '--as-of <day>',
+      '--url <url>',
+      '--api-key <key>',
+      '--poll <ms>',
+      '--json',
+      '--no-progress',
+    ]) {
       expect(stdout).toContain(option);
     }
     expect(stdout).toContain('(default: 28)');

@@ -25,7 +25,12 @@ describe('progressDisplay', () => {
     const display = progressDisplay('lines', { stderr: (t) => (stderr += t), now: () => clock });
     display.update(aPendingJob());
     display.update(aPendingJob());
-    const waitingForFeatures = aTrainingJob({ status: 'running', progress: { total: 0, done: 0, forecast: 0 }, summary: null, waitingForFeaturesSince: '2026-04-01T08:00:01.000Z' });
+    const waitingForFeatures = aTrainingJob({
+      status: 'running',
+      progress: { total: 0, done: 0, forecast: 0 },
+      summary: null,
+      waitingForFeaturesSince: '2026-04-01T08:00:01.000Z',
+    });
     display.update(waitingForFeatures);
     display.update(waitingForFeatures);
     display.update(aRunningJob(0, 100));

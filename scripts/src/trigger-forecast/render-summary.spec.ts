@@ -26,7 +26,10 @@ describe('renderSummary', () => {
         summary: aJobSummary({ models: { 'seasonal-naive': 1, 'croston-sba': 2, 'holt-winters-additive': 5 } }),
       }),
     );
-    const rows = text.split('\n').filter((line) => /^ {2}[a-z-]+ +\d+ +[\d.]+%$/.test(line)).map((line) => line.trim().split(/\s+/));
+    const rows = text
+      .split('\n')
+      .filter((line) => /^ {2}[a-z-]+ +\d+ +[\d.]+%$/.test(line))
+      .map((line) => line.trim().split(/\s+/));
     expect(rows).toEqual([
       ['holt-winters-additive', '5', '62.5%'],
       ['croston-sba', '2', '25.0%'],
@@ -35,13 +38,17 @@ describe('renderSummary', () => {
   });
 
   it('compares the median MASE of the chosen models with seasonal naive', () => {
-    const better = renderSummary(aTrainingJob({ summary: aJobSummary({ medianMase: 0.7234, medianSeasonalNaiveMase: 0.9645, improvementOverSeasonalNaive: 0.25 }) }));
+    const better = renderSummary(
+      aTrainingJob({ summary: aJobSummary({ medianMase: 0.7234, medianSeasonalNaiveMase: 0.9645, improvementOverSeasonalNaive: 0.25 }) }),
+    );
     expect(better).toMatch(/chosen models: +0\.723$/m);
     expect(better).toMatch(/seasonal naive: +0\.965$/m);
     expect(better).toMatch(/improvement over seasonal naive: +25\.0% lower error$/m);
     const worse = renderSummary(aTrainingJob({ summary: aJobSummary({ improvementOverSeasonalNaive: -0.034 }) }));
     expect(worse).toMatch(/3\.4% higher error \(worse than seasonal naive\)/);
-    const nothing = renderSummary(aTrainingJob({ summary: aJobSummary({ models: {}, medianMase: null, medianSeasonalNaiveMase: null, improvementOverSeasonalNaive: null }) }));
+    const nothing = renderSummary(
+      aTrainingJob({ summary: aJobSummary({ models: {}, medianMase: null, medianSeasonalNaiveMase: null, improvementOverSeasonalNaive: null }) }),
+    );
     expect(nothing).toMatch(/chosen models: +–$/m);
     expect(nothing).toMatch(/improvement over seasonal naive: +–$/m);
   });
@@ -53,7 +60,10 @@ describe('renderSummary', () => {
         summary: aJobSummary({
           models: { 'moving-average': 13 },
           failures: Array.from({ length: 12 }, (_, i) => ({ sku: `SKU-${i}`, message: `boom ${i}` })),
-          skipped: [{ sku: 'NEW-1', message: 'too short' }, { sku: 'NEW-2', message: 'too short' }],
+          skipped: [
+            { sku: 'NEW-1', message: 'too short' },
+            { sku: 'NEW-2', message: 'too short' },
+          ],
         }),
       }),
     );
@@ -64,7 +74,16 @@ describe('renderSummary', () => {
   });
 
   it('shows the error of a failed job that never started', () => {
-    const text = renderSummary(aTrainingJob({ status: 'failed', error: 'no SKU has sales features yet', summary: null, startedAt: null, completedAt: '2026-04-01T08:00:00.000Z', progress: { total: 0, done: 0, forecast: 0 } }));
+    const text = renderSummary(
+      aTrainingJob({
+        status: 'failed',
+        error: 'no SKU has sales features yet',
+        summary: null,
+        startedAt: null,
+        completedAt: '2026-04-01T08:00:00.000Z',
+        progress: { total: 0, done: 0, forecast: 0 },
+      }),
+    );
     expect(text).toMatch(/^status {6}failed$/m);
     expect(text).toMatch(/^error {7}no SKU has sales features yet$/m);
     expect(text).toMatch(/^elapsed {5}not started$/m);

@@ -24,7 +24,10 @@ export function renderSummary(job: TrainingJob): string {
 
   row('job', job.jobId);
   row('status', job.status);
-  row('request', `${request.skus === null ? 'all SKUs' : `${request.skus.length} SKUs`}, history to ${request.asOf}, ${request.horizon} days ahead, ${Math.round(request.confidence * 1000) / 10}% intervals, season ${request.season}`);
+  row(
+    'request',
+    `${request.skus === null ? 'all SKUs' : `${request.skus.length} SKUs`}, history to ${request.asOf}, ${request.horizon} days ahead, ${Math.round(request.confidence * 1000) / 10}% intervals, season ${request.season}`,
+  );
   row('SKUs', `${progress.total} total: ${progress.forecast} forecast, ${progress.skipped} skipped, ${progress.failed} failed`);
   row('elapsed', elapsed(job));
   if (job.error !== null) row('error', job.error);
@@ -49,7 +52,10 @@ export function renderSummary(job: TrainingJob): string {
     }
     if (progress.skipped > 0) {
       const examples = summary.skipped.slice(0, 5).map((s) => s.sku);
-      out.push('', `note: ${progress.skipped} SKUs skipped for too short a history${examples.length > 0 ? ` (e.g. ${examples.join(', ')})` : ''}; they have no forecast`);
+      out.push(
+        '',
+        `note: ${progress.skipped} SKUs skipped for too short a history${examples.length > 0 ? ` (e.g. ${examples.join(', ')})` : ''}; they have no forecast`,
+      );
     }
   }
   return `${out.join('\n')}\n`;

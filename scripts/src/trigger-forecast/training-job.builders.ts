@@ -6,9 +6,7 @@ import type { TrainingJob, TrainingJobSummary } from '@icc/shared';
  *
  * @example aTrainingJob({ status: 'running', progress: { done: 4 }, summary: null })
  */
-export function aTrainingJob(
-  overrides: Omit<Partial<TrainingJob>, 'progress'> & { progress?: Partial<TrainingJob['progress']> } = {},
-): TrainingJob {
+export function aTrainingJob(overrides: Omit<Partial<TrainingJob>, 'progress'> & { progress?: Partial<TrainingJob['progress']> } = {}): TrainingJob {
   const { progress, ...rest } = overrides;
   return {
     jobId: 'job-1',

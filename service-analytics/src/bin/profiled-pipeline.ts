@@ -29,9 +29,16 @@ export interface PipelineProfile {
  *   await sink.apply(changes);
  *   profile().steps.facts.totalMs;
  */
-export function profiledPipeline(analytics: Db, options: Omit<PipelineOptions, 'timeStep'> = {}): { sink: ChangeSink; pipeline: Pipeline; profile(): PipelineProfile } {
+export function profiledPipeline(
+  analytics: Db,
+  options: Omit<PipelineOptions, 'timeStep'> = {},
+): { sink: ChangeSink; pipeline: Pipeline; profile(): PipelineProfile } {
   const timing = (): StepTiming => ({ calls: 0, totalMs: 0, maxMs: 0 });
-  const state: { batches: number; changes: number; steps: Record<PipelineStep, StepTiming> } = { batches: 0, changes: 0, steps: { mirror: timing(), facts: timing() } };
+  const state: { batches: number; changes: number; steps: Record<PipelineStep, StepTiming> } = {
+    batches: 0,
+    changes: 0,
+    steps: { mirror: timing(), facts: timing() },
+  };
   async function timeStep<T>(step: PipelineStep, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {

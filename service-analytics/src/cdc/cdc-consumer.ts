@@ -224,7 +224,12 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
     }
     return lost
       ? { level: 'warn', msg: 'cdc: resume point lost, backfilling', fields: { error: String(error) }, retry }
-      : { level: 'error', msg: 'cdc: consumer failed, restarting from the checkpoint', fields: { error: String(error), stack: (error as Error)?.stack }, retry };
+      : {
+          level: 'error',
+          msg: 'cdc: consumer failed, restarting from the checkpoint',
+          fields: { error: String(error), stack: (error as Error)?.stack },
+          retry,
+        };
   }
 
   // One pass after another (a pass returns only when stopped); a failed one backs off 250 ms, 500 ms, … 30 s with jitter.

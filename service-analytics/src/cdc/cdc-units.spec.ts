@@ -12,9 +12,17 @@ describe('toSourceChange', () => {
 
   it('keeps data changes of source collections, with the wall time as event time', () => {
     const wallTime = new Date('2025-06-15T10:00:00Z');
-    const converted = toSourceChange(event({ ...base, operationType: 'update', ns: { db: 'op', coll: 'salesOrders' }, fullDocument: { _id: 'x', status: 'shipped' }, wallTime }));
+    const converted = toSourceChange(
+      event({ ...base, operationType: 'update', ns: { db: 'op', coll: 'salesOrders' }, fullDocument: { _id: 'x', status: 'shipped' }, wallTime }),
+    );
     expect(converted).toEqual({
-      change: { collection: 'salesOrders', operationType: 'update', documentKey: { _id: 'x' }, fullDocument: { _id: 'x', status: 'shipped' }, clusterTime: base.clusterTime },
+      change: {
+        collection: 'salesOrders',
+        operationType: 'update',
+        documentKey: { _id: 'x' },
+        fullDocument: { _id: 'x', status: 'shipped' },
+        clusterTime: base.clusterTime,
+      },
       eventTime: wallTime,
     });
   });
@@ -24,16 +32,29 @@ describe('toSourceChange', () => {
     expect(deleted?.change.fullDocument).toBeNull();
     expect(deleted?.eventTime).toEqual(new Date(1_750_000_000 * 1000));
     // An update whose document is gone by lookup time: null, never undefined.
-    expect(toSourceChange(event({ ...base, operationType: 'update', ns: { db: 'op', coll: 'campaigns' }, fullDocument: null }))?.change.fullDocument).toBeNull();
+    expect(
+      toSourceChange(event({ ...base, operationType: 'update', ns: { db: 'op', coll: 'campaigns' }, fullDocument: null }))?.change.fullDocument,
+    ).toBeNull();
     expect(toSourceChange(event({ ...base, operationType: 'insert', ns: { db: 'op', coll: 'apiKeys' }, fullDocument: {} }))).toBeNull();
     expect(toSourceChange(event({ ...base, operationType: 'drop', ns: { db: 'op', coll: 'salesOrders' } }))).toBeNull();
   });
 
   it('filters on the server by collection and operation; backfill changes are replaces without a time', () => {
     expect(sourcePipeline()).toEqual([
-      { $match: { 'ns.coll': { $in: ['salesOrders', 'stockMovements', 'stockPositions', 'products', 'campaigns'] }, operationType: { $in: ['insert', 'update', 'replace', 'delete'] } } },
+      {
+        $match: {
+          'ns.coll': { $in: ['salesOrders', 'stockMovements', 'stockPositions', 'products', 'campaigns'] },
+          operationType: { $in: ['insert', 'update', 'replace', 'delete'] },
+        },
+      },
     ]);
-    expect(backfillChange('products', { _id: 7, sku: 'A' })).toEqual({ collection: 'products', operationType: 'replace', documentKey: { _id: 7 }, fullDocument: { _id: 7, sku: 'A' }, clusterTime: null });
+    expect(backfillChange('products', { _id: 7, sku: 'A' })).toEqual({
+      collection: 'products',
+      operationType: 'replace',
+      documentKey: { _id: 7 },
+      fullDocument: { _id: 7, sku: 'A' },
+      clusterTime: null,
+    });
   });
 });
 
@@ -44,7 +65,12 @@ describe('statusTracker', () => {
     expect(tracker.snapshot()).toEqual({ state: 'stopped', lastEventAt: null, lastCheckpointAt: null, lagSeconds: null, eventsProcessed: 0 });
     tracker.setState('streaming');
     tracker.applied(5, new Date('2025-06-15T10:00:00Z'), new Date('2025-06-15T10:00:10Z'));
-    expect(tracker.snapshot()).toMatchObject({ eventsProcessed: 5, lagSeconds: 10, lastEventAt: '2025-06-15T10:00:00.000Z', lastCheckpointAt: '2025-06-15T10:00:10.000Z' });
+    expect(tracker.snapshot()).toMatchObject({
+      eventsProcessed: 5,
+      lagSeconds: 10,
+      lastEventAt: '2025-06-15T10:00:00.000Z',
+      lastCheckpointAt: '2025-06-15T10:00:10.000Z',
+    });
     tracker.setCaughtUp(true);
     now += 60_000;
     expect(tracker.snapshot().lagSeconds).toBe(0);

@@ -18,7 +18,10 @@ import type { CampaignCoverageDoc } from './reference-mirror.js';
 export async function campaignFactKeys(db: Db, changes: readonly SourceChange[], session?: ClientSession): Promise<FactKey[]> {
   const ids = [...new Set(changes.filter((c) => c.collection === 'campaigns').map((c) => String(c.documentKey._id)))];
   if (ids.length === 0) return [];
-  const coverage = await db.collection<CampaignCoverageDoc>(FACT_COLLECTIONS.campaignCoverage).find({ _id: { $in: ids } }, { session }).toArray();
+  const coverage = await db
+    .collection<CampaignCoverageDoc>(FACT_COLLECTIONS.campaignCoverage)
+    .find({ _id: { $in: ids } }, { session })
+    .toArray();
   const facts = db.collection<StoredDailyFact>(FACT_COLLECTIONS.dailySalesFacts);
   const found: FactKey[] = [];
   // One campaign after another: inside a transaction a session's operations must not overlap.

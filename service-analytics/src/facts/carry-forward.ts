@@ -40,7 +40,11 @@ export function laterRowsReached(stockDays: readonly string[], laterRows: readon
  *
  * @example carryForwardKeys(keys, facts, inputs.series) // [{ tenantId: 't1', sku: 'A', locationCode: 'WH1', day: '2026-03-09' }]
  */
-export function carryForwardKeys(keys: readonly FactKey[], facts: readonly (FactKey & { stockEvents: number })[], series: ReadonlyMap<string, SeriesDays>): FactKey[] {
+export function carryForwardKeys(
+  keys: readonly FactKey[],
+  facts: readonly (FactKey & { stockEvents: number })[],
+  series: ReadonlyMap<string, SeriesDays>,
+): FactKey[] {
   const stockDays = new Map<string, { key: FactKey; days: string[] }>();
   for (const f of facts) {
     if (f.stockEvents === 0) continue;

@@ -13,7 +13,15 @@ const ev = (kind: 'demanded' | 'fulfilled' | 'unfulfilled' | 'returned', quantit
 describe('sumSales', () => {
   it('sums each kind, nets revenue of returns and counts distinct ordering orders', () => {
     expect(
-      sumSales([ev('demanded', 3, 0, 'o1'), ev('demanded', 2, 0, 'o1'), ev('demanded', 1, 0, 'o2'), ev('fulfilled', 5, 0.1 + 0.2), ev('fulfilled', 1, 0.7), ev('returned', 2, -0.3, 'o3'), ev('unfulfilled', 1)]),
+      sumSales([
+        ev('demanded', 3, 0, 'o1'),
+        ev('demanded', 2, 0, 'o1'),
+        ev('demanded', 1, 0, 'o2'),
+        ev('fulfilled', 5, 0.1 + 0.2),
+        ev('fulfilled', 1, 0.7),
+        ev('returned', 2, -0.3, 'o3'),
+        ev('unfulfilled', 1),
+      ]),
     ).toEqual({ quantityDemanded: 6, quantitySold: 6, quantityReturned: 2, quantityUnfulfilled: 1, revenue: 0.7, orders: 2, campaignPriced: false });
   });
 
@@ -81,21 +89,27 @@ describe('buildFact', () => {
 describe('laterRowsReached', () => {
   it('reaches quiet rows and the next row with movements, then stops', () => {
     expect(
-      laterRowsReached(['2026-03-01'], [
-        { day: '2026-03-03', stockEvents: 0 },
-        { day: '2026-03-05', stockEvents: 2 },
-        { day: '2026-03-07', stockEvents: 0 },
-      ]),
+      laterRowsReached(
+        ['2026-03-01'],
+        [
+          { day: '2026-03-03', stockEvents: 0 },
+          { day: '2026-03-05', stockEvents: 2 },
+          { day: '2026-03-07', stockEvents: 0 },
+        ],
+      ),
     ).toEqual(['2026-03-03', '2026-03-05']);
   });
   it('a later touched stock day restarts the reach', () => {
     expect(
-      laterRowsReached(['2026-03-01', '2026-03-06'], [
-        { day: '2026-03-02', stockEvents: 1 },
-        { day: '2026-03-04', stockEvents: 0 },
-        { day: '2026-03-06', stockEvents: 1 },
-        { day: '2026-03-08', stockEvents: 0 },
-      ]),
+      laterRowsReached(
+        ['2026-03-01', '2026-03-06'],
+        [
+          { day: '2026-03-02', stockEvents: 1 },
+          { day: '2026-03-04', stockEvents: 0 },
+          { day: '2026-03-06', stockEvents: 1 },
+          { day: '2026-03-08', stockEvents: 0 },
+        ],
+      ),
     ).toEqual(['2026-03-02', '2026-03-08']);
   });
 });

@@ -1,12 +1,20 @@
 import { parseDayKey } from '@icc/shared';
 import type { ClientSession, Db } from 'mongodb';
 import { chunks, groupBy, IN_LIST_MAX } from '../util/collections.js';
-import { FACT_COLLECTIONS, factId, seriesId, type FactSeriesDoc, type LastStock, type StoredDailyFact, type StoredSalesEvent, type StoredStockEvent } from './fact-collections.js';
+import {
+  FACT_COLLECTIONS,
+  factId,
+  seriesId,
+  type FactSeriesDoc,
+  type LastStock,
+  type StoredDailyFact,
+  type StoredSalesEvent,
+  type StoredStockEvent,
+} from './fact-collections.js';
 import { DAY_MS, deriveStockState, type CampaignWindow, type StockState } from './fact-derivation.js';
 import type { FactKey } from './facts.types.js';
 import type { CampaignMirrorDoc } from './reference-mirror.js';
 import { compareStockEvents } from './stock-events.js';
-
 
 /** Everything the facts of a set of keys are derived from. */
 export interface FactInputs {
@@ -115,7 +123,9 @@ export async function loadStored(db: Db, ids: readonly string[], session?: Clien
 export async function loadSeries(db: Db, keys: readonly FactKey[], session?: ClientSession): Promise<Map<string, SeriesDays>> {
   const ids = [...new Set(keys.map(seriesId))];
   const collection = db.collection<FactSeriesDoc>(FACT_COLLECTIONS.factSeries);
-  const rows = await findInChunks(ids, (chunk) => collection.find({ _id: { $in: chunk } }, { projection: { days: 1, stockDays: 1, lastStock: 1 }, session }).toArray());
+  const rows = await findInChunks(ids, (chunk) =>
+    collection.find({ _id: { $in: chunk } }, { projection: { days: 1, stockDays: 1, lastStock: 1 }, session }).toArray(),
+  );
   return new Map(rows.map((s) => [s._id, { days: s.days ?? [], stockDays: s.stockDays ?? [], lastStock: s.lastStock }]));
 }
 
@@ -125,7 +135,12 @@ export async function loadSeries(db: Db, keys: readonly FactKey[], session?: Cli
  * found through `series`' stock days — which must include the days whose
  * events this transaction has just inserted). Two rounds of `$in` reads.
  */
-export async function loadStockStates(db: Db, keys: readonly FactKey[], series: ReadonlyMap<string, SeriesDays>, session?: ClientSession): Promise<Map<string, StockState>> {
+export async function loadStockStates(
+  db: Db,
+  keys: readonly FactKey[],
+  series: ReadonlyMap<string, SeriesDays>,
+  session?: ClientSession,
+): Promise<Map<string, StockState>> {
   const stockByKey = groupBy(await findByFactKeys(db, keys.map(factId), session), (e) => e.factKey);
   for (const events of stockByKey.values()) events.sort(compareStockEvents);
   const lastBeforeByKey = await lastStockBefore(db, keys, stockByKey, series, session);

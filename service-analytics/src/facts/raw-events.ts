@@ -2,13 +2,7 @@ import type { BackgroundLogger } from '@icc/shared';
 import type { SourceChange } from '../cdc/cdc.types.js';
 import { factId, type StoredSalesEvent, type StoredStockEvent } from './fact-collections.js';
 import { deriveSalesEvents } from './sales-events.js';
-import {
-  parseSource,
-  SourceSalesOrderSchema,
-  SourceStockMovementSchema,
-  type SourceSalesOrder,
-  type SourceStockMovement,
-} from './source-documents.js';
+import { parseSource, SourceSalesOrderSchema, SourceStockMovementSchema, type SourceSalesOrder, type SourceStockMovement } from './source-documents.js';
 import { deriveStockEvent } from './stock-events.js';
 
 /**
@@ -18,7 +12,11 @@ import { deriveStockEvent } from './stock-events.js';
  * ones not stored yet. A source document of unexpected shape is skipped and
  * reported to `log`.
  */
-export function deriveBatchEvents(changes: readonly SourceChange[], ingestedAt: Date, log?: BackgroundLogger): { sales: StoredSalesEvent[]; stock: StoredStockEvent[] } {
+export function deriveBatchEvents(
+  changes: readonly SourceChange[],
+  ingestedAt: Date,
+  log?: BackgroundLogger,
+): { sales: StoredSalesEvent[]; stock: StoredStockEvent[] } {
   const sales = new Map<string, StoredSalesEvent>();
   const stock = new Map<string, StoredStockEvent>();
   for (const change of changes) {

@@ -40,20 +40,31 @@ async function salesTotals(db: Db, match: Document): Promise<Map<string, { key: 
     .toArray();
   const out = new Map<string, { key: FactKey; totals: SalesTotals }>();
   for (const g of groups) {
-    out.set(factId(g._id), { key: g._id, totals: {
-      quantityDemanded: g.quantityDemanded,
-      quantitySold: g.quantitySold,
-      quantityReturned: g.quantityReturned,
-      quantityUnfulfilled: g.quantityUnfulfilled,
-      revenue: g.revenueCents / 100,
-      orders: g.orderIds.filter((id) => id !== null).length,
-      campaignPriced: g.campaignPricedLines > 0,
-    } });
+    out.set(factId(g._id), {
+      key: g._id,
+      totals: {
+        quantityDemanded: g.quantityDemanded,
+        quantitySold: g.quantitySold,
+        quantityReturned: g.quantityReturned,
+        quantityUnfulfilled: g.quantityUnfulfilled,
+        revenue: g.revenueCents / 100,
+        orders: g.orderIds.filter((id) => id !== null).length,
+        campaignPriced: g.campaignPricedLines > 0,
+      },
+    });
   }
   return out;
 }
 
-const NO_SALES: SalesTotals = { quantityDemanded: 0, quantitySold: 0, quantityReturned: 0, quantityUnfulfilled: 0, revenue: 0, orders: 0, campaignPriced: false };
+const NO_SALES: SalesTotals = {
+  quantityDemanded: 0,
+  quantitySold: 0,
+  quantityReturned: 0,
+  quantityUnfulfilled: 0,
+  revenue: 0,
+  orders: 0,
+  campaignPriced: false,
+};
 
 /**
  * The full recomputation: every fact row implied by the raw events (of one
@@ -74,7 +85,10 @@ export async function recomputeAllFacts(db: Db, tenantId?: string): Promise<Stor
       .find(match, { projection: { ingestedAt: 0, type: 0 } })
       .sort({ tenantId: 1, sku: 1, locationCode: 1, eventTime: 1, _id: 1 })
       .toArray(),
-    db.collection<CampaignWindow & Document>(FACT_COLLECTIONS.campaignsMirror).find({ ...match, status: 'planned' }).toArray(),
+    db
+      .collection<CampaignWindow & Document>(FACT_COLLECTIONS.campaignsMirror)
+      .find({ ...match, status: 'planned' })
+      .toArray(),
   ]);
 
   // Days of every series: those with sales, those with movements.
@@ -111,7 +125,12 @@ export async function recomputeAllFacts(db: Db, tenantId?: string): Promise<Stor
       const factKey = { ...key, day };
       const running = campaigns.some((c) => campaignCoversDay(c, key.tenantId, key.sku, day));
       facts.push(
-        buildFact(factKey, sales.get(factId(factKey))?.totals ?? NO_SALES, { stockOut: startedOut || outDuringDay, endOfDayOnHand: last?.onHandAfter ?? null, stockEvents: count }, running),
+        buildFact(
+          factKey,
+          sales.get(factId(factKey))?.totals ?? NO_SALES,
+          { stockOut: startedOut || outDuringDay, endOfDayOnHand: last?.onHandAfter ?? null, stockEvents: count },
+          running,
+        ),
       );
     }
   }

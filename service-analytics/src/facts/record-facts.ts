@@ -210,7 +210,12 @@ const toLastStock = (e: Pick<StoredStockEvent, '_id' | 'eventTime' | 'day' | 'on
  * written before `lastStock` existed that have movements get it by one
  * indexed read each (once: it is stored with this batch).
  */
-async function resolveLastStock(db: Db, session: ClientSession, series: Map<string, SeriesDays>, keys: readonly FactKey[]): Promise<Map<string, LastStock | null>> {
+async function resolveLastStock(
+  db: Db,
+  session: ClientSession,
+  series: Map<string, SeriesDays>,
+  keys: readonly FactKey[],
+): Promise<Map<string, LastStock | null>> {
   const out = new Map<string, LastStock | null>();
   const stock = db.collection<StoredStockEvent>(FACT_COLLECTIONS.rawStockEvents);
   for (const key of keys) {
@@ -251,7 +256,12 @@ async function applyBatch(
 ): Promise<FeatureTouch[]> {
   // Reads first, then writes, one operation at a time: a session's operations must not overlap in a transaction.
   const { known: knownSales, counted } = await storedOfOrders(db, session, sales);
-  const knownStock = await storedIds(db, session, FACT_COLLECTIONS.rawStockEvents, stock.map((e) => e._id));
+  const knownStock = await storedIds(
+    db,
+    session,
+    FACT_COLLECTIONS.rawStockEvents,
+    stock.map((e) => e._id),
+  );
   const newSales = sales.filter((e) => !knownSales.has(e._id));
   const newStock = stock.filter((e) => !knownStock.has(e._id)).sort(compareStockEvents);
   const campaignKeys = await campaignFactKeys(db, changes, session);
@@ -285,7 +295,10 @@ async function applyBatch(
     const events = newStock.filter((e) => seriesId(e) === sid);
     const newStockDays = [...new Set(events.map((e) => e.day))];
     const newRowDays = keys.filter((k) => !stored.has(factId(k))).map((k) => k.day);
-    effectiveSeries.set(sid, { days: [...new Set([...recorded.days, ...newRowDays])], stockDays: [...new Set([...recorded.stockDays, ...newStockDays])].sort() });
+    effectiveSeries.set(sid, {
+      days: [...new Set([...recorded.days, ...newRowDays])],
+      stockDays: [...new Set([...recorded.stockDays, ...newStockDays])].sort(),
+    });
     const newLast = events.length > 0 ? toLastStock(events.at(-1)!) : last;
     const latest = last !== null && newLast !== null && compareStockEvents(last, newLast) > 0 ? last : newLast;
     if (newRowDays.length > 0 || newStockDays.length > 0 || recorded.lastStock === undefined || events.length > 0) {
@@ -303,7 +316,11 @@ async function applyBatch(
       // A movement older than the series' latest (a backfill, or a re-split batch): re-derive from stored movements.
       const stockKeys = keys.filter((k) => stockByKey.has(factId(k)));
       for (const k of [...stockKeys, ...keys.filter((k) => !stored.has(factId(k)))]) slow.set(factId(k), k);
-      for (const k of carryForwardKeys(stockKeys, stockKeys.map((k) => ({ ...k, stockEvents: 1 })), new Map([[sid, recorded]]))) {
+      for (const k of carryForwardKeys(
+        stockKeys,
+        stockKeys.map((k) => ({ ...k, stockEvents: 1 })),
+        new Map([[sid, recorded]]),
+      )) {
         slow.set(factId(k), k);
         if (!changed.has(factId(k))) carried.set(factId(k), k);
       }
@@ -318,7 +335,12 @@ async function applyBatch(
           // Later movements of the day that holds the latest one: extend the stored state.
           const row = stored.get(id);
           if (!row) slow.set(id, key);
-          else states.set(id, { stockOut: row.stockOut || dayEvents.some(isOut), endOfDayOnHand: dayEvents.at(-1)!.onHandAfter, stockEvents: row.stockEvents + dayEvents.length });
+          else
+            states.set(id, {
+              stockOut: row.stockOut || dayEvents.some(isOut),
+              endOfDayOnHand: dayEvents.at(-1)!.onHandAfter,
+              stockEvents: row.stockEvents + dayEvents.length,
+            });
         } else states.set(id, deriveStockState(lastBeforeDay(timeline, key.day), dayEvents));
       } else if (!stored.has(id)) {
         // A new row without movements: its state comes from the last movement before it.
@@ -358,7 +380,8 @@ async function applyBatch(
       continue;
     }
     const inc: Record<string, number> = {};
-    for (const field of ['quantityDemanded', 'quantitySold', 'quantityReturned', 'quantityUnfulfilled', 'orders'] as const) if (delta[field] !== 0) inc[field] = delta[field];
+    for (const field of ['quantityDemanded', 'quantitySold', 'quantityReturned', 'quantityUnfulfilled', 'orders'] as const)
+      if (delta[field] !== 0) inc[field] = delta[field];
     const set: Partial<StoredDailyFact> = {};
     // Revenue is re-derived in whole cents from the value read in this transaction: `$inc` of floats would drift from the full sum.
     if (revenueCents !== 0) set.revenue = (toCents(row.revenue) + revenueCents) / 100;

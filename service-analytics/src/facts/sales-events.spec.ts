@@ -6,7 +6,14 @@ import { SourceSalesOrderSchema } from './source-documents.js';
 const INGESTED = new Date('2026-04-01T00:00:00Z');
 const derive = (order: OrderDoc) => deriveSalesEvents(SourceSalesOrderSchema.parse(order), INGESTED);
 const summary = (order: OrderDoc) =>
-  derive(order).map((e) => ({ id: e._id.replace(`so:${String(order._id)}:`, ''), kind: e.kind, sku: e.sku, quantity: e.quantity, revenue: e.revenue, day: e.day }));
+  derive(order).map((e) => ({
+    id: e._id.replace(`so:${String(order._id)}:`, ''),
+    kind: e.kind,
+    sku: e.sku,
+    quantity: e.quantity,
+    revenue: e.revenue,
+    day: e.day,
+  }));
 
 const base = () =>
   pendingOrder({
@@ -25,7 +32,19 @@ describe('deriveSalesEvents', () => {
       { id: '2:demanded', kind: 'demanded', sku: 'B', quantity: 2, revenue: 0, day: '2026-03-01' },
     ]);
     const [a, b] = derive(order);
-    expect(a).toMatchObject({ tenantId: 't1', orderId: String(order._id), orderNumber: order.orderNumber, line: 1, locationCode: 'WH1', customerCode: 'C1', customerSegment: 'retail', unitPrice: 9.99, campaignId: null, discountPercent: 0, ingestedAt: INGESTED });
+    expect(a).toMatchObject({
+      tenantId: 't1',
+      orderId: String(order._id),
+      orderNumber: order.orderNumber,
+      line: 1,
+      locationCode: 'WH1',
+      customerCode: 'C1',
+      customerSegment: 'retail',
+      unitPrice: 9.99,
+      campaignId: null,
+      discountPercent: 0,
+      ingestedAt: INGESTED,
+    });
     expect(a?.eventTime).toEqual(new Date('2026-03-01T23:30:00Z'));
     expect(b).toMatchObject({ campaignId: 'camp1', discountPercent: 10 });
   });
@@ -49,7 +68,11 @@ describe('deriveSalesEvents', () => {
     expect(summary(confirmed).filter((e) => e.kind === 'unfulfilled')).toEqual([unfulfilled]);
     // Later versions give the same event (same id, same day): insert-once is safe.
     expect(summary(shipped).filter((e) => e.kind === 'unfulfilled')).toEqual([unfulfilled]);
-    expect(summary(shipped).filter((e) => e.kind === 'fulfilled').map((e) => e.sku)).toEqual(['A']);
+    expect(
+      summary(shipped)
+        .filter((e) => e.kind === 'fulfilled')
+        .map((e) => e.sku),
+    ).toEqual(['A']);
   });
 
   it('a line rejected at a second confirmation (after back-ordering) is dated by that confirmation', () => {
@@ -64,7 +87,11 @@ describe('deriveSalesEvents', () => {
   it('an order rejected as a whole: every line unfulfilled at the rejection', () => {
     const rejected = confirmOrder(base(), '2026-03-02T08:00:00Z', { reject: [1, 2] });
     expect(rejected.status).toBe('rejected');
-    expect(summary(rejected).filter((e) => e.kind === 'unfulfilled').map((e) => [e.sku, e.quantity, e.day])).toEqual([
+    expect(
+      summary(rejected)
+        .filter((e) => e.kind === 'unfulfilled')
+        .map((e) => [e.sku, e.quantity, e.day]),
+    ).toEqual([
       ['A', 3, '2026-03-02'],
       ['B', 2, '2026-03-02'],
     ]);
@@ -88,8 +115,14 @@ describe('deriveSalesEvents', () => {
 
   it('each return entry gives one event per line, with negative revenue and its own id', () => {
     let order = shipOrder(confirmOrder(base(), '2026-03-02T08:00:00Z'), '2026-03-03T10:00:00Z');
-    order = returnFromOrder(order, '2026-03-10T10:00:00Z', [{ line: 1, quantity: 1 }, { line: 1, quantity: 1 }]);
-    order = returnFromOrder(order, '2026-03-12T10:00:00Z', [{ line: 1, quantity: 1 }, { line: 2, quantity: 2 }]);
+    order = returnFromOrder(order, '2026-03-10T10:00:00Z', [
+      { line: 1, quantity: 1 },
+      { line: 1, quantity: 1 },
+    ]);
+    order = returnFromOrder(order, '2026-03-12T10:00:00Z', [
+      { line: 1, quantity: 1 },
+      { line: 2, quantity: 2 },
+    ]);
     expect(summary(order).filter((e) => e.kind === 'returned')).toEqual([
       { id: '1:returned:0', kind: 'returned', sku: 'A', quantity: 2, revenue: -19.98, day: '2026-03-10' },
       { id: '1:returned:1', kind: 'returned', sku: 'A', quantity: 1, revenue: -9.99, day: '2026-03-12' },

@@ -1,10 +1,4 @@
-import {
-  StoredCampaignSchema,
-  StoredProductSchema,
-  StoredSalesOrderSchema,
-  StoredStockMovementSchema,
-  StoredStockPositionSchema,
-} from '@icc/shared';
+import { StoredCampaignSchema, StoredProductSchema, StoredSalesOrderSchema, StoredStockMovementSchema, StoredStockPositionSchema } from '@icc/shared';
 import { describe, expect, it } from 'vitest';
 import { campaign, confirmOrder, movement, pendingOrder, position, product, returnFromOrder, shipOrder } from '../../test/support/source-builders.js';
 import {
@@ -39,11 +33,32 @@ describe('source documents', () => {
   it('reads the fields analytics uses, with ids as strings', () => {
     const read = SourceSalesOrderSchema.parse(order);
     expect(read._id).toBe(String(order._id));
-    expect(read.lines[0]).toEqual({ line: 1, sku: 'A', quantity: 3, unitPrice: 10, discountPercent: 10, campaignId: 'c1', status: 'shipped', shippedQuantity: 3, unfulfilledQuantity: 0, returnedQuantity: 1 });
+    expect(read.lines[0]).toEqual({
+      line: 1,
+      sku: 'A',
+      quantity: 3,
+      unitPrice: 10,
+      discountPercent: 10,
+      campaignId: 'c1',
+      status: 'shipped',
+      shippedQuantity: 3,
+      unfulfilledQuantity: 0,
+      returnedQuantity: 1,
+    });
     expect(read.returns).toEqual([{ at: new Date(at), lines: [{ line: 1, quantity: 1 }] }]);
-    expect(Object.keys(SourceProductSchema.parse(product({ sku: 'A' }))).sort()).toEqual(
-      ['_id', 'category', 'leadTimeDays', 'name', 'price', 'reorderPoint', 'safetyStock', 'sku', 'status', 'tenantId', 'updatedAt'],
-    );
+    expect(Object.keys(SourceProductSchema.parse(product({ sku: 'A' }))).sort()).toEqual([
+      '_id',
+      'category',
+      'leadTimeDays',
+      'name',
+      'price',
+      'reorderPoint',
+      'safetyStock',
+      'sku',
+      'status',
+      'tenantId',
+      'updatedAt',
+    ]);
   });
 
   it('still accepts what the model would not write today: string ids, unknown statuses and types, missing defaults', () => {

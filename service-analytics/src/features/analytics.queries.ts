@@ -1,4 +1,14 @@
-import { addUtcDays, AppError, SkuSchema, utcDaysBetween, utcIsoDayOfWeek, type DayKey, type SalesHistoryRow, type SeasonalityProfile, type Trend } from '@icc/shared';
+import {
+  addUtcDays,
+  AppError,
+  SkuSchema,
+  utcDaysBetween,
+  utcIsoDayOfWeek,
+  type DayKey,
+  type SalesHistoryRow,
+  type SeasonalityProfile,
+  type Trend,
+} from '@icc/shared';
 import type { Db } from 'mongodb';
 import { chunks } from '../util/collections.js';
 import { denseDailyTotals, toDemandSeries } from './daily-series.js';
@@ -98,7 +108,11 @@ export async function seasonalityData(db: Db, tenantId: string, query: { skus?: 
 }
 
 async function profiles(db: Db, tenantId: string, spans: ReadonlyMap<string, HistorySpan>): Promise<SeasonalityProfile[]> {
-  const entries = [...spans].map(([sku, span]) => ({ sku, last: span.last, first: latest(span.first, addUtcDays(span.last, -(SEASONALITY_HISTORY_DAYS - 1))) }));
+  const entries = [...spans].map(([sku, span]) => ({
+    sku,
+    last: span.last,
+    first: latest(span.first, addUtcDays(span.last, -(SEASONALITY_HISTORY_DAYS - 1))),
+  }));
   const out: SeasonalityProfile[] = [];
   for (const chunk of chunks(entries, SEASONALITY_CHUNK)) {
     const from = chunk.reduce((min, e) => (e.first < min ? e.first : min), chunk[0]!.first);
@@ -125,12 +139,21 @@ function noHistory(sku: string, locationCode?: string): AppError {
 
 /** Comma-separated SKUs, trimmed and de-duplicated; INVALID_INPUT naming the first malformed one. */
 function parseSkuList(raw: string): string[] {
-  const skus = [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0))];
+  const skus = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    ),
+  ];
   if (skus.length === 0) throw new AppError('INVALID_INPUT', 'skus lists no SKU', [{ path: 'skus', message: 'list at least one SKU' }]);
   for (const sku of skus) {
     const parsed = SkuSchema.safeParse(sku);
     if (!parsed.success) {
-      throw new AppError('INVALID_INPUT', `skus: "${sku}" is not a SKU (${parsed.error.issues[0]?.message ?? 'invalid'})`, [{ path: 'skus', message: `"${sku}" is not a SKU` }]);
+      throw new AppError('INVALID_INPUT', `skus: "${sku}" is not a SKU (${parsed.error.issues[0]?.message ?? 'invalid'})`, [
+        { path: 'skus', message: `"${sku}" is not a SKU` },
+      ]);
     }
   }
   return skus;

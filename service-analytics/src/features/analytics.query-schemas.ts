@@ -7,13 +7,7 @@ export const TREND_DAYS = { min: 14, max: 730, default: 182 } as const;
 /** `GET /api/analytics/trends/:sku` query. */
 export const TrendQuerySchema = z
   .object({
-    days: z.coerce
-      .number()
-      .int()
-      .min(TREND_DAYS.min)
-      .max(TREND_DAYS.max)
-      .default(TREND_DAYS.default)
-      .describe('window length in days, ending at `end`'),
+    days: z.coerce.number().int().min(TREND_DAYS.min).max(TREND_DAYS.max).default(TREND_DAYS.default).describe('window length in days, ending at `end`'),
     end: DayKeySchema.optional().describe("last day of the window; default: the SKU's latest fact day"),
   })
   .strict();

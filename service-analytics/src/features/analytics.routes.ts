@@ -1,4 +1,12 @@
-import { ErrorResponseSchema, SalesHistoryQuerySchema, SalesHistorySchema, SeasonalityDataQuerySchema, SeasonalityProfileSchema, SkuParamsSchema, TrendSchema } from '@icc/shared';
+import {
+  ErrorResponseSchema,
+  SalesHistoryQuerySchema,
+  SalesHistorySchema,
+  SeasonalityDataQuerySchema,
+  SeasonalityProfileSchema,
+  SkuParamsSchema,
+  TrendSchema,
+} from '@icc/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
 import { salesHistory, seasonalityData, skuSeasonality, skuTrend } from './analytics.queries.js';
@@ -61,7 +69,7 @@ export function analyticsRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
       '/api/analytics/seasonality/:sku',
       {
         schema: {
-          summary: "Weekday and month demand indices of a SKU over its last three years (stock-out days excluded)",
+          summary: 'Weekday and month demand indices of a SKU over its last three years (stock-out days excluded)',
           tags: ['analytics'],
           params: SkuParamsSchema,
           querystring: SeasonalityQuerySchema,

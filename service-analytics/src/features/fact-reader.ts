@@ -33,11 +33,7 @@ export async function historySpans(db: Db, tenantId: string, query: SpanQuery = 
   const match: Document = { tenantId };
   if (query.skus) match['sku'] = { $in: [...query.skus] };
   if (query.locationCode !== undefined) match['locationCode'] = query.locationCode;
-  const pipeline: Document[] = [
-    { $match: match },
-    { $group: { _id: '$sku', first: { $min: '$day' }, last: { $max: '$day' } } },
-    { $sort: { _id: 1 } },
-  ];
+  const pipeline: Document[] = [{ $match: match }, { $group: { _id: '$sku', first: { $min: '$day' }, last: { $max: '$day' } } }, { $sort: { _id: 1 } }];
   if (query.limit !== undefined) pipeline.push({ $limit: query.limit });
   const rows = await db.collection(DAILY_SALES_FACTS).aggregate<{ _id: string; first: DayKey; last: DayKey }>(pipeline).toArray();
   return new Map(rows.map((r) => [r._id, { first: r.first, last: r.last }]));
@@ -82,10 +78,7 @@ export async function readDailyTotals(db: Db, tenantId: string, query: TotalsQue
   if (query.skus.length === 0 || query.to < query.from) return new Map();
   const filter: Document = { tenantId, sku: query.skus.length === 1 ? query.skus[0] : { $in: [...query.skus] }, day: { $gte: query.from, $lte: query.to } };
   if (query.locationCode !== undefined) filter['locationCode'] = query.locationCode;
-  const facts = await db
-    .collection<DailySalesFactDocument>(DAILY_SALES_FACTS)
-    .find(filter, { projection: FACT_PROJECTION })
-    .toArray();
+  const facts = await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).find(filter, { projection: FACT_PROJECTION }).toArray();
   return sumFactsBySkuAndDay(facts);
 }
 
@@ -102,7 +95,10 @@ const FACT_PROJECTION = {
   campaignActive: 1,
 } as const;
 
-type FactFields = Pick<DailySalesFact, 'sku' | 'day' | 'quantityDemanded' | 'quantitySold' | 'quantityReturned' | 'revenue' | 'orders' | 'stockOut' | 'campaignActive'>;
+type FactFields = Pick<
+  DailySalesFact,
+  'sku' | 'day' | 'quantityDemanded' | 'quantitySold' | 'quantityReturned' | 'revenue' | 'orders' | 'stockOut' | 'campaignActive'
+>;
 
 /**
  * Fact rows (any locations, any order) as per-SKU daily totals, days ascending:
@@ -131,7 +127,10 @@ export function sumFactsBySkuAndDay(facts: readonly FactFields[]): Map<string, D
   }
   const out = new Map<string, DailyTotal[]>();
   for (const sku of [...bySku.keys()].sort()) {
-    out.set(sku, [...bySku.get(sku)!.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0)));
+    out.set(
+      sku,
+      [...bySku.get(sku)!.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0)),
+    );
   }
   return out;
 }

@@ -66,11 +66,9 @@ export async function updateFeatureHistories(
 ): Promise<void> {
   const histories = db.collection<FeatureHistoryDoc>(FEATURE_HISTORY);
   const bounds = new Map(
-    (
-      await histories
-        .find({ _id: { $in: skus.map((sku) => historyId(tenantId, sku)) } }, { projection: { sku: 1, firstDay: 1, lastDay: 1 } })
-        .toArray()
-    ).map((doc) => [doc.sku, doc]),
+    (await histories.find({ _id: { $in: skus.map((sku) => historyId(tenantId, sku)) } }, { projection: { sku: 1, firstDay: 1, lastDay: 1 } }).toArray()).map(
+      (doc) => [doc.sku, doc],
+    ),
   );
   const writes: AnyBulkWriteOperation<FeatureHistoryDoc>[] = [];
   for (const sku of skus) {

@@ -88,7 +88,11 @@ export async function recomputeFeatures(db: Db, touches: readonly FeatureTouch[]
  * the day itself when the fact series was read, EARLY_HISTORY when the SKU
  * has yesterday's row (so its first fact lies at least 29 days back).
  */
-async function coverGaps(db: Db, tenantId: string, fromDays: ReadonlyMap<string, DayKey>): Promise<{ fromDays: Map<string, DayKey>; firstFactDays: Map<string, DayKey> }> {
+async function coverGaps(
+  db: Db,
+  tenantId: string,
+  fromDays: ReadonlyMap<string, DayKey>,
+): Promise<{ fromDays: Map<string, DayKey>; firstFactDays: Map<string, DayKey> }> {
   const out = new Map(fromDays);
   const firstFactDays = new Map<string, DayKey>();
   const contiguous = new Set<string>();
@@ -96,7 +100,10 @@ async function coverGaps(db: Db, tenantId: string, fromDays: ReadonlyMap<string,
   for (const chunk of chunks(skus, IN_LIST_MAX)) {
     const rows = await db
       .collection<FeatureDocument>(FEATURES)
-      .find({ tenantId, sku: { $in: chunk }, day: { $in: [...new Set(chunk.map((sku) => addUtcDays(fromDays.get(sku)!, -1)))] } }, { projection: { _id: 0, sku: 1, day: 1 } })
+      .find(
+        { tenantId, sku: { $in: chunk }, day: { $in: [...new Set(chunk.map((sku) => addUtcDays(fromDays.get(sku)!, -1)))] } },
+        { projection: { _id: 0, sku: 1, day: 1 } },
+      )
       .toArray();
     for (const row of rows) {
       if (row.day !== addUtcDays(fromDays.get(row.sku)!, -1)) continue;
@@ -112,11 +119,21 @@ async function coverGaps(db: Db, tenantId: string, fromDays: ReadonlyMap<string,
       .toArray();
     for (const [sku, days] of daysBySku(series)) {
       const fromDay = fromDays.get(sku)!;
-      if (days.length > 0) firstFactDays.set(sku, days.reduce((a, b) => (a < b ? a : b)));
+      if (days.length > 0)
+        firstFactDays.set(
+          sku,
+          days.reduce((a, b) => (a < b ? a : b)),
+        );
       const before = days.filter((day) => day < fromDay);
       if (before.length === 0) continue; // nothing earlier: the SKU's rows start from its facts at fromDay or later
-      const firstRowDay = addUtcDays(before.reduce((a, b) => (a < b ? a : b)), DEFAULT_MIN_HISTORY_DAYS);
-      const afterLastFact = addUtcDays(before.reduce((a, b) => (a > b ? a : b)), 1);
+      const firstRowDay = addUtcDays(
+        before.reduce((a, b) => (a < b ? a : b)),
+        DEFAULT_MIN_HISTORY_DAYS,
+      );
+      const afterLastFact = addUtcDays(
+        before.reduce((a, b) => (a > b ? a : b)),
+        1,
+      );
       const gapStart = firstRowDay > afterLastFact ? firstRowDay : afterLastFact;
       if (gapStart < fromDay) out.set(sku, gapStart);
     }
@@ -166,7 +183,10 @@ async function featureRowsFrom(
     const totals = totalsBySku.get(sku)!;
     const start = totals[0]!.day === lookbackStart || withEarlier.has(sku) ? lookbackStart : totals[0]!.day;
     const series = toDemandSeries(denseDailyTotals(totals, start, totals[totals.length - 1]!.day));
-    out.set(sku, buildFeatureRows(series, { sku }).filter((row) => row.day >= fromDay));
+    out.set(
+      sku,
+      buildFeatureRows(series, { sku }).filter((row) => row.day >= fromDay),
+    );
   }
   return out;
 }
@@ -190,7 +210,13 @@ async function upsertRows(db: Db, tenantId: string, rows: readonly FeatureRow[])
  * only needs "after the last row", so SKUs with the same last row share one
  * deleteMany; the others (short history) get their own.
  */
-async function deleteStale(db: Db, tenantId: string, fromDay: DayKey, skus: readonly string[], rowsBySku: ReadonlyMap<string, readonly FeatureRow[]>): Promise<number> {
+async function deleteStale(
+  db: Db,
+  tenantId: string,
+  fromDay: DayKey,
+  skus: readonly string[],
+  rowsBySku: ReadonlyMap<string, readonly FeatureRow[]>,
+): Promise<number> {
   const features = db.collection<FeatureDocument>(FEATURES);
   const afterLast = new Map<DayKey, string[]>();
   const none: string[] = [];
@@ -201,7 +227,9 @@ async function deleteStale(db: Db, tenantId: string, fromDay: DayKey, skus: read
     const lastKept = rows[rows.length - 1]?.day;
     if (!firstKept || !lastKept) none.push(sku);
     else if (firstKept === fromDay) afterLast.set(lastKept, [...(afterLast.get(lastKept) ?? []), sku]);
-    else deleted += (await features.deleteMany({ tenantId, sku, day: { $gte: fromDay }, $or: [{ day: { $lt: firstKept } }, { day: { $gt: lastKept } }] })).deletedCount;
+    else
+      deleted += (await features.deleteMany({ tenantId, sku, day: { $gte: fromDay }, $or: [{ day: { $lt: firstKept } }, { day: { $gt: lastKept } }] }))
+        .deletedCount;
   }
   const bySkus = (list: readonly string[]) => (list.length === 1 ? list[0] : { $in: [...list] });
   if (none.length > 0) deleted += (await features.deleteMany({ tenantId, sku: bySkus(none), day: { $gte: fromDay } })).deletedCount;

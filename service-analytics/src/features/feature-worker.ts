@@ -75,29 +75,31 @@ export function createFeatureWorker(db: Db, options: FeatureWorkerOptions = {}):
 
   /** One round, serialised with every other: returns the entries it read (0: the queue was empty). */
   function round(): Promise<number> {
-    const run = tail.then(async () => {
-      abort.signal.throwIfAborted();
-      const started = performance.now();
-      try {
-        // Merged per SKU to its earliest day: one recomputation per SKU whatever the entries.
-        const work = await readFeatureWork(db, roundSize);
-        if (work.ids.length > 0) {
-          const summary = await recomputeFeatures(db, work.touches, abort.signal);
-          await completeFeatureWork(db, work.ids);
-          state.skus += summary.skus;
+    const run = tail
+      .then(async () => {
+        abort.signal.throwIfAborted();
+        const started = performance.now();
+        try {
+          // Merged per SKU to its earliest day: one recomputation per SKU whatever the entries.
+          const work = await readFeatureWork(db, roundSize);
+          if (work.ids.length > 0) {
+            const summary = await recomputeFeatures(db, work.touches, abort.signal);
+            await completeFeatureWork(db, work.ids);
+            state.skus += summary.skus;
+          }
+          return work.ids.length;
+        } finally {
+          const ms = performance.now() - started;
+          state.busyMs += ms;
+          state.maxRoundMs = Math.max(state.maxRoundMs, ms);
         }
-        return work.ids.length;
-      } finally {
-        const ms = performance.now() - started;
-        state.busyMs += ms;
-        state.maxRoundMs = Math.max(state.maxRoundMs, ms);
-      }
-    }).then((read) => {
-      state.rounds += 1;
-      state.lastRoundAt = new Date();
-      state.lastError = null;
-      return read;
-    });
+      })
+      .then((read) => {
+        state.rounds += 1;
+        state.lastRoundAt = new Date();
+        state.lastError = null;
+        return read;
+      });
     tail = run.catch(() => undefined);
     return run;
   }

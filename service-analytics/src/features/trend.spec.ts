@@ -33,8 +33,21 @@ describe('computeTrend', () => {
   });
 
   it('falls back to a plain regression when no weekday repeats', () => {
-    expect(weekdayAdjustedSlope([{ x: 0, y: 1, group: 1 }, { x: 1, y: 3, group: 2 }, { x: 2, y: 5, group: 3 }])).toBeCloseTo(2, 12);
-    expect(weekdayAdjustedSlope([{ x: 0, y: 1, group: 1 }, { x: 1, y: 5, group: 2 }, { x: 7, y: 8, group: 1 }, { x: 8, y: 12, group: 2 }])).toBeCloseTo(1, 12);
+    expect(
+      weekdayAdjustedSlope([
+        { x: 0, y: 1, group: 1 },
+        { x: 1, y: 3, group: 2 },
+        { x: 2, y: 5, group: 3 },
+      ]),
+    ).toBeCloseTo(2, 12);
+    expect(
+      weekdayAdjustedSlope([
+        { x: 0, y: 1, group: 1 },
+        { x: 1, y: 5, group: 2 },
+        { x: 7, y: 8, group: 1 },
+        { x: 8, y: 12, group: 2 },
+      ]),
+    ).toBeCloseTo(1, 12);
     expect(weekdayAdjustedSlope([])).toBe(0);
   });
 

@@ -117,9 +117,7 @@ describe('backtest has no leakage', () => {
   it('builds the ensemble window by window from its members, as the median', () => {
     const history = toDemandHistory({ values: noisy });
     const plan = { season: 7, horizon: 7, origins: rollingOrigins(noisy.length, 7, 3, 8) };
-    const members = (['seasonal-naive', 'moving-average', 'holt-winters-additive'] as const).map((name) =>
-      backtestModel(history, MODELS[name], plan),
-    );
+    const members = (['seasonal-naive', 'moving-average', 'holt-winters-additive'] as const).map((name) => backtestModel(history, MODELS[name], plan));
     const ensemble = ensembleBacktest(history, members);
     const sorted = members.map((m) => m.windows[2]!.forecast[4]!).sort((a, b) => a - b);
     expect(ensemble.windows[2]!.forecast[4]).toBe(sorted[1]);

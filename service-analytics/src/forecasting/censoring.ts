@@ -18,12 +18,7 @@ import type { DemandHistory } from './forecasting.types.js';
  *   imputeCensored([10, 20, 10, 20, 10, 0], [false, false, false, false, false, true], 2)
  *   // [10, 20, 10, 20, 10, 20]
  */
-export function imputeCensored(
-  values: readonly number[],
-  censored: readonly boolean[],
-  season: number,
-  seasonsBack = 4,
-): number[] {
+export function imputeCensored(values: readonly number[], censored: readonly boolean[], season: number, seasonsBack = 4): number[] {
   return imputeEach(values, censored, season, seasonsBack, (t) => {
     const later = values.findIndex((_, j) => j > t && censored[j] !== true);
     return later >= 0 ? values[later] : undefined;
@@ -40,12 +35,7 @@ export function imputeCensored(
  *
  * @example imputeCensoredCausally([0, 0, 7, 8, 0], [true, true, false, false, true], 1) // [0, 0, 7, 8, 7.5]
  */
-export function imputeCensoredCausally(
-  values: readonly number[],
-  censored: readonly boolean[],
-  season: number,
-  seasonsBack = 4,
-): number[] {
+export function imputeCensoredCausally(values: readonly number[], censored: readonly boolean[], season: number, seasonsBack = 4): number[] {
   return imputeEach(values, censored, season, seasonsBack, () => undefined);
 }
 

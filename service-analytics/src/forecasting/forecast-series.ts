@@ -160,7 +160,9 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
   const levels = options.intervalLevels ?? [];
   const [main, ...others] = conformalHalfWidthsAt(residuals, [confidence, ...levels]);
   const { halfWidths, enough } = main!;
-  const intervals = options.intervalLevels ? levels.map((level, i) => ({ confidence: level, halfWidths: others[i]!.halfWidths, reliable: others[i]!.enough })) : undefined;
+  const intervals = options.intervalLevels
+    ? levels.map((level, i) => ({ confidence: level, halfWidths: others[i]!.halfWidths, reliable: others[i]!.enough }))
+    : undefined;
   const forecasts = final.values.map((value, k) => ({
     step: k + 1,
     value,
@@ -171,7 +173,14 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
 
   return {
     model: chosen.model,
-    reason: explain(chosen, members.map((m) => m.model), scores, demand, origins.length, horizon),
+    reason: explain(
+      chosen,
+      members.map((m) => m.model),
+      scores,
+      demand,
+      origins.length,
+      horizon,
+    ),
     demand,
     confidence,
     forecasts,
@@ -209,9 +218,7 @@ function clampedAtZero(model: ForecastModel): ForecastModel {
       const result = model.forecast(history, context);
       return { ...result, values: clipped(result.values) };
     },
-    ...(fastBacktest === undefined
-      ? {}
-      : { backtest: (history: DemandHistory, plan: BacktestPlan) => fastBacktest(history, plan).map(clipped) }),
+    ...(fastBacktest === undefined ? {} : { backtest: (history: DemandHistory, plan: BacktestPlan) => fastBacktest(history, plan).map(clipped) }),
   };
 }
 
@@ -229,9 +236,7 @@ function explain(
   windows: number,
   horizon: number,
 ): string {
-  const others = scores
-    .map((s) => (s.mase === null ? `${s.model} skipped (${s.skipped})` : `${s.model} ${s.mase.toFixed(3)}`))
-    .join(', ');
+  const others = scores.map((s) => (s.mase === null ? `${s.model} skipped (${s.skipped})` : `${s.model} ${s.mase.toFixed(3)}`)).join(', ');
   const members = chosen.model === 'ensemble' ? ` (median of ${ensembleMembers.join(', ')})` : '';
   return (
     `${chosen.model}${members} had the lowest mean backtest MASE (${chosen.mase.toFixed(3)}) over ${windows} rolling-origin windows of ${horizon} steps ` +

@@ -1,5 +1,12 @@
 /** The forecasting engine: pure models, backtest, selection and accuracy metrics over plain arrays. */
-export { forecastSeries, type ForecastSeriesOptions, type SeriesForecast, type ForecastPoint, type CandidateScore, type IntervalAtLevel } from './forecast-series.js';
+export {
+  forecastSeries,
+  type ForecastSeriesOptions,
+  type SeriesForecast,
+  type ForecastPoint,
+  type CandidateScore,
+  type IntervalAtLevel,
+} from './forecast-series.js';
 export { type SeriesInput } from './history.js';
 export { classifyDemand, ADI_CUTOFF, CV2_CUTOFF, type DemandClass, type DemandProfile } from './demand-classifier.js';
 export { accuracy, mae, rmse, mape, smape, mase, bias, seasonalNaiveScale, type AccuracyReport } from './metrics.js';

@@ -13,10 +13,7 @@
  *
  * @example conformalHalfWidths([[1, -2, 3, -4]], 0.5) // [3]: ⌈5 · 0.5⌉ = 3rd smallest of 1, 2, 3, 4
  */
-export function conformalHalfWidths(
-  residualsByStep: readonly (readonly number[])[],
-  confidence: number,
-): { halfWidths: number[]; enough: boolean } {
+export function conformalHalfWidths(residualsByStep: readonly (readonly number[])[], confidence: number): { halfWidths: number[]; enough: boolean } {
   return conformalHalfWidthsAt(residualsByStep, [confidence])[0]!;
 }
 

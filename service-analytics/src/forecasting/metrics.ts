@@ -103,12 +103,7 @@ export function seasonalNaiveScale(training: readonly number[], season: number, 
  *
  * @example seasonalNaiveScales([1, 5, 2, 7], 2, [3, 4]) // [1, 1.5]
  */
-export function seasonalNaiveScales(
-  series: readonly number[],
-  season: number,
-  lengths: readonly number[],
-  usable?: readonly boolean[],
-): number[] {
+export function seasonalNaiveScales(series: readonly number[], season: number, lengths: readonly number[], usable?: readonly boolean[]): number[] {
   const lag = Math.max(1, season);
   const ok = (i: number) => usable === undefined || usable[i] === true;
   let pairSum = 0;

@@ -22,12 +22,7 @@ export interface CampaignLift {
  *   // weekly pattern, demand 10, campaign days sell 15
  *   campaignLift(values, censored, campaign, 7) // { lift: 0.5, campaignDays: 14 }
  */
-export function campaignLift(
-  values: readonly number[],
-  censored: readonly boolean[],
-  campaign: readonly number[],
-  season: number,
-): CampaignLift | null {
+export function campaignLift(values: readonly number[], censored: readonly boolean[], campaign: readonly number[], season: number): CampaignLift | null {
   const step = Math.max(1, season);
   const usableBaseline = (t: number) => t >= 0 && t < values.length && campaign[t] !== 1 && censored[t] !== true;
   let campaignDemand = 0;

@@ -11,14 +11,25 @@ describe('computeForecast', () => {
   it('skips a history too short for the backtest, saying how much it needs', () => {
     const settings = { season: 7, horizon: 28, confidence: 0.95 };
     const n = minimumHistory(settings) - 1;
-    const outcome = computeForecast({ sku: 'A', series: { values: weekly(n), censored: none(n).map(() => false), campaign: none(n), holiday: none(n) }, future: { campaign: none(28), holiday: none(28) } }, settings);
+    const outcome = computeForecast(
+      {
+        sku: 'A',
+        series: { values: weekly(n), censored: none(n).map(() => false), campaign: none(n), holiday: none(n) },
+        future: { campaign: none(28), holiday: none(28) },
+      },
+      settings,
+    );
     expect(outcome).toEqual({ sku: 'A', status: 'skipped', message: `needs 36 days of history for a 28-day backtest with season 7; has ${n}` });
   });
 
   it('forecasts with intervals at the job level and every stored level, nested by coverage', () => {
     const n = 200;
     const outcome = computeForecast(
-      { sku: 'A', series: { values: weekly(n), censored: none(n).map(() => false), campaign: none(n), holiday: none(n) }, future: { campaign: none(14), holiday: none(14) } },
+      {
+        sku: 'A',
+        series: { values: weekly(n), censored: none(n).map(() => false), campaign: none(n), holiday: none(n) },
+        future: { campaign: none(14), holiday: none(14) },
+      },
       { season: 7, horizon: 14, confidence: 0.85 },
     );
     if (outcome.status !== 'forecast') throw new Error(outcome.message);
@@ -35,7 +46,12 @@ describe('campaignLift', () => {
     const campaign = (t: number) => t % 35 >= 28 && t % 35 < 32;
     const values = weekly(210, campaign);
     const flags = values.map((_, t) => (campaign(t) ? 1 : 0));
-    const lift = campaignLift(values, values.map(() => false), flags, 7)!;
+    const lift = campaignLift(
+      values,
+      values.map(() => false),
+      flags,
+      7,
+    )!;
     expect(lift.lift).toBeCloseTo(0.5, 9);
     expect(lift.campaignDays).toBe(24);
     // a stock-out on a campaign day is not counted
@@ -45,6 +61,13 @@ describe('campaignLift', () => {
 
   it('gives nothing with fewer than 7 usable campaign days', () => {
     const values = weekly(70, (t) => t < 6);
-    expect(campaignLift(values, values.map(() => false), values.map((_, t) => (t < 6 ? 1 : 0)), 7)).toBeNull();
+    expect(
+      campaignLift(
+        values,
+        values.map(() => false),
+        values.map((_, t) => (t < 6 ? 1 : 0)),
+        7,
+      ),
+    ).toBeNull();
   });
 });

@@ -45,7 +45,11 @@ export function computeForecast(item: ForecastTaskItem, settings: ForecastSettin
   const { sku, series } = item;
   const needed = minimumHistory(settings);
   if (series.values.length < needed) {
-    return { sku, status: 'skipped', message: `needs ${needed} days of history for a ${settings.horizon}-day backtest with season ${settings.season}; has ${series.values.length}` };
+    return {
+      sku,
+      status: 'skipped',
+      message: `needs ${needed} days of history for a ${settings.horizon}-day backtest with season ${settings.season}; has ${series.values.length}`,
+    };
   }
   try {
     const levels = [...new Set([settings.confidence, ...STORED_CONFIDENCE_LEVELS])].sort((a, b) => a - b);

@@ -88,7 +88,10 @@ export function futureFlags(skus: readonly string[], forecastDate: DayKey, horiz
  * them once for the history tails, the future flags and the average discounts.
  */
 export async function tenantCampaigns(db: Db, tenantId: string): Promise<CampaignMirrorDoc[]> {
-  return db.collection<CampaignMirrorDoc>(FACT_COLLECTIONS.campaignsMirror).find({ tenantId, status: { $ne: 'cancelled' } }).toArray();
+  return db
+    .collection<CampaignMirrorDoc>(FACT_COLLECTIONS.campaignsMirror)
+    .find({ tenantId, status: { $ne: 'cancelled' } })
+    .toArray();
 }
 
 /**

@@ -83,7 +83,14 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
   function saveProgress({ job, heartbeat }: Lease<TrainingJobDocument>, stored: number): Promise<boolean> {
     const { mase, seasonalNaiveMase, ...rest } = job.tally;
     return heartbeat({
-      $set: { progress: job.progress, 'tally.models': rest.models, 'tally.failures': rest.failures, 'tally.skipped': rest.skipped, 'tally.forecastSample': rest.forecastSample, resumeAfter: job.resumeAfter },
+      $set: {
+        progress: job.progress,
+        'tally.models': rest.models,
+        'tally.failures': rest.failures,
+        'tally.skipped': rest.skipped,
+        'tally.forecastSample': rest.forecastSample,
+        resumeAfter: job.resumeAfter,
+      },
       $push: { 'tally.mase': { $each: mase.slice(stored) }, 'tally.seasonalNaiveMase': { $each: seasonalNaiveMase.slice(stored) } },
     });
   }
@@ -104,7 +111,8 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
       await sleep(FEATURE_POLL_MS, stopping.signal);
     }
     if (since === null) return true;
-    if (!stopping.signal.aborted && Date.now() > deadline) log.warn({ jobId: job._id, waitedMs: featureWaitMs }, 'forecast job starts before the features caught up with it');
+    if (!stopping.signal.aborted && Date.now() > deadline)
+      log.warn({ jobId: job._id, waitedMs: featureWaitMs }, 'forecast job starts before the features caught up with it');
     return heartbeat({ $set: { waitingForFeaturesSince: null } });
   }
 
@@ -159,7 +167,9 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
       for (let j = 0; j < items.length; j += TASK_SIZE) tasks.push(pool.run({ items: items.slice(j, j + TASK_SIZE), settings }));
       const outcomes = (await Promise.all(tasks)).flat();
       const forecastSkus = new Set(items.map((item) => item.sku));
-      const missing = chunk.filter((sku) => !forecastSkus.has(sku)).map((sku): ForecastOutcome => ({ sku, status: 'skipped', message: `no demand history up to ${request.asOf}` }));
+      const missing = chunk
+        .filter((sku) => !forecastSkus.has(sku))
+        .map((sku): ForecastOutcome => ({ sku, status: 'skipped', message: `no demand history up to ${request.asOf}` }));
       await storeForecasts(
         db,
         { tenantId, jobId: job._id, jobCreatedAt: job.createdAt, forecastDate, horizon: request.horizon, trainedAt: now(), averageDiscount },

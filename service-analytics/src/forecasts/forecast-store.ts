@@ -1,13 +1,7 @@
 import { addUtcDays, type DayKey, type ForecastModelName } from '@icc/shared';
 import type { AnyBulkWriteOperation, Db, Filter, UpdateFilter } from 'mongodb';
 import { bulkWriteIgnoringDuplicates } from '../util/bulk-writes.js';
-import {
-  FORECAST_COLLECTIONS,
-  type CampaignEffect,
-  type ForecastDocument,
-  type LatestForecastDocument,
-  type MlModelDocument,
-} from './forecast-collections.js';
+import { FORECAST_COLLECTIONS, type CampaignEffect, type ForecastDocument, type LatestForecastDocument, type MlModelDocument } from './forecast-collections.js';
 import type { ForecastOutcome } from './forecast-compute.js';
 
 type Forecasted = Extract<ForecastOutcome, { status: 'forecast' }>;

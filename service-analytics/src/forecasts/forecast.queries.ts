@@ -22,9 +22,11 @@ export async function latestForecast(
   const forecast = await currentForecast(db, tenantId, sku);
   const horizon = query.horizon ?? forecast.horizon;
   if (horizon > forecast.horizon) {
-    throw new AppError('INVALID_INPUT', `The latest forecast of ${sku} covers ${forecast.horizon} days; ask for at most ${forecast.horizon}, or train with a longer horizon (POST /api/models/train)`, [
-      { path: 'horizon', message: `at most ${forecast.horizon}` },
-    ]);
+    throw new AppError(
+      'INVALID_INPUT',
+      `The latest forecast of ${sku} covers ${forecast.horizon} days; ask for at most ${forecast.horizon}, or train with a longer horizon (POST /api/models/train)`,
+      [{ path: 'horizon', message: `at most ${forecast.horizon}` }],
+    );
   }
   const confidence = query.confidenceLevel ?? forecast.confidence;
   const interval = intervalAt(forecast, confidence);

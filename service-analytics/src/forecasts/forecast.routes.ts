@@ -119,7 +119,7 @@ export function forecastRoutes(deps: ForecastRouteDeps): FastifyPluginAsyncZod {
       '/api/models/performance',
       {
         schema: {
-          summary: "Every active model of the tenant by type: SKUs served, median backtest MASE, accuracy tracked against actuals",
+          summary: 'Every active model of the tenant by type: SKUs served, median backtest MASE, accuracy tracked against actuals',
           tags: ['models'],
           response: { 200: ModelPerformanceSchema, ...errors },
         },

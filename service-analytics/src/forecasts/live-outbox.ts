@@ -14,5 +14,7 @@ import { FORECAST_COLLECTIONS } from './forecast-collections.js';
  * @example await announceForecasts(db, 'acme', { jobId, forecastDate, skus: 500, sample, medianMase: 0.81 })
  */
 export async function announceForecasts(db: Db, tenantId: string, data: ForecastUpdated, now = new Date()): Promise<void> {
-  await db.collection<OptionalId<StoredLiveOutbox>>(FORECAST_COLLECTIONS.liveOutbox).insertOne({ tenantId, event: 'forecast:updated', room: 'dashboard', data, createdAt: now });
+  await db
+    .collection<OptionalId<StoredLiveOutbox>>(FORECAST_COLLECTIONS.liveOutbox)
+    .insertOne({ tenantId, event: 'forecast:updated', room: 'dashboard', data, createdAt: now });
 }

@@ -76,6 +76,8 @@ async function learnedEffect(db: Db, tenantId: string, forecast: ForecastDocumen
   if (model?.campaignEffect) return { ...model.campaignEffect, source: 'sku-history' };
   const tenant = await db.collection<TenantCampaignEffectDocument>(FORECAST_COLLECTIONS.campaignEffects).findOne({ _id: tenantId });
   if (tenant) return { lift: tenant.lift, campaignDays: tenant.campaignDays, averageDiscountPercent: tenant.averageDiscountPercent, source: 'tenant-median' };
-  throw new AppError('CONFLICT', `No campaign effect learned yet: neither ${forecast.sku} nor any other SKU of this tenant had enough campaign days (7) in stock when the forecasts were trained`);
+  throw new AppError(
+    'CONFLICT',
+    `No campaign effect learned yet: neither ${forecast.sku} nor any other SKU of this tenant had enough campaign days (7) in stock when the forecasts were trained`,
+  );
 }
-

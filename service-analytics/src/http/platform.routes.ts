@@ -27,14 +27,18 @@ export function platformRoutes(deps: { analytics: Db; registry: Registry; cdcSta
           await deps.analytics.command({ ping: 1 });
         } catch (error) {
           return reply.status(503).send({
-            statusCode: 503, code: 'SERVICE_UNAVAILABLE', error: 'Service Unavailable',
+            statusCode: 503,
+            code: 'SERVICE_UNAVAILABLE',
+            error: 'Service Unavailable',
             message: `Database not reachable: ${error instanceof Error ? error.message : String(error)}`,
           });
         }
         const lagging = cdc && (cdc.state !== 'streaming' || (cdc.lagSeconds ?? 0) > READY_MAX_LAG_SECONDS);
         if (lagging) {
           return reply.status(503).send({
-            statusCode: 503, code: 'SERVICE_UNAVAILABLE', error: 'Service Unavailable',
+            statusCode: 503,
+            code: 'SERVICE_UNAVAILABLE',
+            error: 'Service Unavailable',
             message: `CDC is ${cdc.state}${cdc.lagSeconds === null ? '' : `, ${Math.round(cdc.lagSeconds)} s behind`}`,
             details: cdc,
           });

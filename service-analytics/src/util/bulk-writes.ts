@@ -17,7 +17,11 @@ function onlyDuplicates(error: unknown): boolean {
  *
  * @example await bulkWriteIgnoringDuplicates(db.collection('stockReadModel'), [{ updateOne: { filter, update, upsert: true } }])
  */
-export async function bulkWriteIgnoringDuplicates<T extends Document>(collection: Collection<T>, operations: AnyBulkWriteOperation<T>[], session?: ClientSession): Promise<void> {
+export async function bulkWriteIgnoringDuplicates<T extends Document>(
+  collection: Collection<T>,
+  operations: AnyBulkWriteOperation<T>[],
+  session?: ClientSession,
+): Promise<void> {
   if (operations.length === 0) return;
   try {
     await collection.bulkWrite(operations, { ordered: false, session });

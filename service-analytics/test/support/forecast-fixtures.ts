@@ -38,10 +38,22 @@ export async function seedDemand(db: Db, tenantId: string, from: DayKey, fixture
       await db.collection(FEATURES).insertMany(rows.map((row) => ({ _id: `${tenantId}:${f.sku}:${row.day}`, tenantId, ...row })) as never[]);
       await db.collection(FEATURE_HISTORY).insertOne(historyDocument(tenantId, f.sku, rows) as never);
     }
-    await db.collection(FACT_COLLECTIONS.factSeries).insertOne({ _id: `${tenantId}:${f.sku}:WH-1`, tenantId, sku: f.sku, locationCode: 'WH-1', days: [], stockDays: [] } as never);
+    await db
+      .collection(FACT_COLLECTIONS.factSeries)
+      .insertOne({ _id: `${tenantId}:${f.sku}:WH-1`, tenantId, sku: f.sku, locationCode: 'WH-1', days: [], stockDays: [] } as never);
     await db.collection(FACT_COLLECTIONS.productsMirror).insertOne({
-      _id: `${tenantId}:${f.sku}`, sourceId: `src-${tenantId}-${f.sku}`, tenantId, sku: f.sku, name: f.sku, category: 'test', status: 'active',
-      price: 10, reorderPoint: 5, safetyStock: 2, leadTimeDays: 7, updatedAt: new Date(),
+      _id: `${tenantId}:${f.sku}`,
+      sourceId: `src-${tenantId}-${f.sku}`,
+      tenantId,
+      sku: f.sku,
+      name: f.sku,
+      category: 'test',
+      status: 'active',
+      price: 10,
+      reorderPoint: 5,
+      safetyStock: 2,
+      leadTimeDays: 7,
+      updatedAt: new Date(),
     } as never);
   }
 }

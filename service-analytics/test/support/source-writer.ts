@@ -109,7 +109,12 @@ export function sourceWriter(client: MongoClient, dbName: string, options: Sourc
     if (list.length === 0) return;
     const skus = [...new Set(list.map((m) => m.sku))];
     const current = await positions.find({ tenantId, locationCode, sku: { $in: skus } }, { session }).toArray();
-    const before = new Map(current.map((p) => [p.sku as string, { onHand: p.onHand, reserved: p.reserved, available: p.available, onOrder: p.onOrder, inTransit: p.inTransit, damaged: p.damaged } as Balances]));
+    const before = new Map(
+      current.map((p) => [
+        p.sku as string,
+        { onHand: p.onHand, reserved: p.reserved, available: p.available, onOrder: p.onOrder, inTransit: p.inTransit, damaged: p.damaged } as Balances,
+      ]),
+    );
     const reorderPoints = new Map(current.map((p) => [p.sku as string, p.reorderPoint as number]));
     const after = new Map<string, Balances>();
     const rows = list.map((m) => {
@@ -118,7 +123,18 @@ export function sourceWriter(client: MongoClient, dbName: string, options: Sourc
       balance.available = balance.onHand - balance.reserved;
       if (Object.values(balance).some((v) => v < 0)) throw new Error(`source-writer: ${m.sku} would go negative`);
       after.set(m.sku, balance);
-      return { _id: new ObjectId(), tenantId, sku: m.sku, locationCode, type: m.type, deltas: m.deltas, balanceAfter: balance, reference: m.reference, actor, at };
+      return {
+        _id: new ObjectId(),
+        tenantId,
+        sku: m.sku,
+        locationCode,
+        type: m.type,
+        deltas: m.deltas,
+        balanceAfter: balance,
+        reference: m.reference,
+        actor,
+        at,
+      };
     });
     await movements.insertMany(rows, { session });
     const writes = [...after].map(([sku, balance]) => {
@@ -135,7 +151,12 @@ export function sourceWriter(client: MongoClient, dbName: string, options: Sourc
     await positions.bulkWrite(writes, { session, ordered: true });
   }
 
-  async function transition(id: ObjectId, to: Status, at: Date, plan: (order: SourceOrder) => { lines: SourceOrderLine[]; movements: Movement[] }): Promise<SourceOrder> {
+  async function transition(
+    id: ObjectId,
+    to: Status,
+    at: Date,
+    plan: (order: SourceOrder) => { lines: SourceOrderLine[]; movements: Movement[] },
+  ): Promise<SourceOrder> {
     return inTransaction(async (session) => {
       const order = await orders.findOne({ _id: id }, { session });
       if (!order) throw new Error(`source-writer: no order ${String(id)}`);
@@ -172,8 +193,20 @@ export function sourceWriter(client: MongoClient, dbName: string, options: Sourc
     async seedCatalog(skus: readonly string[], onHand: number, at = new Date()): Promise<void> {
       await db.collection('products').insertMany(
         skus.map((sku) => ({
-          tenantId, sku, name: `Product ${sku}`, category: 'general', unit: 'each', price, cost: price / 2,
-          reorderPoint: 0, safetyStock: 0, leadTimeDays: 7, attributes: {}, status: 'active', createdAt: at, updatedAt: at,
+          tenantId,
+          sku,
+          name: `Product ${sku}`,
+          category: 'general',
+          unit: 'each',
+          price,
+          cost: price / 2,
+          reorderPoint: 0,
+          safetyStock: 0,
+          leadTimeDays: 7,
+          attributes: {},
+          status: 'active',
+          createdAt: at,
+          updatedAt: at,
         })),
       );
       await inTransaction((session) =>
@@ -199,8 +232,19 @@ export function sourceWriter(client: MongoClient, dbName: string, options: Sourc
         status: 'pending',
         onShortage: 'fail',
         lines: lines.map((l, index) => ({
-          line: index, sku: l.sku, quantity: l.quantity, listPrice: price, unitPrice: price, discountPercent: 0, campaignId: null,
-          status: 'open', reservedQuantity: 0, shippedQuantity: 0, returnedQuantity: 0, unfulfilledQuantity: 0, backorderedQuantity: 0,
+          line: index,
+          sku: l.sku,
+          quantity: l.quantity,
+          listPrice: price,
+          unitPrice: price,
+          discountPercent: 0,
+          campaignId: null,
+          status: 'open',
+          reservedQuantity: 0,
+          shippedQuantity: 0,
+          returnedQuantity: 0,
+          unfulfilledQuantity: 0,
+          backorderedQuantity: 0,
         })),
         totalAmount: 0,
         statusHistory: [{ status: 'pending', at }],
@@ -215,7 +259,13 @@ export function sourceWriter(client: MongoClient, dbName: string, options: Sourc
         if (opts.confirm) {
           const plan = confirmPlan(pending);
           await applyMovements(plan.movements, at, session);
-          record = { ...pending, status: 'confirmed', lines: plan.lines, totalAmount: total(plan.lines), statusHistory: [...pending.statusHistory, { status: 'confirmed', at }] };
+          record = {
+            ...pending,
+            status: 'confirmed',
+            lines: plan.lines,
+            totalAmount: total(plan.lines),
+            statusHistory: [...pending.statusHistory, { status: 'confirmed', at }],
+          };
         }
         await orders.insertOne(record, { session });
       });
@@ -229,7 +279,12 @@ export function sourceWriter(client: MongoClient, dbName: string, options: Sourc
         const moves: Movement[] = [];
         const lines = order.lines.map((line) => {
           if (line.status === 'reserved') {
-            moves.push({ sku: line.sku, type: 'sale', deltas: { onHand: -line.reservedQuantity, reserved: -line.reservedQuantity }, reference: ref(order, line) });
+            moves.push({
+              sku: line.sku,
+              type: 'sale',
+              deltas: { onHand: -line.reservedQuantity, reserved: -line.reservedQuantity },
+              reference: ref(order, line),
+            });
             return { ...line, status: 'shipped' as const, shippedQuantity: line.reservedQuantity, reservedQuantity: 0 };
           }
           if (line.status === 'backordered') return { ...line, status: 'cancelled' as const, unfulfilledQuantity: line.quantity, backorderedQuantity: 0 };
@@ -242,7 +297,8 @@ export function sourceWriter(client: MongoClient, dbName: string, options: Sourc
       transition(id, 'cancelled', at, (order) => {
         const moves: Movement[] = [];
         const lines = order.lines.map((line) => {
-          if (line.status === 'reserved') moves.push({ sku: line.sku, type: 'release', deltas: { reserved: -line.reservedQuantity }, reference: ref(order, line) });
+          if (line.status === 'reserved')
+            moves.push({ sku: line.sku, type: 'release', deltas: { reserved: -line.reservedQuantity }, reference: ref(order, line) });
           if (line.status === 'reserved' || line.status === 'open' || line.status === 'backordered') {
             return { ...line, status: 'cancelled' as const, reservedQuantity: 0, backorderedQuantity: 0, unfulfilledQuantity: line.quantity };
           }

@@ -31,8 +31,14 @@ export async function startAnalyticsTestApp(options: { cdcStatus?: Parameters<ty
     async issueKey(tenantId, roles, { revoked = false } = {}) {
       const key = generateApiKey();
       await operational.collection('apiKeys').insertOne({
-        tenantId, name: `${roles.join('+')} key`, roles, keyHash: hashApiKey(key), prefix: key.slice(0, 10),
-        ...(revoked ? { revokedAt: new Date() } : {}), createdAt: new Date(), updatedAt: new Date(),
+        tenantId,
+        name: `${roles.join('+')} key`,
+        roles,
+        keyHash: hashApiKey(key),
+        prefix: key.slice(0, 10),
+        ...(revoked ? { revokedAt: new Date() } : {}),
+        createdAt: new Date(),
+        updatedAt: new Date(),
       });
       return key;
     },

@@ -54,7 +54,10 @@ describe('batcher', () => {
   it('never puts calls of different groups in one run', async () => {
     const { double, runs } = doubling((n) => (n % 2 === 0 ? 'even' : 'odd'));
     await expect(Promise.all([double(1), double(2), double(3), double(4)])).resolves.toEqual([2, 4, 6, 8]);
-    expect(runs.sort((a, b) => a[0]! - b[0]!)).toEqual([[1, 3], [2, 4]]);
+    expect(runs.sort((a, b) => a[0]! - b[0]!)).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
   });
 
   it('fails only the calls of a failed run', async () => {

@@ -63,9 +63,7 @@ export async function findPage<TRecord, TOut>(
         : { $or: [{ [request.sort]: { [after]: value } }, { [request.sort]: value, _id: { [after]: id } }] },
     );
   }
-  const sort: Record<string, 1 | -1> = options.uniqueSort
-    ? { [request.sort]: direction }
-    : { [request.sort]: direction, _id: direction };
+  const sort: Record<string, 1 | -1> = options.uniqueSort ? { [request.sort]: direction } : { [request.sort]: direction, _id: direction };
   const rows = (await model
     .find(conditions.length === 1 ? filter : { $and: conditions })
     .sort(sort)

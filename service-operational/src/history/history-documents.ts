@@ -25,9 +25,11 @@ function checkSalesOrder(order: HistorySalesOrder): void {
   if (order.lines.length === 0) throw invalid(where, 'has no lines');
   if (order.lines.some((l) => !Number.isInteger(l.quantity) || l.quantity <= 0)) throw invalid(where, 'quantities must be positive integers');
   if (order.status === 'rejected' && (outcomes.size !== 1 || !outcomes.has('rejected'))) throw invalid(where, 'a rejected order has only rejected lines');
-  if (order.status === 'cancelled' && (outcomes.has('served') || !order.cancelledAt)) throw invalid(where, 'a cancelled order serves nothing and has cancelledAt');
+  if (order.status === 'cancelled' && (outcomes.has('served') || !order.cancelledAt))
+    throw invalid(where, 'a cancelled order serves nothing and has cancelledAt');
   if (order.status === 'shipped' || order.status === 'delivered') {
-    if (!outcomes.has('served') || outcomes.has('cancelled') || !order.shippedAt) throw invalid(where, `a ${order.status} order serves a line, cancels none and has shippedAt`);
+    if (!outcomes.has('served') || outcomes.has('cancelled') || !order.shippedAt)
+      throw invalid(where, `a ${order.status} order serves a line, cancels none and has shippedAt`);
     if (order.status === 'delivered' && !order.deliveredAt) throw invalid(where, 'a delivered order has deliveredAt');
   }
 }
@@ -75,7 +77,13 @@ export function closedSalesOrder(
     }));
   // History is closed: nothing is waiting for stock, so the shortage policy that fits it is "reject".
   const doc = salesOrderDocument(
-    { _id: id, orderNumber: order.orderNumber, customer: { code: order.customerCode, segment: customerSegment }, locationCode: order.locationCode, onShortage: 'reject' },
+    {
+      _id: id,
+      orderNumber: order.orderNumber,
+      customer: { code: order.customerCode, segment: customerSegment },
+      locationCode: order.locationCode,
+      onShortage: 'reject',
+    },
     lines,
     history,
   );

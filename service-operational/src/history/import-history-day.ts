@@ -2,7 +2,14 @@ import { AppError, type Principal } from '@icc/shared';
 import { Types, type ClientSession, type Model } from 'mongoose';
 import type { Models } from '../db/models.js';
 import { documentSeries, documentSequence } from '../orders/document-number.js';
-import { cancel, draftPurchaseOrder, placeOrder, receive, type PurchaseOrderDocument, type PurchaseOrderStep } from '../purchase-orders/purchase-order.lifecycle.js';
+import {
+  cancel,
+  draftPurchaseOrder,
+  placeOrder,
+  receive,
+  type PurchaseOrderDocument,
+  type PurchaseOrderStep,
+} from '../purchase-orders/purchase-order.lifecycle.js';
 import { applyMovementsBatch } from '../stock/stock-ledger-batch.js';
 import { runAsPrincipal } from '../tenancy/tenant-context.js';
 import { closedSalesOrder, timed, type TimedMovement } from './history-documents.js';
@@ -60,7 +67,9 @@ function counterWrites(day: HistoryDay) {
 
 async function loadPurchaseOrders(models: Models, poNumbers: string[], session: ClientSession): Promise<Map<string, PurchaseOrderDocument>> {
   if (poNumbers.length === 0) return new Map();
-  const found = await models.PurchaseOrder.find({ poNumber: { $in: poNumbers } }).session(session).lean<PurchaseOrderDocument[]>();
+  const found = await models.PurchaseOrder.find({ poNumber: { $in: poNumbers } })
+    .session(session)
+    .lean<PurchaseOrderDocument[]>();
   return new Map(found.map((po) => [po.poNumber, po]));
 }
 
@@ -91,14 +100,24 @@ export function importHistoryDay(models: Models, principal: Principal, day: Hist
     const refs = await resolveReferences(models, day);
     const sales = day.salesOrders.map((order) => closedSalesOrder(order, refs.segments.get(order.customerCode)!, refs.campaignIds, new Types.ObjectId()));
     const poIds = day.purchaseOrders.map(() => new Types.ObjectId());
-    const salesDocs = await validated(models.SalesOrder, sales.map((s) => s.doc));
+    const salesDocs = await validated(
+      models.SalesOrder,
+      sales.map((s) => s.doc),
+    );
 
     return models.connection.transaction(async (session) => {
       // Purchase orders are built and changed in memory afresh on each attempt, then written once.
       const placed = day.purchaseOrders.map((po, i) => {
         const draft = draftPurchaseOrder({
-          _id: poIds[i]!, poNumber: po.poNumber, supplierId: refs.supplierIds.get(po.supplierCode)!, supplierCode: po.supplierCode,
-          locationCode: po.locationCode, lines: po.lines, expectedDate: po.expectedDate, source: po.source, at: po.orderedAt,
+          _id: poIds[i]!,
+          poNumber: po.poNumber,
+          supplierId: refs.supplierIds.get(po.supplierCode)!,
+          supplierCode: po.supplierCode,
+          locationCode: po.locationCode,
+          lines: po.lines,
+          expectedDate: po.expectedDate,
+          source: po.source,
+          at: po.orderedAt,
         });
         const step = placeOrder(draft, po.orderedAt);
         return { doc: step.order, movements: timed(step.movements, po.orderedAt) };
@@ -119,8 +138,13 @@ export function importHistoryDay(models: Models, principal: Principal, day: Hist
 
       const movements: TimedMovement[] = [
         ...day.adjustments.map((a): TimedMovement => ({
-          sku: a.sku, locationCode: a.locationCode, type: 'adjustment', deltas: { onHand: a.quantity },
-          reference: { type: 'adjustment', id: `history-${day.day}` }, reason: a.reason, at: a.at,
+          sku: a.sku,
+          locationCode: a.locationCode,
+          type: 'adjustment',
+          deltas: { onHand: a.quantity },
+          reference: { type: 'adjustment', id: `history-${day.day}` },
+          reason: a.reason,
+          at: a.at,
         })),
         ...placed.flatMap((p) => p.movements),
         ...day.receipts.flatMap((r) => step(r.poNumber, r.at, (po) => receive(po, r.lines, r.at))),
@@ -137,7 +161,17 @@ export function importHistoryDay(models: Models, principal: Principal, day: Hist
           updateOne: {
             // Guarded by the status read, like the receiving desk's own updates.
             filter: { _id: po._id, status: before.get(po.poNumber)! },
-            update: { $set: { status: po.status, lines: po.lines, receipts: po.receipts, statusHistory: po.statusHistory, receivedAt: po.receivedAt, lastReceivedAt: po.lastReceivedAt, updatedAt: po.updatedAt } },
+            update: {
+              $set: {
+                status: po.status,
+                lines: po.lines,
+                receipts: po.receipts,
+                statusHistory: po.statusHistory,
+                receivedAt: po.receivedAt,
+                lastReceivedAt: po.lastReceivedAt,
+                updatedAt: po.updatedAt,
+              },
+            },
           },
         }));
         const result = await models.PurchaseOrder.bulkWrite(updates, { session, timestamps: false });

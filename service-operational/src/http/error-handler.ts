@@ -12,9 +12,7 @@ function fromBodyParser(error: { type?: string; status?: number; message?: strin
     case 'charset.unsupported':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON (Content-Type: application/json)');
     default:
-      return error.status && error.status >= 400 && error.status < 500
-        ? new AppError('INVALID_INPUT', error.message ?? 'Bad request')
-        : undefined;
+      return error.status && error.status >= 400 && error.status < 500 ? new AppError('INVALID_INPUT', error.message ?? 'Bad request') : undefined;
   }
 }
 

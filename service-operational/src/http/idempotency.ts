@@ -18,7 +18,9 @@ export interface StoredResponse {
 }
 
 function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${stableJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${stableJson(body)}`)
+    .digest('hex');
 }
 
 /** JSON with object keys sorted, so `{a,b}` and `{b,a}` count as the same body. */
@@ -32,8 +34,7 @@ function stableJson(value: unknown): string {
 }
 
 export type IdempotencyClaim =
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'claimed'; complete(response: StoredResponse): Promise<void>; release(): Promise<void> };
+  { kind: 'replay'; response: StoredResponse } | { kind: 'claimed'; complete(response: StoredResponse): Promise<void>; release(): Promise<void> };
 
 /**
  * Claim an `Idempotency-Key` for this request (tenant-scoped, like every query).
@@ -45,11 +46,7 @@ export type IdempotencyClaim =
  * Only successful responses are stored: after a 4xx the key is released, so the
  * client can fix the problem and retry with the same key.
  */
-export async function claimIdempotencyKey(
-  models: Models,
-  key: string,
-  request: { method: string; path: string; body: unknown },
-): Promise<IdempotencyClaim> {
+export async function claimIdempotencyKey(models: Models, key: string, request: { method: string; path: string; body: unknown }): Promise<IdempotencyClaim> {
   if (!KEY_FORMAT.test(key)) {
     throw new AppError('INVALID_INPUT', 'Idempotency-Key: use 1–200 letters, digits, ".", "_", ":" or "-"', [
       { path: 'Idempotency-Key', message: 'invalid format' },
@@ -85,10 +82,7 @@ export async function claimIdempotencyKey(
       continue;
     }
     if (existing.requestHash !== hash) {
-      throw new AppError(
-        'IDEMPOTENCY_MISMATCH',
-        'This Idempotency-Key was already used with a different request; use a new key for a new request',
-      );
+      throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was already used with a different request; use a new key for a new request');
     }
     if (existing.state === 'inFlight' || !existing.response) {
       // A claim expires a TTL after it was made.

@@ -61,13 +61,9 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
       parameters: [
         ...parameters(route.params, 'path'),
         ...parameters(route.query, 'query'),
-        ...(route.idempotent
-          ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } }]
-          : []),
+        ...(route.idempotent ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } }] : []),
       ],
-      ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
-        : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
       responses,
     };
   }

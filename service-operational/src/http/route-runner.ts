@@ -33,7 +33,10 @@ export function mountRoutes(models: Models, routes: readonly AnyRoute[]): Router
       // express.json() skips bodies of other types, which would then read as "no body".
       const hasContent = req.get('transfer-encoding') !== undefined || Number(req.get('content-length')) > 0;
       if (route.body && hasContent && !req.is('application/json')) {
-        throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the body as UTF-8 JSON (Content-Type: application/json), not ${req.get('content-type') ?? 'no Content-Type'}`);
+        throw new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Send the body as UTF-8 JSON (Content-Type: application/json), not ${req.get('content-type') ?? 'no Content-Type'}`,
+        );
       }
       const input = {
         params: parse(route.params, req.params, 'path'),

@@ -49,7 +49,9 @@ export function followAnalyticsOutbox(options: { analytics: Db; live: LivePublis
 
   const follow = async () => {
     while (!stopped) {
-      stream = analytics.collection(OUTBOX).watch<Document, ChangeStreamInsertDocument>([{ $match: { operationType: 'insert' } }], resumeAfter ? { resumeAfter } : {});
+      stream = analytics
+        .collection(OUTBOX)
+        .watch<Document, ChangeStreamInsertDocument>([{ $match: { operationType: 'insert' } }], resumeAfter ? { resumeAfter } : {});
       try {
         // tryNext opens the cursor on the server: from here on, no inserted event is missed.
         const first = await stream.tryNext();

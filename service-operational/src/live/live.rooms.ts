@@ -29,5 +29,8 @@ export function targetRooms(tenantId: string, scope: LiveScope = {}): string[] {
 /** The client-facing names (`dashboard`, `product:SKU-1`) of the tenant rooms a socket is in. */
 export function clientRoomNames(tenantId: string, rooms: Iterable<string>): string[] {
   const prefix = `t:${tenantId}:`;
-  return [...rooms].filter((room) => room.startsWith(prefix)).map((room) => room.slice(prefix.length)).sort();
+  return [...rooms]
+    .filter((room) => room.startsWith(prefix))
+    .map((room) => room.slice(prefix.length))
+    .sort();
 }

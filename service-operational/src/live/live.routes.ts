@@ -5,9 +5,12 @@ import type { LiveHub } from './live.types.js';
 export function liveRoutes(live: LiveHub): AnyRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/api/live/snapshot', tag: 'live',
+      method: 'get',
+      path: '/api/live/snapshot',
+      tag: 'live',
       summary: 'State to start live updates from: positions (low stock first), recent orders and receipts, and the seq they correspond to',
-      roles: ANY_ROLE, response: LiveSnapshotSchema,
+      roles: ANY_ROLE,
+      response: LiveSnapshotSchema,
       handler: ({ principal }) => live.snapshot(principal),
     }),
   ];

@@ -56,7 +56,11 @@ export function orderIntake(models: Models): (principal: Principal, request: Int
         { status: 'planned', startsAt: { $lte: new Date(Math.max(...instants)) }, endsAt: { $gt: new Date(Math.min(...instants)) }, skus: { $in: skus } },
         { projection: { status: 1, startsAt: 1, endsAt: 1, discountPercent: 1, skus: 1 } },
       ),
-      nextDocumentNumbers(models, 'SO', requests.map((r) => r.at)),
+      nextDocumentNumbers(
+        models,
+        'SO',
+        requests.map((r) => r.at),
+      ),
     ]);
     return requests.map((request, index) => {
       const wanted = new Set(request.skus);
@@ -74,8 +78,7 @@ export function orderIntake(models: Models): (principal: Principal, request: Int
 
   // One batch per tenant, read in the scope of that tenant (any order's principal of the batch names it).
   const read = batcher(
-    (batch: Array<{ principal: Principal; request: IntakeRequest }>) =>
-      runAsPrincipal(batch[0]!.principal, () => readBatch(batch.map((b) => b.request))),
+    (batch: Array<{ principal: Principal; request: IntakeRequest }>) => runAsPrincipal(batch[0]!.principal, () => readBatch(batch.map((b) => b.request))),
     ({ principal }) => principal.tenantId,
   );
   return (principal, request) => read({ principal, request });

@@ -19,7 +19,6 @@ export interface LinePrice {
 
 export type PricingProblem = { kind: 'campaignNotApplicable'; campaignId: string };
 
-
 /**
  * @example
  *   priceLine({ sku: 'A', listPrice: 10 }, [{ id: 'c1', discountPercent: 20, skus: ['A'] }])

@@ -76,7 +76,13 @@ async function confirm(
   const lines = order.lines.map((line) => {
     if (line.status !== 'open' && line.status !== 'backordered') return line;
     if (!shortSkus.has(line.sku)) {
-      movements.push({ sku: line.sku, locationCode: order.locationCode, type: 'reserve', deltas: { reserved: line.quantity }, reference: reference(order, line) });
+      movements.push({
+        sku: line.sku,
+        locationCode: order.locationCode,
+        type: 'reserve',
+        deltas: { reserved: line.quantity },
+        reference: reference(order, line),
+      });
       return { ...line, status: 'reserved' as const, reservedQuantity: line.quantity, backorderedQuantity: 0 };
     }
     return policy === 'backorder'
@@ -110,7 +116,13 @@ function cancel(order: SalesOrderRecord): { lines: SalesOrderLineRecord[]; movem
   const movements: MovementInput[] = [];
   const lines = order.lines.map((line) => {
     if (line.status === 'reserved') {
-      movements.push({ sku: line.sku, locationCode: order.locationCode, type: 'release', deltas: { reserved: -line.reservedQuantity }, reference: reference(order, line) });
+      movements.push({
+        sku: line.sku,
+        locationCode: order.locationCode,
+        type: 'release',
+        deltas: { reserved: -line.reservedQuantity },
+        reference: reference(order, line),
+      });
     }
     if (line.status === 'reserved' || line.status === 'open' || line.status === 'backordered') {
       return { ...line, status: 'cancelled' as const, reservedQuantity: 0, backorderedQuantity: 0, unfulfilledQuantity: line.quantity };
@@ -162,7 +174,10 @@ export async function transition(
 ): Promise<TransitionOutcome> {
   const plan = await planTransition(models, principal, order, to, options.onShortage, session);
   // The order's lines were checked against the catalog when it was taken; the ledger need not re-check.
-  const ledger = await applyMovements(models, principal, plan.movements, session, options.at, { catalogChecked: true, ...(plan.positions ? { positions: plan.positions } : {}) });
+  const ledger = await applyMovements(models, principal, plan.movements, session, options.at, {
+    catalogChecked: true,
+    ...(plan.positions ? { positions: plan.positions } : {}),
+  });
   const updated = await models.SalesOrder.findOneAndUpdate(
     { _id: order._id, status: order.status },
     {

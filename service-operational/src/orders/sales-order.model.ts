@@ -70,7 +70,6 @@ export function salesOrderModel(connection: Connection) {
   return connection.model<Omit<SalesOrderRecord, '_id'>>('SalesOrder', salesOrderSchema, 'salesOrders');
 }
 
-
 export function toSalesOrder(doc: SalesOrderRecord): SalesOrder {
   return {
     id: String(doc._id),

@@ -74,20 +74,40 @@ export function createSalesOrderService(models: Models, live: LivePublisher, clo
       const { customer, locationExists, orderNumber } = intake;
       if (!customer) throw new AppError('NOT_FOUND', `Customer ${input.customerCode} does not exist`);
       if (!locationExists) throw new AppError('NOT_FOUND', `Location ${input.locationCode} does not exist`);
-      const { created, confirmed } = await inStockTransaction(models, async (session) => {
-        const header = { _id: new Types.ObjectId(), orderNumber, customer, locationCode: input.locationCode, onShortage: input.onShortage, notes: input.notes };
-        const pending: SalesOrderRecord = { tenantId: principal.tenantId, ...salesOrderDocument(header, lines, [{ status: 'pending', at: now }]) };
-        // Confirming at once: work out the confirmed state first and write the order once.
-        const plan = input.confirm ? await planTransition(models, principal, pending, 'confirmed', undefined, session) : null;
-        const ledger = plan
-          ? await applyMovements(models, principal, plan.movements, session, now, { catalogChecked: true, ...(plan.positions ? { positions: plan.positions } : {}) })
-          : null;
-        const record: SalesOrderRecord = plan
-          ? { tenantId: principal.tenantId, ...salesOrderDocument(header, plan.lines, [{ status: 'pending', at: now }, { status: plan.status, at: now }]) }
-          : pending;
-        await salesOrders.insertOne(record, { session });
-        return { created: record, confirmed: ledger ? { order: record, ledger } : null };
-      }, input.confirm ? lines.map((l) => ({ sku: l.sku, locationCode: input.locationCode })) : []);
+      const { created, confirmed } = await inStockTransaction(
+        models,
+        async (session) => {
+          const header = {
+            _id: new Types.ObjectId(),
+            orderNumber,
+            customer,
+            locationCode: input.locationCode,
+            onShortage: input.onShortage,
+            notes: input.notes,
+          };
+          const pending: SalesOrderRecord = { tenantId: principal.tenantId, ...salesOrderDocument(header, lines, [{ status: 'pending', at: now }]) };
+          // Confirming at once: work out the confirmed state first and write the order once.
+          const plan = input.confirm ? await planTransition(models, principal, pending, 'confirmed', undefined, session) : null;
+          const ledger = plan
+            ? await applyMovements(models, principal, plan.movements, session, now, {
+                catalogChecked: true,
+                ...(plan.positions ? { positions: plan.positions } : {}),
+              })
+            : null;
+          const record: SalesOrderRecord = plan
+            ? {
+                tenantId: principal.tenantId,
+                ...salesOrderDocument(header, plan.lines, [
+                  { status: 'pending', at: now },
+                  { status: plan.status, at: now },
+                ]),
+              }
+            : pending;
+          await salesOrders.insertOne(record, { session });
+          return { created: record, confirmed: ledger ? { order: record, ledger } : null };
+        },
+        input.confirm ? lines.map((l) => ({ sku: l.sku, locationCode: input.locationCode })) : [],
+      );
       const final = confirmed?.order ?? created;
       announce(principal, null, final, confirmed?.ledger ?? { movements: [], positions: [] }, now);
       return toSalesOrder(final);
@@ -112,11 +132,15 @@ export function createSalesOrderService(models: Models, live: LivePublisher, clo
     async changeStatus(principal: Principal, id: string, request: SalesOrderTransition): Promise<SalesOrder> {
       const now = clock();
       const before = await load(id);
-      const outcome = await inStockTransaction(models, async (session) => {
-        // Re-read inside the transaction: the status we act on is the committed one.
-        const current = await models.SalesOrder.findById(before._id).session(session).lean<SalesOrderRecord>();
-        return transition(models, principal, current!, request.status, { onShortage: request.onShortage, reason: request.reason, at: now }, session);
-      }, before.lines.map((l) => ({ sku: l.sku, locationCode: before.locationCode })));
+      const outcome = await inStockTransaction(
+        models,
+        async (session) => {
+          // Re-read inside the transaction: the status we act on is the committed one.
+          const current = await models.SalesOrder.findById(before._id).session(session).lean<SalesOrderRecord>();
+          return transition(models, principal, current!, request.status, { onShortage: request.onShortage, reason: request.reason, at: now }, session);
+        },
+        before.lines.map((l) => ({ sku: l.sku, locationCode: before.locationCode })),
+      );
       announce(principal, before, outcome.order, outcome.ledger, now);
       return toSalesOrder(outcome.order);
     },
@@ -125,39 +149,44 @@ export function createSalesOrderService(models: Models, live: LivePublisher, clo
     async recordReturn(principal: Principal, id: string, request: SalesReturn): Promise<SalesOrder> {
       const now = clock();
       const known = await load(id);
-      const outcome = await inStockTransaction(models, async (session) => {
-        const order = Types.ObjectId.isValid(id) ? await models.SalesOrder.findById(id).session(session).lean<SalesOrderRecord>() : null;
-        if (!order) throw new AppError('NOT_FOUND', `Sales order ${id} does not exist`);
-        if (order.status !== 'shipped' && order.status !== 'delivered') {
-          throw new AppError('ILLEGAL_TRANSITION', `Order ${order.orderNumber} is ${order.status}; only shipped or delivered orders take returns`);
-        }
-        const returning = new Map<number, number>();
-        for (const item of request.lines) returning.set(item.line, (returning.get(item.line) ?? 0) + item.quantity);
-        for (const [lineNo, quantity] of returning) {
-          const line = order.lines.find((l) => l.line === lineNo);
-          if (!line) throw new AppError('INVALID_INPUT', `Order ${order.orderNumber} has no line ${lineNo}`, [{ path: 'lines', message: `no line ${lineNo}` }]);
-          const returnable = line.shippedQuantity - line.returnedQuantity;
-          if (quantity > returnable) {
-            throw new AppError('CONFLICT', `Line ${lineNo} (${line.sku}): ${quantity} returned but only ${returnable} shipped and not yet returned`);
+      const outcome = await inStockTransaction(
+        models,
+        async (session) => {
+          const order = Types.ObjectId.isValid(id) ? await models.SalesOrder.findById(id).session(session).lean<SalesOrderRecord>() : null;
+          if (!order) throw new AppError('NOT_FOUND', `Sales order ${id} does not exist`);
+          if (order.status !== 'shipped' && order.status !== 'delivered') {
+            throw new AppError('ILLEGAL_TRANSITION', `Order ${order.orderNumber} is ${order.status}; only shipped or delivered orders take returns`);
           }
-        }
-        const movements: MovementInput[] = request.lines.map((item) => ({
-          sku: order.lines.find((l) => l.line === item.line)!.sku,
-          locationCode: order.locationCode,
-          type: 'return',
-          deltas: item.to === 'damaged' ? { damaged: item.quantity } : { onHand: item.quantity },
-          reference: { type: 'salesOrder', id: String(order._id), line: item.line },
-          reason: request.reason,
-        }));
-        const ledger = await applyMovements(models, principal, movements, session, now);
-        const lines = order.lines.map((l) => ({ ...l, returnedQuantity: l.returnedQuantity + (returning.get(l.line) ?? 0) }));
-        const updated = await models.SalesOrder.findOneAndUpdate(
-          { _id: order._id },
-          { $set: { lines }, $push: { returns: { at: now, reason: request.reason, lines: request.lines } } },
-          { returnDocument: 'after', session },
-        ).lean<SalesOrderRecord>();
-        return { order: updated!, ledger };
-      }, known.lines.map((l) => ({ sku: l.sku, locationCode: known.locationCode })));
+          const returning = new Map<number, number>();
+          for (const item of request.lines) returning.set(item.line, (returning.get(item.line) ?? 0) + item.quantity);
+          for (const [lineNo, quantity] of returning) {
+            const line = order.lines.find((l) => l.line === lineNo);
+            if (!line)
+              throw new AppError('INVALID_INPUT', `Order ${order.orderNumber} has no line ${lineNo}`, [{ path: 'lines', message: `no line ${lineNo}` }]);
+            const returnable = line.shippedQuantity - line.returnedQuantity;
+            if (quantity > returnable) {
+              throw new AppError('CONFLICT', `Line ${lineNo} (${line.sku}): ${quantity} returned but only ${returnable} shipped and not yet returned`);
+            }
+          }
+          const movements: MovementInput[] = request.lines.map((item) => ({
+            sku: order.lines.find((l) => l.line === item.line)!.sku,
+            locationCode: order.locationCode,
+            type: 'return',
+            deltas: item.to === 'damaged' ? { damaged: item.quantity } : { onHand: item.quantity },
+            reference: { type: 'salesOrder', id: String(order._id), line: item.line },
+            reason: request.reason,
+          }));
+          const ledger = await applyMovements(models, principal, movements, session, now);
+          const lines = order.lines.map((l) => ({ ...l, returnedQuantity: l.returnedQuantity + (returning.get(l.line) ?? 0) }));
+          const updated = await models.SalesOrder.findOneAndUpdate(
+            { _id: order._id },
+            { $set: { lines }, $push: { returns: { at: now, reason: request.reason, lines: request.lines } } },
+            { returnDocument: 'after', session },
+          ).lean<SalesOrderRecord>();
+          return { order: updated!, ledger };
+        },
+        known.lines.map((l) => ({ sku: l.sku, locationCode: known.locationCode })),
+      );
       publishStockChange(live, principal, outcome.ledger);
       return toSalesOrder(outcome.order);
     },

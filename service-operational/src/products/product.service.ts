@@ -1,12 +1,4 @@
-import {
-  AppError,
-  type CreateProduct,
-  type ListProductsQuery,
-  type Page,
-  type Product,
-  type StockPosition,
-  type UpdateProduct,
-} from '@icc/shared';
+import { AppError, type CreateProduct, type ListProductsQuery, type Page, type Product, type StockPosition, type UpdateProduct } from '@icc/shared';
 import type { Models } from '../db/models.js';
 import { containsText, findPage } from '../db/pagination.js';
 import { inStockTransaction } from '../stock/stock-ledger.js';
@@ -98,11 +90,8 @@ export function createProductService(models: Models) {
     async lowStock(query: { limit: number; cursor?: string | undefined; locationCode?: string | undefined }): Promise<Page<StockPosition>> {
       const filter: Record<string, unknown> = { lowStock: true };
       if (query.locationCode) filter.locationCode = query.locationCode;
-      return findPage(
-        models.StockPosition,
-        filter,
-        { sort: 'sku', order: 'asc', limit: query.limit, cursor: query.cursor },
-        (d) => toStockPosition(d as StockPositionRecord),
+      return findPage(models.StockPosition, filter, { sort: 'sku', order: 'asc', limit: query.limit, cursor: query.cursor }, (d) =>
+        toStockPosition(d as StockPositionRecord),
       );
     },
 

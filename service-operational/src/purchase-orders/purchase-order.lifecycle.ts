@@ -111,7 +111,11 @@ export interface PurchaseOrderStep {
 export function placeOrder(po: PurchaseOrderDocument, at: Date): PurchaseOrderStep {
   assertStep(po, 'ordered');
   const movements: MovementInput[] = po.lines.map((line) => ({
-    sku: line.sku, locationCode: po.locationCode, type: 'order', deltas: { onOrder: line.quantity }, reference: lineReference(po, line.line),
+    sku: line.sku,
+    locationCode: po.locationCode,
+    type: 'order',
+    deltas: { onOrder: line.quantity },
+    reference: lineReference(po, line.line),
   }));
   return {
     order: { ...po, status: 'ordered', orderedAt: at, statusHistory: [...po.statusHistory, { status: 'ordered', at }], updatedAt: at },
@@ -124,12 +128,18 @@ export function placeOrder(po: PurchaseOrderDocument, at: Date): PurchaseOrderSt
  * summed; more than is outstanding on a line is refused (over-receipt), so
  * received never exceeds ordered. The order is received once every line is.
  */
-export function receive(po: PurchaseOrderDocument, items: ReadonlyArray<{ line: number; quantity: number }>, at: Date): PurchaseOrderStep & { received: Array<{ sku: string; quantity: number }> } {
+export function receive(
+  po: PurchaseOrderDocument,
+  items: ReadonlyArray<{ line: number; quantity: number }>,
+  at: Date,
+): PurchaseOrderStep & { received: Array<{ sku: string; quantity: number }> } {
   assertStep(po, 'received');
   const receiving = new Map<number, number>();
   for (const item of items) {
     if (!Number.isInteger(item.quantity) || item.quantity <= 0) {
-      throw new AppError('INVALID_INPUT', `Purchase order ${po.poNumber}: received quantities must be positive integers`, [{ path: 'lines', message: `line ${item.line}: ${item.quantity}` }]);
+      throw new AppError('INVALID_INPUT', `Purchase order ${po.poNumber}: received quantities must be positive integers`, [
+        { path: 'lines', message: `line ${item.line}: ${item.quantity}` },
+      ]);
     }
     receiving.set(item.line, (receiving.get(item.line) ?? 0) + item.quantity);
   }
@@ -140,7 +150,9 @@ export function receive(po: PurchaseOrderDocument, items: ReadonlyArray<{ line: 
     const outstanding = line.quantity - line.receivedQuantity;
     if (quantity > outstanding) {
       throw new AppError('CONFLICT', `Over-receipt refused: line ${lineNo} (${line.sku}) has ${outstanding} outstanding, ${quantity} received`, {
-        line: lineNo, outstanding, received: quantity,
+        line: lineNo,
+        outstanding,
+        received: quantity,
       });
     }
     receivedLines.push(line);
@@ -149,7 +161,10 @@ export function receive(po: PurchaseOrderDocument, items: ReadonlyArray<{ line: 
   const complete = lines.every((l) => l.receivedQuantity === l.quantity);
   const status: PurchaseOrderStatus = complete ? 'received' : 'partiallyReceived';
   const movements: MovementInput[] = receivedLines.map((line) => ({
-    sku: line.sku, locationCode: po.locationCode, type: 'receipt', deltas: { onHand: receiving.get(line.line)!, onOrder: -receiving.get(line.line)! },
+    sku: line.sku,
+    locationCode: po.locationCode,
+    type: 'receipt',
+    deltas: { onHand: receiving.get(line.line)!, onOrder: -receiving.get(line.line)! },
     reference: lineReference(po, line.line),
   }));
   return {
@@ -178,8 +193,12 @@ export function cancel(po: PurchaseOrderDocument, at: Date, reason?: string): Pu
       : po.lines
           .filter((line) => line.quantity > line.receivedQuantity)
           .map((line) => ({
-            sku: line.sku, locationCode: po.locationCode, type: 'orderCancel', deltas: { onOrder: -(line.quantity - line.receivedQuantity) },
-            reference: lineReference(po, line.line), ...(reason ? { reason } : {}),
+            sku: line.sku,
+            locationCode: po.locationCode,
+            type: 'orderCancel',
+            deltas: { onOrder: -(line.quantity - line.receivedQuantity) },
+            reference: lineReference(po, line.line),
+            ...(reason ? { reason } : {}),
           }));
   return {
     order: { ...po, status: 'cancelled', statusHistory: [...po.statusHistory, { status: 'cancelled', at, ...(reason ? { reason } : {}) }], updatedAt: at },

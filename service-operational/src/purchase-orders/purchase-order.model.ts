@@ -48,7 +48,6 @@ export function purchaseOrderModel(connection: Connection) {
   return connection.model<Omit<PurchaseOrderRecord, '_id'>>('PurchaseOrder', purchaseOrderSchema, 'purchaseOrders');
 }
 
-
 export function toPurchaseOrder(doc: PurchaseOrderRecord): PurchaseOrder {
   return {
     id: String(doc._id),

@@ -1,11 +1,4 @@
-import {
-  AppError,
-  type CreatePurchaseOrder,
-  type Page,
-  type Principal,
-  type PurchaseOrder,
-  type ReceivePurchaseOrder,
-} from '@icc/shared';
+import { AppError, type CreatePurchaseOrder, type Page, type Principal, type PurchaseOrder, type ReceivePurchaseOrder } from '@icc/shared';
 import type { ListPurchaseOrdersQuerySchema, PurchaseOrderTransitionSchema } from '@icc/shared';
 import { Types, type ClientSession } from 'mongoose';
 import type { z } from 'zod';
@@ -21,7 +14,11 @@ import { toPurchaseOrder, type PurchaseOrderRecord } from './purchase-order.mode
 /** Purchasing: orders to suppliers and the receipts that bring stock in. */
 export function createPurchaseOrderService(models: Models, live: LivePublisher, clock: () => Date = () => new Date()) {
   async function loadIn(id: string, session?: ClientSession): Promise<PurchaseOrderRecord> {
-    const po = Types.ObjectId.isValid(id) ? await models.PurchaseOrder.findById(id).session(session ?? null).lean<PurchaseOrderRecord>() : null;
+    const po = Types.ObjectId.isValid(id)
+      ? await models.PurchaseOrder.findById(id)
+          .session(session ?? null)
+          .lean<PurchaseOrderRecord>()
+      : null;
     if (!po) throw new AppError('NOT_FOUND', `Purchase order ${id} does not exist`);
     return po;
   }
@@ -35,7 +32,9 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
   async function write(principal: Principal, before: PurchaseOrderRecord, step: PurchaseOrderStep, at: Date, session: ClientSession) {
     const ledger = await applyMovements(models, principal, step.movements, session, at);
     const { status, lines, orderedAt, receivedAt, lastReceivedAt, receipts, statusHistory } = step.order;
-    const changes = Object.fromEntries(Object.entries({ status, lines, orderedAt, receivedAt, lastReceivedAt, receipts, statusHistory }).filter(([, v]) => v !== undefined));
+    const changes = Object.fromEntries(
+      Object.entries({ status, lines, orderedAt, receivedAt, lastReceivedAt, receipts, statusHistory }).filter(([, v]) => v !== undefined),
+    );
     const order = await models.PurchaseOrder.findOneAndUpdate(
       { _id: before._id, status: before.status },
       { $set: changes },
@@ -69,18 +68,30 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
       }));
       const poNumber = await nextDocumentNumber(models, 'PO', now);
       const draft = draftPurchaseOrder({
-        _id: new Types.ObjectId(), poNumber, supplierId: supplier._id, supplierCode: supplier.code, locationCode: input.locationCode,
-        lines, expectedDate: new Date(input.expectedDate), source: input.source, notes: input.notes, at: now,
+        _id: new Types.ObjectId(),
+        poNumber,
+        supplierId: supplier._id,
+        supplierCode: supplier.code,
+        locationCode: input.locationCode,
+        lines,
+        expectedDate: new Date(input.expectedDate),
+        source: input.source,
+        notes: input.notes,
+        at: now,
       });
       // Placed at once: the order is written once, already ordered, with its movements.
       const step = input.order ? placeOrder(draft, now) : { order: draft, movements: [] };
-      const outcome = await inStockTransaction(models, async (session) => {
-        const ledger = await applyMovements(models, principal, step.movements, session, now);
-        // createdAt/updatedAt are left to the model's timestamps, as for every other write.
-        const { createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = step.order;
-        const [doc] = await models.PurchaseOrder.create([fields], { session });
-        return { order: doc!.toObject() as unknown as PurchaseOrderRecord, ledger };
-      }, step.movements.map((m) => ({ sku: m.sku, locationCode: m.locationCode })));
+      const outcome = await inStockTransaction(
+        models,
+        async (session) => {
+          const ledger = await applyMovements(models, principal, step.movements, session, now);
+          // createdAt/updatedAt are left to the model's timestamps, as for every other write.
+          const { createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = step.order;
+          const [doc] = await models.PurchaseOrder.create([fields], { session });
+          return { order: doc!.toObject() as unknown as PurchaseOrderRecord, ledger };
+        },
+        step.movements.map((m) => ({ sku: m.sku, locationCode: m.locationCode })),
+      );
       return finish(principal, outcome);
     },
 
@@ -101,11 +112,15 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
     async changeStatus(principal: Principal, id: string, request: z.infer<typeof PurchaseOrderTransitionSchema>): Promise<PurchaseOrder> {
       const now = clock();
       const known = await loadIn(id);
-      const outcome = await inStockTransaction(models, async (session) => {
-        const po = await loadIn(id, session);
-        const step = request.status === 'ordered' ? placeOrder(po, now) : cancel(po, now, request.reason);
-        return write(principal, po, step, now, session);
-      }, known.lines.map((l) => ({ sku: l.sku, locationCode: known.locationCode })));
+      const outcome = await inStockTransaction(
+        models,
+        async (session) => {
+          const po = await loadIn(id, session);
+          const step = request.status === 'ordered' ? placeOrder(po, now) : cancel(po, now, request.reason);
+          return write(principal, po, step, now, session);
+        },
+        known.lines.map((l) => ({ sku: l.sku, locationCode: known.locationCode })),
+      );
       return finish(principal, outcome);
     },
 
@@ -113,18 +128,27 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
     async receive(principal: Principal, id: string, request: ReceivePurchaseOrder): Promise<PurchaseOrder> {
       const at = request.receivedAt ? new Date(request.receivedAt) : clock();
       const known = await loadIn(id);
-      const outcome = await inStockTransaction(models, async (session) => {
-        const po = await loadIn(id, session);
-        const step = receive(po, request.lines, at);
-        return { ...(await write(principal, po, step, at, session)), received: step.received };
-      }, known.lines.map((l) => ({ sku: l.sku, locationCode: known.locationCode })));
+      const outcome = await inStockTransaction(
+        models,
+        async (session) => {
+          const po = await loadIn(id, session);
+          const step = receive(po, request.lines, at);
+          return { ...(await write(principal, po, step, at, session)), received: step.received };
+        },
+        known.lines.map((l) => ({ sku: l.sku, locationCode: known.locationCode })),
+      );
       live.publish(
         principal.tenantId,
         'purchase-order:received',
         {
           receipt: {
-            purchaseOrderId: String(outcome.order._id), poNumber: outcome.order.poNumber, supplierCode: outcome.order.supplierCode,
-            locationCode: outcome.order.locationCode, status: outcome.order.status, lines: outcome.received, at: at.toISOString(),
+            purchaseOrderId: String(outcome.order._id),
+            poNumber: outcome.order.poNumber,
+            supplierCode: outcome.order.supplierCode,
+            locationCode: outcome.order.locationCode,
+            status: outcome.order.status,
+            lines: outcome.received,
+            at: at.toISOString(),
           },
         },
         { skus: outcome.received.map((l) => l.sku), locationCodes: [outcome.order.locationCode] },

@@ -36,15 +36,25 @@ describe('PositionLocks', () => {
     const locks = new PositionLocks();
     const done: string[] = [];
     await Promise.all([
-      locks.withLocks(['a', 'b'], async () => { await tick(); done.push('ab'); }),
-      locks.withLocks(['b', 'a'], async () => { await tick(); done.push('ba'); }),
+      locks.withLocks(['a', 'b'], async () => {
+        await tick();
+        done.push('ab');
+      }),
+      locks.withLocks(['b', 'a'], async () => {
+        await tick();
+        done.push('ba');
+      }),
     ]);
     expect(done.sort()).toEqual(['ab', 'ba']);
   });
 
   it('releases the keys when the work fails', async () => {
     const locks = new PositionLocks();
-    await expect(locks.withLocks(['a'], async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      locks.withLocks(['a'], async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     await expect(locks.withLocks(['a'], async () => 'next')).resolves.toBe('next');
     expect(locks.busy).toBe(0);
   });

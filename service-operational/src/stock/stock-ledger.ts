@@ -95,12 +95,16 @@ async function checkCatalog(
   if (checking.length === 0) return new Map();
   const skus = [...new Set(checking.map((i) => i.sku))];
   // Sequential on purpose: a transaction's operations must not run concurrently (mongod refuses it).
-  const products = await models.Product.find({ sku: { $in: skus } }, { sku: 1, reorderPoint: 1 }).session(session).lean();
+  const products = await models.Product.find({ sku: { $in: skus } }, { sku: 1, reorderPoint: 1 })
+    .session(session)
+    .lean();
   const missingSku = skus.find((sku) => !products.some((p) => p.sku === sku));
   if (missingSku) throw new AppError('NOT_FOUND', `Product ${missingSku} does not exist`);
   if (!catalogChecked) {
     const codes = [...new Set(checking.map((i) => i.locationCode))];
-    const locations = await models.Location.find({ code: { $in: codes } }, { code: 1 }).session(session).lean();
+    const locations = await models.Location.find({ code: { $in: codes } }, { code: 1 })
+      .session(session)
+      .lean();
     const missingLocation = codes.find((code) => !locations.some((l) => l.code === code));
     if (missingLocation) throw new AppError('NOT_FOUND', `Location ${missingLocation} does not exist`);
   }
@@ -202,7 +206,11 @@ export async function applyMovements(
     // committed in between; an engine whose reads in a transaction are not one snapshot
     // lets this happen without a write conflict). Same remedy as a write conflict: the
     // driver retries the whole transaction, which re-reads the balances.
-    const error = new mongoose.mongo.MongoServerError({ message: 'Stock position changed during the transaction', code: MONGO_ERROR_CODES.WriteConflict, codeName: 'WriteConflict' });
+    const error = new mongoose.mongo.MongoServerError({
+      message: 'Stock position changed during the transaction',
+      code: MONGO_ERROR_CODES.WriteConflict,
+      codeName: 'WriteConflict',
+    });
     error.addErrorLabel('TransientTransactionError');
     throw error;
   }

@@ -49,52 +49,52 @@ export function createStockService(models: Models, live: LivePublisher) {
   return {
     adjust(principal: Principal, input: StockAdjustment): Promise<LedgerResult> {
       return commit(principal, [
-            {
-              sku: input.sku,
-              locationCode: input.locationCode,
-              type: 'adjustment',
-              deltas: { onHand: input.quantity },
-              reference: { type: 'adjustment', id: newReferenceId() },
-              reason: input.reason,
-            },
-          ]);
+        {
+          sku: input.sku,
+          locationCode: input.locationCode,
+          type: 'adjustment',
+          deltas: { onHand: input.quantity },
+          reference: { type: 'adjustment', id: newReferenceId() },
+          reason: input.reason,
+        },
+      ]);
     },
 
     /** Out of one location and into the other, atomically: both rows or neither. */
     transfer(principal: Principal, input: StockTransfer): Promise<LedgerResult> {
       const reference = { type: 'transfer', id: newReferenceId() };
       return commit(principal, [
-            { sku: input.sku, locationCode: input.fromLocationCode, type: 'transferOut', deltas: { onHand: -input.quantity }, reference, reason: input.reason },
-            { sku: input.sku, locationCode: input.toLocationCode, type: 'transferIn', deltas: { onHand: input.quantity }, reference, reason: input.reason },
-          ]);
+        { sku: input.sku, locationCode: input.fromLocationCode, type: 'transferOut', deltas: { onHand: -input.quantity }, reference, reason: input.reason },
+        { sku: input.sku, locationCode: input.toLocationCode, type: 'transferIn', deltas: { onHand: input.quantity }, reference, reason: input.reason },
+      ]);
     },
 
     /** Sellable stock found damaged: on hand → damaged. */
     damage(principal: Principal, input: StockDamage): Promise<LedgerResult> {
       return commit(principal, [
-            {
-              sku: input.sku,
-              locationCode: input.locationCode,
-              type: 'damage',
-              deltas: { onHand: -input.quantity, damaged: input.quantity },
-              reference: { type: 'damage', id: newReferenceId() },
-              reason: input.reason,
-            },
-          ]);
+        {
+          sku: input.sku,
+          locationCode: input.locationCode,
+          type: 'damage',
+          deltas: { onHand: -input.quantity, damaged: input.quantity },
+          reference: { type: 'damage', id: newReferenceId() },
+          reason: input.reason,
+        },
+      ]);
     },
 
     /** Damaged stock disposed of: leaves the books. */
     writeOff(principal: Principal, input: StockDamage): Promise<LedgerResult> {
       return commit(principal, [
-            {
-              sku: input.sku,
-              locationCode: input.locationCode,
-              type: 'writeOff',
-              deltas: { damaged: -input.quantity },
-              reference: { type: 'writeOff', id: newReferenceId() },
-              reason: input.reason,
-            },
-          ]);
+        {
+          sku: input.sku,
+          locationCode: input.locationCode,
+          type: 'writeOff',
+          deltas: { damaged: -input.quantity },
+          reference: { type: 'writeOff', id: newReferenceId() },
+          reason: input.reason,
+        },
+      ]);
     },
 
     current(query: z.infer<typeof CurrentStockQuerySchema>): Promise<Page<StockPosition>> {
@@ -136,7 +136,12 @@ export function createStockService(models: Models, live: LivePublisher) {
           { $match: { status: { $in: [...ON_ORDER_STATUSES] }, expectedDate: { $lte: date }, ...atLocation, ...lineMatch } },
           { $unwind: '$lines' },
           ...(query.sku ? [{ $match: { 'lines.sku': query.sku } }] : []),
-          { $group: { _id: { sku: '$lines.sku', locationCode: '$locationCode' }, quantity: { $sum: { $subtract: ['$lines.quantity', '$lines.receivedQuantity'] } } } },
+          {
+            $group: {
+              _id: { sku: '$lines.sku', locationCode: '$locationCode' },
+              quantity: { $sum: { $subtract: ['$lines.quantity', '$lines.receivedQuantity'] } },
+            },
+          },
         ]),
         models.SalesOrder.aggregate<{ _id: { sku: string; locationCode: string }; quantity: number }>([
           { $match: { status: 'confirmed', 'lines.status': 'backordered', ...atLocation } },
@@ -174,9 +179,7 @@ export function createStockService(models: Models, live: LivePublisher) {
         ...Object.fromEntries(STOCK_BUCKETS.map((bucket) => [bucket, { $sum: { $ifNull: [`$deltas.${bucket}`, 0] } }])),
       };
       const [ledger, positions] = await Promise.all([
-        models.StockMovement.aggregate<Record<string, number> & { _id: { sku: string; locationCode: string }; rows: number }>([
-          { $group: group },
-        ]),
+        models.StockMovement.aggregate<Record<string, number> & { _id: { sku: string; locationCode: string }; rows: number }>([{ $group: group }]),
         models.StockPosition.find({}).lean<StockPositionRecord[]>(),
       ]);
       const sums = new Map(ledger.map((row) => [`${row._id.sku}\u0000${row._id.locationCode}`, row]));

@@ -1,12 +1,4 @@
-import {
-  AppError,
-  type CreateSupplier,
-  type LinkProduct,
-  type Page,
-  type ProductSupplier,
-  type Supplier,
-  type SupplierPerformance,
-} from '@icc/shared';
+import { AppError, type CreateSupplier, type LinkProduct, type Page, type ProductSupplier, type Supplier, type SupplierPerformance } from '@icc/shared';
 import type { z } from 'zod';
 import type { ListSuppliersQuerySchema, UpdateSupplierSchema } from '@icc/shared';
 import type { Models } from '../db/models.js';

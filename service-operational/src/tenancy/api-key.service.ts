@@ -11,12 +11,7 @@ export async function ensureTenant(models: Models, id: string, name: string): Pr
  *
  * @example const { key } = await issueApiKey(models, 'acme', 'warehouse tablet', ['warehouse']);
  */
-export async function issueApiKey(
-  models: Models,
-  tenantId: string,
-  name: string,
-  roles: Role[],
-): Promise<{ key: string; apiKeyId: string }> {
+export async function issueApiKey(models: Models, tenantId: string, name: string, roles: Role[]): Promise<{ key: string; apiKeyId: string }> {
   if (!(await models.Tenant.exists({ _id: tenantId }))) {
     throw new AppError('NOT_FOUND', `Tenant ${tenantId} does not exist; create it first`);
   }

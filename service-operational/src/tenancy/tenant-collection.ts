@@ -2,9 +2,7 @@ import type { Model, mongo } from 'mongoose';
 import { requirePrincipal } from './tenant-context.js';
 
 /** A write of a bulk write, as the hot paths use them. */
-export type TenantWrite<T> =
-  | { insertOne: { document: Omit<T, 'tenantId'> } }
-  | { updateOne: { filter: mongo.Filter<T>; update: mongo.UpdateFilter<T> } };
+export type TenantWrite<T> = { insertOne: { document: Omit<T, 'tenantId'> } } | { updateOne: { filter: mongo.Filter<T>; update: mongo.UpdateFilter<T> } };
 
 /**
  * The driver's own commands on a tenant-owned collection, with the rule of the
@@ -67,7 +65,10 @@ function scopedCollection<T extends { tenantId: string }>(model: Model<any>): Te
       await collection().insertOne(stamped(document) as mongo.OptionalUnlessRequiredId<T>, options);
     },
     async insertMany(documents, options = {}) {
-      await collection().insertMany(documents.map((document) => stamped(document) as mongo.OptionalUnlessRequiredId<T>), options);
+      await collection().insertMany(
+        documents.map((document) => stamped(document) as mongo.OptionalUnlessRequiredId<T>),
+        options,
+      );
     },
     bulkWrite(writes, options = {}) {
       const operations = writes.map((write): mongo.AnyBulkWriteOperation<T> =>

@@ -32,7 +32,9 @@ export function aLocation(overrides: Record<string, unknown> = {}) {
 
 export function aSupplier(overrides: Record<string, unknown> = {}) {
   const n = next();
-  return { code: `SUP-${n}`, name: `Supplier ${n}`, email: `orders${n}@supplier.example`, defaultLeadTimeDays: 10, ...overrides } satisfies z.input<typeof CreateSupplierSchema>;
+  return { code: `SUP-${n}`, name: `Supplier ${n}`, email: `orders${n}@supplier.example`, defaultLeadTimeDays: 10, ...overrides } satisfies z.input<
+    typeof CreateSupplierSchema
+  >;
 }
 
 export function aCustomer(overrides: Record<string, unknown> = {}) {

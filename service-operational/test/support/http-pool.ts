@@ -42,24 +42,21 @@ export function createHttpPool(baseUrl: string, connections = 50): HttpPool {
       }
       if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
       return new Promise<PooledResponse>((resolve, reject) => {
-        const req = http.request(
-          { agent, host: base.hostname, port: base.port, method, path, headers },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('error', reject);
-            res.on('end', () => {
-              const text = Buffer.concat(chunks).toString('utf8');
-              let body: unknown = text;
-              try {
-                body = text ? JSON.parse(text) : undefined;
-              } catch {
-                // Non-JSON responses stay text; the tests assert on them.
-              }
-              resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
-            });
-          },
-        );
+        const req = http.request({ agent, host: base.hostname, port: base.port, method, path, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown = text;
+            try {
+              body = text ? JSON.parse(text) : undefined;
+            } catch {
+              // Non-JSON responses stay text; the tests assert on them.
+            }
+            resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
+          });
+        });
         req.on('error', reject);
         if (payload !== undefined) req.write(payload);
         req.end();

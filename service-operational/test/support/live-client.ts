@@ -22,7 +22,11 @@ export interface LiveClient {
 }
 
 /** A Socket.IO client of the test server, recording every event. */
-export function liveClient(baseUrl: string, apiKey: string | undefined, options: { headers?: Record<string, string>; reconnection?: boolean } = {}): LiveClient {
+export function liveClient(
+  baseUrl: string,
+  apiKey: string | undefined,
+  options: { headers?: Record<string, string>; reconnection?: boolean } = {},
+): LiveClient {
   const socket: LiveSocket = io(baseUrl, {
     path: '/socket.io',
     transports: ['websocket'],
@@ -65,7 +69,11 @@ export function liveClient(baseUrl: string, apiKey: string | undefined, options:
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; got ${received.map((r) => `${r.event}#${r.envelope.seq}`).join(', ') || 'nothing'}`));
+          reject(
+            new Error(
+              `Timed out after ${timeoutMs} ms waiting for ${what}; got ${received.map((r) => `${r.event}#${r.envelope.seq}`).join(', ') || 'nothing'}`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

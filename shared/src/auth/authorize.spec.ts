@@ -15,7 +15,7 @@ describe('authorize', () => {
     expect(() => authorize(keyWith('admin'), ['warehouse'], 'Adjusting stock')).not.toThrow();
   });
 
-  it('refuses any other key with 403 FORBIDDEN naming the action, the admitted roles and the key\'s roles', () => {
+  it("refuses any other key with 403 FORBIDDEN naming the action, the admitted roles and the key's roles", () => {
     expect(() => authorize(keyWith('warehouse', 'sales'), ['planner', 'service'], 'Training forecasts')).toThrow(
       expect.objectContaining({
         code: 'FORBIDDEN',

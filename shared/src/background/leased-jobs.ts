@@ -88,8 +88,7 @@ export function leasedJobs<T extends LeasedJobDocument>(collection: Collection<T
       log.warn({ jobId: job._id }, `${jobName} taken over by another runner`);
       return false;
     }
-    const finish = (status: 'completed' | 'failed', fields: object) =>
-      write({ $set: { status, ...fields, completedAt: now(), heartbeatAt: now() } });
+    const finish = (status: 'completed' | 'failed', fields: object) => write({ $set: { status, ...fields, completedAt: now(), heartbeatAt: now() } });
     return {
       job,
       heartbeat: (update = {}) => {

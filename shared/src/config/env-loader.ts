@@ -3,9 +3,7 @@ import type { z } from 'zod';
 /** A bad or missing environment variable stops start-up with this, naming each one. */
 export class ConfigError extends Error {
   constructor(readonly problems: Array<{ variable: string; message: string }>) {
-    super(
-      `Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`,
-    );
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }

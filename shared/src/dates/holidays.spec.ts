@@ -53,13 +53,7 @@ describe('holiday calendar', () => {
   });
 
   it('lists holidays between two days across a year boundary, both ends included', () => {
-    expect(holidaysBetween('2025-12-24', '2026-01-01').map((h) => h.day)).toEqual([
-      '2025-12-24',
-      '2025-12-25',
-      '2025-12-26',
-      '2025-12-31',
-      '2026-01-01',
-    ]);
+    expect(holidaysBetween('2025-12-24', '2026-01-01').map((h) => h.day)).toEqual(['2025-12-24', '2025-12-25', '2025-12-26', '2025-12-31', '2026-01-01']);
     expect(holidaysBetween('2026-01-02', '2026-01-01')).toEqual([]);
     expect(holidaysBetween('2024-01-01', '2026-12-31')).toHaveLength(30);
     expect(holidaySet('2026-11-01', '2026-11-30')).toEqual(new Set(['2026-11-26', '2026-11-27']));

@@ -80,7 +80,7 @@ export function eachUtcDay(from: DayKey, to: DayKey): DayKey[] {
 export function utcIsoDayOfWeek(day: DayKey | Date): number {
   const n = typeof day === 'string' ? utcDayNumber(day) : Math.floor(timeOf(day) / MS_PER_DAY);
   // 1970-01-01 was a Thursday (ISO 4).
-  return (((n + 3) % 7) + 7) % 7 + 1;
+  return ((((n + 3) % 7) + 7) % 7) + 1;
 }
 
 function timeOf(date: Date | number): number {

@@ -52,7 +52,7 @@ export async function startDatabase(options: StartDatabaseOptions = {}): Promise
         log.info({ engine: 'memory-server', uri: database.uri }, 'database: using mongodb-memory-server (real mongod)');
         return database;
       } catch (error) {
-        const reason = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+        const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
         if (forced) throw new Error(`MONGO_ENGINE=memory-server failed: ${reason}`);
         noteMemoryServerFailure(reason);
         log.warn({ reason }, 'database: mongodb-memory-server unavailable, falling back to embedded-mongo');

@@ -113,7 +113,10 @@ export const SalesHistoryQuerySchema = z
     start: DayKeySchema,
     end: DayKeySchema,
     locationCode: CodeSchema.optional(),
-    includeCampaigns: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    includeCampaigns: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
   })
   .strict()
   .refine((q) => q.start <= q.end, { message: 'end must not be before start', path: ['end'] });

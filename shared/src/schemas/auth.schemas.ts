@@ -23,6 +23,4 @@ export interface Principal {
 }
 
 export const CreateTenantSchema = z.object({ id: TenantIdSchema, name: z.string().trim().min(1).max(120) }).strict();
-export const CreateApiKeySchema = z
-  .object({ name: z.string().trim().min(1).max(80), roles: z.array(RoleSchema).min(1) })
-  .strict();
+export const CreateApiKeySchema = z.object({ name: z.string().trim().min(1).max(80), roles: z.array(RoleSchema).min(1) }).strict();

@@ -100,7 +100,12 @@ export const JobParamsSchema = z.object({ jobId: z.string().min(1).max(80) }).st
 export const ForecastQuerySchema = z
   .object({
     horizon: z.coerce.number().int().min(1).max(MAX_FORECAST_HORIZON).optional().describe('days to return; default the stored horizon'),
-    confidenceLevel: z.coerce.number().min(0.5).max(0.99).optional().describe(`interval coverage; one of ${STORED_CONFIDENCE_LEVELS.join(', ')} or the job's own`),
+    confidenceLevel: z.coerce
+      .number()
+      .min(0.5)
+      .max(0.99)
+      .optional()
+      .describe(`interval coverage; one of ${STORED_CONFIDENCE_LEVELS.join(', ')} or the job's own`),
   })
   .strict();
 
@@ -159,9 +164,7 @@ export const StoredModelSchema = z.object({
     candidates: z.array(z.object({ model: ForecastModelSchema, mase: z.number().nullable(), mae: z.number().nullable(), skipped: z.string().optional() })),
   }),
   /** The demand lift learned from campaign days, used by what-if. */
-  campaignEffect: z
-    .object({ lift: z.number(), campaignDays: z.number().int(), averageDiscountPercent: z.number() })
-    .nullable(),
+  campaignEffect: z.object({ lift: z.number(), campaignDays: z.number().int(), averageDiscountPercent: z.number() }).nullable(),
 });
 export type StoredModel = z.infer<typeof StoredModelSchema>;
 export const StoredModelListSchema = z.object({ sku: z.string(), items: z.array(StoredModelSchema) });
@@ -237,9 +240,7 @@ export const WhatIfRequestSchema = z
 export const WhatIfResponseSchema = z.object({
   sku: z.string(),
   forecastDate: DayKeySchema,
-  predictions: z.array(
-    z.object({ date: DayKeySchema, baseline: z.number(), adjusted: z.number(), campaign: z.boolean() }),
-  ),
+  predictions: z.array(z.object({ date: DayKeySchema, baseline: z.number(), adjusted: z.number(), campaign: z.boolean() })),
   /** Units over the campaign days: adjusted − baseline. */
   extraUnits: z.number(),
   effect: z.object({

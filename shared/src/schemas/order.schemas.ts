@@ -152,7 +152,10 @@ export const CreatePurchaseOrderSchema = z
       .max(500),
     expectedDate: IsoDateTimeSchema,
     /** What created it, e.g. a planning recommendation. */
-    source: z.object({ type: z.enum(['manual', 'recommendation']), id: z.string().min(1).max(64).optional() }).strict().optional(),
+    source: z
+      .object({ type: z.enum(['manual', 'recommendation']), id: z.string().min(1).max(64).optional() })
+      .strict()
+      .optional(),
     /** Place the order with the supplier right away (raises on order). */
     order: z.boolean().default(false),
     notes: z.string().trim().max(1_000).optional(),
@@ -189,11 +192,16 @@ export const PurchaseOrderSchema = z.object({
 });
 export type PurchaseOrder = z.infer<typeof PurchaseOrderSchema>;
 
-export const PurchaseOrderTransitionSchema = z.object({ status: z.enum(['ordered', 'cancelled']), reason: z.string().trim().min(3).max(500).optional() }).strict();
+export const PurchaseOrderTransitionSchema = z
+  .object({ status: z.enum(['ordered', 'cancelled']), reason: z.string().trim().min(3).max(500).optional() })
+  .strict();
 
 export const ReceivePurchaseOrderSchema = z
   .object({
-    lines: z.array(z.object({ line: z.number().int().min(0), quantity: PositiveQuantitySchema }).strict()).min(1).max(500),
+    lines: z
+      .array(z.object({ line: z.number().int().min(0), quantity: PositiveQuantitySchema }).strict())
+      .min(1)
+      .max(500),
     /** When the goods arrived; default now. Used for supplier on-time performance. */
     receivedAt: IsoDateTimeSchema.optional(),
   })

@@ -29,9 +29,7 @@ const productFields = {
   attributes: AttributesSchema.default({}),
 };
 
-export const CreateProductSchema = z
-  .object({ sku: SkuSchema, ...productFields, status: z.enum(['active', 'inactive']).default('active') })
-  .strict();
+export const CreateProductSchema = z.object({ sku: SkuSchema, ...productFields, status: z.enum(['active', 'inactive']).default('active') }).strict();
 export type CreateProduct = z.infer<typeof CreateProductSchema>;
 
 /** Every field but the SKU can change; the SKU is the product's identity everywhere. */

@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import {
-  CodeSchema,
-  IsoDateTimeSchema,
-  PageQuerySchema,
-  PositiveQuantitySchema,
-  QueryBooleanSchema,
-  SkuSchema,
-  pageSchema,
-} from './common.schemas.js';
+import { CodeSchema, IsoDateTimeSchema, PageQuerySchema, PositiveQuantitySchema, QueryBooleanSchema, SkuSchema, pageSchema } from './common.schemas.js';
 
 /** The quantities a stock position keeps. `available` is derived: onHand − reserved. */
 export const STOCK_BUCKETS = ['onHand', 'reserved', 'onOrder', 'inTransit', 'damaged'] as const;
@@ -88,7 +80,12 @@ export const StockAdjustmentSchema = z
   .object({
     sku: SkuSchema,
     locationCode: CodeSchema,
-    quantity: z.number().int().min(-1_000_000_000).max(1_000_000_000).refine((q) => q !== 0, 'must not be 0'),
+    quantity: z
+      .number()
+      .int()
+      .min(-1_000_000_000)
+      .max(1_000_000_000)
+      .refine((q) => q !== 0, 'must not be 0'),
     reason,
   })
   .strict();
@@ -110,9 +107,7 @@ export const StockTransferSchema = z
 export type StockTransfer = z.infer<typeof StockTransferSchema>;
 
 /** Move sellable stock to damaged (`damage`) or remove damaged stock for good (`writeOff`). */
-export const StockDamageSchema = z
-  .object({ sku: SkuSchema, locationCode: CodeSchema, quantity: PositiveQuantitySchema, reason })
-  .strict();
+export const StockDamageSchema = z.object({ sku: SkuSchema, locationCode: CodeSchema, quantity: PositiveQuantitySchema, reason }).strict();
 export type StockDamage = z.infer<typeof StockDamageSchema>;
 export const StockWriteOffSchema = StockDamageSchema;
 
@@ -169,9 +164,7 @@ export type Availability = z.infer<typeof AvailabilitySchema>;
 export const ReconcileReportSchema = z.object({
   positionsChecked: z.number().int(),
   movementsChecked: z.number().int(),
-  drift: z.array(
-    z.object({ sku: z.string(), locationCode: z.string(), bucket: z.string(), position: z.number(), ledger: z.number() }),
-  ),
+  drift: z.array(z.object({ sku: z.string(), locationCode: z.string(), bucket: z.string(), position: z.number(), ledger: z.number() })),
 });
 export type ReconcileReport = z.infer<typeof ReconcileReportSchema>;
 

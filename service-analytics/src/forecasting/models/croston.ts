@@ -31,11 +31,7 @@ export interface CrostonFit {
  * @example
  *   crostonSba([0, 0, 6, 0, 0, 6, 0, 0, 6], [], { alpha: 0.1 }).rate // (1 − 0.05) · 6 / 3 = 1.9
  */
-export function crostonSba(
-  values: readonly number[],
-  censored: readonly boolean[],
-  options: { alpha?: number } = {},
-): CrostonFit {
+export function crostonSba(values: readonly number[], censored: readonly boolean[], options: { alpha?: number } = {}): CrostonFit {
   const alphas = options.alpha === undefined ? INTERMITTENT_ALPHAS : [options.alpha];
   let best: { fit: CrostonFit; sse: number } | undefined;
   for (const alpha of alphas) {
@@ -83,9 +79,7 @@ function croston(
       periodsSinceDemand = 0;
     }
     fits.push(
-      size === undefined || interval === undefined
-        ? { alpha, size: 0, interval: 0, rate: 0 }
-        : { alpha, size, interval, rate: (correction * size) / interval },
+      size === undefined || interval === undefined ? { alpha, size: 0, interval: 0, rate: 0 } : { alpha, size, interval, rate: (correction * size) / interval },
     );
   }
   return { fits, sse };

@@ -32,8 +32,6 @@ export function medianForecast(forecasts: readonly (readonly number[])[]): numbe
  * ensemble's score is slightly optimistic: choosing them used those windows.
  */
 export function ensembleBacktest(history: DemandHistory, members: readonly CandidateBacktest[]): CandidateBacktest {
-  const windows = members[0]!.windows.map((w, i) =>
-    scoreWindow(history, w.origin, medianForecast(members.map((m) => m.windows[i]!.forecast)), w.scale),
-  );
+  const windows = members[0]!.windows.map((w, i) => scoreWindow(history, w.origin, medianForecast(members.map((m) => m.windows[i]!.forecast)), w.scale));
   return summarise('ensemble', windows);
 }

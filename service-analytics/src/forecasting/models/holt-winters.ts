@@ -128,14 +128,7 @@ function initialState(values: readonly number[], season: number, seasonality: Se
 }
 
 /** Smooth periods state.next..end-1 into the state: the Holt–Winters recursion, one period at a time. */
-function advance(
-  state: SmoothedState,
-  values: readonly number[],
-  end: number,
-  season: number,
-  seasonality: Seasonality,
-  params: SmoothingParams,
-): void {
+function advance(state: SmoothedState, values: readonly number[], end: number, season: number, seasonality: Seasonality, params: SmoothingParams): void {
   // A multiplicative model whose level reached zero has diverged: its state stays where it broke.
   if (state.sse === Number.POSITIVE_INFINITY) return;
   const { alpha, beta, gamma } = params;

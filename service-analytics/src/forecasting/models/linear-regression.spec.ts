@@ -12,9 +12,20 @@ describe('regression features', () => {
   it('match the feature store for daily data: lag1/7/14, rollingMean7/28, trend index, flags', () => {
     const layout = featureLayout(7);
     expect(featureNames(layout)).toEqual([
-      'lag1', 'lag7', 'lag14', 'rollingMean7', 'rollingMean28', 'trendIndex',
-      'seasonPosition1', 'seasonPosition2', 'seasonPosition3', 'seasonPosition4', 'seasonPosition5', 'seasonPosition6',
-      'campaignFlag', 'holidayFlag',
+      'lag1',
+      'lag7',
+      'lag14',
+      'rollingMean7',
+      'rollingMean28',
+      'trendIndex',
+      'seasonPosition1',
+      'seasonPosition2',
+      'seasonPosition3',
+      'seasonPosition4',
+      'seasonPosition5',
+      'seasonPosition6',
+      'campaignFlag',
+      'holidayFlag',
     ]);
     const series = Array.from({ length: 30 }, (_, t) => t);
     // t = 29: lag1 28, lag7 22, lag14 15, mean of 22..28 = 25, mean of 1..28 = 14.5, 25 / 18, position 29 % 7 = 1

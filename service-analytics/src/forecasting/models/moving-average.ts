@@ -19,13 +19,7 @@ export function movingAverageWindow(season: number): number {
  * @example
  *   movingAverage([1, 2, 3, 10], [false, false, false, true], 3, 2) // [2, 2]
  */
-export function movingAverage(
-  values: readonly number[],
-  censored: readonly boolean[],
-  window: number,
-  horizon: number,
-  end = values.length,
-): number[] {
+export function movingAverage(values: readonly number[], censored: readonly boolean[], window: number, horizon: number, end = values.length): number[] {
   const taken: number[] = [];
   for (let t = end - 1; t >= 0 && taken.length < window; t -= 1) {
     if (censored[t] !== true) taken.push(values[t]!);

@@ -25,11 +25,7 @@ export interface TsbFit {
  * @example
  *   tsb([0, 0, 6, 0, 0, 6, 0, 0, 6], [], { alpha: 0.1, beta: 0.1 }).size // 6
  */
-export function tsb(
-  values: readonly number[],
-  censored: readonly boolean[],
-  options: { alpha?: number; beta?: number } = {},
-): TsbFit {
+export function tsb(values: readonly number[], censored: readonly boolean[], options: { alpha?: number; beta?: number } = {}): TsbFit {
   const alphas = options.alpha === undefined ? INTERMITTENT_ALPHAS : [options.alpha];
   const betas = options.beta === undefined ? INTERMITTENT_ALPHAS : [options.beta];
   let best: { fit: TsbFit; sse: number } | undefined;

@@ -75,7 +75,10 @@ function start(key) {
       if (name === 'stock:updated') {
         for (const position of data.positions) {
           // The newest movement of this row in the event: the tie-breaker when two share a timestamp.
-          const ids = data.movements.filter((m) => m.sku === position.sku && m.locationCode === position.locationCode).map((m) => m.id).sort();
+          const ids = data.movements
+            .filter((m) => m.sku === position.sku && m.locationCode === position.locationCode)
+            .map((m) => m.id)
+            .sort();
           table.update(position, ids.at(-1));
         }
       } else if (name === 'order:created') stream.orderCreated(data.order);

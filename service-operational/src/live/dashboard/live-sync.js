@@ -71,5 +71,11 @@ export function createLiveSync(handlers) {
     handlers.onSeq(seq, epoch);
   }
 
-  return { resync, receive, get seq() { return seq; } };
+  return {
+    resync,
+    receive,
+    get seq() {
+      return seq;
+    },
+  };
 }

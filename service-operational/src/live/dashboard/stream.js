@@ -22,7 +22,12 @@ function orderItem(order) {
   item.dataset.orderId = order.id;
   item.dataset.at = order.orderedAt;
   const head = element('div', 'item-head');
-  head.append(element('span', 'kind', 'Sales order'), element('strong', '', order.orderNumber), statusBadge(order.status), element('time', 'when', time.format(new Date(order.orderedAt))));
+  head.append(
+    element('span', 'kind', 'Sales order'),
+    element('strong', '', order.orderNumber),
+    statusBadge(order.status),
+    element('time', 'when', time.format(new Date(order.orderedAt))),
+  );
   const body = element('div', 'item-body');
   body.append(
     element('span', '', `${order.customerCode} · ${order.locationCode}`),
@@ -38,7 +43,12 @@ function receiptItem(receipt) {
   item.dataset.purchaseOrderId = receipt.purchaseOrderId;
   item.dataset.at = receipt.at;
   const head = element('div', 'item-head');
-  head.append(element('span', 'kind', 'Goods received'), element('strong', '', receipt.poNumber), statusBadge(receipt.status), element('time', 'when', time.format(new Date(receipt.at))));
+  head.append(
+    element('span', 'kind', 'Goods received'),
+    element('strong', '', receipt.poNumber),
+    statusBadge(receipt.status),
+    element('time', 'when', time.format(new Date(receipt.at))),
+  );
   const body = element('div', 'item-body');
   body.append(element('span', '', `${receipt.supplierCode} → ${receipt.locationCode}`));
   const lines = element('span', 'lines', receipt.lines.map((l) => `${l.sku} ×${l.quantity}`).join(', '));
@@ -79,7 +89,9 @@ export function createStream(list, { onChange }) {
     },
 
     receiptAdded(receipt) {
-      const duplicate = [...list.querySelectorAll('.receipt')].some((n) => n.dataset.purchaseOrderId === receipt.purchaseOrderId && n.dataset.at === receipt.at);
+      const duplicate = [...list.querySelectorAll('.receipt')].some(
+        (n) => n.dataset.purchaseOrderId === receipt.purchaseOrderId && n.dataset.at === receipt.at,
+      );
       if (duplicate) return;
       list.prepend(receiptItem(receipt));
       list.firstElementChild.classList.add('fresh');
