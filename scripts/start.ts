@@ -29,7 +29,7 @@ import { seedDemoIfEmpty } from './src/demo/seed.js';
 const DEMO_TENANT = 'demo';
 const DEMO_KEY_NAME = 'demo admin (pnpm start)';
 
-const log = createLogger({ name: 'start', level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'warn' });
+const log = createLogger({ name: 'start', level: process.env.LOG_LEVEL ?? 'warn' });
 const print = (name: string, value: string) => process.stdout.write(`${name} ${value}\n`);
 
 /** A fresh admin key for the demo tenant; earlier demo keys are revoked so they don't pile up. */

@@ -77,7 +77,7 @@ async function runWorker(config: { url: string; key: string; clients: number }):
       const now = wallMs();
       const id = envelope.data.movements[0]!.id;
       (deliveries[id] ??= { at: envelope.at, times: [] }).times.push(now);
-      if (lastSeq[index] && envelope.seq !== lastSeq[index]! + 1) gaps += 1;
+      if (lastSeq[index] && envelope.seq !== lastSeq[index] + 1) gaps += 1;
       lastSeq[index] = envelope.seq;
       counts[index]! += 1;
     });

@@ -75,7 +75,7 @@ process.once('exit', () => {
 });
 const printed = new Map<string, { value: string; atMs: number }>();
 const waiters = new Map<string, () => void>();
-createInterface({ input: start.stdout! }).on('line', (line) => {
+createInterface({ input: start.stdout }).on('line', (line) => {
   const [name, ...rest] = line.split(' ');
   if (!name) return;
   printed.set(name, { value: rest.join(' '), atMs: performance.now() });

@@ -40,7 +40,7 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
 
   const app = Fastify({
     // pino's Logger is Fastify's logger type; the cast only drops pino's extra generics.
-    loggerInstance: log as FastifyBaseLogger,
+    loggerInstance: log,
     // Our own onResponse hook records request metrics; per-request log lines would only be noise.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),

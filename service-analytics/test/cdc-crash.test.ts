@@ -58,7 +58,7 @@ async function startChild(args: string[], ready: string, env: NodeJS.ProcessEnv 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const line = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code, signal) => reject(new Error(`${args.join(' ')} exited (${code ?? signal}) before "${ready}"`)));
-    createInterface({ input: child.stdout! }).on('line', (text) => {
+    createInterface({ input: child.stdout }).on('line', (text) => {
       if (text.startsWith(ready)) resolve(text);
     });
   });

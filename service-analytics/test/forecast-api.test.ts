@@ -286,7 +286,7 @@ describe('a job and the features it reads', () => {
     // Feature work of facts committed just before the job (the worker has not run its round yet).
     const queued = await t.analytics
       .collection(FEATURE_QUEUE)
-      .insertOne({ _id: new ObjectId(), touches: [{ tenantId: 'acme', sku: 'WEEKLY', fromDay: END }], queuedAt: new Date() } as never);
+      .insertOne({ _id: new ObjectId(), touches: [{ tenantId: 'acme', sku: 'WEEKLY', fromDay: END }], queuedAt: new Date() });
     const res = await call('POST', '/api/models/train', planner, { horizon: 7, asOf: END, skus: ['WEEKLY'] });
     const { jobId } = res.json();
     const draining = runner.drain();

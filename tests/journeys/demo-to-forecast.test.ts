@@ -20,7 +20,7 @@ import {
 import { runTriggerForecast, seedDemo, yesterday } from '@icc/scripts';
 import { createCdcConsumer, type CdcConsumer } from '@icc/service-analytics/testing';
 import { MongoClient } from 'mongodb';
-import mongoose from 'mongoose';
+import type mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withCdcMarker } from '../support/cdc.js';

@@ -9,7 +9,7 @@ import { createAnalyticsApp, createPipeline, ensureAnalyticsIndexes } from '@icc
 import { createCdcConsumer, type CdcConsumer, recomputeAllFacts } from '@icc/service-analytics/testing';
 import { seedDemo, yesterday } from '@icc/scripts';
 import { MongoClient } from 'mongodb';
-import mongoose from 'mongoose';
+import type mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withCdcMarker } from '../support/cdc.js';
 import { startJourneyOperational } from '../support/operational.js';

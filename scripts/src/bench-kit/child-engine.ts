@@ -28,7 +28,7 @@ function nodeArgsFrom(variable: string): string[] {
 export async function startChild(args: string[], readyPrefix: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<ChildService> {
   const flags = [...nodeArgsFrom('BENCH_CHILD_NODE_ARGS'), ...nodeArgs];
   const child = spawn(process.execPath, [...flags, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const address = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before it was ready`)));
     lines.on('line', (line) => {

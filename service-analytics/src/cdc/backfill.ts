@@ -35,7 +35,7 @@ export interface BackfillOptions {
  */
 export async function runBackfill(options: BackfillOptions): Promise<boolean> {
   const { operational, startAtOperationTime, resumeFrom, pageSize, batchSize } = options;
-  const first = resumeFrom ? Math.max(0, BACKFILL_ORDER.indexOf(resumeFrom.collection as (typeof BACKFILL_ORDER)[number])) : 0;
+  const first = resumeFrom ? Math.max(0, BACKFILL_ORDER.indexOf(resumeFrom.collection)) : 0;
   for (let index = first; index < BACKFILL_ORDER.length; index++) {
     const collection = BACKFILL_ORDER[index]!;
     // `_id` keyset paging: each page costs the same however far in, and documents inserted meanwhile are either read or streamed.

@@ -112,7 +112,7 @@ export function sourceWriter(client: MongoClient, dbName: string, options: Sourc
     const before = new Map(
       current.map((p) => [
         p.sku as string,
-        { onHand: p.onHand, reserved: p.reserved, available: p.available, onOrder: p.onOrder, inTransit: p.inTransit, damaged: p.damaged } as Balances,
+        { onHand: p.onHand, reserved: p.reserved, available: p.available, onOrder: p.onOrder, inTransit: p.inTransit, damaged: p.damaged },
       ]),
     );
     const reorderPoints = new Map(current.map((p) => [p.sku as string, p.reorderPoint as number]));

@@ -18,7 +18,7 @@ export function createCampaignService(models: Models, clock: () => Date = () => 
     async create(input: CreateCampaign): Promise<Campaign> {
       await assertSkusExist(input.skus);
       const created = await models.Campaign.create({ ...input, skus: [...new Set(input.skus)], status: 'planned' });
-      return toCampaign(created.toObject() as CampaignRecord, clock());
+      return toCampaign(created.toObject(), clock());
     },
 
     async get(id: string): Promise<Campaign> {

@@ -36,7 +36,7 @@ async function resolveReferences(models: Models, day: HistoryDay) {
   if (new Set(campaigns.map((c) => c.name)).size !== campaigns.length) throw new AppError('CONFLICT', 'Campaign names of the history are not unique');
   const missingLocation = [...locationCodes].find((code) => !locations.some((l) => l.code === code));
   if (missingLocation) throw new AppError('NOT_FOUND', `Location ${missingLocation} does not exist`);
-  const supplierIds = new Map(suppliers.map((s) => [s.code, s._id as Types.ObjectId]));
+  const supplierIds = new Map(suppliers.map((s) => [s.code, s._id]));
   const missingSupplier = supplierCodes.find((code) => !supplierIds.has(code));
   if (missingSupplier) throw new AppError('NOT_FOUND', `Supplier ${missingSupplier} does not exist`);
   // Unknown campaign names surface per line in closedSalesOrder, naming the order.

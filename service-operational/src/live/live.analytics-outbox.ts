@@ -44,7 +44,7 @@ export function followAnalyticsOutbox(options: { analytics: Db; live: LivePublis
       return;
     }
     // The schema map pairs each name with its payload schema, so `parsed.data` is that event's payload.
-    live.publish(outbox.data.tenantId, event, parsed.data as never);
+    live.publish(outbox.data.tenantId, event, parsed.data);
   };
 
   const follow = async () => {

@@ -32,7 +32,7 @@ export function toLocation(doc: LocationRecord): Location {
     type: doc.type,
     timeZone: doc.timeZone,
     ...(doc.address ? { address: doc.address } : {}),
-    attributes: (doc.attributes ?? {}) as Location['attributes'],
+    attributes: doc.attributes ?? {},
     status: doc.status,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),

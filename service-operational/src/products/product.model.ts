@@ -49,7 +49,7 @@ export function toProduct(doc: ProductRecord & { _id: unknown }): Product {
     reorderPoint: doc.reorderPoint,
     safetyStock: doc.safetyStock,
     leadTimeDays: doc.leadTimeDays,
-    attributes: (doc.attributes ?? {}) as Product['attributes'],
+    attributes: doc.attributes ?? {},
     status: doc.status,
     ...(doc.deletedAt ? { deletedAt: doc.deletedAt.toISOString() } : {}),
     createdAt: doc.createdAt.toISOString(),

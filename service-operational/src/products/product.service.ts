@@ -21,7 +21,7 @@ export function createProductService(models: Models) {
         throw new AppError('CONFLICT', `A product with SKU ${input.sku} already exists`);
       }
       const created = await models.Product.create(input);
-      return toProduct(created.toObject() as ProductRow);
+      return toProduct(created.toObject());
     },
 
     async get(sku: string): Promise<Product> {

@@ -184,13 +184,13 @@ export async function applyMovements(
     const [sku, locationCode] = key.split('\u0000') as [string, string];
     const reorderPoint = existing?.reorderPoint ?? reorderPoints.get(sku) ?? 0;
     const state = { ...after, reorderPoint, lowStock: after.available < reorderPoint, updatedAt };
-    written.set(key, { ...(existing ?? { tenantId: principal.tenantId, sku, locationCode }), ...state } as StockPositionRecord);
+    written.set(key, { ...(existing ?? { tenantId: principal.tenantId, sku, locationCode }), ...state });
     if (!existing) return { insertOne: { document: { sku, locationCode, ...state } } };
     const change = { ...after } as Record<string, number>;
     const guards: Record<string, unknown> = {};
     for (const field of Object.keys(change)) {
       change[field] = after[field as keyof Balances] - existing[field as keyof Balances];
-      if (change[field]! < 0) guards[field] = { $gte: -change[field]! };
+      if (change[field] < 0) guards[field] = { $gte: -change[field] };
     }
     return {
       updateOne: {

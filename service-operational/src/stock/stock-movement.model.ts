@@ -70,7 +70,7 @@ export function toStockMovement(doc: StockMovementRecord): StockMovement {
     locationCode: doc.locationCode,
     type: doc.type,
     deltas,
-    balanceAfter: { ...(doc.balanceAfter as StockMovement['balanceAfter']) },
+    balanceAfter: { ...doc.balanceAfter },
     reference: {
       type: doc.reference.type,
       id: doc.reference.id,

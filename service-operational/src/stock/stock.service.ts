@@ -198,7 +198,7 @@ export function createStockService(models: Models, live: LivePublisher) {
       // Ledger rows with no position at all are drift too.
       for (const orphan of sums.values()) {
         for (const bucket of STOCK_BUCKETS) {
-          if (orphan[bucket]) drift.push({ sku: orphan._id.sku, locationCode: orphan._id.locationCode, bucket, position: 0, ledger: orphan[bucket]! });
+          if (orphan[bucket]) drift.push({ sku: orphan._id.sku, locationCode: orphan._id.locationCode, bucket, position: 0, ledger: orphan[bucket] });
         }
       }
       return {

@@ -62,7 +62,7 @@ export function toSupplier(doc: SupplierRecord): Supplier {
     ...optional('phone', doc.phone),
     ...optional('address', doc.address),
     defaultLeadTimeDays: doc.defaultLeadTimeDays,
-    attributes: (doc.attributes ?? {}) as Supplier['attributes'],
+    attributes: doc.attributes ?? {},
     status: doc.status,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),

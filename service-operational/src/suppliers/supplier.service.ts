@@ -20,7 +20,7 @@ export function createSupplierService(models: Models) {
       if (await models.Supplier.exists({ code: input.code })) {
         throw new AppError('CONFLICT', `A supplier with code ${input.code} already exists`);
       }
-      return toSupplier((await models.Supplier.create(input)).toObject() as SupplierRecord);
+      return toSupplier((await models.Supplier.create(input)).toObject());
     },
 
     async get(id: string): Promise<Supplier> {
@@ -53,7 +53,7 @@ export function createSupplierService(models: Models) {
         { $set: { ...input, supplierCode: supplier.code } },
         { returnDocument: 'after', upsert: true, runValidators: true },
       ).lean<ProductSupplierRecord>();
-      return toProductSupplier(link!, supplier.defaultLeadTimeDays);
+      return toProductSupplier(link, supplier.defaultLeadTimeDays);
     },
 
     async products(id: string): Promise<ProductSupplier[]> {
