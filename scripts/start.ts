@@ -87,6 +87,7 @@ print('dashboard', `${operational.url}/?key=${key}`);
 print('docs', `${operational.url}/docs`);
 print('api-key', key);
 
+// eslint-disable-next-line prefer-const -- stop() reads it before it is assigned (Ctrl-C while the demo seeds); a const declared below would throw there (temporal dead zone)
 let analytics: Awaited<ReturnType<typeof startAnalytics>> | undefined;
 let stopping = false;
 async function stop(signal: string): Promise<void> {

@@ -21,7 +21,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { MongoClient, ObjectId, Timestamp, type Db } from 'mongodb';
 import { startChild, startEngineProcess, type ChildService } from '../src/bench-kit/child-engine.js';
 import { latencyHistogram, percentiles } from '../src/bench-kit/latency.js';
 import { describeMachine } from '../src/bench-kit/machine.js';
@@ -216,8 +216,10 @@ async function checkpointReached(analytics: Db, target: string): Promise<boolean
 /** Write one more source change and return its resume token: "caught up" means the checkpoint reached it. */
 async function sentinelToken(client: MongoClient, db: Db): Promise<string> {
   const ping = await client.db('admin').command({ ping: 1 });
+  const operationTime: unknown = ping.operationTime;
+  if (!(operationTime instanceof Timestamp)) throw new Error('ping answered without an operationTime (not a replica set?)');
   const sku = skuOf(0);
-  const watch = db.watch([{ $match: { 'ns.coll': 'products', operationType: 'update' } }], { startAtOperationTime: ping.operationTime });
+  const watch = db.watch([{ $match: { 'ns.coll': 'products', operationType: 'update' } }], { startAtOperationTime: operationTime });
   await db.collection('products').updateOne({ tenantId: TENANT, sku }, { $set: { updatedAt: new Date() } });
   const event = await watch.next();
   await watch.close();

@@ -55,9 +55,15 @@ async function readiness(analyticsUrl: string): Promise<{ ready: boolean; cdc: C
   return { ready: response.status === 200, cdc: body.cdc ?? body.details ?? null };
 }
 
+/** The parts of `serverStatus` read here. */
+interface ServerStatusReply {
+  pid: number;
+  metrics?: { queryExecutor?: { scannedObjects?: number } };
+}
+
 /** Documents examined by queries so far, and the database's process (pnpm start's child, or itself). */
 async function serverStatus(client: MongoClient): Promise<{ examined: number; pid: number }> {
-  const status = await client.db('admin').command({ serverStatus: 1 });
+  const status = (await client.db('admin').command({ serverStatus: 1 })) as ServerStatusReply;
   return { examined: Number(status.metrics?.queryExecutor?.scannedObjects ?? 0), pid: Number(status.pid) };
 }
 
@@ -110,8 +116,9 @@ interface Sample {
 }
 const samples: Sample[] = [];
 let previous = { at: seededAt, events: 0, examined: (await serverStatus(client)).examined };
-let readyAt = 0;
-let final: CdcStatus | null = null;
+// Set when CDC streams; the loop below only ends then.
+let readyAt: number;
+let final: CdcStatus;
 for (;;) {
   const { ready, cdc } = await readiness(analyticsUrl);
   const now = performance.now();
@@ -156,8 +163,8 @@ const result = {
   separateDatabaseProcess: separateEngine !== undefined,
   seedS: seconds(seededAt - started),
   backfillS,
-  documents: final?.eventsProcessed ?? 0,
-  docsPerS: Math.round((final?.eventsProcessed ?? 0) / backfillS),
+  documents: final.eventsProcessed,
+  docsPerS: Math.round(final.eventsProcessed / backfillS),
   backfillCpuS,
   peakRssMb: Math.max(...samples.map((s) => s.rssMb ?? 0)),
   peakDatabaseRssMb: separateEngine ? Math.max(...samples.map((s) => s.engineRssMb ?? 0)) : null,

@@ -38,9 +38,11 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   const metrics = createAnalyticsMetrics(cdcStatus, () => featureQueueDepth(options.analytics));
   const authenticate = createAuthenticator(options.operational);
 
+  // Fastify infers its logger type parameter from `loggerInstance`: typed as Fastify's own logger
+  // (which pino's Logger is), the app is an AnalyticsFastify rather than one typed with pino's extra generics.
+  const loggerInstance: FastifyBaseLogger = log;
   const app = Fastify({
-    // pino's Logger is Fastify's logger type; the cast only drops pino's extra generics.
-    loggerInstance: log,
+    loggerInstance,
     // Our own onResponse hook records request metrics; per-request log lines would only be noise.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),

@@ -91,7 +91,7 @@ afterAll(async () => {
 
 async function get(url: string) {
   const res = await app.inject({ method: 'GET', url });
-  return { status: res.statusCode, body: res.json() as unknown };
+  return { status: res.statusCode, body: res.json<unknown>() };
 }
 
 describe('GET /api/internal/analytics/sales-history', () => {

@@ -165,7 +165,7 @@ describe.each(resources)('idempotent POST $path', (resource) => {
     expect(expired.modifiedCount).toBe(1);
     // Products and locations have unique codes, so the repeat names a new one; the adjustment repeats as is.
     const repeat =
-      resource.name === 'stock adjustments' ? body : { ...body, ...('sku' in body ? { sku: `${body.sku}-B` } : { code: `${String(body.code)}-B` }) };
+      resource.name === 'stock adjustments' ? body : { ...body, ...('sku' in body ? { sku: `${String(body.sku)}-B` } : { code: `${String(body.code)}-B` }) };
     const before = await resource.count();
     const second = await post(key(), resource.path, repeat, idempotencyKey);
     expect(second.status, JSON.stringify(second.body)).toBe(201);

@@ -29,15 +29,30 @@ let closeOperational: () => Promise<void>;
 let analyticsApp: Awaited<ReturnType<typeof createAnalyticsApp>>;
 let key: string;
 
-const api = async (method: string, path: string, body?: unknown) => {
+/** A page of a list route. */
+interface Page<T> {
+  items: T[];
+}
+
+/** Call the operational API; `T` is the JSON body's shape as the journey reads it (its values are asserted on). */
+const api = async <T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
   const res = await fetch(`${operationalUrl}${path}`, {
     method,
     headers: { 'x-api-key': key, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  // `any`: the journey reads JSON loosely and asserts on values.
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as T };
 };
+
+/** A stock position's fields compared between the operational positions and the analytics read model. */
+interface PositionRow {
+  tenantId: string;
+  sku: string;
+  locationCode: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+}
 
 /** Wait until the consumer has applied everything written so far. */
 async function caughtUp(): Promise<void> {
@@ -137,14 +152,14 @@ describe('history backfilled into analytics', () => {
 
 describe("today's orders streamed into analytics", () => {
   it('turns a shipped order and a rejected line into raw events and today’s facts', async () => {
-    const location = (await api('GET', '/api/locations?limit=1')).body.items[0].code as string;
-    const customer = (await api('GET', '/api/customers?limit=1')).body.items[0].code as string;
-    const positions = (await api('GET', `/api/stock/current?locationCode=${location}&limit=200`)).body.items as Array<{ sku: string; available: number }>;
+    const location = (await api<Page<{ code: string }>>('GET', '/api/locations?limit=1')).body.items[0]!.code;
+    const customer = (await api<Page<{ code: string }>>('GET', '/api/customers?limit=1')).body.items[0]!.code;
+    const positions = (await api<Page<{ sku: string; available: number }>>('GET', `/api/stock/current?locationCode=${location}&limit=200`)).body.items;
     const inStock = positions.find((p) => p.available >= 3)!;
     const today = utcDayKey(new Date());
     const factBefore = await client.db(AN_DB).collection('dailySalesFacts').findOne({ tenantId: TENANT, sku: inStock.sku, locationCode: location, day: today });
 
-    const order = await api('POST', '/api/orders/sales', {
+    const order = await api<{ id: string; lines: Array<{ status: string; unitPrice: number }> }>('POST', '/api/orders/sales', {
       customerCode: customer,
       locationCode: location,
       confirm: true,
@@ -169,13 +184,13 @@ describe("today's orders streamed into analytics", () => {
     const fact = await client.db(AN_DB).collection('dailySalesFacts').findOne({ tenantId: TENANT, sku: inStock.sku, locationCode: location, day: today });
     expect(fact!.quantitySold - (factBefore?.quantitySold ?? 0)).toBe(2);
     expect(fact!.quantityDemanded - (factBefore?.quantityDemanded ?? 0)).toBe(2);
-    expect(fact!.revenue - (factBefore?.revenue ?? 0)).toBeCloseTo(2 * order.body.lines[0].unitPrice, 2);
+    expect(fact!.revenue - (factBefore?.revenue ?? 0)).toBeCloseTo(2 * order.body.lines[0]!.unitPrice, 2);
   });
 
   it('keeps the analytics stock read model equal to the operational positions', async () => {
-    const source = await client.db(OP_DB).collection('stockPositions').find({ tenantId: TENANT }).toArray();
-    const mirror = await client.db(AN_DB).collection('stockReadModel').find({ tenantId: TENANT }).toArray();
-    const view = (p: Record<string, unknown>) => `${p.sku}@${p.locationCode}:${p.onHand}/${p.reserved}/${p.available}`;
+    const source = await client.db(OP_DB).collection<PositionRow>('stockPositions').find({ tenantId: TENANT }).toArray();
+    const mirror = await client.db(AN_DB).collection<PositionRow>('stockReadModel').find({ tenantId: TENANT }).toArray();
+    const view = (p: PositionRow) => `${p.sku}@${p.locationCode}:${p.onHand}/${p.reserved}/${p.available}`;
     expect(mirror.map(view).sort()).toEqual(source.map(view).sort());
   });
 });

@@ -32,7 +32,7 @@ export interface PipelineProfile {
 export function profiledPipeline(
   analytics: Db,
   options: Omit<PipelineOptions, 'timeStep'> = {},
-): { sink: ChangeSink; pipeline: Pipeline; profile(): PipelineProfile } {
+): { sink: ChangeSink; pipeline: Pipeline; profile: () => PipelineProfile } {
   const timing = (): StepTiming => ({ calls: 0, totalMs: 0, maxMs: 0 });
   const state: { batches: number; changes: number; steps: Record<PipelineStep, StepTiming> } = {
     batches: 0,
@@ -63,7 +63,7 @@ export function profiledPipeline(
       caughtUp: (signal) => pipeline.caughtUp(signal),
     },
     pipeline,
-    profile() {
+    profile: () => {
       const worker = pipeline.features.status();
       return structuredClone({ ...state, steps: { ...state.steps, features: { calls: worker.rounds, totalMs: worker.busyMs, maxMs: worker.maxRoundMs } } });
     },

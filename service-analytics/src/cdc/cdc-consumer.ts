@@ -4,7 +4,7 @@ import { runBackfill } from './backfill.js';
 import type { ChangeSink, SourceChange } from './cdc.types.js';
 import { isResumePointLost, SinkError, StreamInvalidatedError } from './cdc-errors.js';
 import { statusTracker } from './cdc-status.js';
-import { checkpointStore, type CheckpointPosition } from './checkpoint-store.js';
+import { checkpointStore, type CheckpointPosition, type SavedResumeToken } from './checkpoint-store.js';
 import { sourcePipeline, toSourceChange } from './source-change.js';
 
 /** Told after every batch applied and checkpointed. */
@@ -43,7 +43,7 @@ export interface CdcConsumer {
   onBatch(listener: (info: CdcBatchInfo) => void): () => void;
 }
 
-const tokenKey = (token: ResumeToken | null | undefined) => (token == null ? '' : JSON.stringify(token));
+const tokenKey = (token: SavedResumeToken | null | undefined) => (token == null ? '' : JSON.stringify(token));
 
 /**
  * The change-data-capture consumer: one change stream over the operational

@@ -6,6 +6,12 @@ export const CHECKPOINT_COLLECTION = 'cdcCheckpoints';
 /** One consumer per analytics database follows the operational database. */
 export const CHECKPOINT_ID = 'operational';
 
+/**
+ * A change stream's resume token, as saved: any value but null (the driver types tokens
+ * `unknown`; they are opaque, stored and handed back to `resumeAfter` as they came).
+ */
+export type SavedResumeToken = NonNullable<ResumeToken>;
+
 /** A backfill that has not finished: where it reached, and where the stream must start after it. */
 export interface BackfillProgress {
   /** Cluster time captured before the re-read began; the stream starts here afterwards. */
@@ -23,7 +29,7 @@ export interface BackfillProgress {
 export interface CdcCheckpoint {
   _id: typeof CHECKPOINT_ID;
   operationalDb: string;
-  resumeToken: ResumeToken | null;
+  resumeToken: SavedResumeToken | null;
   startAtOperationTime: Timestamp | null;
   backfill: BackfillProgress | null;
   eventsProcessed: number;

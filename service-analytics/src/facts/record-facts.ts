@@ -114,7 +114,7 @@ async function openWriter(db: Db): Promise<Writer> {
 
 async function inWriterSession<T>(db: Db, work: (session: ClientSession) => Promise<T>): Promise<T> {
   let byName = writers.get(db.client);
-  if (!byName) writers.set(db.client, (byName = new Map()));
+  if (!byName) writers.set(db.client, (byName = new Map<string, Promise<Writer>>()));
   let opening = byName.get(db.databaseName);
   if (!opening) {
     opening = openWriter(db);

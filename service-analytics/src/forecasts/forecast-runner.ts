@@ -80,9 +80,10 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
    * The per-SKU MASE lists only grow: the chunk's new entries (from `stored` on) are appended,
    * not the whole lists rewritten, so a job's progress writes stay the same size chunk after chunk.
    */
-  function saveProgress({ job, heartbeat }: Lease<TrainingJobDocument>, stored: number): Promise<boolean> {
+  function saveProgress(lease: Lease<TrainingJobDocument>, stored: number): Promise<boolean> {
+    const { job } = lease;
     const { mase, seasonalNaiveMase, ...rest } = job.tally;
-    return heartbeat({
+    return lease.heartbeat({
       $set: {
         progress: job.progress,
         'tally.models': rest.models,
@@ -101,19 +102,20 @@ export function createForecastRunner(options: ForecastRunnerOptions): ForecastRu
    * second behind it, and a minute or so after a backfill), keeping the
    * job's lease meanwhile. False when another runner took the job over.
    */
-  async function waitForFeatures({ job, heartbeat }: Lease<TrainingJobDocument>): Promise<boolean> {
+  async function waitForFeatures(lease: Lease<TrainingJobDocument>): Promise<boolean> {
+    const { job } = lease;
     const deadline = Date.now() + featureWaitMs;
     let since: Date | null = null;
     while (!stopping.signal.aborted && Date.now() <= deadline && (await featureWorkQueuedBefore(db, job.createdAt))) {
       since ??= now();
       // The status API shows the wait (trigger-forecast says so); the heartbeat keeps the lease.
-      if (!(await heartbeat({ $set: { waitingForFeaturesSince: since } }))) return false;
+      if (!(await lease.heartbeat({ $set: { waitingForFeaturesSince: since } }))) return false;
       await sleep(FEATURE_POLL_MS, stopping.signal);
     }
     if (since === null) return true;
     if (!stopping.signal.aborted && Date.now() > deadline)
       log.warn({ jobId: job._id, waitedMs: featureWaitMs }, 'forecast job starts before the features caught up with it');
-    return heartbeat({ $set: { waitingForFeaturesSince: null } });
+    return lease.heartbeat({ $set: { waitingForFeaturesSince: null } });
   }
 
   async function runJob(lease: Lease<TrainingJobDocument>): Promise<void> {

@@ -1,4 +1,4 @@
-import { addUtcDays, type DayKey, type ForecastModelName } from '@icc/shared';
+import { addUtcDays, type DayKey } from '@icc/shared';
 import type { AnyBulkWriteOperation, Db, Filter, UpdateFilter } from 'mongodb';
 import { bulkWriteIgnoringDuplicates } from '../util/bulk-writes.js';
 import { FORECAST_COLLECTIONS, type CampaignEffect, type ForecastDocument, type LatestForecastDocument, type MlModelDocument } from './forecast-collections.js';

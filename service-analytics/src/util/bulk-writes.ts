@@ -4,7 +4,8 @@ import { MongoBulkWriteError, type AnyBulkWriteOperation, type ClientSession, ty
 /** The bulk failed only because some rows already existed (no other write error, no write-concern error). */
 function onlyDuplicates(error: unknown): boolean {
   if (!(error instanceof MongoBulkWriteError) || error.err) return false;
-  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  // One WriteError or a list of them (the driver's OneOrMore).
+  const errors = [error.writeErrors].flat();
   return errors.length > 0 && errors.every((e) => e.code === MONGO_ERROR_CODES.DuplicateKey);
 }
 

@@ -43,10 +43,8 @@ function decodeCursor(cursor: string): [unknown, string] {
  * When the sort field is unique per tenant (`uniqueSort`), the keyset condition
  * is a single range on that field, which an index answers directly.
  */
-export async function findPage<TRecord, TOut>(
-  // `any`: Mongoose's Model type is invariant in its many type parameters, so
-  // no narrower type accepts every model; rows are typed by `TRecord` below.
-  model: Model<any>,
+export async function findPage<TRaw, TRecord, TOut>(
+  model: Model<TRaw>,
   filter: Record<string, unknown>,
   request: PageRequest,
   toOutput: (doc: TRecord) => TOut,

@@ -2,17 +2,21 @@ import { AppError, isDuplicateKeyError, toErrorResponse, type Logger } from '@ic
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 
 /** Errors raised by express.json() before a route runs, as the client's mistake they are. */
-function fromBodyParser(error: { type?: string; status?: number; message?: string }): AppError | undefined {
-  switch (error.type) {
+function fromBodyParser(error: unknown): AppError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  // The fields body-parser's errors (http-errors) carry; any other thrown object may have them too, or not.
+  const { type, status, message } = error as { type?: unknown; status?: unknown; message?: unknown };
+  const detail = typeof message === 'string' ? message : undefined;
+  switch (type) {
     case 'entity.parse.failed':
-      return new AppError('INVALID_INPUT', `Request body is not valid JSON: ${error.message ?? ''}`.trim());
+      return new AppError('INVALID_INPUT', `Request body is not valid JSON: ${detail ?? ''}`.trim());
     case 'entity.too.large':
       return new AppError('PAYLOAD_TOO_LARGE', 'Request body is larger than the 1 MB limit');
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON (Content-Type: application/json)');
     default:
-      return error.status && error.status >= 400 && error.status < 500 ? new AppError('INVALID_INPUT', error.message ?? 'Bad request') : undefined;
+      return typeof status === 'number' && status >= 400 && status < 500 ? new AppError('INVALID_INPUT', detail ?? 'Bad request') : undefined;
   }
 }
 
@@ -29,7 +33,7 @@ function fromMongo(error: unknown): AppError | undefined {
 
 /** The one place that turns any thrown value into the one error shape. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
-  return (error, req, res, next) => {
+  return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;

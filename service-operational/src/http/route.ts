@@ -81,7 +81,10 @@ export function routeRequirement(route: Pick<AnyRoute, 'roles'>): RoleRequiremen
   return route.roles === undefined ? ANY_ROLE : ['admin', ...route.roles];
 }
 
-// `any` because a list of routes mixes many input/output types; each route was
-// checked where it was declared with defineRoute, so the list only needs the
-// erased shape. This is the one type-erasure point.
-export type AnyRoute = RouteDefinition<any, any, any, any>;
+// A list of routes mixes many input/output types; each route was checked where
+// it was declared with defineRoute, so the list only needs the erased shape:
+// `unknown` params, query, body and result. A typed route still fits because
+// `handler` is declared as a method (its parameter is checked bivariantly), and
+// the runner only ever passes it what that route's own schemas parsed. This is
+// the one type-erasure point.
+export type AnyRoute = RouteDefinition<unknown, unknown, unknown, unknown>;

@@ -28,7 +28,8 @@ export interface AnalyticsOutboxFollower {
 export function followAnalyticsOutbox(options: { analytics: Db; live: LivePublisher; log: Logger }): AnalyticsOutboxFollower {
   const { analytics, live, log } = options;
   let stream: ChangeStream<Document, ChangeStreamInsertDocument> | null = null;
-  let resumeAfter: ResumeToken | undefined;
+  // The driver types a resume token as `unknown` (undefined included): none until the first event.
+  let resumeAfter: ResumeToken = undefined;
   let stopped = false;
   let opened: () => void = () => {};
   const ready = new Promise<void>((resolve) => (opened = resolve));

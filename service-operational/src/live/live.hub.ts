@@ -54,7 +54,12 @@ export function createLiveHub(models: Models, options: { log?: Logger } = {}): L
         serveClient: true,
         connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
       });
-      io.use(handshakeAuth(models, (error) => log.error({ err: error }, 'live handshake failed')));
+      const handshake = handshakeAuth(models, (error) => log.error({ err: error }, 'live handshake failed'));
+      // Socket.IO ignores what a middleware returns: the check answers through `next` and handles its own
+      // errors, so the promise is only caught here in case something unexpected escapes it.
+      io.use((socket, next) => {
+        void handshake(socket, next).catch((error: unknown) => log.error({ err: error }, 'live handshake failed'));
+      });
       io.on('connection', (socket) => {
         // A recovered socket is back in the rooms it had; joining the dashboard again would undo an unsubscribe.
         if (!socket.recovered) void socket.join(tenantRoom(socket.data.principal.tenantId, { type: 'dashboard' }));

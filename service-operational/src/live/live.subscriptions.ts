@@ -27,7 +27,8 @@ export function handleSubscriptions(socket: LiveSocket): void {
       }
       const rooms = parsed.data.rooms.map((room) => tenantRoom(tenantId, room));
       if (action === 'join') await socket.join(rooms);
-      else await Promise.all(rooms.map((room) => socket.leave(room)));
+      // leave() returns a promise only with an asynchronous adapter (void with the in-memory one): wait for it either way.
+      else await Promise.all(rooms.map(async (room) => socket.leave(room)));
       answer(ack, { ok: true, rooms: clientRoomNames(tenantId, socket.rooms) });
     };
   }

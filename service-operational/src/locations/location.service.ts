@@ -1,12 +1,12 @@
-import type { Location, ListLocationsQuerySchema } from '@icc/shared';
+import type { ListLocationsQuerySchema } from '@icc/shared';
 import type { z } from 'zod';
 import { codedRecordService } from '../db/coded-records.js';
 import type { Models } from '../db/models.js';
-import { toLocation, type LocationRecord } from './location.model.js';
+import { toLocation } from './location.model.js';
 
 /** Locations (stores, warehouses, DCs): master data addressed by their code. */
 export function createLocationService(models: Models) {
-  const locations = codedRecordService<LocationRecord, Location>({ model: models.Location, label: 'Location', toOutput: toLocation });
+  const locations = codedRecordService({ model: models.Location, label: 'Location', toOutput: toLocation });
   return {
     create: locations.create,
     get: locations.get,

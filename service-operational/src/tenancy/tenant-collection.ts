@@ -4,6 +4,9 @@ import { requirePrincipal } from './tenant-context.js';
 /** A write of a bulk write, as the hot paths use them. */
 export type TenantWrite<T> = { insertOne: { document: Omit<T, 'tenantId'> } } | { updateOne: { filter: mongo.Filter<T>; update: mongo.UpdateFilter<T> } };
 
+/** What is read of a model here; these members do not depend on the model's type parameters. */
+type ModelHandle = Pick<Model<unknown>, 'db' | 'modelName' | 'collection'>;
+
 /**
  * The driver's own commands on a tenant-owned collection, with the rule of the
  * tenant-scope plugin applied here instead: every filter is narrowed to the
@@ -15,14 +18,14 @@ export type TenantWrite<T> = { insertOne: { document: Omit<T, 'tenantId'> } } | 
  * and hooks cost about a third of each command's CPU in the service and add
  * nothing. Nothing is cast or validated here, so never pass raw client input.
  *
- * `model` is a `Model<any>` because Mongoose models are invariant in their
- * type parameters (see findPage); `T` names the stored shape.
+ * Only the model's connection and collection name are used, so any model is
+ * accepted whatever its document type; `T` names the stored shape.
  *
  * @example
  *   const positions = tenantCollection<StockPositionRecord>(models.StockPosition);
  *   await positions.find({ locationCode: 'WH', sku: { $in: ['A', 'B'] } }, { session });
  */
-export function tenantCollection<T extends { tenantId: string }>(model: Model<any>): TenantCollection<T> {
+export function tenantCollection<T extends { tenantId: string }>(model: ModelHandle): TenantCollection<T> {
   let scoped = byModel.get(model) as TenantCollection<T> | undefined;
   if (!scoped) byModel.set(model, (scoped = scopedCollection<T>(model)));
   return scoped;
@@ -42,9 +45,9 @@ export interface TenantCollection<T extends { tenantId: string }> {
   bulkWrite(writes: ReadonlyArray<TenantWrite<T>>, options?: mongo.BulkWriteOptions): Promise<mongo.BulkWriteResult>;
 }
 
-const byModel = new WeakMap<Model<any>, unknown>();
+const byModel = new WeakMap<ModelHandle, unknown>();
 
-function scopedCollection<T extends { tenantId: string }>(model: Model<any>): TenantCollection<T> {
+function scopedCollection<T extends { tenantId: string }>(model: ModelHandle): TenantCollection<T> {
   let cached: { db: mongo.Db; collection: mongo.Collection<T> } | undefined;
   const collection = (): mongo.Collection<T> => {
     // The driver's collection, not `model.collection` (Mongoose's wrapper, which queues commands while

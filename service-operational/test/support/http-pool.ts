@@ -1,10 +1,10 @@
 import http from 'node:http';
+import type { LooseJson } from './loose-json.js';
 
 /** A response as the tests read it: status, parsed JSON (or text) and headers. */
 export interface PooledResponse {
   status: number;
-  // `any`: tests read JSON loosely and assert on values, as in test-app.ts.
-  body: any;
+  body: LooseJson;
   headers: http.IncomingHttpHeaders;
 }
 

@@ -1,11 +1,12 @@
 import type { ClientToServerEvents, LiveEnvelope, LiveEventName, LiveSnapshot, ServerToClientEvents, StockPosition, SubscribeAck } from '@icc/shared';
 import { io, type Socket } from 'socket.io-client';
+import type { LooseJson } from './loose-json.js';
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface Received {
   event: LiveEventName;
-  envelope: LiveEnvelope<any>; // `any`: tests read payloads loosely and assert on values.
+  envelope: LiveEnvelope<LooseJson>;
 }
 
 export interface LiveClient {

@@ -7,12 +7,12 @@ import { createApp } from '../../src/app.js';
 import { registerModels, syncModels, type Models } from '../../src/db/models.js';
 import type { LiveHub } from '../../src/live/live.types.js';
 import { ensureTenant, issueApiKey } from '../../src/tenancy/api-key.service.js';
+import type { LooseJson } from './loose-json.js';
 
 export const TENANT = 'acme';
 export const OTHER_TENANT = 'globex';
 
-// `any` as the default body type: tests read JSON loosely and assert on values.
-export interface ApiResponse<T = any> {
+export interface ApiResponse<T = LooseJson> {
   status: number;
   body: T;
   headers: Headers;
@@ -32,13 +32,13 @@ export interface TestApp {
   live: LiveHub;
   /** One key per role in TENANT, plus `otherTenant` (admin of OTHER_TENANT). */
   keys: Record<Role | 'otherTenant', string>;
-  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  request<T = LooseJson>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
   /** Shorthand for requests as TENANT's admin. */
   as(key: string): {
-    get<T = any>(path: string): Promise<ApiResponse<T>>;
-    post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
-    put<T = any>(path: string, body?: unknown): Promise<ApiResponse<T>>;
-    delete<T = any>(path: string): Promise<ApiResponse<T>>;
+    get<T = LooseJson>(path: string): Promise<ApiResponse<T>>;
+    post<T = LooseJson>(path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+    put<T = LooseJson>(path: string, body?: unknown): Promise<ApiResponse<T>>;
+    delete<T = LooseJson>(path: string): Promise<ApiResponse<T>>;
   };
   close(): Promise<void>;
 }

@@ -82,10 +82,9 @@ describe('pollLoop', () => {
 
   it('resetBackoff during a long step makes its failure back off from the first delay', async () => {
     const boom = new Error('x');
-    let loop: ReturnType<typeof pollLoop>;
     let steps = 0;
     const starts: number[] = [];
-    loop = pollLoop({
+    const loop = pollLoop({
       log: callbackLogger(() => {}),
       idleMs: 60_000,
       step: async () => {

@@ -53,7 +53,7 @@ export async function startDatabase(options: StartDatabaseOptions = {}): Promise
         return database;
       } catch (error) {
         const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
-        if (forced) throw new Error(`MONGO_ENGINE=memory-server failed: ${reason}`);
+        if (forced) throw new Error(`MONGO_ENGINE=memory-server failed: ${reason}`, { cause: error });
         noteMemoryServerFailure(reason);
         log.warn({ reason }, 'database: mongodb-memory-server unavailable, falling back to embedded-mongo');
       }
