@@ -21,7 +21,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedMongoProcess } from '@icc/embedded-mongo';
-import { createLogger, startDatabase, type StartedDatabase } from '@icc/shared';
+import { createLogger, startConfig, startDatabase, type StartedDatabase } from '@icc/shared';
 import { startAnalytics } from '@icc/service-analytics';
 import { ensureTenant, issueApiKey, startOperational, type Models } from '@icc/service-operational';
 import { seedDemoIfEmpty } from './src/demo/seed.js';
@@ -29,7 +29,8 @@ import { seedDemoIfEmpty } from './src/demo/seed.js';
 const DEMO_TENANT = 'demo';
 const DEMO_KEY_NAME = 'demo admin (pnpm start)';
 
-const log = createLogger({ name: 'start', level: process.env.LOG_LEVEL ?? 'warn' });
+const config = startConfig.get();
+const log = createLogger({ name: 'start', level: config.LOG_LEVEL });
 const print = (name: string, value: string) => process.stdout.write(`${name} ${value}\n`);
 
 /** A fresh admin key for the demo tenant; earlier demo keys are revoked so they don't pile up. */
@@ -104,7 +105,7 @@ process.on('SIGTERM', () => void stop('SIGTERM'));
 
 // Two years of history go in before analytics starts: analytics then reads the finished history
 // once (its first-start backfill) instead of chasing an import that writes faster than it streams.
-print('demo-data', await seedDemoIfEmpty(operational.models, DEMO_TENANT));
+print('demo-data', await seedDemoIfEmpty(operational.models, DEMO_TENANT, config.DEMO_DATA));
 analytics = await startAnalytics({ databaseUri: database.uri, log });
 print('analytics', analytics.url);
 await writeLocalConfig({ operational: operational.url, analytics: analytics.url, apiKey: key, database: database.uri });

@@ -7,7 +7,7 @@
  * time, and 32 in flight), `_id` lookups/s and indexed-equality lookups/s at
  * 10k and at `--large` documents (they must stay flat: lookups use indexes, not
  * scans), and change-event latency commit → consumer p50/p99.
- * Targets (issue 3): ≥ 5,000 inserts/s, ≥ 5,000 lookups/s, change p99 < 10 ms.
+ * Targets: ≥ 5,000 inserts/s, ≥ 5,000 lookups/s, change p99 < 10 ms.
  */
 import { parseArgs } from 'node:util';
 import { MongoClient, type Collection, type Document } from 'mongodb';

@@ -18,7 +18,7 @@
  *   writes the response, so a delivery can precede the response; it counts as 0.
  * - publish → client: from the envelope's `at` (stamped by the hub, ms resolution).
  * - request → client: from sending the request, i.e. including the transaction.
- * Target (issue 6): commit → client p99 < 100 ms with 1,000 clients.
+ * Target: commit → client p99 < 100 ms with 1,000 clients.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';

@@ -8,7 +8,7 @@
  * this process seeds data straight through the driver (reads are what is
  * measured) and sends requests one at a time, so figures are latencies, not
  * queueing. Pages are fetched at random depths by following real cursors.
- * Targets (issue 4): products page p99 < 20 ms, low-stock p99 < 50 ms.
+ * Targets: products page p99 < 20 ms, low-stock p99 < 50 ms.
  */
 import { parseArgs } from 'node:util';
 import { issueApiKey, ensureTenant, registerModels } from '@icc/service-operational';

@@ -14,7 +14,7 @@
  * a busy shared machine moves less than throughput, and write calls, which for
  * the servers are their round trips (one per command sent or reply, one per
  * HTTP response).
- * Target (issue 5): ratio ≥ 0.4.
+ * Target: ratio ≥ 0.4.
  */
 import { parseArgs } from 'node:util';
 import { ensureTenant, issueApiKey, registerModels } from '@icc/service-operational';

@@ -196,12 +196,13 @@ export function summaryTable(s: SeedSummary): string {
 
 /**
  * For `pnpm start`: fill the demo tenant on first start (progress bar on
- * stderr), leave it alone once it has products. `DEMO_DATA=off` skips it.
+ * stderr), leave it alone once it has products. `demoData: 'off'` (from
+ * `DEMO_DATA=off`) skips it.
  *
- * @example print('demo-data', await seedDemoIfEmpty(models, 'demo')) // 'products=500 days=730 orders=...' or 'kept (500 products)'
+ * @example print('demo-data', await seedDemoIfEmpty(models, 'demo', 'on')) // 'products=500 days=730 orders=...' or 'kept (500 products)'
  */
-export async function seedDemoIfEmpty(models: Models, tenantId: string): Promise<string> {
-  if (process.env.DEMO_DATA === 'off') return 'off (DEMO_DATA=off)';
+export async function seedDemoIfEmpty(models: Models, tenantId: string, demoData: 'on' | 'off'): Promise<string> {
+  if (demoData === 'off') return 'off (DEMO_DATA=off)';
   const reader: Principal = { tenantId, apiKeyId: 'seed-demo', keyName: 'seed-demo', roles: ['admin'] };
   const existing = await runAsPrincipal(reader, () => models.Product.countDocuments({}).exec());
   if (existing > 0) return `kept (${existing} products)`;

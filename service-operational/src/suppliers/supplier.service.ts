@@ -7,7 +7,7 @@ import type { PurchaseOrderRecord } from '../purchase-orders/purchase-order.mode
 import { supplierPerformance } from '../purchase-orders/supplier-performance.js';
 import { toProductSupplier, toSupplier, type ProductSupplierRecord, type SupplierRecord } from './supplier.model.js';
 
-/** Suppliers and what they sell us. Performance is filled from purchase orders (issue 5). */
+/** Suppliers and what they sell us. Performance is filled from received purchase orders. */
 export function createSupplierService(models: Models) {
   async function load(id: string): Promise<SupplierRecord> {
     const supplier = await models.Supplier.findById(id).lean<SupplierRecord>();

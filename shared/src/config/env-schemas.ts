@@ -49,5 +49,14 @@ export const AnalyticsEnvSchema = CommonEnvSchema.extend({
 });
 export type AnalyticsConfig = z.infer<typeof AnalyticsEnvSchema>;
 
+/** `pnpm start`: everything in one process tree; quieter by default, as its own output is the point. */
+export const StartEnvSchema = CommonEnvSchema.extend({
+  LOG_LEVEL: CommonEnvSchema.shape.LOG_LEVEL.removeDefault().default('warn'),
+  /** `off`: leave an empty database empty instead of importing two years of demo history. */
+  DEMO_DATA: z.enum(['on', 'off']).default('on'),
+});
+export type StartConfig = z.infer<typeof StartEnvSchema>;
+
 export const operationalConfig = createConfigLoader(OperationalEnvSchema);
 export const analyticsConfig = createConfigLoader(AnalyticsEnvSchema);
+export const startConfig = createConfigLoader(StartEnvSchema);
