@@ -2,10 +2,15 @@ import { AppError, type Principal } from '@icc/shared';
 import type { ExtendedError } from 'socket.io';
 import type { Models } from '../db/models.js';
 import { authenticate } from '../tenancy/api-key.service.js';
+import type { RecoveryGate } from './live.recovery.js';
+import { tenantRoom } from './live.rooms.js';
 import type { LiveSocket } from './live.socket.js';
 
-/** The key a client presents: `auth: { apiKey }` (browsers cannot set headers on a WebSocket), else the `x-api-key` header. */
-function presentedKey(socket: LiveSocket): string | undefined {
+/**
+ * The key a client presents: `auth: { apiKey }` (browsers cannot set headers on a WebSocket), else the `x-api-key` header.
+ * Read again from the handshake whenever the key is re-checked, so the key itself is stored nowhere else.
+ */
+export function presentedKey(socket: LiveSocket): string | undefined {
   const fromAuth: unknown = socket.handshake.auth?.apiKey;
   if (typeof fromAuth === 'string' && fromAuth.trim()) return fromAuth.trim();
   const header = socket.handshake.headers['x-api-key'];
@@ -21,14 +26,23 @@ function refusal(message: string, code: string): ExtendedError {
 }
 
 /**
- * Socket.IO middleware: authenticate the key exactly as HTTP routes do and
- * keep the principal on `socket.data`; refuse the connection otherwise.
+ * Socket.IO middleware, for new and recovered sockets alike: authenticate the
+ * key exactly as HTTP routes do and keep the principal on `socket.data`;
+ * refuse the connection otherwise. A recovered session resumes only for the
+ * key that opened it (same key id): any other key, even of the same tenant,
+ * is refused rather than given a fresh session under the old one's id, and the
+ * session is forgotten, so the client's next attempt starts a fresh session.
  */
-export function handshakeAuth(models: Models, onError: (error: unknown) => void) {
+export function handshakeAuth(models: Models, recovery: RecoveryGate, onError: (error: unknown) => void) {
   return async (socket: LiveSocket, next: (error?: ExtendedError) => void): Promise<void> => {
+    const resuming = recovery.take(socket);
+    const refuse = (message: string, code: string) => {
+      if (resuming) recovery.forget(resuming);
+      next(refusal(message, code));
+    };
     const key = presentedKey(socket);
     if (!key) {
-      next(refusal('Send an API key: io(url, { auth: { apiKey } }), or the X-API-Key header', 'UNAUTHORIZED'));
+      refuse('Send an API key: io(url, { auth: { apiKey } }), or the X-API-Key header', 'UNAUTHORIZED');
       return;
     }
     let principal: Principal;
@@ -36,14 +50,34 @@ export function handshakeAuth(models: Models, onError: (error: unknown) => void)
       principal = await authenticate(models, key);
     } catch (error) {
       if (error instanceof AppError && error.code === 'UNAUTHORIZED') {
-        next(refusal(error.message, 'UNAUTHORIZED'));
+        refuse(error.message, 'UNAUTHORIZED');
         return;
       }
       onError(error);
-      next(refusal('Could not check the API key; try again shortly', 'INTERNAL'));
+      refuse('Could not check the API key; try again shortly', 'INTERNAL');
+      return;
+    }
+    if (resuming && resuming.openedBy?.apiKeyId !== principal.apiKeyId) {
+      refuse('This session was opened with another API key; connect again without resuming it', 'UNAUTHORIZED');
       return;
     }
     socket.data.principal = principal;
+    // A session that expired while the key was checked carries on as a fresh one, on the dashboard like any new socket.
+    if (resuming && !(await recovery.resume(socket, resuming))) void socket.join(tenantRoom(principal.tenantId, { type: 'dashboard' }));
     next();
   };
+}
+
+/**
+ * Whether the socket's key is still accepted, by the same verifier (and cache) as HTTP requests.
+ * False for a revoked, expired or unknown key; errors other than a refusal propagate.
+ */
+export async function keyStillAccepted(models: Models, socket: LiveSocket): Promise<boolean> {
+  try {
+    const principal = await authenticate(models, presentedKey(socket));
+    return principal.apiKeyId === socket.data.principal.apiKeyId;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'UNAUTHORIZED') return false;
+    throw error;
+  }
 }

@@ -4,14 +4,13 @@ import { createLogger, type LiveEnvelope, type LiveEventName, type LivePayload, 
 import { Server } from 'socket.io';
 import type { Models } from '../db/models.js';
 import { handshakeAuth } from './live.auth.js';
+import { KEY_SWEEP_INTERVAL_MS, sweepRevokedKeys } from './live.key-sweep.js';
+import { RECOVERY_WINDOW_MS, recoveryGate } from './live.recovery.js';
 import { tenantRoom, targetRooms } from './live.rooms.js';
 import { readSnapshot } from './live.snapshot.js';
 import type { LiveServer } from './live.socket.js';
 import { handleSubscriptions } from './live.subscriptions.js';
 import type { LiveHub, LiveScope } from './live.types.js';
-
-/** How long a dropped client can come back and have its missed events replayed. */
-const RECOVERY_WINDOW_MS = 2 * 60_000;
 
 /**
  * The live-updates hub: Socket.IO on the service's HTTP server. Events are
@@ -20,8 +19,10 @@ const RECOVERY_WINDOW_MS = 2 * 60_000;
  * snapshot. Publishing before `attach` still advances `seq` (nobody can be
  * listening yet, and the snapshot stays consistent with the count).
  */
-export function createLiveHub(models: Models, options: { log?: Logger } = {}): LiveHub {
+export function createLiveHub(models: Models, options: { log?: Logger; keySweepIntervalMs?: number } = {}): LiveHub {
   const log = options.log ?? createLogger({ name: 'live', level: 'silent' });
+  const keySweepIntervalMs = options.keySweepIntervalMs ?? KEY_SWEEP_INTERVAL_MS;
+  let sweepTimer: NodeJS.Timeout | undefined;
   const epoch = randomBytes(9).toString('base64url');
   const seqs = new Map<string, number>();
   let io: LiveServer | undefined;
@@ -52,9 +53,12 @@ export function createLiveHub(models: Models, options: { log?: Logger } = {}): L
       io = new Server(server, {
         path: '/socket.io',
         serveClient: true,
-        connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
+        // Recovered sockets go through the handshake check like new ones (see recoveryGate).
+        connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
       });
-      const handshake = handshakeAuth(models, (error) => log.error({ err: error }, 'live handshake failed'));
+      const live = io;
+      const recovery = recoveryGate(live.of('/').adapter);
+      const handshake = handshakeAuth(models, recovery, (error) => log.error({ err: error }, 'live handshake failed'));
       // Socket.IO ignores what a middleware returns: the check answers through `next` and handles its own
       // errors, so the promise is only caught here in case something unexpected escapes it.
       io.use((socket, next) => {
@@ -63,16 +67,31 @@ export function createLiveHub(models: Models, options: { log?: Logger } = {}): L
       io.on('connection', (socket) => {
         // A recovered socket is back in the rooms it had; joining the dashboard again would undo an unsubscribe.
         if (!socket.recovered) void socket.join(tenantRoom(socket.data.principal.tenantId, { type: 'dashboard' }));
-        handleSubscriptions(socket);
+        handleSubscriptions(socket, models, (error) => log.error({ err: error }, 'live subscription failed'));
         socket.on('disconnect', () => {
           lastDisconnectAt = Date.now();
         });
       });
+      let sweeping = false;
+      sweepTimer = setInterval(() => {
+        if (sweeping) return;
+        sweeping = true;
+        sweepRevokedKeys(models, live)
+          .then((disconnected) => {
+            if (disconnected) log.info({ disconnected }, 'live sockets of revoked keys disconnected');
+          })
+          .catch((error: unknown) => log.error({ err: error }, 'live key sweep failed'))
+          .finally(() => {
+            sweeping = false;
+          });
+      }, keySweepIntervalMs);
+      sweepTimer.unref();
     },
 
     snapshot: (principal) => readSnapshot(models, principal, { epoch, seq: seqs.get(principal.tenantId) ?? 0 }),
 
     async close(): Promise<void> {
+      clearInterval(sweepTimer);
       if (!io) return;
       const server = io;
       io = undefined;
