@@ -10,14 +10,14 @@
  *   database mongodb://127.0.0.1:41234/?replicaSet=rs0
  *   engine embedded
  *   operational http://127.0.0.1:4000
- *   dashboard http://127.0.0.1:4000/?key=icc_...
+ *   dashboard http://127.0.0.1:4000/#key=icc_...
  *   docs http://127.0.0.1:4000/docs
  *   api-key icc_...
  *   demo-data products=500 days=730 orders=... (seeded on first start; DEMO_DATA=off skips)
  *   analytics http://127.0.0.1:4100
  * Progress goes to stderr. Ctrl-C stops all of it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedMongoProcess } from '@icc/embedded-mongo';
@@ -47,8 +47,11 @@ async function demoKey(models: Models): Promise<string> {
  */
 async function writeLocalConfig(config: { operational: string; analytics: string; apiKey: string; database: string }): Promise<void> {
   const dir = fileURLToPath(new URL('../.icc/', import.meta.url));
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Modes given at creation do not change what an earlier start created: set them every time.
+  await chmod(dir, 0o700);
   await writeFile(`${dir}local.json`, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  await chmod(`${dir}local.json`, 0o600);
 }
 
 // embedded-mongo's change history (its oplog window). It is one history for both databases, and
@@ -84,7 +87,8 @@ const key = await demoKey(operational.models);
 print('database', database.uri);
 print('engine', database.engine);
 print('operational', operational.url);
-print('dashboard', `${operational.url}/?key=${key}`);
+// The key in the fragment: browsers never send it to the server, so it is in no request log or Referer.
+print('dashboard', `${operational.url}/#key=${key}`);
 print('docs', `${operational.url}/docs`);
 print('api-key', key);
 

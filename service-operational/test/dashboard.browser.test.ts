@@ -25,13 +25,25 @@ async function adjust(sku: string, quantity: number) {
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 
-/** A page with its uncaught errors collected, so a broken script fails the test. */
-async function openPage(path: string): Promise<{ page: Page; errors: string[] }> {
+/** What the browser sent for each request of the page: its URL, its Referer, and the Referrer-Policy answered. */
+interface Sent {
+  url: string;
+  referer: string | undefined;
+  referrerPolicy: string | undefined;
+}
+
+/** A page with its uncaught errors and its requests collected, so a broken script fails the test. */
+async function openPage(path: string): Promise<{ page: Page; errors: string[]; sent: Sent[] }> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
   const errors: string[] = [];
+  const sent: Sent[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('response', (response) => {
+    const request = response.request();
+    sent.push({ url: request.url(), referer: request.headers().referer, referrerPolicy: response.headers()['referrer-policy'] });
+  });
   await page.goto(`${t.baseUrl}${path}`);
-  return { page, errors };
+  return { page, errors, sent };
 }
 
 beforeAll(async () => {
@@ -53,7 +65,7 @@ afterAll(async () => {
 
 describe('the live dashboard in a browser', () => {
   it('shows the snapshot, then updates rows in place as stock and orders change', async () => {
-    const { page, errors } = await openPage(`/?key=${t.keys.admin}`);
+    const { page, errors, sent } = await openPage(`/#key=${t.keys.admin}`);
     const row = page.locator(`#stock-rows tr[data-sku="${SKU}"][data-location="${WH}"]`);
     const cell = (field: string) => row.locator(`[data-field="${field}"]`);
     const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
@@ -63,6 +75,11 @@ describe('the live dashboard in a browser', () => {
     await poll(() => page.locator('#status').getAttribute('data-state')).toBe('live');
     // The key leaves the address bar once stored for the tab.
     expect(page.url()).not.toContain('key=');
+    // The key never reached the server in a URL or a Referer, and the dashboard's own files say no Referer either.
+    expect(sent.filter((request) => request.url.includes(t.keys.admin) || Boolean(request.referer))).toEqual([]);
+    const dashboardFiles = sent.filter((request) => request.url === `${t.baseUrl}/` || request.url.startsWith(`${t.baseUrl}/dashboard/`));
+    expect(dashboardFiles.length).toBeGreaterThan(3);
+    expect(dashboardFiles.filter((request) => request.referrerPolicy !== 'no-referrer')).toEqual([]);
     expect(await cell('onHand').textContent()).toBe('30');
     expect(await classes()).not.toContain('low-stock');
     // Low stock first, as the snapshot orders it.
@@ -119,7 +136,7 @@ describe('the live dashboard in a browser', () => {
         ws.send(message);
       });
     });
-    await page.goto(`${t.baseUrl}/?key=${t.keys.admin}`);
+    await page.goto(`${t.baseUrl}/#key=${t.keys.admin}`);
     const onHand = page.locator(`#stock-rows tr[data-sku="${GAP_SKU}"] [data-field="onHand"]`);
     const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
     await poll(() => page.locator('#status').getAttribute('data-state')).toBe('live');

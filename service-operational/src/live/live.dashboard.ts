@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import express, { type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 
 /**
  * The dashboard's files are plain browser JS/CSS kept in src/ (no build step);
@@ -13,13 +13,32 @@ function dashboardDirectory(): string {
   return found;
 }
 
+/**
+ * The dashboard's responses send no Referer onwards: until the dashboard signs in another way, the
+ * page may be opened with a key in its address (in the fragment, which browsers never send, but
+ * older `?key=` links exist), and no request the page makes should carry that address.
+ */
+function noReferrer(res: Response): void {
+  res.set('Referrer-Policy', 'no-referrer');
+}
+
 /** `GET /` → the live stock dashboard; its assets under `/dashboard/`. The page asks for an API key itself. */
 export function dashboardRouter(): Router {
   const directory = dashboardDirectory();
   const router = express.Router();
   router.get('/', (_req, res) => {
+    noReferrer(res);
     res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: directory });
   });
-  router.use('/dashboard', express.static(directory, { index: false, setHeaders: (res) => res.set('Cache-Control', 'no-cache') }));
+  router.use(
+    '/dashboard',
+    express.static(directory, {
+      index: false,
+      setHeaders: (res) => {
+        noReferrer(res);
+        res.set('Cache-Control', 'no-cache');
+      },
+    }),
+  );
   return router;
 }

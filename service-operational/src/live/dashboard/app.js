@@ -8,13 +8,20 @@ const $ = (id) => document.getElementById(id);
 
 class Unauthorized extends Error {}
 
-/** The key from ?key= (then removed from the address bar), else this tab's stored one. */
+/**
+ * The key from the link's fragment (`#key=…`: a fragment is never sent to the server nor in a
+ * Referer), else this tab's stored one. The key then leaves the address bar and history entry.
+ * A `?key=` of an older link is taken the same way, so it does not linger in the address bar.
+ */
 function takeKey() {
   const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get('key');
-  if (fromUrl) {
-    sessionStorage.setItem(KEY_STORAGE, fromUrl);
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  const fromUrl = fragment.get('key') ?? url.searchParams.get('key');
+  if (fromUrl !== null) {
+    if (fromUrl) sessionStorage.setItem(KEY_STORAGE, fromUrl);
+    fragment.delete('key');
     url.searchParams.delete('key');
+    url.hash = fragment.toString();
     history.replaceState(null, '', url);
   }
   return sessionStorage.getItem(KEY_STORAGE);
