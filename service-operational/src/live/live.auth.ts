@@ -33,7 +33,7 @@ export function handshakeAuth(models: Models, onError: (error: unknown) => void)
     }
     let principal: Principal;
     try {
-      principal = await authenticate(models, key);
+      principal = await authenticate(models, key, socket.handshake.address);
     } catch (error) {
       if (error instanceof AppError && error.code === 'UNAUTHORIZED') {
         next(refusal(error.message, 'UNAUTHORIZED'));
