@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { createLogger, REQUEST_ID_HEADER, requestIdFrom, type CdcStatus, type Logger } from '@icc/shared';
+import { createLogger, REQUEST_ID_HEADER, requestIdFrom, type CdcStatus, type Logger, type RateLimitSettings } from '@icc/shared';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
@@ -12,6 +12,7 @@ import { installErrorHandling } from './http/errors.js';
 import type { AnalyticsFastify } from './http/fastify-types.js';
 import { createAnalyticsMetrics } from './http/metrics.js';
 import { platformRoutes } from './http/platform.routes.js';
+import { installRateLimits } from './http/rate-limit.js';
 import './http/principal.js';
 
 export interface AnalyticsAppOptions {
@@ -24,6 +25,8 @@ export interface AnalyticsAppOptions {
   /** Called when a training job is queued: wakes the forecast runner, when one runs in this process. */
   onJobQueued?: () => void;
   log?: Logger;
+  /** Request and failed-authentication limits; default: from the RATE_LIMIT_* environment variables. */
+  limits?: RateLimitSettings;
 }
 
 const PUBLIC_PATHS = /^\/(health|ready|metrics|openapi\.json|docs)(\/|$|\?)/;
@@ -36,7 +39,7 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   const log = options.log ?? createLogger({ name: 'analytics', level: 'silent' });
   const cdcStatus = options.cdcStatus ?? (() => null);
   const metrics = createAnalyticsMetrics(cdcStatus, () => featureQueueDepth(options.analytics));
-  const authenticate = createAuthenticator(options.operational);
+  const authenticate = createAuthenticator(options.operational, options.limits);
 
   // Fastify infers its logger type parameter from `loggerInstance`: typed as Fastify's own logger
   // (which pino's Logger is), the app is an AnalyticsFastify rather than one typed with pino's extra generics.
@@ -55,8 +58,9 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
     if (PUBLIC_PATHS.test(request.url)) return;
-    request.principal = await authenticate({ 'x-api-key': request.headers['x-api-key'], authorization: request.headers.authorization });
+    request.principal = await authenticate({ 'x-api-key': request.headers['x-api-key'], authorization: request.headers.authorization }, request.ip);
   });
+  installRateLimits(app, options.limits);
   app.addHook('onResponse', async (request, reply) => {
     metrics.requestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },

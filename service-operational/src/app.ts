@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '@icc/shared';
+import { createLogger, type Logger, type RateLimitSettings } from '@icc/shared';
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import swaggerUi from 'swagger-ui-express';
@@ -44,7 +44,7 @@ export interface OperationalApp {
  * Build the operational service from its parts, without listening: tests drive
  * it over HTTP on an ephemeral port, main.ts listens for real.
  */
-export function createApp(options: { connection: Connection; log?: Logger }): OperationalApp {
+export function createApp(options: { connection: Connection; log?: Logger; limits?: RateLimitSettings }): OperationalApp {
   const log = options.log ?? createLogger({ name: 'operational', level: 'silent' });
   const models = registerModels(options.connection);
   const live = createLiveHub(models, { log });
@@ -80,7 +80,7 @@ export function createApp(options: { connection: Connection; log?: Logger }): Op
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi as swaggerUi.JsonObject));
   app.use(dashboardRouter());
-  app.use(mountRoutes(models, routes));
+  app.use(mountRoutes(models, routes, options.limits));
   app.use(notFoundHandler);
   app.use(errorHandler(log));
   return { app, models, live, routes, openApi };

@@ -96,8 +96,8 @@ describe('purchase orders', () => {
 
   it('counts incoming purchase orders due by a date in available-to-promise', async () => {
     await buyer.post('/api/orders/purchase', purchase([{ sku: 'PO-B', quantity: 7 }], { order: true, expectedDate: '2027-01-15T00:00:00Z' }));
-    const before = (await admin.get(`/api/stock/availability?sku=PO-B&locationCode=${LOC}&date=2027-01-01T00:00:00Z`)).body[0];
-    const after = (await admin.get(`/api/stock/availability?sku=PO-B&locationCode=${LOC}&date=2027-02-01T00:00:00Z`)).body[0];
+    const before = (await admin.get(`/api/stock/availability?sku=PO-B&locationCode=${LOC}&date=2027-01-01T00:00:00Z`)).body.items[0];
+    const after = (await admin.get(`/api/stock/availability?sku=PO-B&locationCode=${LOC}&date=2027-02-01T00:00:00Z`)).body.items[0];
     expect(after.incomingByDate - before.incomingByDate).toBe(7);
     expect(after.availableToPromise).toBe(after.available + after.incomingByDate - after.backordered);
   });

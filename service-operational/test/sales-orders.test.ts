@@ -201,7 +201,7 @@ describe('shortages', () => {
     expect(res.body.lines[0]).toMatchObject({ status: 'backordered', backorderedQuantity: 4 });
     await stockUp('SO-D', 2);
     const atp = await admin.get(`/api/stock/availability?sku=SO-D&locationCode=${LOC}`);
-    expect(atp.body[0]).toMatchObject({ available: 2, backordered: 4, incomingByDate: 0, availableToPromise: -2 });
+    expect(atp.body.items[0]).toMatchObject({ available: 2, backordered: 4, incomingByDate: 0, availableToPromise: -2 });
     const stillShort = await sales.put(`/api/orders/sales/${res.body.id}/status`, { status: 'confirmed' });
     expect(stillShort.body.lines[0]).toMatchObject({ status: 'backordered' });
     await stockUp('SO-D', 2);

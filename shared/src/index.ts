@@ -7,3 +7,4 @@ export * from './schemas/index.js';
 export * from './auth/index.js';
 export * from './money/index.js';
 export * from './background/index.js';
+export * from './limits/index.js';

@@ -12,7 +12,8 @@ import {
 import type { Db } from 'mongodb';
 import { chunks } from '../util/collections.js';
 import { denseDailyTotals, toDemandSeries } from './daily-series.js';
-import { hasHistory, historySpans, readDailyTotals, type HistorySpan } from './fact-reader.js';
+import { SEASONALITY_DATA_LIMIT } from './analytics.query-schemas.js';
+import { hasHistory, historySpans, readDailyTotals, skusWithHistory, type HistorySpan } from './fact-reader.js';
 import { computeSeasonality } from './seasonality.js';
 import { computeTrend, TREND_COMPARE_DAYS } from './trend.js';
 
@@ -92,19 +93,44 @@ export async function skuSeasonality(db: Db, tenantId: string, sku: string): Pro
 
 /**
  * Profiles of many SKUs: those listed (comma-separated; unknown ones are left
- * out of the answer), or every SKU with history in SKU order, at most `limit`.
+ * out of the answer), or a page of the SKUs with history in SKU order, at most
+ * `limit`, with `nextCursor` for the next page (null on the last).
  *
- * @example await seasonalityData(db, 'acme', { skus: 'SKU-1,SKU-2', limit: 200 })
+ * @example await seasonalityData(db, 'acme', { skus: 'SKU-1,SKU-2', limit: 50 })
  */
-export async function seasonalityData(db: Db, tenantId: string, query: { skus?: string | undefined; limit: number }): Promise<SeasonalityProfile[]> {
-  const listed = query.skus === undefined ? undefined : parseSkuList(query.skus);
-  if (listed && listed.length > query.limit) {
-    throw new AppError('INVALID_INPUT', `${listed.length} SKUs listed but limit is ${query.limit}; raise limit (max 1000) or split the request`, [
-      { path: 'skus', message: `at most ${query.limit} SKUs` },
+export async function seasonalityData(
+  db: Db,
+  tenantId: string,
+  query: { skus?: string | undefined; limit: number; cursor?: string | undefined },
+): Promise<{ items: SeasonalityProfile[]; nextCursor: string | null }> {
+  if (query.skus !== undefined) {
+    const listed = parseSkuList(query.skus);
+    if (listed.length > query.limit) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `${listed.length} SKUs listed but limit is ${query.limit}; raise limit (max ${SEASONALITY_DATA_LIMIT.max}) or split the request`,
+        [{ path: 'skus', message: `at most ${query.limit} SKUs` }],
+      );
+    }
+    return { items: await profiles(db, tenantId, await historySpans(db, tenantId, { skus: listed })), nextCursor: null };
+  }
+  const after = query.cursor === undefined ? undefined : decodeSkuCursor(query.cursor);
+  const page = await skusWithHistory(db, tenantId, { after, limit: query.limit + 1 });
+  const hasMore = page.length > query.limit;
+  const skus = hasMore ? page.slice(0, query.limit) : page;
+  const items = skus.length === 0 ? [] : await profiles(db, tenantId, await historySpans(db, tenantId, { skus }));
+  return { items, nextCursor: hasMore ? Buffer.from(skus.at(-1)!).toString('base64url') : null };
+}
+
+/** The cursor is the page's last SKU, base64url: opaque to clients, checked like any SKU. */
+function decodeSkuCursor(cursor: string): string {
+  const sku = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!SkuSchema.safeParse(sku).success) {
+    throw new AppError('INVALID_INPUT', 'cursor: not a cursor from this list; use nextCursor from the previous page', [
+      { path: 'cursor', message: 'invalid cursor' },
     ]);
   }
-  const spans = await historySpans(db, tenantId, listed ? { skus: listed } : { limit: query.limit });
-  return profiles(db, tenantId, spans);
+  return sku;
 }
 
 async function profiles(db: Db, tenantId: string, spans: ReadonlyMap<string, HistorySpan>): Promise<SeasonalityProfile[]> {

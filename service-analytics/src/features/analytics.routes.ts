@@ -1,16 +1,8 @@
-import {
-  ErrorResponseSchema,
-  SalesHistoryQuerySchema,
-  SalesHistorySchema,
-  SeasonalityDataQuerySchema,
-  SeasonalityProfileSchema,
-  SkuParamsSchema,
-  TrendSchema,
-} from '@icc/shared';
+import { ErrorResponseSchema, SalesHistoryQuerySchema, SalesHistorySchema, SeasonalityProfileSchema, SkuParamsSchema, TrendSchema } from '@icc/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
 import { salesHistory, seasonalityData, skuSeasonality, skuTrend } from './analytics.queries.js';
-import { SeasonalityListSchema, SeasonalityQuerySchema, TrendQuerySchema } from './analytics.query-schemas.js';
+import { SeasonalityDataPageQuerySchema, SeasonalityListSchema, SeasonalityQuerySchema, TrendQuerySchema } from './analytics.query-schemas.js';
 import '../http/principal.js';
 
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 404: ErrorResponseSchema };
@@ -44,11 +36,11 @@ export function analyticsRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
         schema: {
           summary: 'Weekday and month demand indices of many SKUs (stock-out days excluded)',
           tags: ['analytics'],
-          querystring: SeasonalityDataQuerySchema,
+          querystring: SeasonalityDataPageQuerySchema,
           response: { 200: SeasonalityListSchema, ...errors },
         },
       },
-      async (request) => ({ items: await seasonalityData(deps.db, request.principal.tenantId, request.query) }),
+      async (request) => seasonalityData(deps.db, request.principal.tenantId, request.query),
     );
 
     app.get(

@@ -1,4 +1,14 @@
-import { apiKeyVerifier, authorize, describeRoles, presentedApiKey, type Principal, type Role, type StoredApiKey } from '@icc/shared';
+import {
+  apiKeyVerifier,
+  authorize,
+  describeRoles,
+  presentedApiKey,
+  rateLimitSettings,
+  type Principal,
+  type RateLimitSettings,
+  type Role,
+  type StoredApiKey,
+} from '@icc/shared';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from 'mongodb';
 
@@ -7,9 +17,12 @@ import type { Db } from 'mongodb';
  * and key store (its `apiKeys` collection, read here and never written), and
  * the same verification rules (`apiKeyVerifier` in shared).
  */
-export function createAuthenticator(operational: Db) {
-  const verify = apiKeyVerifier((keyHash) => operational.collection<StoredApiKey & { keyHash: string }>('apiKeys').findOne({ keyHash }));
-  return (headers: Parameters<typeof presentedApiKey>[0]): Promise<Principal> => verify(presentedApiKey(headers));
+export function createAuthenticator(operational: Db, limits: RateLimitSettings = rateLimitSettings()) {
+  const verify = apiKeyVerifier((keyHash) => operational.collection<StoredApiKey & { keyHash: string }>('apiKeys').findOne({ keyHash }), {
+    authFailuresPerMinute: limits.authFailuresPerMinute,
+  });
+  /** `clientAddress`: failures are counted per address (429 past the limit, see apiKeyVerifier). */
+  return (headers: Parameters<typeof presentedApiKey>[0], clientAddress?: string): Promise<Principal> => verify(presentedApiKey(headers), clientAddress);
 }
 
 /** For mutating routes: the caller needs one of `roles` (admin always passes; see `authorize` in shared). */

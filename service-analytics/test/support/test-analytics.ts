@@ -1,4 +1,4 @@
-import { generateApiKey, hashApiKey, type Role } from '@icc/shared';
+import { generateApiKey, hashApiKey, type RateLimitSettings, type Role } from '@icc/shared';
 import { MongoClient, type Db } from 'mongodb';
 import { inject } from 'vitest';
 import { createAnalyticsApp } from '../../src/app.js';
@@ -16,13 +16,29 @@ export interface AnalyticsTestApp {
 }
 
 /** The analytics app on fresh analytics + operational databases of the run's shared server. */
-export async function startAnalyticsTestApp(options: { cdcStatus?: Parameters<typeof createAnalyticsApp>[0]['cdcStatus'] } = {}): Promise<AnalyticsTestApp> {
+/** Limits far above what any test sends, so the access matrix and friends never meet a 429 (rate-limit tests set their own). */
+export const GENEROUS_LIMITS: RateLimitSettings = {
+  keyPerSecond: 100_000,
+  keyBurst: 100_000,
+  tenantPerSecond: 100_000,
+  tenantBurst: 100_000,
+  authFailuresPerMinute: 100_000,
+};
+
+export async function startAnalyticsTestApp(
+  options: { cdcStatus?: Parameters<typeof createAnalyticsApp>[0]['cdcStatus']; limits?: RateLimitSettings } = {},
+): Promise<AnalyticsTestApp> {
   const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const client = await MongoClient.connect(inject('mongoUri'));
   const analytics = client.db(`an_test_${suffix}`);
   const operational = client.db(`op_test_${suffix}`);
   await ensureAnalyticsIndexes(analytics);
-  const app = await createAnalyticsApp({ analytics, operational, ...(options.cdcStatus ? { cdcStatus: options.cdcStatus } : {}) });
+  const app = await createAnalyticsApp({
+    analytics,
+    operational,
+    limits: options.limits ?? GENEROUS_LIMITS,
+    ...(options.cdcStatus ? { cdcStatus: options.cdcStatus } : {}),
+  });
   return {
     app,
     client,

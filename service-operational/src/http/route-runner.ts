@@ -1,8 +1,18 @@
-import { AppError, authorize, invalidInput, presentedApiKey, type Principal } from '@icc/shared';
+import {
+  AppError,
+  authorize,
+  invalidInput,
+  presentedApiKey,
+  rateLimitSettings,
+  requestLimiter,
+  retryAfterSeconds,
+  type Principal,
+  type RateLimitSettings,
+} from '@icc/shared';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { Models } from '../db/models.js';
-import { authenticate } from '../tenancy/api-key.service.js';
+import { authenticate, configureAuthentication } from '../tenancy/api-key.service.js';
 import { runAsPrincipal } from '../tenancy/tenant-context.js';
 import { claimIdempotencyKey } from './idempotency.js';
 import { routeRequirement, type AnyRoute } from './route.js';
@@ -18,17 +28,38 @@ function presentedKey(req: Request): string | undefined {
   return presentedApiKey({ 'x-api-key': req.get('x-api-key'), authorization: req.get('authorization') });
 }
 
+/** A 429 carries `Retry-After`; the error handler writes the body in the one error shape. */
+async function withRetryAfter<T>(res: Response, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const seconds = retryAfterSeconds(error);
+    if (seconds !== undefined) res.set('Retry-After', String(seconds));
+    throw error;
+  }
+}
+
 /**
- * Mount declared routes on an Express router. Order of checks: API key (401),
- * role (403), input (400), idempotency (409/422), then the handler inside the
- * caller's tenant scope. Nothing is written before every check has passed.
+ * Mount declared routes on an Express router. Order of checks: API key (401,
+ * or 429 for an address with too many failures), the key's and tenant's request
+ * limits (429), role (403), input (400), idempotency (409/422), then the handler
+ * inside the caller's tenant scope. Nothing is written before every check has passed.
  */
-export function mountRoutes(models: Models, routes: readonly AnyRoute[]): Router {
+export function mountRoutes(models: Models, routes: readonly AnyRoute[], limits: RateLimitSettings = rateLimitSettings()): Router {
   const router = Router();
+  configureAuthentication(models, { authFailuresPerMinute: limits.authFailuresPerMinute });
+  const limiter = requestLimiter(limits);
   for (const route of routes) {
     router[route.method](route.path, async (req: Request, res: Response) => {
       res.locals.routePath = route.path;
-      const principal = route.authenticated === false ? undefined : await authenticate(models, presentedKey(req));
+      const principal =
+        route.authenticated === false
+          ? undefined
+          : await withRetryAfter(res, async () => {
+              const caller = await authenticate(models, presentedKey(req), req.ip);
+              await limiter.admit(caller);
+              return caller;
+            });
       if (principal) authorize(principal, routeRequirement(route), `${route.method.toUpperCase()} ${route.path}`);
       // express.json() skips bodies of other types, which would then read as "no body".
       const hasContent = req.get('transfer-encoding') !== undefined || Number(req.get('content-length')) > 0;

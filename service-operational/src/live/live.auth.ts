@@ -47,7 +47,7 @@ export function handshakeAuth(models: Models, recovery: RecoveryGate, onError: (
     }
     let principal: Principal;
     try {
-      principal = await authenticate(models, key);
+      principal = await authenticate(models, key, socket.handshake.address);
     } catch (error) {
       if (error instanceof AppError && error.code === 'UNAUTHORIZED') {
         refuse(error.message, 'UNAUTHORIZED');

@@ -1,9 +1,9 @@
 import {
   ANY_ROLE,
-  AvailabilityQuerySchema,
   AvailabilitySchema,
   CurrentStockQuerySchema,
   MovementsQuerySchema,
+  pageSchema,
   ReconcileReportSchema,
   StockAdjustmentSchema,
   StockDamageSchema,
@@ -13,8 +13,8 @@ import {
   StockTransferSchema,
   StockWriteOffSchema,
 } from '@icc/shared';
-import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import { AvailabilityPageQuerySchema } from './stock.query-schemas.js';
 import type { StockService } from './stock.service.js';
 
 const WAREHOUSE = ['warehouse'] as const;
@@ -96,10 +96,10 @@ export function stockRoutes(stock: StockService): AnyRoute[] {
       method: 'get',
       path: '/api/stock/availability',
       tag,
-      summary: 'Available-to-promise per SKU × location',
+      summary: 'Available-to-promise per SKU × location, a page at a time (SKU order; follow nextCursor)',
       roles: ANY_ROLE,
-      query: AvailabilityQuerySchema,
-      response: z.array(AvailabilitySchema),
+      query: AvailabilityPageQuerySchema,
+      response: pageSchema(AvailabilitySchema),
       handler: ({ query }) => stock.availability(query),
     }),
     defineRoute({

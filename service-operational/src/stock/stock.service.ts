@@ -18,6 +18,7 @@ import type { Models } from '../db/models.js';
 import { findPage } from '../db/pagination.js';
 import type { LivePublisher } from '../live/live.types.js';
 import { ON_ORDER_STATUSES } from '../purchase-orders/purchase-order.lifecycle.js';
+import type { AvailabilityPageQuerySchema } from './stock.query-schemas.js';
 import { applyMovements, inStockTransaction, type LedgerResult, type MovementInput } from './stock-ledger.js';
 import { toStockMovement, type StockMovementRecord } from './stock-movement.model.js';
 import { toStockPosition, type StockPositionRecord } from './stock-position.model.js';
@@ -121,21 +122,30 @@ export function createStockService(models: Models, live: LivePublisher) {
     /**
      * Available-to-promise per SKU × location by a date: what is available now,
      * less confirmed demand still waiting for stock (back-orders), plus what
-     * open purchase orders will bring in by then.
+     * open purchase orders will bring in by then. One page of positions at a
+     * time (SKU order), and the purchase and sales orders read are only those
+     * touching the page's SKUs and locations, so a request costs the same
+     * however large the tenant is.
      */
-    async availability(query: { sku?: string | undefined; locationCode?: string | undefined; date?: string | undefined }): Promise<Availability[]> {
+    async availability(query: z.infer<typeof AvailabilityPageQuerySchema>): Promise<Page<Availability>> {
       const date = query.date ? new Date(query.date) : new Date();
       const where: Record<string, unknown> = {};
       if (query.sku) where.sku = query.sku;
       if (query.locationCode) where.locationCode = query.locationCode;
-      const rows = await models.StockPosition.find(where).sort({ sku: 1, locationCode: 1 }).limit(1_000).lean<StockPositionRecord[]>();
-      const lineMatch = query.sku ? { 'lines.sku': query.sku } : {};
-      const atLocation = query.locationCode ? { locationCode: query.locationCode } : {};
+      const page = await findPage(
+        models.StockPosition,
+        where,
+        { sort: 'sku', order: 'asc', limit: query.limit, cursor: query.cursor },
+        (d) => d as StockPositionRecord,
+      );
+      if (page.items.length === 0) return { items: [], nextCursor: page.nextCursor };
+      const skus = { $in: [...new Set(page.items.map((p) => p.sku))] };
+      const atLocation = { locationCode: { $in: [...new Set(page.items.map((p) => p.locationCode))] } };
       const [incoming, backorders] = await Promise.all([
         models.PurchaseOrder.aggregate<{ _id: { sku: string; locationCode: string }; quantity: number }>([
-          { $match: { status: { $in: [...ON_ORDER_STATUSES] }, expectedDate: { $lte: date }, ...atLocation, ...lineMatch } },
+          { $match: { status: { $in: [...ON_ORDER_STATUSES] }, expectedDate: { $lte: date }, ...atLocation, 'lines.sku': skus } },
           { $unwind: '$lines' },
-          ...(query.sku ? [{ $match: { 'lines.sku': query.sku } }] : []),
+          { $match: { 'lines.sku': skus } },
           {
             $group: {
               _id: { sku: '$lines.sku', locationCode: '$locationCode' },
@@ -144,16 +154,16 @@ export function createStockService(models: Models, live: LivePublisher) {
           },
         ]),
         models.SalesOrder.aggregate<{ _id: { sku: string; locationCode: string }; quantity: number }>([
-          { $match: { status: 'confirmed', 'lines.status': 'backordered', ...atLocation } },
+          { $match: { status: 'confirmed', 'lines.status': 'backordered', ...atLocation, 'lines.sku': skus } },
           { $unwind: '$lines' },
-          { $match: { 'lines.status': 'backordered', ...(query.sku ? { 'lines.sku': query.sku } : {}) } },
+          { $match: { 'lines.status': 'backordered', 'lines.sku': skus } },
           { $group: { _id: { sku: '$lines.sku', locationCode: '$locationCode' }, quantity: { $sum: '$lines.backorderedQuantity' } } },
         ]),
       ]);
       const key = (sku: string, locationCode: string) => `${sku}\u0000${locationCode}`;
       const incomingBy = new Map(incoming.map((r) => [key(r._id.sku, r._id.locationCode), r.quantity]));
       const backorderedBy = new Map(backorders.map((r) => [key(r._id.sku, r._id.locationCode), r.quantity]));
-      return rows.map((p) => {
+      const items = page.items.map((p) => {
         const backordered = backorderedBy.get(key(p.sku, p.locationCode)) ?? 0;
         const incomingByDate = incomingBy.get(key(p.sku, p.locationCode)) ?? 0;
         return {
@@ -169,6 +179,7 @@ export function createStockService(models: Models, live: LivePublisher) {
           date: date.toISOString(),
         };
       });
+      return { items, nextCursor: page.nextCursor };
     },
 
     /** Recompute every position from the ledger and report any bucket that differs. */

@@ -1,4 +1,4 @@
-import { AppError, apiKeyVerifier, generateApiKey, hashApiKey, type Principal, type Role } from '@icc/shared';
+import { AppError, apiKeyVerifier, type ApiKeyVerifierOptions, generateApiKey, hashApiKey, type Principal, type Role } from '@icc/shared';
 import type { Models } from '../db/models.js';
 
 /** Create a tenant (idempotent on its id). */
@@ -22,12 +22,30 @@ export async function issueApiKey(models: Models, tenantId: string, name: string
 
 const verifiers = new WeakMap<Models, ReturnType<typeof apiKeyVerifier>>();
 
-/** The caller behind a presented key; 401 for a missing, unknown or revoked key (shared rules, see apiKeyVerifier). */
-export function authenticate(models: Models, presented: string | undefined): Promise<Principal> {
+function verifierFor(models: Models): ReturnType<typeof apiKeyVerifier> {
   let verify = verifiers.get(models);
   if (!verify) {
     verify = apiKeyVerifier((keyHash) => models.ApiKey.findOne({ keyHash }).lean());
     verifiers.set(models, verify);
   }
-  return verify(presented);
+  return verify;
+}
+
+/**
+ * Set the failed-authentication limit of the app's one verifier (HTTP routes and
+ * socket handshakes share it); call before the first request.
+ */
+export function configureAuthentication(models: Models, options: ApiKeyVerifierOptions): void {
+  verifiers.set(
+    models,
+    apiKeyVerifier((keyHash) => models.ApiKey.findOne({ keyHash }).lean(), options),
+  );
+}
+
+/**
+ * The caller behind a presented key; 401 for a missing, unknown or revoked key, 429 for an
+ * address with too many failures (shared rules, see apiKeyVerifier).
+ */
+export function authenticate(models: Models, presented: string | undefined, clientAddress?: string): Promise<Principal> {
+  return verifierFor(models)(presented, clientAddress);
 }

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createLogger, type Role } from '@icc/shared';
+import { createLogger, type RateLimitSettings, type Role } from '@icc/shared';
 import mongoose from 'mongoose';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.js';
@@ -49,12 +49,21 @@ const ROLES: Role[] = ['admin', 'warehouse', 'sales', 'purchasing', 'planner', '
  * The operational app on its own database of the run's shared server, served
  * over real HTTP on an ephemeral port, with two tenants and a key per role.
  */
-export async function startTestApp(): Promise<TestApp> {
+/** Limits far above what any test sends, so the access matrix and friends never meet a 429 (rate-limit tests set their own). */
+export const GENEROUS_LIMITS: RateLimitSettings = {
+  keyPerSecond: 100_000,
+  keyBurst: 100_000,
+  tenantPerSecond: 100_000,
+  tenantBurst: 100_000,
+  authFailuresPerMinute: 100_000,
+};
+
+export async function startTestApp(options: { limits?: RateLimitSettings } = {}): Promise<TestApp> {
   const dbName = `op_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const connection = await mongoose.createConnection(inject('mongoUri'), { dbName }).asPromise();
   // TEST_LOG_LEVEL=error shows the server side of a failing test.
   const log = createLogger({ name: 'operational-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const { app, models, live } = createApp({ connection, log });
+  const { app, models, live } = createApp({ connection, log, limits: options.limits ?? GENEROUS_LIMITS });
   await syncModels(models);
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -21,12 +21,25 @@ export const CommonEnvSchema = z.object({
   MONGO_MEMORY_SERVER_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
 });
 
+/**
+ * Request limits (one process's memory; see shared/src/limits). Per API key and a larger bucket per
+ * tenant, as a steady rate per second plus a burst; failed authentications per client address per minute.
+ */
+export const rateLimitVariables = {
+  RATE_LIMIT_KEY_PER_SECOND: z.coerce.number().int().positive().default(50),
+  RATE_LIMIT_KEY_BURST: z.coerce.number().int().positive().default(100),
+  RATE_LIMIT_TENANT_PER_SECOND: z.coerce.number().int().positive().default(100),
+  RATE_LIMIT_TENANT_BURST: z.coerce.number().int().positive().default(200),
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(20),
+};
+
 export const OperationalEnvSchema = CommonEnvSchema.extend({
   OPERATIONAL_HOST: z.string().default('127.0.0.1'),
   OPERATIONAL_PORT: port(4000),
   OPERATIONAL_DB: z.string().min(1).default('icc_operational'),
   /** The analytics database, whose live outbox (forecast:updated …) the live hub publishes from (read only). */
   ANALYTICS_DB: z.string().min(1).default('icc_analytics'),
+  ...rateLimitVariables,
 });
 export type OperationalConfig = z.infer<typeof OperationalEnvSchema>;
 
@@ -46,6 +59,7 @@ export const AnalyticsEnvSchema = CommonEnvSchema.extend({
   CDC_SINK: z.enum(['pipeline', 'profiled', 'noop']).default('pipeline'),
   /** Most source changes per batch of the standalone CDC consumer. */
   CDC_BATCH_SIZE: z.coerce.number().int().positive().default(500),
+  ...rateLimitVariables,
 });
 export type AnalyticsConfig = z.infer<typeof AnalyticsEnvSchema>;
 
