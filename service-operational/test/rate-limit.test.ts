@@ -89,7 +89,7 @@ describe('failed authentication', () => {
     const lookups = vi.spyOn(app.models.ApiKey, 'findOne');
     expectRateLimited(await app.request('GET', '/api/products', { key: generateApiKey() }));
     const blocked = liveClient(app.baseUrl, app.keys.sales, { reconnection: false });
-    await expect(blocked.connected()).rejects.toBeDefined();
+    await expect(blocked.connected()).rejects.toMatchObject({ data: { code: 'RATE_LIMITED' } });
     blocked.close();
     expect(lookups).not.toHaveBeenCalled();
   });

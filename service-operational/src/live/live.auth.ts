@@ -49,8 +49,9 @@ export function handshakeAuth(models: Models, recovery: RecoveryGate, onError: (
     try {
       principal = await authenticate(models, key, socket.handshake.address);
     } catch (error) {
-      if (error instanceof AppError && error.code === 'UNAUTHORIZED') {
-        refuse(error.message, 'UNAUTHORIZED');
+      // A wrong key, or too many wrong keys from this address (checked before any lookup): the client's mistake, not ours.
+      if (error instanceof AppError && (error.code === 'UNAUTHORIZED' || error.code === 'RATE_LIMITED')) {
+        refuse(error.message, error.code);
         return;
       }
       onError(error);
