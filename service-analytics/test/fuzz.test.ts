@@ -1,7 +1,8 @@
-import { ErrorResponseSchema, ForecastBatchRequestSchema, TrainRequestSchema, WhatIfRequestSchema } from '@icc/shared';
+import { eachUtcDay, ErrorResponseSchema, ForecastBatchRequestSchema, TrainRequestSchema, WhatIfRequestSchema } from '@icc/shared';
 import fc from 'fast-check';
 import type { ZodType } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAILY_SALES_FACTS, type DailySalesFactDocument } from '../src/features/fact-reader.js';
 import { FORECAST_COLLECTIONS } from '../src/forecasts/forecast-collections.js';
 import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-analytics.js';
 
@@ -16,6 +17,7 @@ import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-ana
 const SEED = 20_261_121;
 const BODY_CASES = 60;
 const QUERY_CASES = 40;
+const NASTY_CASES = 20;
 
 let t: AnalyticsTestApp;
 let key: string;
@@ -23,13 +25,68 @@ let key: string;
 beforeAll(async () => {
   t = await startAnalyticsTestApp();
   key = await t.issueKey('acme', ['admin']);
+  // A little history for SKU-1, so a bad day reaches the day arithmetic rather than stopping at "no such SKU".
+  await t.analytics.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).insertMany(
+    eachUtcDay('2025-11-01', '2026-01-31').map((day) => ({
+      _id: `acme:SKU-1:WH-1:${day}`,
+      tenantId: 'acme',
+      sku: 'SKU-1',
+      locationCode: 'WH-1',
+      day,
+      quantityDemanded: 2,
+      quantitySold: 2,
+      quantityReturned: 0,
+      quantityUnfulfilled: 0,
+      revenue: 5,
+      orders: 1,
+      campaignActive: false,
+      stockOut: false,
+      endOfDayOnHand: 10,
+    })),
+  );
 });
 afterAll(() => t.close());
 
-const writes: { url: string; schema: ZodType }[] = [
-  { url: '/api/models/train', schema: TrainRequestSchema },
-  { url: '/api/internal/forecast/batch', schema: ForecastBatchRequestSchema },
-  { url: '/api/internal/forecast/whatif', schema: WhatIfRequestSchema },
+/** Days that match `YYYY-MM-DD` but do not exist, or lie outside 2000-01-01 … 2100-12-31. */
+const NASTY_DAYS = ['2026-02-30', '9999-99-99', '2026-13-01', '0000-01-01', '1999-12-31', '2101-01-01', '9999-12-31', '10000-01-05', '2026-01-05\n'];
+
+const nastySku = fc.constantFrom('SKU-1\n', 'SKU\u00001', '\tSKU-1', 'SKU-1\u001b');
+const nastyDay = fc.constantFrom(...NASTY_DAYS);
+const nastyCount = fc.constantFrom(7, 1e9, 1e300);
+
+/**
+ * Per route, bodies shaped like valid ones with at least one nasty value (an
+ * impossible or implausible day, a control character in a SKU): invalid by
+ * construction, so each is sent whatever the schema says and must be refused.
+ */
+const writes: { url: string; schema: ZodType; nasty: fc.Arbitrary<unknown> }[] = [
+  {
+    url: '/api/models/train',
+    schema: TrainRequestSchema,
+    nasty: fc.record(
+      { skus: fc.array(fc.oneof(nastySku, fc.constant('SKU-1')), { maxLength: 2 }), horizon: nastyCount, asOf: nastyDay },
+      { requiredKeys: ['asOf'] },
+    ),
+  },
+  {
+    url: '/api/internal/forecast/batch',
+    schema: ForecastBatchRequestSchema,
+    nasty: fc.record({ skus: fc.array(nastySku, { minLength: 1, maxLength: 2 }), horizon: nastyCount }),
+  },
+  {
+    url: '/api/internal/forecast/whatif',
+    schema: WhatIfRequestSchema,
+    nasty: fc.record(
+      {
+        sku: fc.oneof(nastySku, fc.constant('SKU-1')),
+        scenario: fc.constant('campaign'),
+        discountPercent: fc.constantFrom(10, 1e300),
+        durationDays: fc.constantFrom(3, 1e9),
+        startDate: nastyDay,
+      },
+      { requiredKeys: ['sku', 'scenario', 'discountPercent', 'durationDays', 'startDate'] },
+    ),
+  },
 ];
 
 async function storedCounts(): Promise<number[]> {
@@ -65,6 +122,15 @@ describe('malformed requests to the analytics API', () => {
         expectRefused(res, `${route.url} ${JSON.stringify(body)}`);
         refused += 1;
       }
+      for (const body of fc.sample(route.nasty, { seed: SEED, numRuns: NASTY_CASES })) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: route.url,
+          headers: { 'x-api-key': key, 'content-type': 'application/json' },
+          payload: JSON.stringify(body),
+        });
+        expectRefused(res, `${route.url} ${JSON.stringify(body)}`);
+      }
       for (const raw of ['{', '{"horizon": }', 'null', '[]', '"text"', '{"skus": [1, 2,]}']) {
         const res = await t.app.inject({ method: 'POST', url: route.url, headers: { 'x-api-key': key, 'content-type': 'application/json' }, payload: raw });
         expectRefused(res, `${route.url} raw ${raw}`);
@@ -79,7 +145,8 @@ describe('malformed requests to the analytics API', () => {
       fc.oneof(fc.string(), fc.stringMatching(/^[\s\S]{0,80}$/), fc.constantFrom('..', '%00', '-1', '1e999', 'NaN', ' ', 'a'.repeat(70))),
       { seed: SEED, numRuns: QUERY_CASES },
     );
-    for (const value of values) {
+    // Every run also sends each null byte, control character, impossible and implausible day.
+    for (const value of [...values, '\u0000', 'SKU-1\u0000', 'SKU-1\n', '\u001b[2J', ...NASTY_DAYS]) {
       const v = encodeURIComponent(value);
       for (const url of [
         `/api/forecast/${v}`,
@@ -90,6 +157,9 @@ describe('malformed requests to the analytics API', () => {
         `/api/models/status/${v}`,
         `/api/analytics/trends/${v}`,
         `/api/internal/analytics/sales-history?sku=SKU-1&start=${v}&end=2026-01-01`,
+        `/api/internal/analytics/sales-history?sku=SKU-1&start=2025-12-01&end=${v}`,
+        `/api/internal/analytics/sales-history?sku=${v}&start=2025-12-01&end=2026-01-01`,
+        `/api/analytics/trends/SKU-1?end=${v}`,
       ]) {
         const res = await t.app.inject({ method: 'GET', url, headers: { 'x-api-key': key } });
         // 404 for a well-formed name that does not exist, 400 for a malformed one: both the client's to fix

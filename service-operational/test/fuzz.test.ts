@@ -114,6 +114,28 @@ const NASTY_CONSTANTS: unknown[] = [
   JSON.parse('{"__proto__":{"polluted":true}}'),
   { constructor: { prototype: { polluted: true } } },
   { toString: 'x', valueOf: 1 },
+  // Null bytes and control characters: MongoDB refuses a NUL in a key or a regex; identifiers must not be trimmed into validity.
+  'a\u0000b',
+  'FUZZ-SKU\n',
+  '\tFUZZ-SKU',
+  'recount\u0000',
+  'found \u001b[2J',
+  'x\u007f',
+  { 'a\u0000b': 1 },
+  { $where: 1 },
+  { 'a.b': 'x' },
+  // Impossible calendar days and dates outside 2000-01-01 … 2100-12-31.
+  '2026-02-30',
+  '9999-99-99',
+  '0000-01-01T00:00:00Z',
+  '1999-12-31T23:59:59Z',
+  '9999-12-31T00:00:00Z',
+  '+010000-01-05T00:00:00Z',
+  // Oversize money and quantities.
+  1e300,
+  1_000_001,
+  10_000_000.01,
+  1e9,
 ];
 
 /** Nested objects and arrays, a few levels deep. */
@@ -314,11 +336,22 @@ const queryValue = fc.oneof(
     '%00',
     'ÄÖÜ',
     '💥',
+    '\u0000',
+    'ab\u0000cd',
+    'FUZZ-SKU\n',
+    '\u001b[2J',
+    '2026-02-30',
+    '9999-99-99',
+    '0000-01-01T00:00:00Z',
+    '9999-12-31T00:00:00Z',
   ),
   forgedCursor,
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.base64String({ maxLength: 40 }),
 );
+
+/** Values every query parameter of every read is sent once (a sample could miss them). */
+const FIXED_QUERY_VALUES = ['ab\u0000cd', 'FUZZ-SKU\n', '9999-12-31T00:00:00Z'];
 
 const queryArbitrary = (route: AnyRoute) => {
   const keys = [...queryKeys(route), 'unknown', '__proto__', 'constructor', 'limit[]', 'cursor[$gt]'];
@@ -418,7 +451,9 @@ async function buildCases(): Promise<FuzzCase[]> {
     }
 
     if (method === 'GET') {
-      for (const query of sample(queryArbitrary(route), QUERY_CASES_PER_ROUTE)) {
+      // Every run, every query parameter also gets each null-byte, control-character and out-of-range date value.
+      const fixed = queryKeys(route).flatMap((key) => FIXED_QUERY_VALUES.map((value) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`));
+      for (const query of [...sample(queryArbitrary(route), QUERY_CASES_PER_ROUTE), ...fixed]) {
         const parsed = parseQueryString(query);
         cases.push({
           kind: 'query',

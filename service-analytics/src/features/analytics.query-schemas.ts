@@ -1,4 +1,4 @@
-import { DayKeySchema, SeasonalityDataQuerySchema, SeasonalityProfileSchema } from '@icc/shared';
+import { RequestDayKeySchema, SeasonalityDataQuerySchema, SeasonalityProfileSchema } from '@icc/shared';
 import { z } from 'zod';
 
 /** Trend window bounds: two weeks is the least a slope says anything about; two years the most a dashboard asks. */
@@ -8,7 +8,7 @@ export const TREND_DAYS = { min: 14, max: 730, default: 182 } as const;
 export const TrendQuerySchema = z
   .object({
     days: z.coerce.number().int().min(TREND_DAYS.min).max(TREND_DAYS.max).default(TREND_DAYS.default).describe('window length in days, ending at `end`'),
-    end: DayKeySchema.optional().describe("last day of the window; default: the SKU's latest fact day"),
+    end: RequestDayKeySchema.optional().describe("last day of the window; default: the SKU's latest fact day"),
   })
   .strict();
 

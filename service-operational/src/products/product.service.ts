@@ -16,9 +16,22 @@ export function createProductService(models: Models) {
   }
 
   return {
+    /**
+     * SKUs are kept as entered and looked up exactly (they are the customer's
+     * own identifiers), but a new one may not differ from an existing one only
+     * by case: `ABC` and `abc` side by side are a keying mistake waiting to
+     * happen. The check is a case-insensitive read before the insert; the unique
+     * index stays case-sensitive (see docs/ARCHITECTURE.md, Decisions).
+     */
     async create(input: CreateProduct): Promise<Product> {
-      if (await models.Product.exists({ sku: input.sku })) {
+      const existing = await models.Product.findOne({ sku: sameTextIgnoringCase(input.sku) }, { sku: 1 }).lean<{ sku: string }>();
+      if (existing?.sku === input.sku) {
         throw new AppError('CONFLICT', `A product with SKU ${input.sku} already exists`);
+      }
+      if (existing) {
+        throw new AppError('CONFLICT', `SKU ${input.sku} differs only by case from the existing SKU ${existing.sku}`, [
+          { path: 'sku', message: `differs only by case from ${existing.sku}` },
+        ]);
       }
       const created = await models.Product.create(input);
       return toProduct(created.toObject());
@@ -100,3 +113,8 @@ export function createProductService(models: Models) {
 }
 
 export type ProductService = ReturnType<typeof createProductService>;
+
+/** An exact, case-insensitive match of `text` (regex metacharacters escaped). */
+function sameTextIgnoringCase(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i');
+}

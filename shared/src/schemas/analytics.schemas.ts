@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTimeSchema, SkuSchema, CodeSchema } from './common.schemas.js';
-
-/** A UTC calendar day, `YYYY-MM-DD` (see dates/utc-days.ts). */
-export const DayKeySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+import { CodeSchema, DayKeySchema, IsoDateTimeSchema, RequestDayKeySchema, SkuSchema, lineSchema } from './common.schemas.js';
 
 /**
  * What happened to one sales-order line, as the analytics pipeline records it.
@@ -110,8 +107,8 @@ export type FeatureRow = z.infer<typeof FeatureRowSchema>;
 export const SalesHistoryQuerySchema = z
   .object({
     sku: SkuSchema,
-    start: DayKeySchema,
-    end: DayKeySchema,
+    start: RequestDayKeySchema,
+    end: RequestDayKeySchema,
     locationCode: CodeSchema.optional(),
     includeCampaigns: z
       .enum(['true', 'false'])
@@ -142,7 +139,7 @@ export type SalesHistoryRow = z.infer<typeof SalesHistoryRowSchema>;
 /** `GET /api/internal/analytics/seasonality-data`: weekday/month profiles for many SKUs at once. */
 export const SeasonalityDataQuerySchema = z
   .object({
-    skus: z.string().min(1).max(2_000).optional().describe('comma-separated SKUs; default: all with history'),
+    skus: lineSchema(2_000).optional().describe('comma-separated SKUs; default: all with history'),
     limit: z.coerce.number().int().min(1).max(1_000).default(200),
   })
   .strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lineSchema } from './common.schemas.js';
 
 /**
  * Roles an API key can hold. Reads need any valid key; each mutating route
@@ -22,5 +23,5 @@ export interface Principal {
   roles: Role[];
 }
 
-export const CreateTenantSchema = z.object({ id: TenantIdSchema, name: z.string().trim().min(1).max(120) }).strict();
-export const CreateApiKeySchema = z.object({ name: z.string().trim().min(1).max(80), roles: z.array(RoleSchema).min(1) }).strict();
+export const CreateTenantSchema = z.object({ id: TenantIdSchema, name: lineSchema(120) }).strict();
+export const CreateApiKeySchema = z.object({ name: lineSchema(80), roles: z.array(RoleSchema).min(1) }).strict();

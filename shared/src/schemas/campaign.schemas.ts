@@ -1,14 +1,23 @@
 import { z } from 'zod';
-import { IsoDateTimeSchema, PageQuerySchema, QueryBooleanSchema, RecordMetaSchema, SkuSchema, pageSchema } from './common.schemas.js';
+import {
+  IsoDateTimeSchema,
+  PageQuerySchema,
+  QueryBooleanSchema,
+  RecordMetaSchema,
+  RequestDateTimeSchema,
+  SkuSchema,
+  lineSchema,
+  pageSchema,
+} from './common.schemas.js';
 
 export const CAMPAIGN_STATUSES = ['planned', 'cancelled'] as const;
 
 const campaignFields = {
-  name: z.string().trim().min(1).max(200),
+  name: lineSchema(200),
   /** Discount off the list price, in percent (0 < d ≤ 90). */
   discountPercent: z.number().gt(0).max(90),
-  startsAt: IsoDateTimeSchema,
-  endsAt: IsoDateTimeSchema,
+  startsAt: RequestDateTimeSchema,
+  endsAt: RequestDateTimeSchema,
   skus: z.array(SkuSchema).min(1).max(5_000),
 };
 

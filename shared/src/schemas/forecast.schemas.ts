@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { DayKeySchema } from './analytics.schemas.js';
-import { IsoDateTimeSchema, SkuSchema } from './common.schemas.js';
+import { DayKeySchema, IsoDateTimeSchema, RequestDayKeySchema, SkuSchema, lineSchema } from './common.schemas.js';
 import { FORECAST_MODELS } from './forecast-models.js';
 
 /**
@@ -33,7 +32,7 @@ export const TrainRequestSchema = z
     horizon: z.number().int().min(1).max(MAX_FORECAST_HORIZON).default(28).describe('days to forecast'),
     confidence: ConfidenceSchema.default(0.95).describe('coverage of the main prediction interval'),
     season: z.number().int().min(1).max(366).default(7).describe('seasonal period in days (7: weekly)'),
-    asOf: DayKeySchema.optional().describe('last day of history to use; default yesterday (UTC), the last complete day'),
+    asOf: RequestDayKeySchema.optional().describe('last day of history to use; default yesterday (UTC), the last complete day'),
   })
   .strict();
 export type TrainRequest = z.infer<typeof TrainRequestSchema>;
@@ -93,7 +92,7 @@ export const TrainAcceptedSchema = z.object({
   statusUrl: z.string(),
 });
 
-export const JobParamsSchema = z.object({ jobId: z.string().min(1).max(80) }).strict();
+export const JobParamsSchema = z.object({ jobId: lineSchema(80) }).strict();
 
 // ----- reading forecasts -----
 
@@ -233,7 +232,7 @@ export const WhatIfRequestSchema = z
     discountPercent: z.number().min(0).max(90),
     durationDays: z.number().int().min(1).max(MAX_FORECAST_HORIZON),
     /** First campaign day; default the first forecast day. */
-    startDate: DayKeySchema.optional(),
+    startDate: RequestDayKeySchema.optional(),
   })
   .strict();
 

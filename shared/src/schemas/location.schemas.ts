@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AttributesSchema, CodeSchema, PageQuerySchema, RecordMetaSchema, pageSchema } from './common.schemas.js';
+import { AttributesSchema, CodeSchema, PageQuerySchema, RecordMetaSchema, lineSchema, pageSchema, textSchema } from './common.schemas.js';
 
 export const LOCATION_TYPES = ['store', 'warehouse', 'dc'] as const;
 
@@ -16,10 +16,10 @@ export const TimeZoneSchema = z.string().refine((zone) => {
 export const CreateLocationSchema = z
   .object({
     code: CodeSchema,
-    name: z.string().trim().min(1).max(200),
+    name: lineSchema(200),
     type: z.enum(LOCATION_TYPES),
     timeZone: TimeZoneSchema.default('UTC'),
-    address: z.string().trim().min(1).max(400).optional(),
+    address: textSchema(400).optional(),
     attributes: AttributesSchema.default({}),
   })
   .strict();

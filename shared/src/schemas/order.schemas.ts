@@ -1,14 +1,33 @@
 import { z } from 'zod';
 import {
   CodeSchema,
+  INPUT_LIMITS,
   IsoDateTimeSchema,
   MoneySchema,
   ObjectIdSchema,
   PageQuerySchema,
   PositiveQuantitySchema,
+  RequestDateTimeSchema,
   SkuSchema,
+  lineSchema,
   pageSchema,
+  textSchema,
 } from './common.schemas.js';
+
+/**
+ * The total of the lines that state their price, if it is a safe number of
+ * cents. Each line is bounded (price ≤ 10,000,000, quantity ≤ 1,000,000), but
+ * 500 of them could still add up past what a double holds to the cent.
+ * Lines priced by the catalog are bounded by the catalog's own bound.
+ */
+function hasSafeTotal(lines: ReadonlyArray<{ quantity: number; price?: number | undefined }>): boolean {
+  const total = lines.reduce((sum, line) => sum + line.quantity * (line.price ?? 0), 0);
+  return Number.isSafeInteger(Math.round(total * 100));
+}
+const SAFE_TOTAL_MESSAGE = 'the order total must stay below 90,071,992,547,409 (exact to the cent)';
+
+const reason = lineSchema(500, 3);
+const notes = textSchema(1_000, 0);
 
 /**
  * Sales orders. Lifecycle: pending → confirmed → shipped → delivered, and
@@ -48,11 +67,12 @@ export const CreateSalesOrderSchema = z
           .strict(),
       )
       .min(1)
-      .max(500),
+      .max(INPUT_LIMITS.maxOrderLines)
+      .refine((lines) => hasSafeTotal(lines.map((l) => ({ quantity: l.quantity, price: l.unitPrice }))), SAFE_TOTAL_MESSAGE),
     onShortage: z.enum(SHORTAGE_POLICIES).default('fail'),
     /** Confirm (reserve) right away, as the order desk usually does. */
     confirm: z.boolean().default(false),
-    notes: z.string().trim().max(1_000).optional(),
+    notes: notes.optional(),
   })
   .strict();
 export type CreateSalesOrder = z.infer<typeof CreateSalesOrderSchema>;
@@ -99,7 +119,7 @@ export const SalesOrderTransitionSchema = z
     status: z.enum(['confirmed', 'shipped', 'delivered', 'cancelled']),
     /** For `confirmed`: override the order's shortage policy for this attempt. */
     onShortage: z.enum(SHORTAGE_POLICIES).optional(),
-    reason: z.string().trim().min(3).max(500).optional(),
+    reason: reason.optional(),
   })
   .strict();
 export type SalesOrderTransition = z.infer<typeof SalesOrderTransitionSchema>;
@@ -118,8 +138,8 @@ export const SalesReturnSchema = z
           .strict(),
       )
       .min(1)
-      .max(500),
-    reason: z.string().trim().min(3).max(500),
+      .max(INPUT_LIMITS.maxOrderLines),
+    reason,
   })
   .strict();
 export type SalesReturn = z.infer<typeof SalesReturnSchema>;
@@ -131,8 +151,8 @@ export const ListSalesOrdersQuerySchema = PageQuerySchema.extend({
   customerCode: CodeSchema.optional(),
   locationCode: CodeSchema.optional(),
   sku: SkuSchema.optional(),
-  from: IsoDateTimeSchema.optional(),
-  to: IsoDateTimeSchema.optional(),
+  from: RequestDateTimeSchema.optional(),
+  to: RequestDateTimeSchema.optional(),
 }).strict();
 export type ListSalesOrdersQuery = z.infer<typeof ListSalesOrdersQuerySchema>;
 
@@ -149,16 +169,17 @@ export const CreatePurchaseOrderSchema = z
     lines: z
       .array(z.object({ sku: SkuSchema, quantity: PositiveQuantitySchema, unitCost: MoneySchema.optional() }).strict())
       .min(1)
-      .max(500),
-    expectedDate: IsoDateTimeSchema,
+      .max(INPUT_LIMITS.maxOrderLines)
+      .refine((lines) => hasSafeTotal(lines.map((l) => ({ quantity: l.quantity, price: l.unitCost }))), SAFE_TOTAL_MESSAGE),
+    expectedDate: RequestDateTimeSchema,
     /** What created it, e.g. a planning recommendation. */
     source: z
-      .object({ type: z.enum(['manual', 'recommendation']), id: z.string().min(1).max(64).optional() })
+      .object({ type: z.enum(['manual', 'recommendation']), id: lineSchema(64).optional() })
       .strict()
       .optional(),
     /** Place the order with the supplier right away (raises on order). */
     order: z.boolean().default(false),
-    notes: z.string().trim().max(1_000).optional(),
+    notes: notes.optional(),
   })
   .strict();
 export type CreatePurchaseOrder = z.infer<typeof CreatePurchaseOrderSchema>;
@@ -192,18 +213,16 @@ export const PurchaseOrderSchema = z.object({
 });
 export type PurchaseOrder = z.infer<typeof PurchaseOrderSchema>;
 
-export const PurchaseOrderTransitionSchema = z
-  .object({ status: z.enum(['ordered', 'cancelled']), reason: z.string().trim().min(3).max(500).optional() })
-  .strict();
+export const PurchaseOrderTransitionSchema = z.object({ status: z.enum(['ordered', 'cancelled']), reason: reason.optional() }).strict();
 
 export const ReceivePurchaseOrderSchema = z
   .object({
     lines: z
       .array(z.object({ line: z.number().int().min(0), quantity: PositiveQuantitySchema }).strict())
       .min(1)
-      .max(500),
+      .max(INPUT_LIMITS.maxOrderLines),
     /** When the goods arrived; default now. Used for supplier on-time performance. */
-    receivedAt: IsoDateTimeSchema.optional(),
+    receivedAt: RequestDateTimeSchema.optional(),
   })
   .strict();
 export type ReceivePurchaseOrder = z.infer<typeof ReceivePurchaseOrderSchema>;

@@ -8,22 +8,24 @@ import {
   PositiveQuantitySchema,
   RecordMetaSchema,
   SkuSchema,
+  lineSchema,
   pageSchema,
+  textSchema,
 } from './common.schemas.js';
 
 // Suppliers, the product–supplier links and customers: the business's partners.
 
 const contactFields = {
-  contactName: z.string().trim().min(1).max(120).optional(),
+  contactName: lineSchema(120).optional(),
   email: z.email().max(200).optional(),
-  phone: z.string().trim().min(3).max(40).optional(),
-  address: z.string().trim().min(1).max(400).optional(),
+  phone: lineSchema(40, 3).optional(),
+  address: textSchema(400).optional(),
 };
 
 export const CreateSupplierSchema = z
   .object({
     code: CodeSchema,
-    name: z.string().trim().min(1).max(200),
+    name: lineSchema(200),
     ...contactFields,
     defaultLeadTimeDays: z.number().int().min(0).max(365).default(14),
     attributes: AttributesSchema.default({}),
@@ -59,7 +61,7 @@ export type Supplier = z.infer<typeof SupplierSchema>;
 export const ListSuppliersQuerySchema = PageQuerySchema.extend({
   sort: z.enum(['code', 'name', 'createdAt']).default('code'),
   status: z.enum(['active', 'inactive']).optional(),
-  search: z.string().trim().min(1).max(80).optional(),
+  search: lineSchema(80).optional(),
 }).strict();
 
 /** What one supplier charges for one product, and how it sells it. */
@@ -72,7 +74,7 @@ export const LinkProductSchema = z
     /** Overrides the supplier's default lead time for this product. */
     leadTimeDays: z.number().int().min(0).max(365).optional(),
     preferred: z.boolean().default(false),
-    supplierSku: z.string().trim().min(1).max(64).optional(),
+    supplierSku: lineSchema(64).optional(),
   })
   .strict();
 export type LinkProduct = z.infer<typeof LinkProductSchema>;
@@ -107,7 +109,7 @@ export const CUSTOMER_SEGMENTS = ['retail', 'wholesale', 'online', 'corporate', 
 export const CreateCustomerSchema = z
   .object({
     code: CodeSchema,
-    name: z.string().trim().min(1).max(200),
+    name: lineSchema(200),
     segment: z.enum(CUSTOMER_SEGMENTS),
     ...contactFields,
     attributes: AttributesSchema.default({}),
@@ -136,7 +138,7 @@ export type Customer = z.infer<typeof CustomerSchema>;
 export const ListCustomersQuerySchema = PageQuerySchema.extend({
   sort: z.enum(['code', 'name', 'createdAt']).default('code'),
   segment: z.enum(CUSTOMER_SEGMENTS).optional(),
-  search: z.string().trim().min(1).max(80).optional(),
+  search: lineSchema(80).optional(),
 }).strict();
 
 export const SupplierPageSchema = pageSchema(SupplierSchema);

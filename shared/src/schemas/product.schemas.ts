@@ -8,18 +8,19 @@ import {
   QueryBooleanSchema,
   RecordMetaSchema,
   SkuSchema,
+  lineSchema,
   pageSchema,
 } from './common.schemas.js';
 
 export const PRODUCT_STATUSES = ['active', 'inactive', 'discontinued'] as const;
 
 const productFields = {
-  name: z.string().trim().min(1).max(200),
-  category: z.string().trim().min(1).max(80),
-  subCategory: z.string().trim().min(1).max(80).optional(),
-  brand: z.string().trim().min(1).max(80).optional(),
+  name: lineSchema(200),
+  category: lineSchema(80),
+  subCategory: lineSchema(80).optional(),
+  brand: lineSchema(80).optional(),
   /** Unit of measure stock is counted in: `each`, `kg`, `box`, ... */
-  unit: z.string().trim().min(1).max(16).default('each'),
+  unit: lineSchema(16).default('each'),
   price: MoneySchema,
   cost: MoneySchema,
   /** Reorder when available stock at a location falls below this. */
@@ -39,7 +40,7 @@ export const UpdateProductSchema = z
     category: productFields.category,
     subCategory: productFields.subCategory.unwrap().nullable(),
     brand: productFields.brand.unwrap().nullable(),
-    unit: z.string().trim().min(1).max(16),
+    unit: lineSchema(16),
     price: MoneySchema,
     cost: MoneySchema,
     reorderPoint: QuantitySchema,
@@ -75,11 +76,11 @@ export const PRODUCT_SORT_FIELDS = ['sku', 'name', 'category', 'price', 'created
 
 export const ListProductsQuerySchema = PageQuerySchema.extend({
   sort: z.enum(PRODUCT_SORT_FIELDS).default('sku'),
-  category: z.string().trim().min(1).max(80).optional(),
-  brand: z.string().trim().min(1).max(80).optional(),
+  category: lineSchema(80).optional(),
+  brand: lineSchema(80).optional(),
   status: z.enum(PRODUCT_STATUSES).optional(),
   /** Substring of the name or SKU, case-insensitive. */
-  search: z.string().trim().min(1).max(80).optional(),
+  search: lineSchema(80).optional(),
   /** Include soft-deleted (discontinued) products; default false. */
   includeDeleted: QueryBooleanSchema.optional(),
 }).strict();

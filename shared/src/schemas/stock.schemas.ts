@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { CodeSchema, IsoDateTimeSchema, PageQuerySchema, PositiveQuantitySchema, QueryBooleanSchema, SkuSchema, pageSchema } from './common.schemas.js';
+import {
+  CodeSchema,
+  INPUT_LIMITS,
+  IsoDateTimeSchema,
+  PageQuerySchema,
+  PositiveQuantitySchema,
+  QueryBooleanSchema,
+  RequestDateTimeSchema,
+  SkuSchema,
+  lineSchema,
+  pageSchema,
+} from './common.schemas.js';
 
 /** The quantities a stock position keeps. `available` is derived: onHand − reserved. */
 export const STOCK_BUCKETS = ['onHand', 'reserved', 'onOrder', 'inTransit', 'damaged'] as const;
@@ -73,7 +84,7 @@ export const StockMovementSchema = z.object({
 });
 export type StockMovement = z.infer<typeof StockMovementSchema>;
 
-const reason = z.string().trim().min(3, 'say why, in at least 3 characters').max(500);
+const reason = lineSchema(500, 3, 'say why, in at least 3 characters');
 
 /** Count correction at one location. `quantity` is signed: +5 found, −3 missing. */
 export const StockAdjustmentSchema = z
@@ -83,8 +94,8 @@ export const StockAdjustmentSchema = z
     quantity: z
       .number()
       .int()
-      .min(-1_000_000_000)
-      .max(1_000_000_000)
+      .min(-INPUT_LIMITS.maxQuantity)
+      .max(INPUT_LIMITS.maxQuantity)
       .refine((q) => q !== 0, 'must not be 0'),
     reason,
   })
@@ -127,10 +138,10 @@ export const MovementsQuerySchema = PageQuerySchema.extend({
   sku: SkuSchema.optional(),
   locationCode: CodeSchema.optional(),
   type: z.enum(MOVEMENT_TYPES).optional(),
-  referenceType: z.string().min(1).max(40).optional(),
-  referenceId: z.string().min(1).max(64).optional(),
-  from: IsoDateTimeSchema.optional(),
-  to: IsoDateTimeSchema.optional(),
+  referenceType: lineSchema(40).optional(),
+  referenceId: lineSchema(64).optional(),
+  from: RequestDateTimeSchema.optional(),
+  to: RequestDateTimeSchema.optional(),
   // Newest first is what people read a ledger for.
   order: z.enum(['asc', 'desc']).default('desc'),
 }).strict();
@@ -140,7 +151,7 @@ export const AvailabilityQuerySchema = z
     sku: SkuSchema.optional(),
     locationCode: CodeSchema.optional(),
     /** Count purchase orders expected by this time (default: now). */
-    date: IsoDateTimeSchema.optional(),
+    date: RequestDateTimeSchema.optional(),
   })
   .strict();
 
