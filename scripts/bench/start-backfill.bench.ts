@@ -48,9 +48,12 @@ interface CdcStatus {
   lagSeconds: number | null;
 }
 
-/** `/ready`: 200 once CDC streams within its lag budget; the body carries the CDC status either way. */
-async function readiness(analyticsUrl: string): Promise<{ ready: boolean; cdc: CdcStatus | null }> {
-  const response = await fetch(`${analyticsUrl}/ready`);
+/**
+ * `/ready/details` (the demo key is an admin): 200 once CDC streams within its lag budget; the
+ * body carries the CDC status either way (bare `/ready` says only a status word, for anyone).
+ */
+async function readiness(analyticsUrl: string, apiKey: string): Promise<{ ready: boolean; cdc: CdcStatus | null }> {
+  const response = await fetch(`${analyticsUrl}/ready/details`, { headers: { 'x-api-key': apiKey } });
   const body = (await response.json()) as { cdc?: CdcStatus | null; details?: CdcStatus };
   return { ready: response.status === 200, cdc: body.cdc ?? body.details ?? null };
 }
@@ -102,6 +105,7 @@ const client = await new MongoClient(databaseUri).connect();
 const enginePid = (await serverStatus(client)).pid;
 const separateEngine = enginePid !== start.pid ? enginePid : undefined;
 const analyticsUrl = await line('analytics');
+const apiKey = await line('api-key');
 const seededAt = printed.get('demo-data')!.atMs;
 const cpuAtSeeded = { start: processCpuMillis(start.pid) ?? 0, engine: processCpuMillis(separateEngine) ?? 0 };
 
@@ -120,7 +124,7 @@ let previous = { at: seededAt, events: 0, examined: (await serverStatus(client))
 let readyAt: number;
 let final: CdcStatus;
 for (;;) {
-  const { ready, cdc } = await readiness(analyticsUrl);
+  const { ready, cdc } = await readiness(analyticsUrl, apiKey);
   const now = performance.now();
   const docsExamined = (await serverStatus(client)).examined;
   const events = cdc?.eventsProcessed ?? 0;

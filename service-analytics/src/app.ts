@@ -1,6 +1,15 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { createLogger, REQUEST_ID_HEADER, requestIdFrom, type CdcStatus, type Logger, type RateLimitSettings } from '@icc/shared';
+import {
+  createLogger,
+  HttpServerEnvSchema,
+  REQUEST_ID_HEADER,
+  requestIdFrom,
+  type CdcStatus,
+  type HttpServerConfig,
+  type Logger,
+  type RateLimitSettings,
+} from '@icc/shared';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
@@ -8,11 +17,13 @@ import { analyticsRoutes } from './features/analytics.routes.js';
 import { featureQueueDepth } from './features/feature-queue.js';
 import { forecastRoutes } from './forecasts/forecast.routes.js';
 import { createAuthenticator } from './http/auth.js';
-import { installErrorHandling } from './http/errors.js';
+import { answerFrameworkError, installErrorHandling } from './http/errors.js';
 import type { AnalyticsFastify } from './http/fastify-types.js';
+import { answerClientError, createHttpServer } from './http/http-server.js';
 import { createAnalyticsMetrics } from './http/metrics.js';
 import { platformRoutes } from './http/platform.routes.js';
 import { installRateLimits } from './http/rate-limit.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import './http/principal.js';
 
 export interface AnalyticsAppOptions {
@@ -24,12 +35,15 @@ export interface AnalyticsAppOptions {
   cdcStatus?: () => CdcStatus | null;
   /** Called when a training job is queued: wakes the forecast runner, when one runs in this process. */
   onJobQueued?: () => void;
+  /** Timeouts and connection limits of the HTTP server (defaults: those of the env schema). */
+  server?: HttpServerConfig;
   log?: Logger;
   /** Request and failed-authentication limits; default: from the RATE_LIMIT_* environment variables. */
   limits?: RateLimitSettings;
 }
 
-const PUBLIC_PATHS = /^\/(health|ready|metrics|openapi\.json|docs)(\/|$|\?)/;
+/** Without a key: the bare probes (exactly these paths) and the API description. /metrics and /ready/details need one. */
+const PUBLIC_PATHS = /^\/(?:(?:health|ready)(?:\?|$)|(?:openapi\.json|docs)(?:\/|$|\?))/;
 
 /**
  * Build the analytics service from its parts, without listening: tests call
@@ -50,10 +64,14 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
     bodyLimit: 1_048_576,
+    serverFactory: (handler) => createHttpServer(handler, options.server ?? HttpServerEnvSchema.parse({})),
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, log);
+  await installSecurityHeaders(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);

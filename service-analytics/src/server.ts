@@ -31,7 +31,7 @@ export async function startAnalytics(options: { databaseUri?: string; log?: Logg
   });
   const pool = createForecastPool(config.FORECAST_THREADS === undefined ? {} : { threads: config.FORECAST_THREADS });
   const runner = createForecastRunner({ db: analytics, pool, log });
-  const app = await createAnalyticsApp({ analytics, operational, cdcStatus: () => consumer.status(), onJobQueued: () => runner.notify(), log });
+  const app = await createAnalyticsApp({ analytics, operational, cdcStatus: () => consumer.status(), onJobQueued: () => runner.notify(), server: config, log });
   await app.listen({ host: config.ANALYTICS_HOST, port: config.ANALYTICS_PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.ANALYTICS_PORT;

@@ -113,9 +113,10 @@ const routes: RegisteredRoute[] = [
     }),
 ];
 
-/** What `PUBLIC_PATHS` in src/app.ts lets through without a key: probes, metrics and the API description. */
-const PUBLIC_PREFIXES = ['/health', '/ready', '/metrics', '/openapi.json', '/docs'];
-const isPublic = (url: string) => PUBLIC_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`));
+/** What `PUBLIC_PATHS` in src/app.ts lets through without a key: the bare probes (exactly) and the API description. */
+const PUBLIC_PATHS = ['/health', '/ready'];
+const PUBLIC_PREFIXES = ['/openapi.json', '/docs'];
+const isPublic = (url: string) => PUBLIC_PATHS.includes(url) || PUBLIC_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`));
 const publicRoutes = routes.filter((route) => isPublic(route.url));
 const protectedRoutes = routes.filter((route) => !isPublic(route.url));
 
@@ -290,6 +291,9 @@ interface Access {
  * everywhere). A HEAD route Fastify adds for a GET shares its GET's entry.
  */
 const ACCESS: Record<string, Access> = {
+  // The service's activity (request counts, CDC lag and events): for monitoring, not for tenants.
+  'GET /metrics': { roles: ['admin', 'service'], status: 200, request: () => ({ url: '/metrics' }) },
+  'GET /ready/details': { roles: ['admin', 'service'], status: 200, request: () => ({ url: '/ready/details' }) },
   'GET /api/internal/analytics/sales-history': {
     roles: 'any',
     status: 200,
@@ -696,6 +700,15 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
   const refused = await send('POST', { url: '/api/models/train', body: { skus: [other.ownSku], horizon: 7, asOf: END } }, key);
   expectError(refused, 'POST', 400, 'INVALID_INPUT', `${viewer.tenant} trains ${other.ownSku}`);
   expect(refused.json<{ message: string }>().message).toContain(other.ownSku);
+
+  // The service's own activity, for a monitoring key: counts by route template, no tenant's SKUs.
+  const monitor = keys[viewer.tenant]!.service;
+  const metrics = await send('GET', { url: '/metrics' }, monitor);
+  expect(metrics.statusCode).toBe(200);
+  for (const sku of new Set([...viewer.skus, ...other.skus])) expect(metrics.body).not.toContain(sku);
+  const details = await send('GET', { url: '/ready/details' }, monitor);
+  expect(details.statusCode).toBe(200);
+  expect(Object.keys(details.json<Record<string, unknown>>()).sort()).toEqual(['cdc', 'status']);
 
   // Nothing of either tenant changed.
   expect(await documentCounts()).toEqual(before);

@@ -5,10 +5,12 @@ import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-ana
 let t: AnalyticsTestApp;
 let cdc: CdcStatus = { state: 'streaming', lastEventAt: null, lastCheckpointAt: new Date().toISOString(), lagSeconds: 0.2, eventsProcessed: 42 };
 let key: string;
+let serviceKey: string;
 
 beforeAll(async () => {
   t = await startAnalyticsTestApp({ cdcStatus: () => cdc });
   key = await t.issueKey('acme', ['planner']);
+  serviceKey = await t.issueKey('acme', ['service']);
 });
 afterAll(() => t.close());
 
@@ -61,21 +63,31 @@ describe('errors', () => {
 
 describe('probes, metrics and the API description', () => {
   it('is healthy and ready while CDC streams within its lag budget, and not ready otherwise', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ status: 'ok' });
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
     const ready = await t.app.inject({ method: 'GET', url: '/ready' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ready', cdc: { state: 'streaming', eventsProcessed: 42 } });
+    expect(ready.json()).toEqual({ status: 'ready' });
+    const details = (url = '/ready/details') => t.app.inject({ method: 'GET', url, headers: { 'x-api-key': serviceKey } });
+    const readyDetails = await details();
+    expect(readyDetails.statusCode).toBe(200);
+    expect(readyDetails.json()).toMatchObject({ status: 'ready', cdc: { state: 'streaming', eventsProcessed: 42 } });
     cdc = { ...cdc, state: 'backfilling' };
-    const backfilling = await t.app.inject({ method: 'GET', url: '/ready' });
+    const backfilling = await details();
     expect(backfilling.statusCode).toBe(503);
-    expect(backfilling.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: 'CDC is backfilling, 0 s behind' });
+    expect(backfilling.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: 'CDC is backfilling, 0 s behind', details: { eventsProcessed: 42 } });
+    expect((await details('/ready')).json()).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'Not ready: backfilling',
+      details: { status: 'backfilling' },
+    });
     cdc = { ...cdc, state: 'streaming', lagSeconds: 600 };
+    expect((await details()).statusCode).toBe(503);
     expect((await t.app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(503);
     cdc = { ...cdc, lagSeconds: 0.2 };
   });
 
   it('exposes CDC counters, rate, lag and checkpoint age as Prometheus metrics', async () => {
-    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${serviceKey}` } })).body;
     expect(text).toMatch(/^cdc_events_processed 42$/m);
     expect(text).toMatch(/^cdc_lag_seconds 0\.2$/m);
     expect(text).toMatch(/^cdc_checkpoint_age_seconds \d/m);

@@ -10,6 +10,7 @@ import { registerModels, type Models } from './db/models.js';
 import { healthRouter } from './health/health.routes.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { createMetrics } from './http/metrics.js';
+import { rejectLongUrls, securityHeaders } from './http/security-headers.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { requestLogging } from './http/request-log.js';
 import type { AnyRoute } from './http/route.js';
@@ -73,8 +74,9 @@ export function createApp(options: { connection: Connection; log?: Logger; limit
   app.disable('x-powered-by');
   app.use(requestLogging(log));
   app.use(metrics.middleware);
+  app.use(rejectLongUrls, ...securityHeaders());
   app.use(express.json({ limit: '1mb' }));
-  app.use(healthRouter(options.connection, metrics.registry));
+  app.use(healthRouter(options.connection, metrics.registry, models));
   app.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });

@@ -2,6 +2,7 @@ import { createLogger, operationalConfig, startDatabase, type Logger } from '@ic
 import mongoose from 'mongoose';
 import { createApp } from './app.js';
 import { syncModels } from './db/models.js';
+import { createHttpServer } from './http/http-server.js';
 import { followAnalyticsOutbox } from './live/live.analytics-outbox.js';
 
 /**
@@ -15,7 +16,7 @@ export async function startOperational(options: { databaseUri?: string; log?: Lo
   const connection = await mongoose.createConnection(options.databaseUri ?? database!.uri, { dbName: config.OPERATIONAL_DB }).asPromise();
   const { app, models, live } = createApp({ connection, log });
   await syncModels(models);
-  const server = app.listen(config.OPERATIONAL_PORT, config.OPERATIONAL_HOST);
+  const server = createHttpServer(app, config).listen(config.OPERATIONAL_PORT, config.OPERATIONAL_HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   live.attach(server);
   const outbox = followAnalyticsOutbox({ analytics: connection.getClient().db(config.ANALYTICS_DB), live, log });

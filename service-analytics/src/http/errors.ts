@@ -1,5 +1,5 @@
 import { AppError, toErrorResponse, type ErrorCode, type Logger } from '@icc/shared';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { AnalyticsFastify } from './fastify-types.js';
 
@@ -43,4 +43,13 @@ export function installErrorHandling(app: AnalyticsFastify, log: Logger): void {
     const response = new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}; see /docs for the API`).toResponse();
     void reply.status(404).send(response);
   });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors it answers before any hook or the error handler
+ * (a URL that does not decode, a failing route constraint), in the one shape too.
+ */
+export function answerFrameworkError(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  void reply.status(status).send(new AppError(CODE_BY_STATUS[status] ?? 'INVALID_INPUT', error.message).toResponse());
 }

@@ -32,8 +32,31 @@ export const rateLimitVariables = {
   RATE_LIMIT_TENANT_BURST: z.coerce.number().int().positive().default(200),
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(20),
 };
+const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * Limits of each service's HTTP server, so idle or half-sent connections cannot pile up
+ * (slowloris, slow bodies, silent sockets). `HTTP_HEADERS_TIMEOUT_MS` must not exceed
+ * `HTTP_REQUEST_TIMEOUT_MS` (Node refuses that combination at start).
+ */
+export const HttpServerEnvSchema = z.object({
+  /** The whole header section must arrive within this time, else 408 and close. */
+  HTTP_HEADERS_TIMEOUT_MS: milliseconds(10_000),
+  /** The whole request, body included, must arrive within this time, else 408 and close. */
+  HTTP_REQUEST_TIMEOUT_MS: milliseconds(30_000),
+  /** How long a kept-alive connection may wait for its next request. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(5_000),
+  /** A connection with no traffic either way for this long is closed (WebSocket pings every 25 s). */
+  HTTP_IDLE_TIMEOUT_MS: milliseconds(60_000),
+  /** Open connections one client address may hold; more are closed on arrival. */
+  HTTP_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().positive().default(100),
+  /** Request line plus headers, in bytes; more is answered 431. */
+  HTTP_MAX_HEADER_BYTES: z.coerce.number().int().min(1_024).default(16_384),
+});
+export type HttpServerConfig = z.infer<typeof HttpServerEnvSchema>;
 
 export const OperationalEnvSchema = CommonEnvSchema.extend({
+  ...HttpServerEnvSchema.shape,
   OPERATIONAL_HOST: z.string().default('127.0.0.1'),
   OPERATIONAL_PORT: port(4000),
   OPERATIONAL_DB: z.string().min(1).default('icc_operational'),
@@ -44,6 +67,7 @@ export const OperationalEnvSchema = CommonEnvSchema.extend({
 export type OperationalConfig = z.infer<typeof OperationalEnvSchema>;
 
 export const AnalyticsEnvSchema = CommonEnvSchema.extend({
+  ...HttpServerEnvSchema.shape,
   ANALYTICS_HOST: z.string().default('127.0.0.1'),
   ANALYTICS_PORT: port(4100),
   ANALYTICS_DB: z.string().min(1).default('icc_analytics'),

@@ -15,9 +15,12 @@ export const errorCatalogue = {
   IDEMPOTENCY_IN_FLIGHT: { statusCode: 409, error: 'Conflict' },
   IDEMPOTENCY_MISMATCH: { statusCode: 422, error: 'Unprocessable Entity' },
   INSUFFICIENT_STOCK: { statusCode: 409, error: 'Conflict' },
+  REQUEST_TIMEOUT: { statusCode: 408, error: 'Request Timeout' },
   PAYLOAD_TOO_LARGE: { statusCode: 413, error: 'Payload Too Large' },
+  URI_TOO_LONG: { statusCode: 414, error: 'URI Too Long' },
   UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, error: 'Unsupported Media Type' },
   RATE_LIMITED: { statusCode: 429, error: 'Too Many Requests' },
+  HEADERS_TOO_LARGE: { statusCode: 431, error: 'Request Header Fields Too Large' },
   INTERNAL: { statusCode: 500, error: 'Internal Server Error' },
   SERVICE_UNAVAILABLE: { statusCode: 503, error: 'Service Unavailable' },
 } as const satisfies Record<string, { statusCode: number; error: string }>;
