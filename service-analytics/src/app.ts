@@ -1,6 +1,8 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import {
+  answerClientError,
+  createHttpServer,
   createLogger,
   HttpServerEnvSchema,
   REQUEST_ID_HEADER,
@@ -19,7 +21,6 @@ import { forecastRoutes } from './forecasts/forecast.routes.js';
 import { createAuthenticator } from './http/auth.js';
 import { answerFrameworkError, installErrorHandling } from './http/errors.js';
 import type { AnalyticsFastify } from './http/fastify-types.js';
-import { answerClientError, createHttpServer } from './http/http-server.js';
 import { createAnalyticsMetrics } from './http/metrics.js';
 import { platformRoutes } from './http/platform.routes.js';
 import { installRateLimits } from './http/rate-limit.js';
@@ -64,7 +65,7 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
     bodyLimit: 1_048_576,
-    serverFactory: (handler) => createHttpServer(handler, options.server ?? HttpServerEnvSchema.parse({})),
+    serverFactory: (handler) => createHttpServer(handler, options.server ?? HttpServerEnvSchema.parse({}), { answerClientErrors: false }),
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();

@@ -1,8 +1,7 @@
-import { createLogger, operationalConfig, startDatabase, type Logger } from '@icc/shared';
+import { createHttpServer, createLogger, operationalConfig, startDatabase, type Logger } from '@icc/shared';
 import mongoose from 'mongoose';
 import { createApp } from './app.js';
 import { syncModels } from './db/models.js';
-import { createHttpServer } from './http/http-server.js';
 import { followAnalyticsOutbox } from './live/live.analytics-outbox.js';
 
 /**

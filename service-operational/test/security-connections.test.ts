@@ -1,11 +1,10 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import { HttpServerEnvSchema, type HttpServerConfig } from '@icc/shared';
+import { createHttpServer, HttpServerEnvSchema, type HttpServerConfig } from '@icc/shared';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { createHttpServer } from '../src/http/http-server.js';
 
 /** Small timeouts so the test sees them fire; the connection cap at its default (100). */
 const LIMITS: HttpServerConfig = {

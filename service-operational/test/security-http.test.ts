@@ -1,11 +1,10 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { HttpServerEnvSchema } from '@icc/shared';
+import { createHttpServer, HttpServerEnvSchema } from '@icc/shared';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { createHttpServer } from '../src/http/http-server.js';
 import { startTestApp, type ApiResponse, type TestApp } from './support/test-app.js';
 
 let t: TestApp;

@@ -8,3 +8,4 @@ export * from './auth/index.js';
 export * from './money/index.js';
 export * from './background/index.js';
 export * from './limits/index.js';
+export * from './http/index.js';

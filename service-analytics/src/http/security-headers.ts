@@ -1,7 +1,6 @@
 import fastifyHelmet from '@fastify/helmet';
-import { AppError } from '@icc/shared';
+import { AppError, MAX_URL_LENGTH } from '@icc/shared';
 import type { AnalyticsFastify } from './fastify-types.js';
-import { MAX_URL_LENGTH } from './http-server.js';
 
 /**
  * The content security policy of the pages this service serves: Swagger UI at /docs (its

@@ -1,7 +1,6 @@
-import { AppError } from '@icc/shared';
+import { AppError, MAX_URL_LENGTH } from '@icc/shared';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
-import { MAX_URL_LENGTH } from './http-server.js';
 
 /**
  * The content security policy of every page this service serves: the dashboard (its own

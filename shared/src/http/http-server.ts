@@ -1,7 +1,9 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { AppError, type ErrorCode, type HttpServerConfig } from '@icc/shared';
+import type { HttpServerConfig } from '../config/env-schemas.js';
+import { AppError } from '../errors/app-error.js';
+import type { ErrorCode } from '../errors/error-catalogue.js';
 
 /**
  * Longest request target answered; longer ones get 414. Node has no limit of its own on the
@@ -60,13 +62,16 @@ export function capConnectionsPerAddress(server: Server, max: number): void {
  * headers and whole request within their timeouts (else 408), kept-alive connections closed
  * after `HTTP_KEEP_ALIVE_TIMEOUT_MS`, any socket silent for `HTTP_IDLE_TIMEOUT_MS` destroyed,
  * at most `HTTP_MAX_CONNECTIONS_PER_CLIENT` per address, header section within
- * `HTTP_MAX_HEADER_BYTES` (else 431). Fastify gets it through `serverFactory` and attaches
- * `answerClientError` itself (its `clientErrorHandler` option).
+ * `HTTP_MAX_HEADER_BYTES` (else 431), parser errors answered in the one error shape. Both
+ * services build theirs here: Express as its listener, Fastify through `serverFactory` (which
+ * attaches `answerClientError` itself, its `clientErrorHandler` option: pass
+ * `{ answerClientErrors: false }`).
  *
- * The same limits as the operational service's `http/http-server.ts` (services share no code
- * but `shared`, and this is HTTP plumbing, not a shape of the product).
+ * @example
+ *   const server = createHttpServer(expressApp, operationalConfig.get());
+ *   server.listen(4000);
  */
-export function createHttpServer(handler: RequestListener, limits: HttpServerConfig): Server {
+export function createHttpServer(handler: RequestListener, limits: HttpServerConfig, options: { answerClientErrors?: boolean } = {}): Server {
   const server = createServer(
     {
       maxHeaderSize: limits.HTTP_MAX_HEADER_BYTES,
@@ -82,5 +87,6 @@ export function createHttpServer(handler: RequestListener, limits: HttpServerCon
   // No traffic either way for this long: Node destroys the socket (no 'timeout' listener).
   server.setTimeout(limits.HTTP_IDLE_TIMEOUT_MS);
   capConnectionsPerAddress(server, limits.HTTP_MAX_CONNECTIONS_PER_CLIENT);
+  if (options.answerClientErrors !== false) server.on('clientError', answerClientError);
   return server;
 }
