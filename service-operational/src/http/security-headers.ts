@@ -1,41 +1,17 @@
-import { AppError, MAX_URL_LENGTH } from '@icc/shared';
+import { AppError, isApiPath, MAX_URL_LENGTH, SECURITY_HEADER_OPTIONS } from '@icc/shared';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /**
- * The content security policy of every page this service serves: the dashboard (its own
- * ES modules, the Socket.IO client from /socket.io/socket.io.js, a WebSocket back to this
- * origin) and Swagger UI at /docs (its own scripts; inline `<style>` blocks, hence
- * 'unsafe-inline' for styles only). Nothing from other origins, no framing.
- */
-export const CONTENT_SECURITY_POLICY = {
-  'default-src': ["'self'"],
-  'base-uri': ["'self'"],
-  'connect-src': ["'self'"],
-  'font-src': ["'self'", 'data:'],
-  'form-action': ["'self'"],
-  'frame-ancestors': ["'none'"],
-  'img-src': ["'self'", 'data:'],
-  'object-src': ["'none'"],
-  'script-src': ["'self'"],
-  'script-src-attr': ["'none'"],
-  'style-src': ["'self'", "'unsafe-inline'"],
-};
-
-/**
- * Headers on every response (helmet: CSP, nosniff, no framing, no referrer, same-origin
+ * Headers on every response (helmet with the shared `SECURITY_HEADER_OPTIONS`: CSP, nosniff, no framing, no referrer, same-origin
  * opener and resource policies) and `Cache-Control: no-store` on the API, whose answers are
  * one tenant's data. Served over plain HTTP locally, so no upgrade-insecure-requests.
  */
 export function securityHeaders(): RequestHandler[] {
   return [
-    helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
-      frameguard: { action: 'deny' },
-      referrerPolicy: { policy: 'no-referrer' },
-    }),
+    helmet(SECURITY_HEADER_OPTIONS),
     (req, res, next) => {
-      if (req.path === '/api' || req.path.startsWith('/api/')) res.set('Cache-Control', 'no-store');
+      if (isApiPath(req.path)) res.set('Cache-Control', 'no-store');
       next();
     },
   ];

@@ -1,1 +1,2 @@
 export * from './http-server.js';
+export * from './security-headers.js';
