@@ -12,3 +12,4 @@ export * from './forecast-models.js';
 export * from './forecast.schemas.js';
 export * from './stored-documents.schemas.js';
 export * from './live-outbox.schemas.js';
+export * from './planning.schemas.js';
