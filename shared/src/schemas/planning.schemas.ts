@@ -43,3 +43,70 @@ export const StoredPurchaseOrderRequestSchema = z.object({
   poNumber: z.string().nullable(),
 });
 export type StoredPurchaseOrderRequest = z.infer<typeof StoredPurchaseOrderRequestSchema>;
+
+// ----- stored planning documents (analytics database) -----
+
+export const RECOMMENDATION_TYPES = ['REORDER', 'TRANSFER', 'EXCESS_STOCK'] as const;
+export type RecommendationType = (typeof RECOMMENDATION_TYPES)[number];
+
+/** PENDING → ACCEPTED → ORDERED, or REJECTED | EXPIRED | SUPERSEDED. Only PENDING can be accepted or rejected. */
+export const RECOMMENDATION_STATUSES = ['PENDING', 'ACCEPTED', 'ORDERED', 'REJECTED', 'EXPIRED', 'SUPERSEDED'] as const;
+export type RecommendationStatus = (typeof RECOMMENDATION_STATUSES)[number];
+
+export const PLANNING_PRIORITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
+export type PlanningPriority = (typeof PLANNING_PRIORITIES)[number];
+
+export const PLANNING_RUN_KINDS = ['SCHEDULED', 'MANUAL', 'TRIGGERED'] as const;
+export type PlanningRunKind = (typeof PLANNING_RUN_KINDS)[number];
+
+const Actor = z.object({ apiKeyId: z.string(), name: z.string() });
+
+/**
+ * One recommendation (collection `recommendations`). At most one PENDING per
+ * tenant × SKU × location × type (a unique partial index): a newer run updates
+ * it in place while its numbers hold, or supersedes it.
+ */
+export const StoredRecommendationSchema = z.object({
+  _id: z.string(),
+  tenantId: z.string(),
+  type: z.enum(RECOMMENDATION_TYPES),
+  status: z.enum(RECOMMENDATION_STATUSES),
+  priority: z.enum(PLANNING_PRIORITIES),
+  sku: z.string(),
+  productName: z.string(),
+  locationCode: z.string(),
+  /** TRANSFER: where the stock comes from. */
+  fromLocationCode: z.string().nullable(),
+  currentPosition: z.number(),
+  predictedDemand: z.object({ leadTime: z.number(), days7: z.number(), days14: z.number() }),
+  quantity: z.number(),
+  supplierCode: z.string().nullable(),
+  supplierName: z.string().nullable(),
+  supplierReason: z.string().nullable(),
+  unitCost: z.number().nullable(),
+  orderByDate: z.string().nullable(),
+  expectedArrivalDate: z.string().nullable(),
+  stockoutDate: z.string().nullable(),
+  cost: z.number(),
+  savingsPotential: z.number(),
+  /** Probability of a stock-out before arrival if nothing is ordered. */
+  confidence: z.number(),
+  action: z.string(),
+  reasoning: z.array(z.string()),
+  /** The numbers behind it: reorder point, order-up-to, safety stock, lead time and its spread, service level, strategy. */
+  policy: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+  runId: z.string(),
+  expiresAt: z.date(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  /** Set on accept/reject. */
+  actionedAt: z.date().nullable(),
+  actionedBy: Actor.nullable(),
+  rejectionReason: z.string().nullable(),
+  /** Set on accept: what was asked for (after overrides) and the request recorded for it. */
+  accepted: z.object({ quantity: z.number(), supplierCode: z.string(), purchaseOrderRequestId: z.string() }).nullable(),
+  /** Set when the purchase order is seen through CDC. */
+  purchaseOrder: z.object({ id: z.string(), poNumber: z.string() }).nullable(),
+  supersededBy: z.string().nullable(),
+});
+export type StoredRecommendation = z.infer<typeof StoredRecommendationSchema>;
