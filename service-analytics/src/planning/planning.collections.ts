@@ -1,0 +1,20 @@
+import { PURCHASE_ORDER_REQUESTS_COLLECTION } from '@icc/shared';
+
+/**
+ * Collections of planning in the analytics database. One place names them so
+ * the indexes, the writers and the readers cannot drift apart. Planning reads
+ * its inputs only from the earlier stages' read models (FACT_COLLECTIONS,
+ * FORECAST_COLLECTIONS); these are its own.
+ */
+export const PLANNING_COLLECTIONS = {
+  /** Per tenant × SKU (× location, optional): how it is replenished (seed 000 `reorder_rules`). */
+  reorderRules: 'reorderRules',
+  /** One per tenant: costs, default service levels, review period, excess threshold, schedule. */
+  planningSettings: 'planningSettings',
+  /** Leased jobs, one per run (seed 000 `planning_runs`). */
+  planningRuns: 'planningRuns',
+  /** StoredRecommendation (shared planning.schemas). */
+  recommendations: 'recommendations',
+  /** StoredPurchaseOrderRequest: what the operational service turns into purchase orders. */
+  purchaseOrderRequests: PURCHASE_ORDER_REQUESTS_COLLECTION,
+} as const;
