@@ -1,7 +1,7 @@
 /**
  * Fairness between tenants: does one tenant hammering the heaviest reads slow another's work?
  *
- *   pnpm bench:fairness [--seconds 15] [--clients 8] [--rate 20] [--positions 20000] [--fact-skus 300] [--no-limits] [--json]
+ *   pnpm bench:fairness [--seconds 15] [--clients 8] [--rate 20] [--positions 20000] [--fact-skus 300] [--no-limits] [--heavy both|availability|seasonality] [--json]
  *
  * embedded-mongo, the operational service and the analytics service each run in their own
  * process (the services through src/main.ts, with their default RATE_LIMIT_* values unless
@@ -15,6 +15,7 @@
  * loaded, their ratio (target: loaded p99 within 3× of unloaded), and A's answers by status.
  */
 import { parseArgs } from 'node:util';
+import { recomputeFeatures } from '@icc/service-analytics/testing';
 import { ensureTenant, issueApiKey, registerModels } from '@icc/service-operational';
 import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
@@ -30,6 +31,8 @@ const { values: flags } = parseArgs({
     positions: { type: 'string', default: '20000' },
     'fact-skus': { type: 'string', default: '300' },
     'no-limits': { type: 'boolean', default: false },
+    /** Which heavy reads A sends: `both`, `availability` or `seasonality`. */
+    heavy: { type: 'string', default: 'both' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -116,7 +119,7 @@ async function seed(uri: string): Promise<{ keysA: string[]; keyB: string }> {
   return { keysA, keyB };
 }
 
-/** A year of daily sales facts for tenant A's first FACT_SKUS SKUs, as the CDC pipeline would have written them. */
+/** A year of daily sales facts for tenant A's first FACT_SKUS SKUs and their features, as the pipeline would have written them. */
 async function seedFacts(uri: string): Promise<void> {
   const client = await MongoClient.connect(uri);
   const facts = client.db(ANALYTICS_DB).collection('dailySalesFacts');
@@ -148,6 +151,12 @@ async function seedFacts(uri: string): Promise<void> {
     }
     await facts.insertMany(rows as never[], { ordered: false });
   }
+  // The feature store's per-SKU histories (what seasonality reads), as the feature worker would keep them.
+  const skus = Array.from({ length: FACT_SKUS }, (_, k) => `A-${String(k).padStart(7, '0')}`);
+  await recomputeFeatures(
+    client.db(ANALYTICS_DB),
+    skus.map((sku) => ({ tenantId: A, sku, fromDay: '2025-01-01' })),
+  );
   await client.close();
 }
 
@@ -189,13 +198,22 @@ async function steadyTenant(operationalUrl: string, key: string, seconds: number
 /** Tenant A's clients: back-to-back heavy reads until `stop` resolves; answers counted by status. */
 function heavyReaders(urls: { operational: string; analytics: string }, keys: string[]) {
   const statuses: Record<string, number> = {};
+  const durations: Record<string, number[]> = {};
   let running = true;
-  const paths = [`${urls.operational}/api/stock/availability?limit=200`, `${urls.analytics}/api/internal/analytics/seasonality-data?limit=100`];
+  const heavy = {
+    availability: `${urls.operational}/api/stock/availability?limit=200`,
+    seasonality: `${urls.analytics}/api/internal/analytics/seasonality-data?limit=100`,
+  };
+  const paths = flags.heavy === 'both' ? Object.values(heavy) : [heavy[flags.heavy as keyof typeof heavy]];
+  if (paths.some((path) => path === undefined)) throw new Error(`--heavy must be both, availability or seasonality, not ${flags.heavy}`);
   async function client(c: number): Promise<void> {
     for (let i = c; running; i++) {
-      const response = await fetch(paths[i % paths.length]!, { headers: { 'x-api-key': keys[c % keys.length]! } });
+      const path = paths[i % paths.length]!;
+      const t0 = performance.now();
+      const response = await fetch(path, { headers: { 'x-api-key': keys[c % keys.length]! } });
       await response.arrayBuffer();
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      if (response.status === 200) (durations[new URL(path).pathname] ??= []).push(performance.now() - t0);
       // A client told to wait does so briefly rather than spinning (well-behaved clients would honour Retry-After).
       if (response.status === 429) await sleep(50);
     }
@@ -203,6 +221,8 @@ function heavyReaders(urls: { operational: string; analytics: string }, keys: st
   const done = Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
   return {
     statuses,
+    /** Median time of A's answered heavy reads, per path (ms). */
+    medians: () => Object.fromEntries(Object.entries(durations).map(([path, ms]) => [path, Math.round(ms.sort((a, b) => a - b)[ms.length >> 1]!)])),
     stop: async () => {
       running = false;
       await done;
@@ -257,13 +277,16 @@ async function main(): Promise<void> {
       p50Ratio: Math.round((loaded.p50 / unloaded.p50) * 100) / 100,
       p99Ratio: Math.round((loaded.p99 / unloaded.p99) * 100) / 100,
       answersToA: readers.statuses,
+      medianOfAnsweredHeavyReadsMs: readers.medians(),
     };
     if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       console.log(`machine: ${report.machine}; limits ${report.limits}; B at ${RATE}/s, ${CLIENTS} clients of A`);
       console.table({ 'B unloaded': unloaded, 'B loaded': loaded });
       console.log(`B loaded ÷ unloaded: p50 ${report.p50Ratio}×, p99 ${report.p99Ratio}× (target p99 ≤ 3×)`);
-      console.log(`answers to A by status: ${JSON.stringify(readers.statuses)}`);
+      console.log(
+        `answers to A by status: ${JSON.stringify(readers.statuses)}; median ms of A's answered reads ${JSON.stringify(report.medianOfAnsweredHeavyReadsMs)}`,
+      );
     }
   } finally {
     await analytics.stop();

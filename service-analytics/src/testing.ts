@@ -13,7 +13,7 @@ export type { DemandPoint } from './features/daily-series.js';
 export { buildFeatureRows } from './features/feature-engineering.js';
 export { FEATURE_HISTORY, historyDocument, type FeatureHistoryDoc } from './features/feature-history.js';
 export { FEATURES } from './features/feature-indexes.js';
-export type { FeatureDocument } from './features/feature-store.js';
+export { recomputeFeatures, type FeatureDocument } from './features/feature-store.js';
 export { FORECAST_COLLECTIONS, type TrainingJobDocument } from './forecasts/forecast-collections.js';
 export type { ForecastOutcome, ForecastSettings, ForecastTaskItem } from './forecasts/forecast-compute.js';
 export { futureFlags, readHistories, skusWithHistory, tenantCampaigns } from './forecasts/forecast-history.js';

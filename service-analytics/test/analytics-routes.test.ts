@@ -12,6 +12,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DAILY_SALES_FACTS, type DailySalesFactDocument } from '../src/features/fact-reader.js';
 import { analyticsRoutes } from '../src/features/analytics.routes.js';
+import { recomputeFeatures } from '../src/features/feature-store.js';
 import './support/provided-context.js';
 
 let client: MongoClient;
@@ -65,6 +66,12 @@ beforeAll(async () => {
     ...days.map((day) => fact('globex', 'WEEKLY', 'WH-1', day, 1000)),
     fact('globex', 'GLOBEX-ONLY', 'WH-1', START, 5),
   ]);
+  // Seasonality reads the feature store's per-SKU histories, which the feature worker keeps from these facts.
+  await recomputeFeatures(
+    db,
+    ['WEEKLY', 'RAMP'].map((sku) => ({ tenantId: 'acme', sku, fromDay: START })),
+  );
+  await recomputeFeatures(db, [{ tenantId: 'globex', sku: 'WEEKLY', fromDay: START }]);
 
   app = Fastify().withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -156,10 +163,11 @@ describe('GET /api/analytics/seasonality/:sku and /api/internal/analytics/season
     expect(SeasonalityProfileSchema.parse(body)).toEqual(body);
     expect(body).toMatchObject({
       sku: 'WEEKLY',
-      daysOfHistory: 56,
+      // The feature store's history starts after the 28-day warm-up: 2026-02-02 to 2026-03-01 of the 56 fact days.
+      daysOfHistory: 28,
       weekday: PATTERN.map((d, i) => ({ dayOfWeek: i + 1, index: d / 2 })),
     });
-    expect((body as { month: { month: number }[] }).month.map((m) => m.month)).toEqual([1, 2, 3]);
+    expect((body as { month: { month: number }[] }).month.map((m) => m.month)).toEqual([2, 3]);
   });
 
   it('profiles listed SKUs (unknown ones left out) or every SKU with history, in SKU order', async () => {

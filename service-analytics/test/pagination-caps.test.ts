@@ -1,6 +1,7 @@
 import { eachUtcDay } from '@icc/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAILY_SALES_FACTS, type DailySalesFactDocument } from '../src/features/fact-reader.js';
+import { recomputeFeatures } from '../src/features/feature-store.js';
 import { SEASONALITY_DATA_LIMIT } from '../src/features/analytics.query-schemas.js';
 import './support/provided-context.js';
 import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-analytics.js';
@@ -31,10 +32,15 @@ function fact(tenantId: string, sku: string, day: string): DailySalesFactDocumen
 beforeAll(async () => {
   t = await startAnalyticsTestApp();
   key = await t.issueKey('acme', ['planner']);
-  const days = eachUtcDay('2026-01-05', '2026-01-25');
+  // Six weeks: seasonality reads the feature store's histories, which start after the 28-day warm-up.
+  const days = eachUtcDay('2026-01-05', '2026-02-15');
   await t.analytics
     .collection<DailySalesFactDocument>(DAILY_SALES_FACTS)
-    .insertMany([...SKUS.flatMap((sku) => days.map((day) => fact('acme', sku, day))), fact('globex', 'CAP-AA', '2026-01-05')]);
+    .insertMany([...SKUS.flatMap((sku) => days.map((day) => fact('acme', sku, day))), ...days.map((day) => fact('globex', 'CAP-AA', day))]);
+  await recomputeFeatures(t.analytics, [
+    ...SKUS.map((sku) => ({ tenantId: 'acme', sku, fromDay: '2026-01-05' })),
+    { tenantId: 'globex', sku: 'CAP-AA', fromDay: '2026-01-05' },
+  ]);
 });
 afterAll(() => t.close());
 

@@ -61,6 +61,20 @@ describe('request limits per API key and per tenant', () => {
   });
 });
 
+describe('heavy reads per tenant', () => {
+  it("refuses a tenant's heavy reads past its rate with 429 before any work, while its light reads and other tenants' heavy reads go on", async () => {
+    const app = await start({ tenantHeavyPerSecond: 1, tenantHeavyInFlight: 1 });
+    const [acme, globex] = [await app.issueKey('acme', ['planner']), await app.issueKey('globex', ['planner'])];
+    const heavy = (key: string) => app.app.inject({ method: 'GET', url: '/api/internal/analytics/seasonality-data?limit=100', headers: { 'x-api-key': key } });
+    expect((await heavy(acme)).statusCode).toBe(200);
+    const refused = await heavy(acme);
+    expectRateLimited(refused);
+    expect(refused.json<{ message: string }>().message).toMatch(/heavy reads for this tenant \(limit 1\/s\)/);
+    expect((await call(app, acme)).statusCode).toBe(200);
+    expect((await heavy(globex)).statusCode).toBe(200);
+  });
+});
+
 describe('failed authentication', () => {
   it('answers a repeated wrong key from a short negative cache: one key-store lookup, every answer 401', async () => {
     const app = await start({});

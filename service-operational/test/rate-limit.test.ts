@@ -28,6 +28,19 @@ function expectRateLimited(response: ApiResponse): void {
 
 const statuses = (responses: ApiResponse[]) => responses.map((r) => r.status).sort();
 
+describe('heavy reads per tenant', () => {
+  it("refuses a tenant's heavy reads past its rate with 429, while its light reads and other tenants' heavy reads go on", async () => {
+    const app = await start({ tenantHeavyPerSecond: 1, tenantHeavyInFlight: 1 });
+    const availability = '/api/stock/availability?limit=200';
+    expect((await app.as(app.keys.admin).get(availability)).status).toBe(200);
+    const refused = await app.as(app.keys.planner).get(availability);
+    expectRateLimited(refused);
+    expect((refused.body as { message: string }).message).toMatch(/heavy reads for this tenant \(limit 1\/s\)/);
+    expect((await app.as(app.keys.admin).get('/api/products')).status).toBe(200);
+    expect((await app.as(app.keys.otherTenant).get(availability)).status).toBe(200);
+  });
+});
+
 describe('request limits per API key and per tenant', () => {
   it('answers 429 with Retry-After once a key has used its burst, while another key of the tenant still gets through', async () => {
     const app = await start({ keyPerSecond: 3, keyBurst: 3 });
@@ -48,7 +61,15 @@ describe('request limits per API key and per tenant', () => {
 
   it('takes the limits from the RATE_LIMIT_* defaults when the app is given none', async () => {
     const { rateLimitSettings } = await import('@icc/shared');
-    expect(rateLimitSettings({})).toEqual({ keyPerSecond: 50, keyBurst: 100, tenantPerSecond: 100, tenantBurst: 200, authFailuresPerMinute: 20 });
+    expect(rateLimitSettings({})).toEqual({
+      keyPerSecond: 50,
+      keyBurst: 100,
+      tenantPerSecond: 100,
+      tenantBurst: 200,
+      authFailuresPerMinute: 20,
+      tenantHeavyPerSecond: 2,
+      tenantHeavyInFlight: 1,
+    });
     expect(rateLimitSettings({ RATE_LIMIT_KEY_PER_SECOND: '5', RATE_LIMIT_KEY_BURST: '2' })).toMatchObject({ keyPerSecond: 5, keyBurst: 5 });
     expect(() => rateLimitSettings({ RATE_LIMIT_TENANT_PER_SECOND: 'many' })).toThrow(/RATE_LIMIT_TENANT_PER_SECOND/);
   });

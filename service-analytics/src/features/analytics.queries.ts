@@ -10,10 +10,10 @@ import {
   type Trend,
 } from '@icc/shared';
 import type { Db } from 'mongodb';
-import { chunks } from '../util/collections.js';
 import { denseDailyTotals, toDemandSeries } from './daily-series.js';
 import { SEASONALITY_DATA_LIMIT } from './analytics.query-schemas.js';
-import { hasHistory, historySpans, readDailyTotals, skusWithHistory, type HistorySpan } from './fact-reader.js';
+import { hasHistory, historySpans, readDailyTotals, type HistorySpan } from './fact-reader.js';
+import { readDemandHistories, type DemandHistoryDoc } from './feature-history.js';
 import { computeSeasonality } from './seasonality.js';
 import { computeTrend, TREND_COMPARE_DAYS } from './trend.js';
 
@@ -21,8 +21,6 @@ import { computeTrend, TREND_COMPARE_DAYS } from './trend.js';
 export const MAX_SALES_HISTORY_DAYS = 1_830;
 /** Seasonality looks at the last three years of a SKU: enough for month indices, bounded for many SKUs at once. */
 export const SEASONALITY_HISTORY_DAYS = 1_096;
-/** SKUs read per database round trip when profiling many. */
-const SEASONALITY_CHUNK = 100;
 
 export interface SalesHistoryQuery {
   sku: string;
@@ -81,20 +79,31 @@ export async function skuTrend(db: Db, tenantId: string, sku: string, query: { d
 
 /**
  * Weekday and month profile of one SKU over its last three years of history.
+ * Seasonality reads the feature store's compact per-SKU history (one document
+ * per SKU, feature-history.ts), not the daily facts: a profile costs one
+ * document read however long the history. That history begins after the
+ * features' 28-day warm-up and follows the facts through the feature queue
+ * (seconds behind), so a SKU younger than 28 days has no profile yet.
+ *
  * @example await skuSeasonality(db, 'acme', 'SKU-1')
  */
 export async function skuSeasonality(db: Db, tenantId: string, sku: string): Promise<SeasonalityProfile> {
-  const span = await requireSpan(db, tenantId, sku);
-  const [profile] = await profiles(db, tenantId, new Map([[sku, span]]));
-  // profiles() answers one profile per span given; the span exists, so this is unreachable.
-  if (!profile) throw new AppError('INTERNAL', `No seasonality profile computed for ${sku}`);
-  return profile;
+  const [history] = await readDemandHistories(db, tenantId, { skus: [sku] });
+  if (!history) {
+    throw new AppError(
+      'NOT_FOUND',
+      `SKU ${sku} has no demand history to profile; check the SKU (profiles start 28 days after its first sale and follow new orders within seconds)`,
+    );
+  }
+  return historyProfile(history);
 }
 
 /**
  * Profiles of many SKUs: those listed (comma-separated; unknown ones are left
  * out of the answer), or a page of the SKUs with history in SKU order, at most
- * `limit`, with `nextCursor` for the next page (null on the last).
+ * `limit`, with `nextCursor` for the next page (null on the last). Reads one
+ * history document per SKU (see skuSeasonality), so a page of 100 costs about
+ * what a hundred product reads do.
  *
  * @example await seasonalityData(db, 'acme', { skus: 'SKU-1,SKU-2', limit: 50 })
  */
@@ -112,14 +121,13 @@ export async function seasonalityData(
         [{ path: 'skus', message: `at most ${query.limit} SKUs` }],
       );
     }
-    return { items: await profiles(db, tenantId, await historySpans(db, tenantId, { skus: listed })), nextCursor: null };
+    return { items: (await readDemandHistories(db, tenantId, { skus: listed })).map(historyProfile), nextCursor: null };
   }
   const after = query.cursor === undefined ? undefined : decodeSkuCursor(query.cursor);
-  const page = await skusWithHistory(db, tenantId, { after, limit: query.limit + 1 });
+  const page = await readDemandHistories(db, tenantId, { after, limit: query.limit + 1 });
   const hasMore = page.length > query.limit;
-  const skus = hasMore ? page.slice(0, query.limit) : page;
-  const items = skus.length === 0 ? [] : await profiles(db, tenantId, await historySpans(db, tenantId, { skus }));
-  return { items, nextCursor: hasMore ? Buffer.from(skus.at(-1)!).toString('base64url') : null };
+  const histories = hasMore ? page.slice(0, query.limit) : page;
+  return { items: histories.map(historyProfile), nextCursor: hasMore ? Buffer.from(histories.at(-1)!.sku).toString('base64url') : null };
 }
 
 /** The cursor is the page's last SKU, base64url: opaque to clients, checked like any SKU. */
@@ -133,23 +141,15 @@ function decodeSkuCursor(cursor: string): string {
   return sku;
 }
 
-async function profiles(db: Db, tenantId: string, spans: ReadonlyMap<string, HistorySpan>): Promise<SeasonalityProfile[]> {
-  const entries = [...spans].map(([sku, span]) => ({
-    sku,
-    last: span.last,
-    first: latest(span.first, addUtcDays(span.last, -(SEASONALITY_HISTORY_DAYS - 1))),
-  }));
-  const out: SeasonalityProfile[] = [];
-  for (const chunk of chunks(entries, SEASONALITY_CHUNK)) {
-    const from = chunk.reduce((min, e) => (e.first < min ? e.first : min), chunk[0]!.first);
-    const to = chunk.reduce((max, e) => (e.last > max ? e.last : max), chunk[0]!.last);
-    const totals = await readDailyTotals(db, tenantId, { skus: chunk.map((e) => e.sku), from, to });
-    for (const e of chunk) {
-      const series = toDemandSeries(denseDailyTotals(totals.get(e.sku) ?? [], e.first, e.last));
-      out.push(computeSeasonality(series, { sku: e.sku }));
-    }
+/** The profile of the last SEASONALITY_HISTORY_DAYS of a history (a null position is a day without a row: no demand). */
+function historyProfile(history: DemandHistoryDoc): SeasonalityProfile {
+  const days = utcDaysBetween(history.firstDay, history.lastDay) + 1;
+  const from = Math.max(0, days - SEASONALITY_HISTORY_DAYS);
+  const series = [];
+  for (let i = from; i < days; i += 1) {
+    series.push({ day: addUtcDays(history.firstDay, i), demand: history.demand[i] ?? 0, stockOut: history.stockOut[i] === 1 });
   }
-  return out;
+  return computeSeasonality(series, { sku: history.sku });
 }
 
 async function requireSpan(db: Db, tenantId: string, sku: string): Promise<HistorySpan> {

@@ -20,6 +20,7 @@ export function analyticsRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
     app.get(
       '/api/internal/analytics/sales-history',
       {
+        config: { heavy: true },
         schema: {
           summary: "One SKU's daily sales, zero-filled from start to end, summed over locations unless one is named",
           tags: ['analytics'],
@@ -33,6 +34,7 @@ export function analyticsRoutes(deps: { db: Db }): FastifyPluginAsyncZod {
     app.get(
       '/api/internal/analytics/seasonality-data',
       {
+        config: { heavy: true },
         schema: {
           summary: 'Weekday and month demand indices of many SKUs (stock-out days excluded)',
           tags: ['analytics'],

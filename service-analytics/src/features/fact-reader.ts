@@ -40,27 +40,6 @@ export async function historySpans(db: Db, tenantId: string, query: SpanQuery = 
 }
 
 /**
- * The next `limit` SKUs with history after `after` (exclusive), in SKU order:
- * one indexed look-up per SKU ({ tenantId, sku, day } index), so a page costs
- * the same however many SKUs or facts the tenant has — unlike grouping every
- * fact of the tenant to list its SKUs.
- *
- * @example await skusWithHistory(db, 'acme', { after: 'SKU-1', limit: 2 }) // ['SKU-2', 'SKU-3']
- */
-export async function skusWithHistory(db: Db, tenantId: string, query: { after?: string | undefined; limit: number }): Promise<string[]> {
-  const skus: string[] = [];
-  let after = query.after;
-  while (skus.length < query.limit) {
-    const filter: Document = after === undefined ? { tenantId } : { tenantId, sku: { $gt: after } };
-    const next = await db.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).findOne(filter, { sort: { sku: 1 }, projection: { sku: 1 } });
-    if (!next) break;
-    skus.push(next.sku);
-    after = next.sku;
-  }
-  return skus;
-}
-
-/**
  * Does the SKU have any fact (at that location, when given)? One indexed existence check.
  * @example await hasHistory(db, 'acme', 'SKU-1') // true
  */

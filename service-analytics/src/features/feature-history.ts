@@ -117,6 +117,32 @@ export async function readFeatureHistories(db: Db, tenantId: string, skus: reado
     .toArray();
 }
 
+/** The part of a history document seasonality reads. */
+export type DemandHistoryDoc = Pick<FeatureHistoryDoc, 'sku' | 'firstDay' | 'lastDay' | 'demand' | 'stockOut'>;
+const DEMAND_HISTORY_PROJECTION = { _id: 0, sku: 1, firstDay: 1, lastDay: 1, demand: 1, stockOut: 1 } as const;
+
+/**
+ * The demand histories of the listed SKUs, or of the next `limit` SKUs after
+ * `after` in SKU order: one indexed read of at most `limit` documents, however
+ * long the histories or large the tenant.
+ *
+ * @example await readDemandHistories(db, 'acme', { after: 'SKU-1', limit: 2 }) // SKU-2's and SKU-3's
+ */
+export async function readDemandHistories(
+  db: Db,
+  tenantId: string,
+  query: { skus: readonly string[] } | { after?: string | undefined; limit: number },
+): Promise<DemandHistoryDoc[]> {
+  const histories = db.collection<FeatureHistoryDoc>(FEATURE_HISTORY);
+  if ('skus' in query) {
+    if (query.skus.length === 0) return [];
+    const ids = query.skus.map((sku) => historyId(tenantId, sku));
+    return histories.find({ _id: { $in: ids } }, { sort: { _id: 1 }, projection: DEMAND_HISTORY_PROJECTION }).toArray();
+  }
+  const filter = query.after === undefined ? { tenantId } : { tenantId, sku: { $gt: query.after } };
+  return histories.find(filter, { sort: { tenantId: 1, sku: 1 }, limit: query.limit, projection: DEMAND_HISTORY_PROJECTION }).toArray();
+}
+
 /** Indexes of the history documents (idempotent): `_id` serves every read; tenant-wide deletes use this one. */
 export async function ensureFeatureHistoryIndexes(db: Db): Promise<void> {
   await db.collection(FEATURE_HISTORY).createIndex({ tenantId: 1, sku: 1 }, { name: 'tenant_sku' });

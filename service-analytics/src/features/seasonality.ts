@@ -2,6 +2,9 @@ import { parseDayKey, utcIsoDayOfWeek, type SeasonalityProfile } from '@icc/shar
 import type { DemandPoint } from './daily-series.js';
 import { meanOf } from '../util/statistics.js';
 
+/** What seasonality reads of a day: its demand, and whether a stock-out censored it. */
+export type SeasonalityPoint = Pick<DemandPoint, 'day' | 'demand' | 'stockOut'>;
+
 /**
  * Weekday and month profiles of one SKU's demand from its dense daily series.
  * Pure. An index is the mean demand of that weekday (1 = Monday … 7 = Sunday)
@@ -21,7 +24,7 @@ import { meanOf } from '../util/statistics.js';
  *   // two weeks, Monday 2026-01-05 on, selling 1 on weekdays and 6 at the weekend: mean 17/7
  *   computeSeasonality(series, { sku: 'A' }).weekday[5] // { dayOfWeek: 6, index: 6 / (17 / 7) }
  */
-export function computeSeasonality(series: readonly DemandPoint[], options: { sku: string }): SeasonalityProfile {
+export function computeSeasonality(series: readonly SeasonalityPoint[], options: { sku: string }): SeasonalityProfile {
   const usable = series.filter((p) => !p.stockOut);
   const overall = meanOf(usable.map((p) => p.demand));
   const byWeekday = groupMeans(usable, (p) => utcIsoDayOfWeek(p.day));
@@ -36,7 +39,7 @@ export function computeSeasonality(series: readonly DemandPoint[], options: { sk
 }
 
 /** Mean demand per key, keys ascending. */
-function groupMeans(points: readonly DemandPoint[], keyOf: (p: DemandPoint) => number): Map<number, number> {
+function groupMeans(points: readonly SeasonalityPoint[], keyOf: (p: SeasonalityPoint) => number): Map<number, number> {
   const sums = new Map<number, { sum: number; n: number }>();
   for (const p of points) {
     const key = keyOf(p);

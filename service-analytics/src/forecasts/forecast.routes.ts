@@ -118,6 +118,7 @@ export function forecastRoutes(deps: ForecastRouteDeps): FastifyPluginAsyncZod {
     app.get(
       '/api/models/performance',
       {
+        config: { heavy: true },
         schema: {
           summary: 'Every active model of the tenant by type: SKUs served, median backtest MASE, accuracy tracked against actuals',
           tags: ['models'],

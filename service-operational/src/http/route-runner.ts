@@ -3,6 +3,7 @@ import {
   authorize,
   invalidInput,
   presentedApiKey,
+  heavyReadLimiter,
   rateLimitSettings,
   requestLimiter,
   retryAfterSeconds,
@@ -49,6 +50,7 @@ export function mountRoutes(models: Models, routes: readonly AnyRoute[], limits:
   const router = Router();
   configureAuthentication(models, { authFailuresPerMinute: limits.authFailuresPerMinute });
   const limiter = requestLimiter(limits);
+  const heavyReads = heavyReadLimiter(limits);
   for (const route of routes) {
     router[route.method](route.path, async (req: Request, res: Response) => {
       res.locals.routePath = route.path;
@@ -61,6 +63,9 @@ export function mountRoutes(models: Models, routes: readonly AnyRoute[], limits:
               return caller;
             });
       if (principal) authorize(principal, routeRequirement(route), `${route.method.toUpperCase()} ${route.path}`);
+      const release = principal && route.heavy ? await withRetryAfter(res, () => heavyReads.admit(principal)) : undefined;
+      // Released when the answer is sent or the client goes away, whichever comes first.
+      if (release) res.once('close', release);
       // express.json() skips bodies of other types, which would then read as "no body".
       const hasContent = req.get('transfer-encoding') !== undefined || Number(req.get('content-length')) > 0;
       if (route.body && hasContent && !req.is('application/json')) {

@@ -39,6 +39,13 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown, R = unkn
   status?: number;
   /** Honour the `Idempotency-Key` header (every POST that creates something). */
   idempotent?: boolean;
+  /**
+   * A read whose work grows with its page (hundreds of documents and their
+   * related orders): besides the request limits it takes one of the tenant's
+   * heavy-read slots (shared `heavyReadLimiter`), so one tenant's paging cannot
+   * take the service from the others.
+   */
+  heavy?: boolean;
   handler(input: RouteInput<P, Q, B>): Promise<R>;
 }
 

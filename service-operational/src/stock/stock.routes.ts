@@ -100,11 +100,13 @@ export function stockRoutes(stock: StockService): AnyRoute[] {
       roles: ANY_ROLE,
       query: AvailabilityPageQuerySchema,
       response: pageSchema(AvailabilitySchema),
+      heavy: true,
       handler: ({ query }) => stock.availability(query),
     }),
     defineRoute({
       method: 'get',
       path: '/api/stock/reconcile',
+      heavy: true,
       tag,
       summary: 'Recompute positions from the ledger and report drift (admin)',
       roles: ADMIN_ONLY,

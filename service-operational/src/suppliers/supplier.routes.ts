@@ -88,6 +88,7 @@ export function supplierRoutes(suppliers: SupplierService): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/api/suppliers/:id/performance',
+      heavy: true,
       tag,
       summary: 'On-time rate, average delay and fill rate from received purchase orders',
       roles: ANY_ROLE,

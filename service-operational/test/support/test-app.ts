@@ -56,6 +56,8 @@ export const GENEROUS_LIMITS: RateLimitSettings = {
   tenantPerSecond: 100_000,
   tenantBurst: 100_000,
   authFailuresPerMinute: 100_000,
+  tenantHeavyPerSecond: 100_000,
+  tenantHeavyInFlight: 100_000,
 };
 
 export async function startTestApp(options: { limits?: RateLimitSettings } = {}): Promise<TestApp> {

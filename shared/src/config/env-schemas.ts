@@ -31,6 +31,8 @@ export const rateLimitVariables = {
   RATE_LIMIT_TENANT_PER_SECOND: z.coerce.number().int().positive().default(100),
   RATE_LIMIT_TENANT_BURST: z.coerce.number().int().positive().default(200),
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  RATE_LIMIT_TENANT_HEAVY_PER_SECOND: z.coerce.number().positive().default(2),
+  RATE_LIMIT_TENANT_HEAVY_IN_FLIGHT: z.coerce.number().int().positive().default(1),
 };
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 

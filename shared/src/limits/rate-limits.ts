@@ -19,6 +19,14 @@ export interface RateLimitSettings {
   tenantBurst: number;
   /** Failed authentications per minute one client address may make before it gets 429 without a lookup. */
   authFailuresPerMinute: number;
+  /**
+   * Heavy reads (routes marked `heavy`: a page whose work grows with its size,
+   * e.g. stock availability, seasonality of many SKUs) one tenant may start per
+   * second in one service process, on top of the request limits…
+   */
+  tenantHeavyPerSecond: number;
+  /** …and may have running at once. */
+  tenantHeavyInFlight: number;
 }
 
 /** Extra points of a burst refill over this long, on top of the steady rate. */
@@ -37,6 +45,8 @@ export function rateLimitSettings(env: Record<string, string | undefined> = proc
     tenantPerSecond: parsed.RATE_LIMIT_TENANT_PER_SECOND,
     tenantBurst: Math.max(parsed.RATE_LIMIT_TENANT_BURST, parsed.RATE_LIMIT_TENANT_PER_SECOND),
     authFailuresPerMinute: parsed.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+    tenantHeavyPerSecond: parsed.RATE_LIMIT_TENANT_HEAVY_PER_SECOND,
+    tenantHeavyInFlight: parsed.RATE_LIMIT_TENANT_HEAVY_IN_FLIGHT,
   };
 }
 
@@ -99,6 +109,54 @@ export function requestLimiter(settings: RateLimitSettings) {
   };
 }
 export type RequestLimiter = ReturnType<typeof requestLimiter>;
+
+/**
+ * Heavy reads per tenant: a rate (a token bucket of `tenantHeavyPerSecond`,
+ * holding at most one second's worth) and a number running at once. The
+ * request limits count requests, but a heavy read costs a hundred light ones:
+ * what one tenant's heavy reads take from the others is bounded by how many
+ * run at once and how often they start (see BENCHMARKS, fairness). A caller
+ * that is refused gets RATE_LIMITED (429, `Retry-After`) at once, before any
+ * work.
+ *
+ * @example
+ *   const heavy = heavyReadLimiter(rateLimitSettings());
+ *   const release = await heavy.admit(principal); // throws RATE_LIMITED when over
+ *   try { await read(); } finally { release(); }
+ */
+export function heavyReadLimiter(settings: Pick<RateLimitSettings, 'tenantHeavyPerSecond' | 'tenantHeavyInFlight'>) {
+  const perSecond = settings.tenantHeavyPerSecond;
+  // rate-limiter-flexible counts whole points per window: a rate under 1/s becomes one point per 1/rate seconds.
+  const starts = new RateLimiterMemory({
+    points: Math.max(1, Math.floor(perSecond)),
+    duration: perSecond >= 1 ? 1 : Math.ceil(1 / perSecond),
+    keyPrefix: 'tenant-heavy',
+  });
+  const running = new Map<string, number>();
+  return {
+    /** Take a heavy-read slot of the caller's tenant; call the returned function when the read is over (once). */
+    async admit(caller: { tenantId: string }): Promise<() => void> {
+      const now = running.get(caller.tenantId) ?? 0;
+      if (now >= settings.tenantHeavyInFlight) {
+        throw rateLimited(
+          `This tenant already has ${now} heavy read(s) running (limit ${settings.tenantHeavyInFlight} at once); wait for it, then retry after the Retry-After seconds`,
+          1_000,
+        );
+      }
+      await take(starts, caller.tenantId, 1, `Too many heavy reads for this tenant (limit ${perSecond}/s); retry after the Retry-After seconds`);
+      running.set(caller.tenantId, now + 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const left = (running.get(caller.tenantId) ?? 1) - 1;
+        if (left > 0) running.set(caller.tenantId, left);
+        else running.delete(caller.tenantId);
+      };
+    },
+  };
+}
+export type HeavyReadLimiter = ReturnType<typeof heavyReadLimiter>;
 
 /**
  * Failed authentications per client address: once an address has failed
