@@ -112,11 +112,23 @@ describe('security headers', () => {
       ['/health', null],
       ['/', null],
       ['/dashboard/app.js', null],
+      ['/dashboard/vendor/socket.io.min.js', null],
       ['/docs/', null],
       ['/nowhere', null],
+      // Engine.IO answers these before Express: a polling handshake and a refused transport.
+      ['/socket.io/?EIO=4&transport=polling', null],
+      ['/socket.io/?EIO=4&transport=nope', null],
     ] as const) {
       expectHardened((await t.request('GET', path, { key })).headers, path);
     }
+  });
+
+  it('serves the Socket.IO browser client from the dashboard, not from /socket.io/', async () => {
+    const client = await t.request('GET', '/dashboard/vendor/socket.io.min.js');
+    expect(client.status, JSON.stringify(client.body).slice(0, 300)).toBe(200);
+    expect(client.headers.get('content-type')).toMatch(/javascript/);
+    expect(String(client.body)).toContain('Socket.IO');
+    expect((await t.request('GET', '/socket.io/socket.io.js')).status).toBe(400);
   });
 
   it('forbid caching of every /api answer, success or error, but not of the dashboard', async () => {
@@ -125,6 +137,7 @@ describe('security headers', () => {
       ['/api/products/NOPE', t.keys.admin],
       ['/api/products', null],
       ['/api/nowhere', t.keys.admin],
+      ['/socket.io/?EIO=4&transport=polling', null],
     ] as const) {
       expect((await t.request('GET', path, { key })).headers.get('cache-control'), path).toBe('no-store');
     }

@@ -17,6 +17,13 @@ export function securityHeaders(): RequestHandler[] {
   ];
 }
 
+/** `Cache-Control: no-store`, for answers that hold one tenant's data outside /api (the live sockets' polling). */
+export const noStore: RequestHandler = (_req, res, next) => {
+  // Node's own setHeader: Engine.IO hands its middlewares plain Node responses, not Express ones.
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
 /** Node only limits the URL together with the headers (431); past `MAX_URL_LENGTH` it is 414. */
 export const rejectLongUrls: RequestHandler = (req, _res, next) => {
   if (req.originalUrl.length > MAX_URL_LENGTH) throw new AppError('URI_TOO_LONG', `The URL is longer than ${MAX_URL_LENGTH} characters`);

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Response, type Router } from 'express';
 
@@ -22,6 +24,11 @@ function noReferrer(res: Response): void {
   res.set('Referrer-Policy', 'no-referrer');
 }
 
+/** The folder of the Socket.IO browser client shipped with the server package (its `exports` name only package.json). */
+function socketIoClientDirectory(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('socket.io/package.json')), 'client-dist');
+}
+
 /** `GET /` → the live stock dashboard; its assets under `/dashboard/`. The page asks for an API key itself. */
 export function dashboardRouter(): Router {
   const directory = dashboardDirectory();
@@ -29,6 +36,12 @@ export function dashboardRouter(): Router {
   router.get('/', (_req, res) => {
     noReferrer(res);
     res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: directory });
+  });
+  // As a root, not a path: the package sits under node_modules/.pnpm, and `send` refuses dot-folders in a path.
+  const clientDirectory = socketIoClientDirectory();
+  router.get('/dashboard/vendor/socket.io.min.js', (_req, res) => {
+    noReferrer(res);
+    res.set('Cache-Control', 'no-cache').sendFile('socket.io.min.js', { root: clientDirectory });
   });
   router.use(
     '/dashboard',

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
-import { createLogger, type LiveEnvelope, type LiveEventName, type LivePayload, type Logger } from '@icc/shared';
+import { createLogger, SECURITY_HEADER_OPTIONS, type LiveEnvelope, type LiveEventName, type LivePayload, type Logger } from '@icc/shared';
+import helmet from 'helmet';
 import { Server } from 'socket.io';
 import type { Models } from '../db/models.js';
+import { noStore } from '../http/security-headers.js';
 import { handshakeAuth } from './live.auth.js';
 import { KEY_SWEEP_INTERVAL_MS, sweepRevokedKeys } from './live.key-sweep.js';
 import { RECOVERY_WINDOW_MS, recoveryGate } from './live.recovery.js';
@@ -52,10 +54,15 @@ export function createLiveHub(models: Models, options: { log?: Logger; keySweepI
       if (io) throw new Error('The live hub is already attached to a server');
       io = new Server(server, {
         path: '/socket.io',
-        serveClient: true,
+        // The browser client is served by the dashboard router, with the app's headers (live.dashboard.ts).
+        serveClient: false,
         // Recovered sockets go through the handshake check like new ones (see recoveryGate).
         connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
       });
+      // Engine.IO answers /socket.io/* itself, before Express: give those answers the same headers.
+      // Polling answers carry the tenant's events: never cached, like the API.
+      io.engine.use(helmet(SECURITY_HEADER_OPTIONS));
+      io.engine.use(noStore);
       const live = io;
       const recovery = recoveryGate(live.of('/').adapter);
       const handshake = handshakeAuth(models, recovery, (error) => log.error({ err: error }, 'live handshake failed'));

@@ -68,7 +68,7 @@ function start(key) {
   $('filter').addEventListener('input', refreshCounts);
   $('low-only').addEventListener('change', refreshCounts);
 
-  // `io` is the global that /socket.io/socket.io.js defines.
+  // `io` is the global that /dashboard/vendor/socket.io.min.js (the Socket.IO client) defines.
   const socket = window.io({ auth: { apiKey: key } });
 
   const sync = createLiveSync({
