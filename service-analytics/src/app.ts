@@ -25,6 +25,7 @@ import { createAnalyticsMetrics } from './http/metrics.js';
 import { platformRoutes } from './http/platform.routes.js';
 import { installRateLimits } from './http/rate-limit.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { planningRoutes } from './planning/planning.routes.js';
 import './http/principal.js';
 
 export interface AnalyticsAppOptions {
@@ -111,6 +112,7 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   await app.register(platformRoutes({ analytics: options.analytics, registry: metrics.registry, cdcStatus }));
   await app.register(analyticsRoutes({ db: options.analytics }));
   await app.register(forecastRoutes({ db: options.analytics, ...(options.onJobQueued ? { onJobQueued: options.onJobQueued } : {}) }));
+  await app.register(planningRoutes({ db: options.analytics }));
   await app.ready();
   return app;
 }
