@@ -10,9 +10,12 @@
 import type { StoredLocation, StoredProductSupplier, StoredPurchaseOrder, StoredSupplier } from '@icc/shared';
 import { ObjectId, type Db } from 'mongodb';
 
-/** The fields a new document takes from `defaults`: those `set` does not name (MongoDB refuses a path in both `$set` and `$setOnInsert`). */
+/**
+ * The fields a new document takes from `defaults`: those `set` does not name (MongoDB refuses a path in both
+ * `$set` and `$setOnInsert`). The upsert gives it an ObjectId `_id` (embedded-mongo refuses `_id` in a
+ * `$setOnInsert` that matches an existing document, which mongod ignores).
+ */
 const onInsert = (defaults: Record<string, unknown>, set: object, at: Date) => ({
-  _id: new ObjectId(),
   ...Object.fromEntries(Object.entries(defaults).filter(([field]) => !(field in set))),
   createdAt: at,
 });
