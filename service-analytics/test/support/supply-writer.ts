@@ -1,0 +1,174 @@
+/**
+ * Writes the supply side of an operational database with the bare driver, as
+ * service-operational stores it (suppliers, product–supplier links,
+ * locations, purchase orders through their lifecycle: draft → ordered →
+ * partially received → received, or cancelled). Purchase orders are written
+ * alone, without the stock movements a placement or receipt also commits:
+ * the tests using this check the supply mirrors, and leave stock and facts
+ * to source-writer.ts. Every write is one change event.
+ */
+import type { StoredLocation, StoredProductSupplier, StoredPurchaseOrder, StoredSupplier } from '@icc/shared';
+import { ObjectId, type Db } from 'mongodb';
+
+/**
+ * The fields a new document takes from `defaults`: those `set` does not name (MongoDB refuses a path in both
+ * `$set` and `$setOnInsert`). The upsert gives it an ObjectId `_id` (embedded-mongo refuses `_id` in a
+ * `$setOnInsert` that matches an existing document, which mongod ignores).
+ */
+const onInsert = (defaults: Record<string, unknown>, set: object, at: Date) => ({
+  ...Object.fromEntries(Object.entries(defaults).filter(([field]) => !(field in set))),
+  createdAt: at,
+});
+
+export interface SupplyWriterOptions {
+  tenantId: string;
+  /** The time each write is stamped with (`updatedAt`); a test clock keeps versions apart. */
+  clock: () => Date;
+}
+
+/**
+ * A writer bound to one operational database and one tenant.
+ *
+ * @example
+ *   const supply = supplyWriter(db, { tenantId: 'acme', clock: () => new Date() });
+ *   await supply.upsertSupplier('SUP-1', { name: 'Acme Parts' });
+ *   const id = await supply.createPurchaseOrder({ supplierCode: 'SUP-1', lines: [{ sku: 'A-1', quantity: 10 }], expectedDate });
+ *   await supply.receive(id, [4]);
+ */
+export function supplyWriter(db: Db, options: SupplyWriterOptions) {
+  const { tenantId, clock } = options;
+  const suppliers = db.collection<StoredSupplier>('suppliers');
+  const links = db.collection<StoredProductSupplier>('productSuppliers');
+  const locations = db.collection<StoredLocation>('locations');
+  const orders = db.collection<StoredPurchaseOrder>('purchaseOrders');
+  let poCounter = 0;
+
+  async function order(id: ObjectId): Promise<StoredPurchaseOrder> {
+    const found = await orders.findOne({ _id: id });
+    if (!found) throw new Error(`supply-writer: no purchase order ${String(id)}`);
+    return found;
+  }
+
+  return {
+    tenantId,
+
+    /** Create the supplier, or change its fields (`updatedAt` moves either way). */
+    async upsertSupplier(code: string, set: Partial<Pick<StoredSupplier, 'name' | 'defaultLeadTimeDays' | 'status'>> = {}): Promise<void> {
+      const at = clock();
+      await suppliers.updateOne(
+        { tenantId, code },
+        {
+          $set: { ...set, updatedAt: at },
+          $setOnInsert: onInsert({ name: `Supplier ${code}`, defaultLeadTimeDays: 10, attributes: {}, status: 'active' }, set, at),
+        },
+        { upsert: true },
+      );
+    },
+
+    async deleteSupplier(code: string): Promise<void> {
+      await suppliers.deleteOne({ tenantId, code });
+    },
+
+    async upsertLink(supplierCode: string, sku: string, set: Partial<Pick<StoredProductSupplier, 'unitCost' | 'leadTimeDays' | 'preferred'>> = {}): Promise<void> {
+      const at = clock();
+      await links.updateOne(
+        { tenantId, supplierCode, sku },
+        {
+          $set: { ...set, updatedAt: at },
+          $setOnInsert: onInsert({ supplierId: new ObjectId(), minimumOrderQuantity: 12, packSize: 6, unitCost: 4, preferred: false }, set, at),
+        },
+        { upsert: true },
+      );
+    },
+
+    async deleteLink(supplierCode: string, sku: string): Promise<void> {
+      await links.deleteOne({ tenantId, supplierCode, sku });
+    },
+
+    async upsertLocation(code: string, set: Partial<Pick<StoredLocation, 'name' | 'status' | 'timeZone'>> = {}): Promise<void> {
+      const at = clock();
+      await locations.updateOne(
+        { tenantId, code },
+        {
+          $set: { ...set, updatedAt: at },
+          $setOnInsert: onInsert({ name: `Location ${code}`, type: 'warehouse', timeZone: 'UTC', attributes: {}, status: 'active' }, set, at),
+        },
+        { upsert: true },
+      );
+    },
+
+    async deleteLocation(code: string): Promise<void> {
+      await locations.deleteOne({ tenantId, code });
+    },
+
+    /** A draft, as `draftPurchaseOrder` makes it. */
+    async createPurchaseOrder(spec: {
+      supplierCode: string;
+      locationCode?: string;
+      lines: ReadonlyArray<{ sku: string; quantity: number }>;
+      expectedDate: Date;
+      source?: StoredPurchaseOrder['source'];
+    }): Promise<ObjectId> {
+      const at = clock();
+      poCounter += 1;
+      const lines = spec.lines.map((l, index) => ({ line: index, sku: l.sku, quantity: l.quantity, unitCost: 4, receivedQuantity: 0 }));
+      const _id = new ObjectId();
+      await orders.insertOne({
+        _id,
+        tenantId,
+        poNumber: `PO-${tenantId}-${String(poCounter).padStart(5, '0')}`,
+        supplierId: new ObjectId(),
+        supplierCode: spec.supplierCode,
+        locationCode: spec.locationCode ?? 'WH1',
+        status: 'draft',
+        lines,
+        totalCost: lines.reduce((sum, l) => sum + l.quantity * l.unitCost, 0),
+        expectedDate: spec.expectedDate,
+        orderedAt: null,
+        receivedAt: null,
+        lastReceivedAt: null,
+        source: spec.source ?? { type: 'manual' },
+        receipts: [],
+        statusHistory: [{ status: 'draft', at }],
+        createdAt: at,
+        updatedAt: at,
+      });
+      return _id;
+    },
+
+    async place(id: ObjectId): Promise<void> {
+      const at = clock();
+      await orders.updateOne({ _id: id, status: 'draft' }, { $set: { status: 'ordered', orderedAt: at, updatedAt: at }, $push: { statusHistory: { status: 'ordered', at } } });
+    },
+
+    /** Receive `quantities[i]` on line i (capped at what is outstanding); received once every line is. */
+    async receive(id: ObjectId, quantities: readonly number[], receivedAt = clock()): Promise<void> {
+      const po = await order(id);
+      const lines = po.lines.map((l, i) => ({ ...l, receivedQuantity: Math.min(l.quantity, l.receivedQuantity + (quantities[i] ?? 0)) }));
+      const complete = lines.every((l) => l.receivedQuantity === l.quantity);
+      const status = complete ? 'received' : 'partiallyReceived';
+      const lastReceivedAt = po.lastReceivedAt && po.lastReceivedAt > receivedAt ? po.lastReceivedAt : receivedAt;
+      await orders.updateOne(
+        { _id: id, status: po.status },
+        {
+          $set: { status, lines, lastReceivedAt, ...(complete ? { receivedAt } : {}), updatedAt: clock() },
+          $push: { receipts: { at: receivedAt, lines: lines.map((l, i) => ({ line: l.line, quantity: quantities[i] ?? 0 })) }, statusHistory: { status, at: receivedAt } },
+        },
+      );
+    },
+
+    async cancel(id: ObjectId): Promise<void> {
+      const at = clock();
+      await orders.updateOne(
+        { _id: id, status: { $in: ['draft', 'ordered', 'partiallyReceived'] } },
+        { $set: { status: 'cancelled', updatedAt: at }, $push: { statusHistory: { status: 'cancelled', at } } },
+      );
+    },
+
+    async deletePurchaseOrder(id: ObjectId): Promise<void> {
+      await orders.deleteOne({ _id: id });
+    },
+  };
+}
+
+export type SupplyWriter = ReturnType<typeof supplyWriter>;
