@@ -26,6 +26,7 @@ import { platformRoutes } from './http/platform.routes.js';
 import { installRateLimits } from './http/rate-limit.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { planningRoutes } from './planning/planning.routes.js';
+import { recommendationRoutes } from './planning/recommendation.routes.js';
 import './http/principal.js';
 
 export interface AnalyticsAppOptions {
@@ -113,6 +114,7 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   await app.register(analyticsRoutes({ db: options.analytics }));
   await app.register(forecastRoutes({ db: options.analytics, ...(options.onJobQueued ? { onJobQueued: options.onJobQueued } : {}) }));
   await app.register(planningRoutes({ db: options.analytics }));
+  await app.register(recommendationRoutes({ db: options.analytics }));
   await app.ready();
   return app;
 }

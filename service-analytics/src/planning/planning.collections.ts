@@ -22,14 +22,3 @@ export const PLANNING_COLLECTIONS = {
   /** The watchers' bookmarks (how far the stock watcher has looked), one document per watcher. */
   planningWatchers: 'planningWatchers',
 } as const;
-
-/**
- * The operational database's mirrors planning reads (written by the CDC
- * mirror of suppliers, product–supplier links, locations and purchase orders).
- */
-export const SUPPLY_MIRRORS = {
-  suppliers: 'suppliersMirror',
-  productSuppliers: 'productSuppliersMirror',
-  locations: 'locationsMirror',
-  purchaseOrders: 'purchaseOrdersMirror',
-} as const;

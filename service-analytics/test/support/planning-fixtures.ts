@@ -3,7 +3,7 @@ import type { StoredRecommendation } from '@icc/shared';
 import { FACT_COLLECTIONS } from '../../src/facts/fact-collections.js';
 import type { ProductMirrorDoc, StockReadModelDoc } from '../../src/facts/reference-mirror.js';
 import { FORECAST_COLLECTIONS, type ForecastDocument, type LatestForecastDocument } from '../../src/forecasts/forecast-collections.js';
-import { PLANNING_COLLECTIONS, SUPPLY_MIRRORS } from '../../src/planning/planning.collections.js';
+import { PLANNING_COLLECTIONS } from '../../src/planning/planning.collections.js';
 
 /**
  * Builders of what the earlier stages leave for planning (catalog and stock
@@ -57,7 +57,7 @@ export async function aStock(db: Db, tenantId: string, sku: string, locationCode
 }
 
 export async function aSupplier(db: Db, tenantId: string, code: string, fields: Record<string, unknown> = {}): Promise<void> {
-  await db.collection(SUPPLY_MIRRORS.suppliers).insertOne({
+  await db.collection(FACT_COLLECTIONS.suppliersMirror).insertOne({
     _id: `${tenantId}:${code}` as never,
     sourceId: new ObjectId().toHexString(),
     tenantId,
@@ -71,7 +71,7 @@ export async function aSupplier(db: Db, tenantId: string, code: string, fields: 
 }
 
 export async function aProductSupplier(db: Db, tenantId: string, supplierCode: string, sku: string, fields: Record<string, unknown> = {}): Promise<void> {
-  await db.collection(SUPPLY_MIRRORS.productSuppliers).insertOne({
+  await db.collection(FACT_COLLECTIONS.productSuppliersMirror).insertOne({
     _id: `${tenantId}:${supplierCode}:${sku}` as never,
     sourceId: new ObjectId().toHexString(),
     tenantId,

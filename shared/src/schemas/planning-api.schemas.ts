@@ -235,6 +235,8 @@ export const BulkAcceptResponseSchema = z.object({
   recommendations: z.array(RecommendationSchema),
   /** One per supplier × location. */
   purchaseOrderRequests: z.array(PurchaseOrderRequestSchema),
+  /** Named recommendations another request acted on first (between this one's check and its write): left as they are. */
+  conflicts: z.array(z.object({ id: z.string(), status: z.enum(RECOMMENDATION_STATUSES) })),
 });
 
 // ----- planning runs (seed 000 `planning_runs`) -----
