@@ -38,6 +38,8 @@ export interface AnalyticsAppOptions {
   cdcStatus?: () => CdcStatus | null;
   /** Called when a training job is queued: wakes the forecast runner, when one runs in this process. */
   onJobQueued?: () => void;
+  /** Called when a planning run is queued: wakes the planning worker, when one runs in this process. */
+  onPlanningRunQueued?: () => void;
   /** Timeouts and connection limits of the HTTP server (defaults: those of the env schema). */
   server?: HttpServerConfig;
   log?: Logger;
@@ -113,7 +115,7 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   await app.register(platformRoutes({ analytics: options.analytics, registry: metrics.registry, cdcStatus }));
   await app.register(analyticsRoutes({ db: options.analytics }));
   await app.register(forecastRoutes({ db: options.analytics, ...(options.onJobQueued ? { onJobQueued: options.onJobQueued } : {}) }));
-  await app.register(planningRoutes({ db: options.analytics }));
+  await app.register(planningRoutes({ db: options.analytics, ...(options.onPlanningRunQueued ? { onRunQueued: options.onPlanningRunQueued } : {}) }));
   await app.register(recommendationRoutes({ db: options.analytics }));
   await app.ready();
   return app;

@@ -1,5 +1,11 @@
 import {
   ErrorResponseSchema,
+  PlanningRunAcceptedSchema,
+  PlanningRunListQuerySchema,
+  PlanningRunListSchema,
+  PlanningRunParamsSchema,
+  PlanningRunRequestSchema,
+  PlanningRunSchema,
   PlanningSettingsResponseSchema,
   PlanningSettingsSchema,
   ReorderRuleBodySchema,
@@ -13,6 +19,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
+import { getPlanningRun, listPlanningRuns, requestPlanningRun } from './planning-runs.js';
 import { planningSettingsOf, savePlanningSettings } from './planning-settings.js';
 import { deleteReorderRule, listReorderRules, putReorderRule } from './reorder-rules.js';
 import { roleGuard } from '../http/auth.js';
@@ -22,14 +29,17 @@ const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 403: ErrorR
 
 export interface PlanningRouteDeps {
   db: Db;
+  /** Wakes the planning worker when a run is queued (it polls otherwise). */
+  onRunQueued?: () => void;
   now?: () => Date;
 }
 
 const settingsAnswer = (settings: PlanningSettings & { updatedAt: Date | null }) => ({ ...settings, updatedAt: settings.updatedAt?.toISOString() ?? null });
 
 /**
- * Planning's configuration: the tenant's settings and the reorder rules per
- * SKU (optionally per location). Every key reads; planners (and admins) change.
+ * Planning's configuration — the tenant's settings and the reorder rules per
+ * SKU (optionally per location): every key reads, planners (and admins)
+ * change — and its runs: queued by planners and purchasing, followed by every key.
  * Everything is scoped to the caller's tenant.
  *
  * @example await app.register(planningRoutes({ db: analyticsDb }))
@@ -37,7 +47,53 @@ const settingsAnswer = (settings: PlanningSettings & { updatedAt: Date | null })
 export function planningRoutes(deps: PlanningRouteDeps): FastifyPluginAsyncZod {
   const now = deps.now ?? (() => new Date());
   const planners = roleGuard(['planner'], 'Changing planning rules and settings');
+  const runners = roleGuard(['planner', 'purchasing'], 'Starting a planning run');
   return async (app) => {
+    app.post(
+      '/api/planning/runs',
+      {
+        preValidation: runners.check,
+        schema: {
+          summary: 'Queue a MANUAL planning run (every stocked SKU × location, or the SKUs and locations named); answers its id at once',
+          description: runners.description,
+          tags: ['planning'],
+          body: PlanningRunRequestSchema.nullish(),
+          response: { 202: PlanningRunAcceptedSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const run = await requestPlanningRun(deps.db, request.principal.tenantId, request.body ?? {}, now());
+        deps.onRunQueued?.();
+        return reply.status(202).send({ runId: run._id, status: run.status, statusUrl: `/api/planning/runs/${run._id}` });
+      },
+    );
+
+    app.get(
+      '/api/planning/runs',
+      {
+        schema: {
+          summary: "The tenant's planning runs, newest first, a page at a time",
+          tags: ['planning'],
+          querystring: PlanningRunListQuerySchema,
+          response: { 200: PlanningRunListSchema, ...errors },
+        },
+      },
+      async (request) => listPlanningRuns(deps.db, request.principal.tenantId, request.query),
+    );
+
+    app.get(
+      '/api/planning/runs/:id',
+      {
+        schema: {
+          summary: 'A planning run: kind, reason, progress, counts, duration and the inputs it decided from (forecast jobs and dates, stock as of)',
+          tags: ['planning'],
+          params: PlanningRunParamsSchema,
+          response: { 200: PlanningRunSchema, ...errors },
+        },
+      },
+      async (request) => getPlanningRun(deps.db, request.principal.tenantId, request.params.id),
+    );
+
     app.get(
       '/api/planning/settings',
       {

@@ -53,6 +53,8 @@ export interface PlanningPairDocument {
   locationCode: string;
   reorderPoint: number;
   inventoryPosition: number;
+  /** Accepted, not yet ordered, when it was planned: the watcher adds it to a changed stock row's position. */
+  acceptedOpen: number;
   plannedAt: Date;
   runId: string;
 }
