@@ -100,7 +100,7 @@ afterAll(async () => {
 });
 
 async function manualRun(key = planner, payload?: object): Promise<string> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/planning/runs', headers: { 'x-api-key': key }, ...(payload ? { payload } : {}) });
+  const res = await t.app.inject({ method: 'POST', url: '/api/planning/runs', headers: { 'x-api-key': key }, payload: payload ?? {} });
   expect(res.statusCode, res.body).toBe(202);
   expect(await worker.drain()).toBe(1);
   return res.json<{ runId: string }>().runId;
@@ -184,17 +184,29 @@ describe('a manual planning run', () => {
     expect(await t.analytics.collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs).countDocuments({ tenantId: 'acme' })).toBe(3);
   });
 
-  it('does not duplicate on a second run: the pending recommendations are updated in place', async () => {
+  it('does not duplicate on a second run: the same numbers leave them alone, changed numbers update them in place', async () => {
     const before = await recs().find({ status: 'PENDING' }).sort({ _id: 1 }).toArray();
-    const runId = await manualRun(buyer);
+    const same = await manualRun(buyer);
+    expect(await recs().find({ status: 'PENDING' }).sort({ _id: 1 }).toArray()).toEqual(before);
+    expect((await runs().findOne({ _id: same }))!.counts).toMatchObject({ recommendationsCreated: 0, recommendationsUpdated: 0, recommendationsUnchanged: 3 });
+
+    // One unit reserved at WH-1: the position moves, the order (whole packs) stays: the same recommendation, new numbers and run.
+    await stock().updateOne({ _id: 'acme:SKU-A:WH-1' }, { $set: { reserved: 1, available: 19 } });
+    const changed = await manualRun(buyer);
     const after = await recs().find({ status: 'PENDING' }).sort({ _id: 1 }).toArray();
     expect(after.map((r) => r._id)).toEqual(before.map((r) => r._id));
-    expect(after.every((r) => r.runId === runId)).toBe(true);
-    expect((await runs().findOne({ _id: runId }))!.counts).toMatchObject({
+    const wh1Before = before.find((r) => r.locationCode === 'WH-1' && r.type === 'REORDER')!;
+    const wh1After = after.find((r) => r._id === wh1Before._id)!;
+    expect(wh1After).toMatchObject({ runId: changed, currentPosition: 19, quantity: wh1Before.quantity });
+    expect(wh1After.reasoning).not.toEqual(wh1Before.reasoning);
+    expect((await runs().findOne({ _id: changed }))!.counts).toMatchObject({
       recommendationsCreated: 0,
-      recommendationsUpdated: 3,
+      recommendationsUpdated: 1,
+      recommendationsUnchanged: 2,
       recommendationsSuperseded: 0,
     });
+    await stock().updateOne({ _id: 'acme:SKU-A:WH-1' }, { $set: { reserved: 0, available: 20 } });
+    await manualRun(buyer);
   });
 
   it('counts an accepted, not yet ordered quantity in the next run’s position, so it does not recommend it twice', async () => {

@@ -1,5 +1,6 @@
 import type { REORDER_STRATEGY_NAMES, DayKey, PlanningSettings, StoredRecommendation } from '@icc/shared';
 import type { StockReadModelDoc } from '../facts/reference-mirror.js';
+import type { ForecastDocument } from '../forecasts/forecast-collections.js';
 import { type ChunkInputs, forecastFromToday, pairKey, supplierOptions, type TenantInputs } from './planning-inputs.js';
 import {
   decide,
@@ -11,6 +12,7 @@ import {
   splitToLocations,
   type Decision,
   type DecisionInput,
+  type DemandForecast,
   type ResolvedRule,
 } from './policy/index.js';
 
@@ -89,13 +91,8 @@ export function planPair(stock: StockReadModelDoc, chunk: ChunkInputs, tenant: T
   if (!product) return skip('not in the catalog mirror');
   const forecast = chunk.forecasts.get(sku);
   if (!forecast) return skip('no stored forecast: train one (POST /api/models/train)');
-  const fromToday = forecastFromToday(forecast, today);
-  if (!fromToday) return skip(`the latest forecast (${forecast.forecastDate}, ${forecast.horizon} d) ends before ${today}`);
-  const network = demandForecastFromIntervals({ ...fromToday, source: `${forecast.modelType} forecast of ${forecast.forecastDate}` });
-  const locations = { ...(tenant.recentDemand.get(sku) ?? {}) };
-  // Every stocked location gets a share, even one without recent sales (it is raised to the policy's minimum).
-  for (const row of chunk.stock) if (row.sku === sku && !(row.locationCode in locations)) locations[row.locationCode] = 0;
-  const demand = splitToLocations(network, locationShares(locations))[locationCode]!;
+  const demand = locationDemand(chunk, tenant, sku, forecast, today)?.[locationCode];
+  if (!demand) return skip(`the latest forecast (${forecast.forecastDate}, ${forecast.horizon} d) ends before ${today}`);
   const rule = resolveRule(chunk, tenant, settings, sku, locationCode);
   const key = pairKey(sku, locationCode);
   const input: DecisionInput = {
@@ -121,6 +118,37 @@ export function planPair(stock: StockReadModelDoc, chunk: ChunkInputs, tenant: T
       acceptedOpen: chunk.acceptedOpen.get(key) ?? 0,
     },
   };
+}
+
+/** Per chunk: each SKU's forecast split to its locations, computed once per SKU (not once per pair). */
+const splitCache = new WeakMap<ChunkInputs, Map<string, Record<string, DemandForecast> | null>>();
+
+/**
+ * The SKU's network forecast from today, as a demand with its error
+ * (`demandForecastFromIntervals`), split to the locations by their share of
+ * the recent demand (`locationShares`: every stocked location gets one, a
+ * location without recent sales the policy's minimum).
+ */
+function locationDemand(
+  chunk: ChunkInputs,
+  tenant: TenantInputs,
+  sku: string,
+  forecast: ForecastDocument,
+  today: DayKey,
+): Record<string, DemandForecast> | null {
+  let cache = splitCache.get(chunk);
+  if (!cache) splitCache.set(chunk, (cache = new Map<string, Record<string, DemandForecast> | null>()));
+  if (cache.has(sku)) return cache.get(sku)!;
+  const fromToday = forecastFromToday(forecast, today);
+  let split: Record<string, DemandForecast> | null = null;
+  if (fromToday) {
+    const network = demandForecastFromIntervals({ ...fromToday, source: `${forecast.modelType} forecast of ${forecast.forecastDate}` });
+    const locations = { ...(tenant.recentDemand.get(sku) ?? {}) };
+    for (const code of chunk.locationsBySku.get(sku) ?? []) if (!(code in locations)) locations[code] = 0;
+    split = splitToLocations(network, locationShares(locations));
+  }
+  cache.set(sku, split);
+  return split;
 }
 
 /** A recommendation the run wants to exist (without the fields the writer owns: ids, status, times, actions). */

@@ -8,7 +8,8 @@ import { FORECAST_COLLECTIONS, type ForecastDocument, type LatestForecastDocumen
 import { abcClasses, SHARE_WINDOW_DAYS, type AbcClass, type SupplierOption } from './policy/index.js';
 import { activeRulesOf } from './reorder-rules.js';
 import { recommendationsOf } from './recommendations.store.js';
-import type { ReorderRuleDocument } from './planning.types.js';
+import type { PlanningPairDocument, ReorderRuleDocument } from './planning.types.js';
+import { PLANNING_COLLECTIONS } from './planning.collections.js';
 
 /**
  * The reads of a planning run, in bulk: per tenant once (suppliers, their
@@ -72,6 +73,10 @@ export interface ChunkInputs {
   acceptedOpen: Map<string, number>;
   /** `${sku}:${location}:${type}` → the pending recommendation. */
   pending: Map<string, StoredRecommendation>;
+  /** SKU → the locations it is stocked at in this chunk. */
+  locationsBySku: Map<string, string[]>;
+  /** `${tenantId}:${sku}:${location}` → what the last run computed (written again only when it changed). */
+  pairs: Map<string, PlanningPairDocument>;
 }
 
 export const pairKey = (sku: string, locationCode: string) => `${sku}\u0000${locationCode}`;
@@ -79,7 +84,7 @@ export const pairKey = (sku: string, locationCode: string) => `${sku}\u0000${loc
 export async function readChunkInputs(db: Db, tenantId: string, skus: readonly string[], locationCodes: readonly string[] | null): Promise<ChunkInputs> {
   const skuList = [...skus];
   const stockFilter = locationCodes ? { tenantId, sku: { $in: skuList }, locationCode: { $in: [...locationCodes] } } : { tenantId, sku: { $in: skuList } };
-  const [stock, products, pointers, links, rules, orders, open] = await Promise.all([
+  const [stock, products, pointers, links, rules, orders, open, pairs] = await Promise.all([
     db.collection<StockReadModelDoc>(FACT_COLLECTIONS.stockReadModel).find(stockFilter).toArray(),
     db
       .collection<ProductMirrorDoc>(FACT_COLLECTIONS.productsMirror)
@@ -100,6 +105,10 @@ export async function readChunkInputs(db: Db, tenantId: string, skus: readonly s
       .toArray(),
     recommendationsOf(db)
       .find({ tenantId, sku: { $in: skuList }, status: { $in: ['PENDING', 'ACCEPTED'] } })
+      .toArray(),
+    db
+      .collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs)
+      .find({ tenantId, sku: { $in: skuList } })
       .toArray(),
   ]);
   const forecastDocs = await db
@@ -140,6 +149,8 @@ export async function readChunkInputs(db: Db, tenantId: string, skus: readonly s
 
   const linksBySku = new Map<string, ProductSupplierMirrorDoc[]>();
   for (const link of links) linksBySku.set(link.sku, [...(linksBySku.get(link.sku) ?? []), link]);
+  const locationsBySku = new Map<string, string[]>();
+  for (const row of stock) locationsBySku.set(row.sku, [...(locationsBySku.get(row.sku) ?? []), row.locationCode]);
   return {
     stock,
     products: new Map(products.map((p) => [p.sku, p])),
@@ -149,6 +160,8 @@ export async function readChunkInputs(db: Db, tenantId: string, skus: readonly s
     onOrder,
     acceptedOpen,
     pending,
+    locationsBySku,
+    pairs: new Map(pairs.map((p) => [p._id, p])),
   };
 }
 

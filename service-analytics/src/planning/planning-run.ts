@@ -104,19 +104,15 @@ async function planChunk(db: Db, run: PlanningRunDocument, chunk: ChunkInputs, t
     );
     write.pairs.push({ sku: pair.sku, locationCode: pair.locationCode, desired });
     const _id = `${run.tenantId}:${pair.sku}:${pair.locationCode}`;
+    const state = { reorderPoint: pair.decision.reorderPoint, inventoryPosition: pair.decision.inventoryPosition, acceptedOpen: pair.acceptedOpen };
+    const last = chunk.pairs.get(_id);
+    // Written only when it changed: the stock watcher needs the numbers, not one write per pair and run.
+    if (last && last.reorderPoint === state.reorderPoint && last.inventoryPosition === state.inventoryPosition && last.acceptedOpen === state.acceptedOpen)
+      continue;
     pairDocs.push({
       replaceOne: {
         filter: { _id },
-        replacement: {
-          tenantId: run.tenantId,
-          sku: pair.sku,
-          locationCode: pair.locationCode,
-          reorderPoint: pair.decision.reorderPoint,
-          inventoryPosition: pair.decision.inventoryPosition,
-          acceptedOpen: pair.acceptedOpen,
-          plannedAt: at,
-          runId: run._id,
-        },
+        replacement: { tenantId: run.tenantId, sku: pair.sku, locationCode: pair.locationCode, ...state, plannedAt: at, runId: run._id },
         upsert: true,
       },
     });

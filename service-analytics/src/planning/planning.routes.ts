@@ -57,12 +57,12 @@ export function planningRoutes(deps: PlanningRouteDeps): FastifyPluginAsyncZod {
           summary: 'Queue a MANUAL planning run (every stocked SKU × location, or the SKUs and locations named); answers its id at once',
           description: runners.description,
           tags: ['planning'],
-          body: PlanningRunRequestSchema.nullish(),
+          body: PlanningRunRequestSchema,
           response: { 202: PlanningRunAcceptedSchema, ...errors },
         },
       },
       async (request, reply) => {
-        const run = await requestPlanningRun(deps.db, request.principal.tenantId, request.body ?? {}, now());
+        const run = await requestPlanningRun(deps.db, request.principal.tenantId, request.body, now());
         deps.onRunQueued?.();
         return reply.status(202).send({ runId: run._id, status: run.status, statusUrl: `/api/planning/runs/${run._id}` });
       },

@@ -55,6 +55,7 @@ export interface PlanningPairDocument {
   inventoryPosition: number;
   /** Accepted, not yet ordered, when it was planned: the watcher adds it to a changed stock row's position. */
   acceptedOpen: number;
+  /** When these numbers were computed (a later run that finds them the same does not rewrite them). */
   plannedAt: Date;
   runId: string;
 }
@@ -70,6 +71,7 @@ export const EMPTY_RUN_COUNTS: PlanningRunCounts = {
   pairsAnalysed: 0,
   recommendationsCreated: 0,
   recommendationsUpdated: 0,
+  recommendationsUnchanged: 0,
   recommendationsSuperseded: 0,
   recommendationsExpired: 0,
   alertsCreated: 0,

@@ -12,6 +12,11 @@ const SAME_QUANTITY_SHARE = 0.1;
 /** Priorities a run announces live when it creates or replaces a recommendation (the rest are in the list: a first run over 100,000 pairs must not send 100,000 events). */
 const ANNOUNCED_PRIORITIES = new Set(['CRITICAL', 'HIGH']);
 
+/** The fields a run writes that a person reads: equal in all of them, an update would change nothing but the run id and expiry. */
+function sameNumbers(pending: StoredRecommendation, desired: DesiredRecommendation): boolean {
+  return (Object.keys(desired) as (keyof DesiredRecommendation)[]).every((key) => JSON.stringify(pending[key]) === JSON.stringify(desired[key]));
+}
+
 function unchangedIsh(pending: StoredRecommendation, desired: DesiredRecommendation): boolean {
   if (pending.supplierCode !== desired.supplierCode) return false;
   return Math.abs(pending.quantity - desired.quantity) <= Math.max(1, SAME_QUANTITY_SHARE * pending.quantity);
@@ -27,6 +32,8 @@ export interface ChunkWrite {
 /**
  * Bring the chunk's PENDING recommendations in line with what the run
  * decided, one bulk write per kind of change:
+ * - a pending one with exactly the numbers the run decided is left alone
+ *   while more than half its time to live remains;
  * - a pending one whose supplier is the same and quantity within 10 % is
  *   updated in place (same id, new numbers, new expiry);
  * - otherwise it is SUPERSEDED (pointing at its successor) and the new one
@@ -75,6 +82,9 @@ export async function writeChunkRecommendations(
       }
       if (!pending) {
         inserts.push(fresh(desired));
+      } else if (sameNumbers(pending, desired) && pending.expiresAt.getTime() - now.getTime() > (run.ttlHours * 3_600_000) / 2) {
+        // Nothing to tell anyone, and far from expiry: no write (a later run refreshes the expiry once half of it has passed).
+        counts.recommendationsUnchanged += 1;
       } else if (unchangedIsh(pending, desired)) {
         updates.push({ updateOne: { filter: { _id: pending._id, status: 'PENDING' }, update: { $set: { ...desired, runId, expiresAt, updatedAt: now } } } });
       } else {

@@ -260,6 +260,8 @@ export const PlanningRunCountsSchema = z.object({
   pairsAnalysed: z.number().int(),
   recommendationsCreated: z.number().int(),
   recommendationsUpdated: z.number().int(),
+  /** Pending ones the run found exactly as it would write them, far from expiry: left as they are (their run id is the run that last changed them). */
+  recommendationsUnchanged: z.number().int(),
   recommendationsSuperseded: z.number().int(),
   recommendationsExpired: z.number().int(),
   alertsCreated: z.number().int(),
