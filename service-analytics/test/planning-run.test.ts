@@ -5,6 +5,7 @@ import type { StockReadModelDoc } from '../src/facts/reference-mirror.js';
 import { FORECAST_COLLECTIONS } from '../src/forecasts/forecast-collections.js';
 import { PLANNING_COLLECTIONS } from '../src/planning/planning.collections.js';
 import type { PlanningPairDocument, PlanningRunDocument } from '../src/planning/planning.types.js';
+import { runDocument } from '../src/planning/planning-runs.js';
 import { createPlanningWorker, type PlanningWorker } from '../src/planning/planning-worker.js';
 import { decide, demandForecastFromIntervals, locationShares, splitToLocations, type DecisionInput } from '../src/planning/policy/index.js';
 import { aForecast, aProduct, aProductSupplier, aStock, aSupplier } from './support/planning-fixtures.js';
@@ -262,6 +263,33 @@ describe('a manual planning run', () => {
     });
     expect(list.json().items.length + rest.json().items.length).toBe(count);
     expect((await t.app.inject({ method: 'GET', url: '/api/planning/runs', headers: { 'x-api-key': otherPlanner } })).json().items).toEqual([]);
+  });
+});
+
+describe('a run whose runner died', () => {
+  it('is taken over after its lease and resumes after the last SKU it recorded', async () => {
+    // A runner claimed the run, planned SKU-A, recorded it, and died (its heartbeat stops).
+    const died = new Date(NOW.getTime() - 10 * 60_000);
+    const run = {
+      ...runDocument('acme', { kind: 'MANUAL', reason: 'crash test', skus: null, locationCodes: null }, died),
+      status: 'running' as const,
+      runner: 'dead-runner',
+      heartbeatAt: died,
+      startedAt: died,
+      resumeAfterSku: 'SKU-A',
+      progress: { total: 3, done: 1 },
+    };
+    await runs().insertOne(run);
+    const before = await recs().find({ sku: 'SKU-A' }).toArray();
+    const taker = createPlanningWorker({ db: t.analytics, now: () => NOW, leaseMs: 60_000 });
+    expect(await taker.drain()).toBe(1);
+    await taker.stop();
+    const done = (await runs().findOne({ _id: run._id }))!;
+    expect(done).toMatchObject({ status: 'completed', progress: { total: 3, done: 3 }, resumeAfterSku: 'SKU-C', startedAt: died });
+    expect(done.runner).not.toBe('dead-runner');
+    // Only SKU-B (skipped) and SKU-C were planned by the taker; SKU-A's recommendations are as they were.
+    expect(done.counts).toMatchObject({ pairsAnalysed: 1, pairsSkipped: 1 });
+    expect(await recs().find({ sku: 'SKU-A' }).toArray()).toEqual(before);
   });
 });
 
