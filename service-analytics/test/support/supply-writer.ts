@@ -5,10 +5,11 @@
  * partially received → received, or cancelled). Purchase orders are written
  * alone, without the stock movements a placement or receipt also commits:
  * the tests using this check the supply mirrors, and leave stock and facts
- * to source-writer.ts. Every write is one change event.
+ * to source-writer.ts. Every write is one change event; each method returns
+ * how many it caused (0 when the step did not apply).
  */
 import type { StoredLocation, StoredProductSupplier, StoredPurchaseOrder, StoredSupplier } from '@icc/shared';
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db, type UpdateResult } from 'mongodb';
 
 /**
  * The fields a new document takes from `defaults`: those `set` does not name (MongoDB refuses a path in both
@@ -19,6 +20,9 @@ const onInsert = (defaults: Record<string, unknown>, set: object, at: Date) => (
   ...Object.fromEntries(Object.entries(defaults).filter(([field]) => !(field in set))),
   createdAt: at,
 });
+
+/** The change events an update caused (0 when its filter matched nothing). */
+const changed = (result: UpdateResult) => result.modifiedCount + result.upsertedCount;
 
 export interface SupplyWriterOptions {
   tenantId: string;
@@ -53,52 +57,52 @@ export function supplyWriter(db: Db, options: SupplyWriterOptions) {
     tenantId,
 
     /** Create the supplier, or change its fields (`updatedAt` moves either way). */
-    async upsertSupplier(code: string, set: Partial<Pick<StoredSupplier, 'name' | 'defaultLeadTimeDays' | 'status'>> = {}): Promise<void> {
+    async upsertSupplier(code: string, set: Partial<Pick<StoredSupplier, 'name' | 'defaultLeadTimeDays' | 'status'>> = {}): Promise<number> {
       const at = clock();
-      await suppliers.updateOne(
+      return changed(await suppliers.updateOne(
         { tenantId, code },
         {
           $set: { ...set, updatedAt: at },
           $setOnInsert: onInsert({ name: `Supplier ${code}`, defaultLeadTimeDays: 10, attributes: {}, status: 'active' }, set, at),
         },
         { upsert: true },
-      );
+      ));
     },
 
-    async deleteSupplier(code: string): Promise<void> {
-      await suppliers.deleteOne({ tenantId, code });
+    async deleteSupplier(code: string): Promise<number> {
+      return (await suppliers.deleteOne({ tenantId, code })).deletedCount;
     },
 
-    async upsertLink(supplierCode: string, sku: string, set: Partial<Pick<StoredProductSupplier, 'unitCost' | 'leadTimeDays' | 'preferred'>> = {}): Promise<void> {
+    async upsertLink(supplierCode: string, sku: string, set: Partial<Pick<StoredProductSupplier, 'unitCost' | 'leadTimeDays' | 'preferred'>> = {}): Promise<number> {
       const at = clock();
-      await links.updateOne(
+      return changed(await links.updateOne(
         { tenantId, supplierCode, sku },
         {
           $set: { ...set, updatedAt: at },
           $setOnInsert: onInsert({ supplierId: new ObjectId(), minimumOrderQuantity: 12, packSize: 6, unitCost: 4, preferred: false }, set, at),
         },
         { upsert: true },
-      );
+      ));
     },
 
-    async deleteLink(supplierCode: string, sku: string): Promise<void> {
-      await links.deleteOne({ tenantId, supplierCode, sku });
+    async deleteLink(supplierCode: string, sku: string): Promise<number> {
+      return (await links.deleteOne({ tenantId, supplierCode, sku })).deletedCount;
     },
 
-    async upsertLocation(code: string, set: Partial<Pick<StoredLocation, 'name' | 'status' | 'timeZone'>> = {}): Promise<void> {
+    async upsertLocation(code: string, set: Partial<Pick<StoredLocation, 'name' | 'status' | 'timeZone'>> = {}): Promise<number> {
       const at = clock();
-      await locations.updateOne(
+      return changed(await locations.updateOne(
         { tenantId, code },
         {
           $set: { ...set, updatedAt: at },
           $setOnInsert: onInsert({ name: `Location ${code}`, type: 'warehouse', timeZone: 'UTC', attributes: {}, status: 'active' }, set, at),
         },
         { upsert: true },
-      );
+      ));
     },
 
-    async deleteLocation(code: string): Promise<void> {
-      await locations.deleteOne({ tenantId, code });
+    async deleteLocation(code: string): Promise<number> {
+      return (await locations.deleteOne({ tenantId, code })).deletedCount;
     },
 
     /** A draft, as `draftPurchaseOrder` makes it. */
@@ -136,37 +140,38 @@ export function supplyWriter(db: Db, options: SupplyWriterOptions) {
       return _id;
     },
 
-    async place(id: ObjectId): Promise<void> {
+    async place(id: ObjectId): Promise<number> {
       const at = clock();
-      await orders.updateOne({ _id: id, status: 'draft' }, { $set: { status: 'ordered', orderedAt: at, updatedAt: at }, $push: { statusHistory: { status: 'ordered', at } } });
+      return changed(await orders.updateOne({ _id: id, status: 'draft' }, { $set: { status: 'ordered', orderedAt: at, updatedAt: at }, $push: { statusHistory: { status: 'ordered', at } } }));
     },
 
-    /** Receive `quantities[i]` on line i (capped at what is outstanding); received once every line is. */
-    async receive(id: ObjectId, quantities: readonly number[], receivedAt = clock()): Promise<void> {
+    /** Receive `quantities[i]` on line i (capped at what is outstanding); received once every line is. Only placed orders receive. */
+    async receive(id: ObjectId, quantities: readonly number[], receivedAt = clock()): Promise<number> {
       const po = await order(id);
+      if (po.status !== 'ordered' && po.status !== 'partiallyReceived') return 0;
       const lines = po.lines.map((l, i) => ({ ...l, receivedQuantity: Math.min(l.quantity, l.receivedQuantity + (quantities[i] ?? 0)) }));
       const complete = lines.every((l) => l.receivedQuantity === l.quantity);
       const status = complete ? 'received' : 'partiallyReceived';
       const lastReceivedAt = po.lastReceivedAt && po.lastReceivedAt > receivedAt ? po.lastReceivedAt : receivedAt;
-      await orders.updateOne(
+      return changed(await orders.updateOne(
         { _id: id, status: po.status },
         {
           $set: { status, lines, lastReceivedAt, ...(complete ? { receivedAt } : {}), updatedAt: clock() },
           $push: { receipts: { at: receivedAt, lines: lines.map((l, i) => ({ line: l.line, quantity: quantities[i] ?? 0 })) }, statusHistory: { status, at: receivedAt } },
         },
-      );
+      ));
     },
 
-    async cancel(id: ObjectId): Promise<void> {
+    async cancel(id: ObjectId): Promise<number> {
       const at = clock();
-      await orders.updateOne(
+      return changed(await orders.updateOne(
         { _id: id, status: { $in: ['draft', 'ordered', 'partiallyReceived'] } },
         { $set: { status: 'cancelled', updatedAt: at }, $push: { statusHistory: { status: 'cancelled', at } } },
-      );
+      ));
     },
 
-    async deletePurchaseOrder(id: ObjectId): Promise<void> {
-      await orders.deleteOne({ _id: id });
+    async deletePurchaseOrder(id: ObjectId): Promise<number> {
+      return (await orders.deleteOne({ _id: id })).deletedCount;
     },
   };
 }
