@@ -107,7 +107,16 @@ async function supplyLife(supply: SupplyWriter, open: ObjectId[], n: number, rol
   const supplier = `SUP-${1 + (n % 4)}`;
   const sku = `S0-${1 + (n % 5)}`;
   if (roll < 0.3) {
-    open.push(await supply.createPurchaseOrder({ supplierCode: supplier, lines: [{ sku, quantity: 10 }, { sku: 'S1-1', quantity: 4 }], expectedDate: new Date(BASE_TIME + n * 3_600_000) }));
+    open.push(
+      await supply.createPurchaseOrder({
+        supplierCode: supplier,
+        lines: [
+          { sku, quantity: 10 },
+          { sku: 'S1-1', quantity: 4 },
+        ],
+        expectedDate: new Date(BASE_TIME + n * 3_600_000),
+      }),
+    );
     return 1;
   }
   if (roll < 0.6 && open.length > 0) {

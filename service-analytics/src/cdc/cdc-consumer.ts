@@ -147,7 +147,8 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
       pageSize,
       batchSize,
       aborted: () => signal.aborted,
-      deliver: (changes, progress) => deliver(changes, { resumeToken: null, startAtOperationTime: null, backfill: progress, collections: ALL }, 'backfill', null),
+      deliver: (changes, progress) =>
+        deliver(changes, { resumeToken: null, startAtOperationTime: null, backfill: progress, collections: ALL }, 'backfill', null),
     });
     if (!done) return null;
     // Before the checkpoint says "backfilled": a failure here re-runs it from the last page (nothing left to read).
@@ -223,7 +224,11 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
     tracker.setState('backfilling');
     onFirstPosition?.();
     log.info({ collections: missing }, 'cdc: backfilling newly followed collections');
-    const kept = { resumeToken: checkpoint.resumeToken, startAtOperationTime: checkpoint.startAtOperationTime, collections: checkpoint.collections ?? [...FOLLOWED_BEFORE_SUPPLY] };
+    const kept = {
+      resumeToken: checkpoint.resumeToken,
+      startAtOperationTime: checkpoint.startAtOperationTime,
+      collections: checkpoint.collections ?? [...FOLLOWED_BEFORE_SUPPLY],
+    };
     const done = await runBackfill({
       operational,
       collections: missing,
@@ -236,7 +241,9 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
     });
     if (!done) return false;
     await sinkCaughtUp(signal);
-    tracker.checkpointed(await store.save({ ...kept, backfill: null, collections: ALL }, { eventsProcessed: tracker.eventsProcessed, lastEventAt: tracker.lastEventAt }));
+    tracker.checkpointed(
+      await store.save({ ...kept, backfill: null, collections: ALL }, { eventsProcessed: tracker.eventsProcessed, lastEventAt: tracker.lastEventAt }),
+    );
     return true;
   }
 

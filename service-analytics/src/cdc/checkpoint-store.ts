@@ -17,7 +17,13 @@ export type SavedResumeToken = NonNullable<ResumeToken>;
  * checkpoint without `collections` was written by a version that followed
  * only these.
  */
-export const FOLLOWED_BEFORE_SUPPLY = ['salesOrders', 'stockMovements', 'stockPositions', 'products', 'campaigns'] as const satisfies readonly SourceCollection[];
+export const FOLLOWED_BEFORE_SUPPLY = [
+  'salesOrders',
+  'stockMovements',
+  'stockPositions',
+  'products',
+  'campaigns',
+] as const satisfies readonly SourceCollection[];
 
 /** A backfill that has not finished: where it reached, and where the stream must start after it. */
 export interface BackfillProgress {

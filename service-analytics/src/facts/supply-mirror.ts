@@ -96,10 +96,11 @@ export const DELIVERING_PURCHASE_ORDER_STATUSES: readonly string[] = ['draft', '
 
 const supplierRow = rowOf(SourceSupplierSchema, (s, sourceId): SupplierMirrorDoc => ({ _id: `${s.tenantId}:${s.code}`, sourceId, ...s }));
 
-const productSupplierRow = rowOf(
-  SourceProductSupplierSchema,
-  (l, sourceId): ProductSupplierMirrorDoc => ({ _id: `${l.tenantId}:${l.supplierCode}:${l.sku}`, sourceId, ...l }),
-);
+const productSupplierRow = rowOf(SourceProductSupplierSchema, (l, sourceId): ProductSupplierMirrorDoc => ({
+  _id: `${l.tenantId}:${l.supplierCode}:${l.sku}`,
+  sourceId,
+  ...l,
+}));
 
 const locationRow = rowOf(SourceLocationSchema, (l, sourceId): LocationMirrorDoc => ({ _id: `${l.tenantId}:${l.code}`, sourceId, ...l }));
 
