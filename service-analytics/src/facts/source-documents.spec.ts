@@ -1,14 +1,6 @@
-import {
-  StoredCampaignSchema,
-  StoredLocationSchema,
-  StoredProductSchema,
-  StoredProductSupplierSchema,
-  StoredPurchaseOrderSchema,
-  StoredSalesOrderSchema,
-  StoredStockMovementSchema,
-  StoredStockPositionSchema,
-  StoredSupplierSchema,
-} from '@icc/shared';
+import { StoredCampaignSchema, StoredProductSchema, StoredSalesOrderSchema, StoredStockMovementSchema, StoredStockPositionSchema } from '@icc/shared';
+// The supply side's stored documents (suppliers, links, locations, purchase orders).
+import { StoredLocationSchema, StoredProductSupplierSchema, StoredPurchaseOrderSchema, StoredSupplierSchema } from '@icc/shared';
 import { describe, expect, it } from 'vitest';
 import {
   campaign,
