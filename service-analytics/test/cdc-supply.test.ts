@@ -7,58 +7,32 @@
  * only them, then resumes from its token.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { MongoClient, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCdcConsumer, type CdcConsumer } from '../src/cdc/cdc-consumer.js';
-import type { BatchContext, SourceChange } from '../src/cdc/cdc.types.js';
+import { describe, expect, it } from 'vitest';
+import { createCdcConsumer } from '../src/cdc/cdc-consumer.js';
+import { SOURCE_COLLECTIONS, type BatchContext, type SourceChange } from '../src/cdc/cdc.types.js';
 import { CHECKPOINT_COLLECTION, type CdcCheckpoint } from '../src/cdc/checkpoint-store.js';
 import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
-import { createPipeline, ensureAnalyticsIndexes, type Pipeline } from '../src/pipeline.js';
+import { createPipeline, ensureAnalyticsIndexes } from '../src/pipeline.js';
 import { sourceWriter } from './support/source-writer.js';
 import { expectedSupplyMirrors, storedSupplyMirrors } from './support/supply-expected.js';
 import { supplyWriter, type SupplyWriter } from './support/supply-writer.js';
-import './support/provided-context.js';
+import { testDatabases } from './support/test-databases.js';
+import { waitFor } from './support/wait-for.js';
 
-let client: MongoClient;
-let dbCounter = 0;
-const consumers: CdcConsumer[] = [];
-const pipelines: Pipeline[] = [];
-const databases: Db[] = [];
-
-beforeAll(async () => {
-  client = await new MongoClient(inject('mongoUri')).connect();
-});
-afterAll(async () => {
-  await Promise.all(consumers.map((c) => c.stop()));
-  await Promise.all(pipelines.map((p) => p.close()));
-  for (const db of databases) await db.dropDatabase();
-  await client.close();
-});
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const databases = testDatabases('cdcs');
 
 /** Fresh databases, a supply writer per tenant on one clock (a second a write), and a consumer feeding the real pipeline. */
 async function fixture() {
-  dbCounter += 1;
-  const operational = client.db(`cdcs_op_${process.pid}_${dbCounter}`);
-  const analytics = client.db(`cdcs_an_${process.pid}_${dbCounter}`);
-  databases.push(operational, analytics);
-  await ensureAnalyticsIndexes(analytics);
+  const operational = await databases.fresh();
+  const analytics = await databases.fresh(ensureAnalyticsIndexes);
   let tick = Date.UTC(2026, 2, 1);
   const clock = () => new Date((tick += 1_000));
   const acme = supplyWriter(operational, { tenantId: 'acme', clock });
   const globex = supplyWriter(operational, { tenantId: 'globex', clock });
   /** Backfilled changes per collection, by the batch phase the pipeline was given. */
   const backfilled = new Map<string, number>();
-  function start(): CdcConsumer {
-    const pipeline = createPipeline(analytics);
-    pipelines.push(pipeline);
+  function start() {
+    const pipeline = databases.track(createPipeline(analytics));
     const counting = {
       async apply(changes: readonly SourceChange[], context?: BatchContext) {
         if (context?.phase === 'backfill') for (const c of changes) backfilled.set(c.collection, (backfilled.get(c.collection) ?? 0) + 1);
@@ -66,9 +40,8 @@ async function fixture() {
       },
       caughtUp: (signal: AbortSignal) => pipeline.caughtUp(signal),
     };
-    const consumer = createCdcConsumer({ client, operationalDb: operational.databaseName, analyticsDb: analytics.databaseName, sink: counting, batchSize: 7, maxAwaitTimeMS: 50 });
-    consumers.push(consumer);
-    return consumer;
+    const options = { operationalDb: operational.databaseName, analyticsDb: analytics.databaseName, sink: counting, batchSize: 7, maxAwaitTimeMS: 50 };
+    return databases.track(createCdcConsumer({ client: databases.client, ...options }));
   }
   const mirrorsMatch = async () => isDeepStrictEqual(await storedSupplyMirrors(analytics), await expectedSupplyMirrors(operational));
   return { operational, analytics, acme, globex, start, backfilled, mirrorsMatch };
@@ -110,7 +83,10 @@ describe('CDC of the supply side', () => {
     ]);
 
     // Streamed: an insert, an update and a delete of each collection (acme), and globex's own changes beside them.
-    const orders = await f.operational.collection('purchaseOrders').find({ tenantId: 'acme' }, { sort: { poNumber: 1 } }).toArray();
+    const orders = await f.operational
+      .collection('purchaseOrders')
+      .find({ tenantId: 'acme' }, { sort: { poNumber: 1 } })
+      .toArray();
     await f.acme.upsertSupplier('SUP-3', { name: 'New Parts' });
     await f.acme.upsertSupplier('SUP-1', { defaultLeadTimeDays: 9 });
     await f.acme.deleteSupplier('SUP-2');
@@ -120,7 +96,11 @@ describe('CDC of the supply side', () => {
     await f.acme.upsertLocation('WH3');
     await f.acme.upsertLocation('WH1', { name: 'Main warehouse' });
     await f.acme.deleteLocation('WH2');
-    const fresh = await f.acme.createPurchaseOrder({ supplierCode: 'SUP-3', lines: [{ sku: 'A-2', quantity: 12 }], expectedDate: new Date(Date.UTC(2026, 3, 5)) });
+    const fresh = await f.acme.createPurchaseOrder({
+      supplierCode: 'SUP-3',
+      lines: [{ sku: 'A-2', quantity: 12 }],
+      expectedDate: new Date(Date.UTC(2026, 3, 5)),
+    });
     await f.acme.receive(orders[0]!._id, [15]);
     await f.acme.deletePurchaseOrder(orders[2]!._id);
     await f.globex.upsertSupplier('SUP-1', { name: 'Globex Supply' });
@@ -148,14 +128,19 @@ describe('CDC of the supply side', () => {
     expect(po(orders[0]!._id)).toMatchObject({ status: 'partiallyReceived', lines: [{ receivedQuantity: 15, openQuantity: 5 }] });
     expect(po(orders[2]!._id)).toBeUndefined();
     expect(po(fresh)).toMatchObject({ tenantId: 'acme', status: 'draft', supplierCode: 'SUP-3', lines: [{ openQuantity: 12 }] });
-    expect(after.purchaseOrders.filter((p) => p.tenantId === 'globex').map((p) => p.status).sort()).toEqual(['cancelled', 'draft', 'received']);
+    expect(
+      after.purchaseOrders
+        .filter((p) => p.tenantId === 'globex')
+        .map((p) => p.status)
+        .sort(),
+    ).toEqual(['cancelled', 'draft', 'received']);
     expect(after.purchaseOrders.every((p) => p.tenantId === 'acme' || p.tenantId === 'globex')).toBe(true);
     await consumer.stop();
   });
 
   it('after an upgrade: a checkpoint that predates the supply collections re-reads only them, then resumes from its token', async () => {
     const f = await fixture();
-    const source = sourceWriter(client, f.operational.databaseName);
+    const source = sourceWriter(databases.client, f.operational.databaseName);
     await source.seedCatalog(['A-1', 'A-2'], 1_000);
     await seedSupply(f.acme);
     const first = f.start();
@@ -168,7 +153,12 @@ describe('CDC of the supply side', () => {
 
     // As an older version left it: a streaming checkpoint without `collections`, and no supply mirrors.
     await checkpoints.updateOne({ _id: 'operational' }, { $unset: { collections: '' } });
-    for (const name of [FACT_COLLECTIONS.suppliersMirror, FACT_COLLECTIONS.productSuppliersMirror, FACT_COLLECTIONS.locationsMirror, FACT_COLLECTIONS.purchaseOrdersMirror]) {
+    for (const name of [
+      FACT_COLLECTIONS.suppliersMirror,
+      FACT_COLLECTIONS.productSuppliersMirror,
+      FACT_COLLECTIONS.locationsMirror,
+      FACT_COLLECTIONS.purchaseOrdersMirror,
+    ]) {
       await f.analytics.collection(name).deleteMany({});
     }
     f.backfilled.clear();
@@ -183,17 +173,7 @@ describe('CDC of the supply side', () => {
     // Only the newly followed collections were re-read; the rest came from the token on.
     expect([...f.backfilled.keys()].sort()).toEqual(['locations', 'productSuppliers', 'purchaseOrders', 'suppliers']);
     expect(f.backfilled.get('locations')).toBe(1); // WH2 was deleted before the re-read
-    expect((await checkpoints.findOne({ _id: 'operational' }))!.collections).toEqual([
-      'salesOrders',
-      'stockMovements',
-      'stockPositions',
-      'products',
-      'campaigns',
-      'suppliers',
-      'productSuppliers',
-      'locations',
-      'purchaseOrders',
-    ]);
+    expect((await checkpoints.findOne({ _id: 'operational' }))!.collections).toEqual([...SOURCE_COLLECTIONS]);
     await second.stop();
   });
 });

@@ -3,23 +3,21 @@
  * delays and lead times in fractional days, sample spreads, on-time by UTC
  * day, the `since` bound, and one tenant's orders never in another's numbers.
  */
-import { MongoClient, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Db } from 'mongodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureFactIndexes } from '../src/facts/fact-indexes.js';
 import { mirrorReferenceData } from '../src/facts/reference-mirror.js';
 import { supplierDeliveryStats } from '../src/facts/supplier-delivery.js';
 import { changeOf, purchaseOrder } from './support/source-builders.js';
-import './support/provided-context.js';
+import { testDatabases } from './support/test-databases.js';
 
-let client: MongoClient;
+const databases = testDatabases('supplier_delivery');
 let db: Db;
 
 const line = [{ sku: 'A-1', quantity: 10, received: 10 }];
 
 beforeAll(async () => {
-  client = await MongoClient.connect(inject('mongoUri'));
-  db = client.db(`supplier_delivery_${process.pid}`);
-  await ensureFactIndexes(db);
+  db = await databases.fresh(ensureFactIndexes);
   const orders = [
     // SUP-1: 2.5 days late (received at noon two days after the expected day), placed 11.5 days before receipt.
     purchaseOrder({
@@ -72,10 +70,6 @@ beforeAll(async () => {
     db,
     orders.map((po) => changeOf('purchaseOrders', po, 'insert')),
   );
-});
-afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
 });
 
 describe('supplierDeliveryStats', () => {

@@ -4,29 +4,17 @@
  * fields and keys, newest version wins, deletes, tenants kept apart, and the
  * readers' tolerance of older documents.
  */
-import { MongoClient, ObjectId, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ObjectId } from 'mongodb';
+import { describe, expect, it } from 'vitest';
 import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
 import { ensureFactIndexes } from '../src/facts/fact-indexes.js';
 import { mirrorReferenceData } from '../src/facts/reference-mirror.js';
 import type { LocationMirrorDoc, ProductSupplierMirrorDoc, PurchaseOrderMirrorDoc, SupplierMirrorDoc } from '../src/facts/supply-mirror.js';
 import { changeOf, deleteOf, location, productSupplier, purchaseOrder, supplier } from './support/source-builders.js';
-import './support/provided-context.js';
+import { testDatabases } from './support/test-databases.js';
 
-let client: MongoClient;
-let dbCount = 0;
-async function freshDb(): Promise<Db> {
-  const db = client.db(`supply_mirror_${process.pid}_${++dbCount}`);
-  await ensureFactIndexes(db);
-  return db;
-}
-
-beforeAll(async () => {
-  client = await MongoClient.connect(inject('mongoUri'));
-});
-afterAll(async () => {
-  await client?.close();
-});
+const databases = testDatabases('supply_mirror');
+const freshDb = () => databases.fresh(ensureFactIndexes);
 
 describe('supply mirrors', () => {
   it('suppliers: keyed by tenant and code, newest version wins, a re-delivered older one is ignored, a delete removes the row', async () => {
@@ -60,7 +48,12 @@ describe('supply mirrors', () => {
       },
     ]);
     await mirrorReferenceData(db, [deleteOf('suppliers', acme._id)]);
-    expect(await mirror.find().map((s) => s._id).toArray()).toEqual(['t2:SUP-1']);
+    expect(
+      await mirror
+        .find()
+        .map((s) => s._id)
+        .toArray(),
+    ).toEqual(['t2:SUP-1']);
   });
 
   it('a supplier deleted and re-created under the same code in one batch keeps the new one, whatever its clock says', async () => {
@@ -80,7 +73,11 @@ describe('supply mirrors', () => {
     const own = productSupplier({ supplierCode: 'SUP-1', sku: 'A-1', leadTimeDays: 9, preferred: true });
     const byDefault = productSupplier({ supplierCode: 'SUP-2', sku: 'A-1', leadTimeDays: null });
     const { leadTimeDays: _dropped, ...absent } = productSupplier({ tenantId: 't2', supplierCode: 'SUP-1', sku: 'A-1' });
-    await mirrorReferenceData(db, [changeOf('productSuppliers', own, 'insert'), changeOf('productSuppliers', byDefault, 'insert'), changeOf('productSuppliers', absent, 'insert')]);
+    await mirrorReferenceData(db, [
+      changeOf('productSuppliers', own, 'insert'),
+      changeOf('productSuppliers', byDefault, 'insert'),
+      changeOf('productSuppliers', absent, 'insert'),
+    ]);
     expect(await mirror.find().sort({ _id: 1 }).toArray()).toEqual([
       {
         _id: 't1:SUP-1:A-1',
@@ -145,7 +142,10 @@ describe('supply mirrors', () => {
     const byStatus = (['draft', 'ordered', 'received', 'cancelled'] as const).map((status) => purchaseOrder({ ...base, status }));
     // A status the operational side may add later: nothing open is assumed.
     const closed = { ...purchaseOrder({ ...base, status: 'ordered' }), status: 'closed' };
-    await mirrorReferenceData(db, [partial, ...byStatus, closed].map((po) => changeOf('purchaseOrders', po, 'insert')));
+    await mirrorReferenceData(
+      db,
+      [partial, ...byStatus, closed].map((po) => changeOf('purchaseOrders', po, 'insert')),
+    );
 
     expect(await mirror.findOne({ _id: String(partial._id) })).toEqual({
       _id: String(partial._id),
@@ -198,6 +198,12 @@ describe('supply mirrors', () => {
     const good = supplier({ code: 'SUP-1' });
     const { defaultLeadTimeDays: _missing, ...bad } = supplier({ code: 'SUP-2' });
     await mirrorReferenceData(db, [changeOf('suppliers', bad, 'insert'), changeOf('suppliers', good, 'insert')]);
-    expect(await db.collection(FACT_COLLECTIONS.suppliersMirror).find().map((s) => s._id).toArray()).toEqual(['t1:SUP-1']);
+    expect(
+      await db
+        .collection(FACT_COLLECTIONS.suppliersMirror)
+        .find()
+        .map((s) => s._id)
+        .toArray(),
+    ).toEqual(['t1:SUP-1']);
   });
 });

@@ -110,25 +110,22 @@ export const SourceCampaignSchema = StoredCampaignSchema.pick({
 }).extend({ _id: SourceId, status: AnyStatus, updatedAt: TimestampOrEpoch });
 export type SourceCampaign = z.infer<typeof SourceCampaignSchema>;
 
+/** A `pick` mask from field names: `StoredX.pick(fields('a', 'b'))`. */
+const fields = <K extends string>(...names: K[]) => Object.fromEntries(names.map((name) => [name, true])) as { [P in K]: true };
+
 // Suppliers and locations the model stores without a status are active (the model's default).
 const StatusOrActive = AnyStatus.default('active');
 
-export const SourceSupplierSchema = StoredSupplierSchema.pick({ tenantId: true, code: true, name: true, defaultLeadTimeDays: true }).extend({
+export const SourceSupplierSchema = StoredSupplierSchema.pick(fields('tenantId', 'code', 'name', 'defaultLeadTimeDays')).extend({
   _id: SourceId,
   status: StatusOrActive,
   updatedAt: TimestampOrEpoch,
 });
 export type SourceSupplier = z.infer<typeof SourceSupplierSchema>;
 
-export const SourceProductSupplierSchema = StoredProductSupplierSchema.pick({
-  tenantId: true,
-  supplierCode: true,
-  sku: true,
-  unitCost: true,
-  minimumOrderQuantity: true,
-  packSize: true,
-  preferred: true,
-}).extend({
+export const SourceProductSupplierSchema = StoredProductSupplierSchema.pick(
+  fields('tenantId', 'supplierCode', 'sku', 'unitCost', 'minimumOrderQuantity', 'packSize', 'preferred'),
+).extend({
   _id: SourceId,
   // Absent or null alike: the supplier's default lead time applies.
   leadTimeDays: StoredProductSupplierSchema.shape.leadTimeDays.transform((days) => days ?? null),
@@ -136,7 +133,7 @@ export const SourceProductSupplierSchema = StoredProductSupplierSchema.pick({
 });
 export type SourceProductSupplier = z.infer<typeof SourceProductSupplierSchema>;
 
-export const SourceLocationSchema = StoredLocationSchema.pick({ tenantId: true, code: true, name: true, timeZone: true }).extend({
+export const SourceLocationSchema = StoredLocationSchema.pick(fields('tenantId', 'code', 'name', 'timeZone')).extend({
   _id: SourceId,
   type: AnyStatus,
   status: StatusOrActive,
@@ -144,18 +141,14 @@ export const SourceLocationSchema = StoredLocationSchema.pick({ tenantId: true, 
 });
 export type SourceLocation = z.infer<typeof SourceLocationSchema>;
 
-export const SourcePurchaseOrderSchema = StoredPurchaseOrderSchema.pick({
-  tenantId: true,
-  poNumber: true,
-  supplierCode: true,
-  locationCode: true,
-  expectedDate: true,
-  orderedAt: true,
-  receivedAt: true,
-}).extend({
+const SourcePurchaseOrderLine = StoredPurchaseOrderLineSchema.pick(fields('line', 'sku', 'quantity', 'unitCost', 'receivedQuantity'));
+
+export const SourcePurchaseOrderSchema = StoredPurchaseOrderSchema.pick(
+  fields('tenantId', 'poNumber', 'supplierCode', 'locationCode', 'expectedDate', 'orderedAt', 'receivedAt'),
+).extend({
   _id: SourceId,
   status: AnyStatus,
-  lines: z.array(StoredPurchaseOrderLineSchema.pick({ line: true, sku: true, quantity: true, unitCost: true, receivedQuantity: true })),
+  lines: z.array(SourcePurchaseOrderLine),
   // Orders stored before it existed have none: their receipt time is `receivedAt` alone.
   lastReceivedAt: StoredPurchaseOrderSchema.shape.lastReceivedAt.transform((at) => at ?? null),
   source: StoredPurchaseOrderSchema.shape.source.transform((source) => ({ type: source.type, id: source.id ?? null })),

@@ -23,69 +23,42 @@ export interface SupplyMirrors {
 export async function expectedSupplyMirrors(operational: Db): Promise<SupplyMirrors> {
   const all = (name: string) => operational.collection(name).find().toArray();
   const [suppliers, links, locations, orders] = await Promise.all([all('suppliers'), all('productSuppliers'), all('locations'), all('purchaseOrders')]);
+  /** The row of `doc` under `key`: the named fields as stored, plus the source id, tenant and version every row has. */
+  const row = (doc: Document, key: string, copied: string[], extra: Document = {}) => ({
+    _id: key,
+    sourceId: String(doc._id),
+    tenantId: doc.tenantId,
+    ...Object.fromEntries(copied.map((field) => [field, doc[field]])),
+    ...extra,
+    updatedAt: orEpoch(doc.updatedAt),
+  });
+  const openLine = (status: string) => (l: Document) => {
+    const receivedQuantity = l.receivedQuantity ?? 0;
+    const openQuantity = STILL_DELIVERING.has(status) ? Math.max(0, l.quantity - receivedQuantity) : 0;
+    return { line: l.line, sku: l.sku, quantity: l.quantity, unitCost: l.unitCost, receivedQuantity, openQuantity };
+  };
   return {
-    suppliers: byId(
-      suppliers.map((s) => ({
-        _id: `${s.tenantId}:${s.code}`,
-        sourceId: String(s._id),
-        tenantId: s.tenantId,
-        code: s.code,
-        name: s.name,
-        status: s.status ?? 'active',
-        defaultLeadTimeDays: s.defaultLeadTimeDays,
-        updatedAt: orEpoch(s.updatedAt),
-      })),
-    ),
+    suppliers: byId(suppliers.map((s) => row(s, `${s.tenantId}:${s.code}`, ['code', 'name', 'defaultLeadTimeDays'], { status: s.status ?? 'active' }))),
     productSuppliers: byId(
-      links.map((l) => ({
-        _id: `${l.tenantId}:${l.supplierCode}:${l.sku}`,
-        sourceId: String(l._id),
-        tenantId: l.tenantId,
-        supplierCode: l.supplierCode,
-        sku: l.sku,
-        unitCost: l.unitCost,
-        minimumOrderQuantity: l.minimumOrderQuantity,
-        packSize: l.packSize,
-        leadTimeDays: l.leadTimeDays ?? null,
-        preferred: l.preferred ?? false,
-        updatedAt: orEpoch(l.updatedAt),
-      })),
-    ),
-    locations: byId(
-      locations.map((l) => ({
-        _id: `${l.tenantId}:${l.code}`,
-        sourceId: String(l._id),
-        tenantId: l.tenantId,
-        code: l.code,
-        name: l.name,
-        type: l.type,
-        timeZone: l.timeZone,
-        status: l.status ?? 'active',
-        updatedAt: orEpoch(l.updatedAt),
-      })),
-    ),
-    purchaseOrders: byId(
-      orders.map((po) => ({
-        _id: String(po._id),
-        sourceId: String(po._id),
-        tenantId: po.tenantId,
-        poNumber: po.poNumber,
-        supplierCode: po.supplierCode,
-        locationCode: po.locationCode,
-        status: po.status,
-        expectedDate: po.expectedDate,
-        orderedAt: po.orderedAt ?? null,
-        receivedAt: po.receivedAt ?? null,
-        lastReceivedAt: po.lastReceivedAt ?? null,
-        source: { type: po.source.type, id: po.source.id ?? null },
-        lines: (po.lines as Document[]).map((l) => {
-          const receivedQuantity = l.receivedQuantity ?? 0;
-          const open = STILL_DELIVERING.has(po.status) ? Math.max(0, l.quantity - receivedQuantity) : 0;
-          return { line: l.line, sku: l.sku, quantity: l.quantity, unitCost: l.unitCost, receivedQuantity, openQuantity: open };
+      links.map((l) =>
+        row(l, `${l.tenantId}:${l.supplierCode}:${l.sku}`, ['supplierCode', 'sku', 'unitCost', 'minimumOrderQuantity', 'packSize'], {
+          leadTimeDays: l.leadTimeDays ?? null,
+          preferred: l.preferred ?? false,
         }),
-        createdAt: orEpoch(po.createdAt),
-        updatedAt: orEpoch(po.updatedAt),
-      })),
+      ),
+    ),
+    locations: byId(locations.map((l) => row(l, `${l.tenantId}:${l.code}`, ['code', 'name', 'type', 'timeZone'], { status: l.status ?? 'active' }))),
+    purchaseOrders: byId(
+      orders.map((po) =>
+        row(po, String(po._id), ['poNumber', 'supplierCode', 'locationCode', 'status', 'expectedDate'], {
+          orderedAt: po.orderedAt ?? null,
+          receivedAt: po.receivedAt ?? null,
+          lastReceivedAt: po.lastReceivedAt ?? null,
+          source: { type: po.source.type, id: po.source.id ?? null },
+          lines: (po.lines as Document[]).map(openLine(po.status)),
+          createdAt: orEpoch(po.createdAt),
+        }),
+      ),
     ),
   };
 }

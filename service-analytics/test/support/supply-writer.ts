@@ -5,10 +5,11 @@
  * partially received → received, or cancelled). Purchase orders are written
  * alone, without the stock movements a placement or receipt also commits:
  * the tests using this check the supply mirrors, and leave stock and facts
- * to source-writer.ts. Every write is one change event.
+ * to source-writer.ts. Every write is one change event; each method returns
+ * how many it caused (0 when the step did not apply).
  */
 import type { StoredLocation, StoredProductSupplier, StoredPurchaseOrder, StoredSupplier } from '@icc/shared';
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db, type Document, type UpdateResult } from 'mongodb';
 
 /**
  * The fields a new document takes from `defaults`: those `set` does not name (MongoDB refuses a path in both
@@ -19,6 +20,9 @@ const onInsert = (defaults: Record<string, unknown>, set: object, at: Date) => (
   ...Object.fromEntries(Object.entries(defaults).filter(([field]) => !(field in set))),
   createdAt: at,
 });
+
+/** The change events an update caused (0 when its filter matched nothing). */
+const changed = (result: UpdateResult) => result.modifiedCount + result.upsertedCount;
 
 export interface SupplyWriterOptions {
   tenantId: string;
@@ -37,9 +41,6 @@ export interface SupplyWriterOptions {
  */
 export function supplyWriter(db: Db, options: SupplyWriterOptions) {
   const { tenantId, clock } = options;
-  const suppliers = db.collection<StoredSupplier>('suppliers');
-  const links = db.collection<StoredProductSupplier>('productSuppliers');
-  const locations = db.collection<StoredLocation>('locations');
   const orders = db.collection<StoredPurchaseOrder>('purchaseOrders');
   let poCounter = 0;
 
@@ -49,57 +50,35 @@ export function supplyWriter(db: Db, options: SupplyWriterOptions) {
     return found;
   }
 
+  /** Create the tenant's document matching `key` from `defaults`, or change it by `set`; `updatedAt` moves either way. */
+  async function upsert(collection: string, key: Document, set: Document, defaults: Document): Promise<number> {
+    const at = clock();
+    const update = { $set: { ...set, updatedAt: at }, $setOnInsert: onInsert(defaults, set, at) };
+    return changed(await db.collection(collection).updateOne({ tenantId, ...key }, update, { upsert: true }));
+  }
+
+  const remove = async (collection: string, key: Document) => (await db.collection(collection).deleteOne({ tenantId, ...key })).deletedCount;
+
   return {
     tenantId,
 
-    /** Create the supplier, or change its fields (`updatedAt` moves either way). */
-    async upsertSupplier(code: string, set: Partial<Pick<StoredSupplier, 'name' | 'defaultLeadTimeDays' | 'status'>> = {}): Promise<void> {
-      const at = clock();
-      await suppliers.updateOne(
-        { tenantId, code },
-        {
-          $set: { ...set, updatedAt: at },
-          $setOnInsert: onInsert({ name: `Supplier ${code}`, defaultLeadTimeDays: 10, attributes: {}, status: 'active' }, set, at),
-        },
-        { upsert: true },
-      );
-    },
+    upsertSupplier: (code: string, set: Partial<Pick<StoredSupplier, 'name' | 'defaultLeadTimeDays' | 'status'>> = {}) =>
+      upsert('suppliers', { code }, set, { name: `Supplier ${code}`, defaultLeadTimeDays: 10, attributes: {}, status: 'active' }),
+    deleteSupplier: (code: string) => remove('suppliers', { code }),
 
-    async deleteSupplier(code: string): Promise<void> {
-      await suppliers.deleteOne({ tenantId, code });
-    },
+    upsertLink: (supplierCode: string, sku: string, set: Partial<Pick<StoredProductSupplier, 'unitCost' | 'leadTimeDays' | 'preferred'>> = {}) =>
+      upsert('productSuppliers', { supplierCode, sku }, set, {
+        supplierId: new ObjectId(),
+        minimumOrderQuantity: 12,
+        packSize: 6,
+        unitCost: 4,
+        preferred: false,
+      }),
+    deleteLink: (supplierCode: string, sku: string) => remove('productSuppliers', { supplierCode, sku }),
 
-    async upsertLink(supplierCode: string, sku: string, set: Partial<Pick<StoredProductSupplier, 'unitCost' | 'leadTimeDays' | 'preferred'>> = {}): Promise<void> {
-      const at = clock();
-      await links.updateOne(
-        { tenantId, supplierCode, sku },
-        {
-          $set: { ...set, updatedAt: at },
-          $setOnInsert: onInsert({ supplierId: new ObjectId(), minimumOrderQuantity: 12, packSize: 6, unitCost: 4, preferred: false }, set, at),
-        },
-        { upsert: true },
-      );
-    },
-
-    async deleteLink(supplierCode: string, sku: string): Promise<void> {
-      await links.deleteOne({ tenantId, supplierCode, sku });
-    },
-
-    async upsertLocation(code: string, set: Partial<Pick<StoredLocation, 'name' | 'status' | 'timeZone'>> = {}): Promise<void> {
-      const at = clock();
-      await locations.updateOne(
-        { tenantId, code },
-        {
-          $set: { ...set, updatedAt: at },
-          $setOnInsert: onInsert({ name: `Location ${code}`, type: 'warehouse', timeZone: 'UTC', attributes: {}, status: 'active' }, set, at),
-        },
-        { upsert: true },
-      );
-    },
-
-    async deleteLocation(code: string): Promise<void> {
-      await locations.deleteOne({ tenantId, code });
-    },
+    upsertLocation: (code: string, set: Partial<Pick<StoredLocation, 'name' | 'status' | 'timeZone'>> = {}) =>
+      upsert('locations', { code }, set, { name: `Location ${code}`, type: 'warehouse', timeZone: 'UTC', attributes: {}, status: 'active' }),
+    deleteLocation: (code: string) => remove('locations', { code }),
 
     /** A draft, as `draftPurchaseOrder` makes it. */
     async createPurchaseOrder(spec: {
@@ -136,38 +115,49 @@ export function supplyWriter(db: Db, options: SupplyWriterOptions) {
       return _id;
     },
 
-    async place(id: ObjectId): Promise<void> {
+    async place(id: ObjectId): Promise<number> {
       const at = clock();
-      await orders.updateOne({ _id: id, status: 'draft' }, { $set: { status: 'ordered', orderedAt: at, updatedAt: at }, $push: { statusHistory: { status: 'ordered', at } } });
+      return changed(
+        await orders.updateOne(
+          { _id: id, status: 'draft' },
+          { $set: { status: 'ordered', orderedAt: at, updatedAt: at }, $push: { statusHistory: { status: 'ordered', at } } },
+        ),
+      );
     },
 
-    /** Receive `quantities[i]` on line i (capped at what is outstanding); received once every line is. */
-    async receive(id: ObjectId, quantities: readonly number[], receivedAt = clock()): Promise<void> {
+    /** Receive `quantities[i]` on line i (capped at what is outstanding); received once every line is. Only placed orders receive. */
+    async receive(id: ObjectId, quantities: readonly number[], receivedAt = clock()): Promise<number> {
       const po = await order(id);
+      if (po.status !== 'ordered' && po.status !== 'partiallyReceived') return 0;
       const lines = po.lines.map((l, i) => ({ ...l, receivedQuantity: Math.min(l.quantity, l.receivedQuantity + (quantities[i] ?? 0)) }));
       const complete = lines.every((l) => l.receivedQuantity === l.quantity);
       const status = complete ? 'received' : 'partiallyReceived';
       const lastReceivedAt = po.lastReceivedAt && po.lastReceivedAt > receivedAt ? po.lastReceivedAt : receivedAt;
-      await orders.updateOne(
-        { _id: id, status: po.status },
-        {
-          $set: { status, lines, lastReceivedAt, ...(complete ? { receivedAt } : {}), updatedAt: clock() },
-          $push: { receipts: { at: receivedAt, lines: lines.map((l, i) => ({ line: l.line, quantity: quantities[i] ?? 0 })) }, statusHistory: { status, at: receivedAt } },
-        },
+      return changed(
+        await orders.updateOne(
+          { _id: id, status: po.status },
+          {
+            $set: { status, lines, lastReceivedAt, ...(complete ? { receivedAt } : {}), updatedAt: clock() },
+            $push: {
+              receipts: { at: receivedAt, lines: lines.map((l, i) => ({ line: l.line, quantity: quantities[i] ?? 0 })) },
+              statusHistory: { status, at: receivedAt },
+            },
+          },
+        ),
       );
     },
 
-    async cancel(id: ObjectId): Promise<void> {
+    async cancel(id: ObjectId): Promise<number> {
       const at = clock();
-      await orders.updateOne(
-        { _id: id, status: { $in: ['draft', 'ordered', 'partiallyReceived'] } },
-        { $set: { status: 'cancelled', updatedAt: at }, $push: { statusHistory: { status: 'cancelled', at } } },
+      return changed(
+        await orders.updateOne(
+          { _id: id, status: { $in: ['draft', 'ordered', 'partiallyReceived'] } },
+          { $set: { status: 'cancelled', updatedAt: at }, $push: { statusHistory: { status: 'cancelled', at } } },
+        ),
       );
     },
 
-    async deletePurchaseOrder(id: ObjectId): Promise<void> {
-      await orders.deleteOne({ _id: id });
-    },
+    deletePurchaseOrder: (id: ObjectId) => remove('purchaseOrders', { _id: id }),
   };
 }
 
