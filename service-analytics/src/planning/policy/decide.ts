@@ -40,9 +40,11 @@ export function decide(input: DecisionInput): Decision {
   const overReview = demandOverDays(demand, 0, rule.reviewPeriodDays, input.errorCorrelation);
   const projection = { today, position, demand };
   const stockout = stockoutDate(projection);
+  const demand7Days = demandOverDays(demand, 0, 7).mean;
+  const demand14Days = demandOverDays(demand, 0, 14).mean;
   const reasoning = [
     `Position ${q(invPosition)} = on hand ${q(position.onHand)} − reserved ${q(position.reserved)} − back-ordered ${q(position.backOrdered)} + in transit ${q(position.inTransit)} + on order ${q(onOrder)}`,
-    `Forecast ${q(demandOverDays(demand, 0, 7).mean)} over 7 d, ${q(demandOverDays(demand, 0, 14).mean)} over 14 d (${demand.source})`,
+    `Forecast ${q(demand7Days)} over 7 d, ${q(demand14Days)} over 14 d (${demand.source})`,
   ];
 
   const plans = input.suppliers.map((supplier) => {
@@ -52,10 +54,9 @@ export function decide(input: DecisionInput): Decision {
     const overProtection = protectionDemand(demand, { ...interval, reviewPeriodDays: rule.reviewPeriodDays }, input.errorCorrelation);
     const levelsInput = { rule, supplier, costs, overLeadTime, overReview, annualDemand };
     const levels = replenishmentLevels({ ...levelsInput, overProtection });
-    const steady = replenishmentLevels({
-      ...levelsInput,
-      overProtection: protectionDemand(demand, { ...interval, leadTimeStdDays: 0, reviewPeriodDays: rule.reviewPeriodDays }, input.errorCorrelation),
-    });
+    // What the supplier would need without its lead-time spread: the part of the safety stock its unreliability costs.
+    const steady =
+      lead.stdDays > 0 ? replenishmentLevels({ ...levelsInput, overProtection: { ...overProtection, std: overProtection.demandStd, leadTimeStd: 0 } }) : levels;
     const candidate: SupplierCandidate = {
       supplier,
       leadTimeDays: lead.days,
@@ -103,8 +104,8 @@ export function decide(input: DecisionInput): Decision {
     leadTimeDays: lead.days,
     leadTimeStdDays: lead.stdDays,
     demandOverLeadTime: overLeadTime.mean,
-    demand7Days: demandOverDays(demand, 0, 7).mean,
-    demand14Days: demandOverDays(demand, 0, 14).mean,
+    demand7Days,
+    demand14Days,
     stockoutDate: stockout,
     stockoutProbability: pStockout,
     priority,

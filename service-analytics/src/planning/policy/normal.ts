@@ -60,8 +60,8 @@ export function solveDecreasing(f: (x: number) => number, target: number, low: n
   if (target <= f(high)) return high;
   let lo = low;
   let hi = high;
-  // 50 halvings of a range of ~10 leave ~10⁻¹⁴: far below any quantity that is later rounded to units.
-  for (let i = 0; i < 50; i++) {
+  // 32 halvings of a range of ~10 leave ~2·10⁻⁹ of a standard deviation: far below any quantity that is later rounded to units.
+  for (let i = 0; i < 32; i++) {
     const mid = (lo + hi) / 2;
     if (f(mid) > target) lo = mid;
     else hi = mid;
