@@ -20,10 +20,10 @@ import { phaseProgress } from '../src/forecast-bench/progress.js';
 import { timeDecide } from '../src/planning-sim/decide-timing.js';
 import { parsePlanningBenchOptions } from '../src/planning-sim/options.js';
 import { PLANNING_SETUP, planningPolicy, serviceTargets } from '../src/planning-sim/planning-policy.js';
-import { replay, type PolicyResult } from '../src/planning-sim/replay.js';
-import { checkTargets, renderReport, type PlanningBenchReport } from '../src/planning-sim/report.js';
-import { buildScenario } from '../src/planning-sim/scenario.js';
-import { FREE_CYCLE_DAYS, minMaxPolicy, productMasterPolicy, tuneMinMax, type TunedLevels } from '../src/planning-sim/static-policies.js';
+import { replay, type PolicyResult, type ReplayPolicy } from '../src/planning-sim/replay.js';
+import { checkTargets, fillByClass, renderReport, type PlanningBenchReport } from '../src/planning-sim/report.js';
+import { buildScenario, type Scenario } from '../src/planning-sim/scenario.js';
+import { FREE_CYCLE_DAYS, minMaxPolicy, precedingPeriod, productMasterPolicy, tuneMinMax, type TunedLevels } from '../src/planning-sim/static-policies.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -31,9 +31,9 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 function main(): void {
   const options = parsePlanningBenchOptions(process.argv.slice(2));
   log(`bench:planning on ${describeMachine()}`);
-  let started = performance.now();
+  const building = performance.now();
   const scenario = buildScenario({ seed: options.seed, products: options.products, days: options.days, warmupDays: options.warmup, endDay: options.endDay });
-  const scenarioSeconds = seconds(started);
+  const scenarioSeconds = seconds(building);
   log(`demo business: ${scenario.pairs.length} pairs, window ${dayKey(scenario.firstDay)} … ${dayKey(scenario.lastDay)} (${scenarioSeconds.toFixed(1)} s)`);
   const targets = serviceTargets(scenario);
   const windowDemand = (pair: (typeof scenario.pairs)[number]) => pair.demand.reduce((a, b) => a + b, 0);
@@ -41,53 +41,54 @@ function main(): void {
   const aimedFillRate = scenario.pairs.reduce((sum, pair) => sum + targets.get(pair)! * windowDemand(pair), 0) / totalDemand;
 
   const policies: PolicyResult[] = [];
-  started = performance.now();
-  let bar = phaseProgress('(a) product master', options.days);
-  policies.push(replay(scenario, productMasterPolicy(), (d) => bar.update(d)).result);
-  bar.stop();
-  const secondsA = seconds(started);
-
-  started = performance.now();
-  const tuneAll = (label: string, cycleDays: readonly number[]) => {
-    const progress = phaseProgress(label, scenario.pairs.length);
+  const run = (label: string, policy: ReplayPolicy) => {
+    const bar = phaseProgress(label, options.days);
+    const { result, states } = replay(scenario, policy, (d) => bar.update(d));
+    bar.stop();
+    policies.push(result);
+    return states;
+  };
+  const tuneAll = (label: string, period: Scenario, cycleDays: readonly number[]) => {
+    const bar = phaseProgress(label, period.pairs.length);
     const levels = new Map<number, TunedLevels>();
-    for (const pair of scenario.pairs) {
-      levels.set(pair.index, tuneMinMax(scenario, pair, targets.get(pair)!, cycleDays));
-      progress.update(levels.size);
+    for (const pair of period.pairs) {
+      levels.set(pair.index, tuneMinMax(period, pair, targets.get(scenario.pairs[pair.index]!)!, cycleDays));
+      bar.update(levels.size);
     }
-    progress.stop();
+    bar.stop();
     return levels;
   };
-  // (b) orders the same cycle as (c) (its review period's demand, here the window's actual mean); (b′) also picks the cycle, ordering costs ignored.
-  const tuned = tuneAll('(b) tuning min', [PLANNING_SETUP.reviewPeriodDays]);
-  const tunedFree = tuneAll("(b') tuning min & cycle", FREE_CYCLE_DAYS);
-  bar = phaseProgress('(b) tuned min/max', options.days);
-  policies.push(
-    replay(
-      scenario,
-      minMaxPolicy('(b) min/max tuned in hindsight, 7-day cycle', (pair) => tuned.get(pair.index)!),
-      (d) => bar.update(d),
-    ).result,
+
+  let started = performance.now();
+  run('(a) product master', productMasterPolicy());
+  const secondsA = seconds(started);
+
+  // (b) orders the same cycle as (c): its review period's demand (here the window's actual mean); (b′) also picks the cycle, ordering costs
+  // ignored; (b″) is tuned the same way as (b) but on the period before the window, the way a static min/max is set in practice.
+  started = performance.now();
+  const cycle = [PLANNING_SETUP.reviewPeriodDays];
+  const tuned = tuneAll('(b) tuning min', scenario, cycle);
+  run(
+    '(b) tuned min/max',
+    minMaxPolicy(`(b) min/max tuned in hindsight, ${cycle[0]}-day cycle`, (pair) => tuned.get(pair.index)!),
   );
-  bar.stop();
   const secondsB = seconds(started);
 
   started = performance.now();
-  bar = phaseProgress('(c) planning', options.days);
   const planning = planningPolicy(scenario, targets);
-  policies.push(replay(scenario, planning, (d) => bar.update(d)).result);
-  bar.stop();
+  const planningStates = run('(c) planning', planning);
   const secondsC = seconds(started);
 
-  bar = phaseProgress("(b') tuned min/max", options.days);
-  policies.push(
-    replay(
-      scenario,
-      minMaxPolicy("(b') min/max and cycle tuned in hindsight", (pair) => tunedFree.get(pair.index)!),
-      (d) => bar.update(d),
-    ).result,
+  const tunedFree = tuneAll("(b') tuning min, cycle", scenario, FREE_CYCLE_DAYS);
+  run(
+    "(b') tuned min/max",
+    minMaxPolicy("(b') min/max and cycle tuned in hindsight", (pair) => tunedFree.get(pair.index)!),
   );
-  bar.stop();
+  const tunedBefore = tuneAll('(b") tuning before', precedingPeriod(scenario), cycle);
+  run(
+    '(b") min/max',
+    minMaxPolicy(`(b") min/max tuned on the ${options.days} days before, ${cycle[0]}-day cycle`, (pair) => tunedBefore.get(pair.index)!),
+  );
 
   const timing = options.timing.map((pairs) => {
     log(`timing decide() over ${pairs} synthetic pairs…`);
@@ -110,9 +111,11 @@ function main(): void {
     },
     policies,
     aimedFillRate,
+    byClass: fillByClass(scenario, planningStates, targets),
     tunedPairsReachingTarget: [...tuned.values()].filter((t) => t.reachedTarget).length,
     checks: checkTargets(policies[1]!, policies[2]!, aimedFillRate),
     checksAgainstFreeCycle: checkTargets(policies[3]!, policies[2]!, aimedFillRate),
+    checksAgainstPrecedingTuning: checkTargets(policies[4]!, policies[2]!, aimedFillRate),
     refits: planning.refits,
     timing,
     seconds: { a: secondsA, b: secondsB, c: secondsC },

@@ -16,6 +16,10 @@ export interface Pair {
   /** Before the window: units sold and whether demand was turned away, per history day. */
   pastSold: number[];
   pastShort: boolean[];
+  /** Before the window: units wanted per history day (served or not). */
+  pastDemand: number[];
+  /** Stock counted at the start of the period of the same length just before the window (0 when the history is shorter). */
+  precedingOpeningStock: number;
   /** Stock counted at the start of the window. */
   openingStock: number;
   /** Purchase orders placed before the window: what arrives on which window day, and their expected day. */
@@ -92,6 +96,8 @@ export function buildScenario(options: ScenarioOptions): Scenario {
         demand: new Array<number>(options.days).fill(0),
         pastSold: new Array<number>(options.warmupDays).fill(0),
         pastShort: new Array<boolean>(options.warmupDays).fill(false),
+        pastDemand: new Array<number>(options.warmupDays).fill(0),
+        precedingOpeningStock: 0,
         openingStock: 0,
         inherited: [],
       };
@@ -111,6 +117,7 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   for (const day of history) {
     const d = dayNumber(day.day);
     const before = d < firstDay;
+    if (d === firstDay - options.days) for (const pair of pairs) pair.precedingOpeningStock = Math.max(0, stock.get(pair) ?? 0);
     for (const po of day.purchaseOrders) {
       purchaseOrders.set(po.poNumber, {
         supplierCode: po.supplierCode,
@@ -150,6 +157,7 @@ export function buildScenario(options: ScenarioOptions): Scenario {
           continue;
         }
         const i = d - historyStart;
+        pair.pastDemand[i]! += line.quantity;
         if (line.outcome === 'served') {
           pair.pastSold[i]! += line.quantity;
           stock.set(pair, (stock.get(pair) ?? 0) - line.quantity);

@@ -94,3 +94,25 @@ export function tuneMinMax(scenario: Scenario, pair: Pair, targetFillRate: numbe
   }
   return chosen.best!;
 }
+
+/**
+ * The period of the window's length just before it, as a scenario of its own
+ * (true demand from the history, the stock counted at its start, no orders
+ * under way): where a static min/max can be tuned without seeing the window.
+ */
+export function precedingPeriod(scenario: Scenario): Scenario {
+  const days = scenario.lastDay - scenario.firstDay + 1;
+  const offset = scenario.firstDay - days - scenario.historyStart;
+  if (offset < 0) throw new RangeError(`the history before the window is shorter than the window (${days} days)`);
+  return {
+    ...scenario,
+    firstDay: scenario.firstDay - days,
+    lastDay: scenario.firstDay - 1,
+    pairs: scenario.pairs.map((pair) => ({
+      ...pair,
+      demand: pair.pastDemand.slice(offset, offset + days),
+      openingStock: pair.precedingOpeningStock,
+      inherited: [],
+    })),
+  };
+}

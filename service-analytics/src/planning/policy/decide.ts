@@ -2,7 +2,7 @@ import { addUtcDays, utcDayNumber, type DayKey } from '@icc/shared';
 import { roundToSupplier } from './order-quantity.js';
 import type { Decision, DecisionInput, ResolvedRule } from './policy.types.js';
 import { demandOverDays, effectiveLeadTime, protectionDemand } from './protection-demand.js';
-import { replenishmentLevels, type ReplenishmentLevels } from './replenishment-levels.js';
+import { explainLevels, replenishmentLevels, type ReplenishmentLevels } from './replenishment-levels.js';
 import { chooseSupplier, type SupplierCandidate } from './supplier-choice.js';
 import { arrivingWithin, availableStock, inventoryPosition, orderByDate, priorityFor, stockoutDate, stockoutProbability } from './timing.js';
 
@@ -65,7 +65,7 @@ export function decide(input: DecisionInput): Decision {
       safetyStockWithoutSpread: steady.safetyStock,
       cycleQuantity: levels.cycleQuantity,
     };
-    return { candidate, lead, overLeadTime, levels };
+    return { candidate, lead, overLeadTime, overProtection, levels };
   });
 
   if (plans.length === 0) {
@@ -74,10 +74,10 @@ export function decide(input: DecisionInput): Decision {
   }
   const choice = chooseSupplier({ today, stockoutDate: stockout, candidates: plans.map((p) => p.candidate), annualDemand, costs });
   const plan = plans.find((p) => p.candidate === choice.candidate)!;
-  const { lead, overLeadTime, levels } = plan;
+  const { lead, overLeadTime, overProtection, levels } = plan;
   reasoning.push(
     `Lead time ${lead.days.toFixed(1)} ± ${lead.stdDays.toFixed(1)} d from ${choice.candidate.supplier.supplierCode}: ${lead.basis}`,
-    `Demand over the lead time ${q(overLeadTime.mean)} (σ ${q(overLeadTime.std)}); ${levels.explanation}`,
+    `Demand over the lead time ${q(overLeadTime.mean)} (σ ${q(overLeadTime.std)}); ${explainLevels(levels, { rule, overLeadTime, overProtection })}`,
   );
 
   const orderBy = orderByDate(projection, { safetyStock: levels.safetyStock, leadTimeDays: lead.days });
