@@ -4,7 +4,7 @@ import type { Decision, DecisionInput, ResolvedRule } from './policy.types.js';
 import { demandOverDays, effectiveLeadTime, protectionDemand } from './protection-demand.js';
 import { explainLevels, replenishmentLevels, type ReplenishmentLevels } from './replenishment-levels.js';
 import { chooseSupplier, type SupplierCandidate } from './supplier-choice.js';
-import { arrivingWithin, availableStock, inventoryPosition, orderByDate, priorityFor, stockoutDate, stockoutProbability } from './timing.js';
+import { arrivingWithin, availableStock, firstDayBelow, inventoryPosition, priorityFor, stockoutProbability } from './timing.js';
 
 /** Days of forecast the annual demand (for EOQ and the holding cost per unit) is averaged from. */
 const ANNUAL_DEMAND_BASIS_DAYS = 28;
@@ -39,7 +39,9 @@ export function decide(input: DecisionInput): Decision {
   const annualDemand = (demandOverDays(demand, 0, ANNUAL_DEMAND_BASIS_DAYS).mean / ANNUAL_DEMAND_BASIS_DAYS) * 365;
   const overReview = demandOverDays(demand, 0, rule.reviewPeriodDays, input.errorCorrelation);
   const projection = { today, position, demand };
-  const stockout = stockoutDate(projection);
+  // One projection for the stock-out day; the day stock enters the chosen supplier's safety stock is asked below.
+  const stockoutDay = firstDayBelow(projection, 0);
+  const stockout = stockoutDay === null ? null : addUtcDays(today, stockoutDay);
   const demand7Days = demandOverDays(demand, 0, 7).mean;
   const demand14Days = demandOverDays(demand, 0, 14).mean;
   const reasoning = [
@@ -80,7 +82,8 @@ export function decide(input: DecisionInput): Decision {
     `Demand over the lead time ${q(overLeadTime.mean)} (σ ${q(overLeadTime.std)}); ${explainLevels(levels, { rule, overLeadTime, overProtection })}`,
   );
 
-  const orderBy = orderByDate(projection, { safetyStock: levels.safetyStock, leadTimeDays: lead.days });
+  const intoSafetyStock = levels.safetyStock > 0 ? firstDayBelow(projection, levels.safetyStock) : stockoutDay;
+  const orderBy = intoSafetyStock === null ? null : addUtcDays(today, intoSafetyStock - Math.ceil(lead.days));
   const pStockout = stockoutProbability({
     stock: available + arrivingWithin(position, today, lead.days),
     meanDemand: overLeadTime.mean,
