@@ -33,10 +33,11 @@ interface NetworkForecast {
 /**
  * (c) This planning: every morning `decide()` per pair with only what is known
  * by then — forecasts of each SKU's network demand refitted every 7 days by
- * the forecasting engine on the history so far (the warm-up's sales, then the
- * replay's own, stock-out days marked censored), with the error σ read from
- * the stored-interval half-widths and split to locations by their last 56
- * days' share, exactly as the planning run does (`demandForecastFromIntervals`,
+ * the forecasting engine on the history so far (units demanded, served or
+ * turned away, as the facts record them; a day any location was short marked
+ * censored, as the feature store's network totals do), with the error σ read
+ * from the stored-interval half-widths and split to locations by their last
+ * 56 days' share of demand, exactly as the planning run does (`demandForecastFromIntervals`,
  * `locationShares`, `splitToLocations`); suppliers' lead times corrected by
  * the delays measured so far; the FORECAST_BASED rule at its ABC fill rate.
  */
@@ -127,7 +128,7 @@ function supplierOption(scenario: Scenario, link: Pair['links'][number], record:
 
 /** Fit one SKU's network forecast on its history up to the day before `day` (as a forecast job does: `computeForecast`'s options). */
 function refit(scenario: Scenario, sku: string, pairs: readonly Pair[], states: Map<Pair, PairState>, day: number): NetworkForecast {
-  const past = pairs[0]!.pastSold.length;
+  const past = pairs[0]!.pastDemand.length;
   const inWindow = day - scenario.firstDay;
   const length = past + inWindow;
   const values = new Array<number>(length).fill(0);
@@ -136,16 +137,17 @@ function refit(scenario: Scenario, sku: string, pairs: readonly Pair[], states: 
   for (const pair of pairs) {
     const state = states.get(pair)!;
     for (let i = 0; i < past; i++) {
-      values[i]! += pair.pastSold[i]!;
+      values[i]! += pair.pastDemand[i]!;
       if (pair.pastShort[i]) censored[i] = true;
     }
     for (let i = 0; i < inWindow; i++) {
-      values[past + i]! += state.sold[i]!;
+      // Known once the day is over: the order desk records a line it could not serve as demand (rejected), as the facts do.
+      values[past + i]! += pair.demand[i]!;
       if (state.short[i]) censored[past + i] = true;
     }
-    let sold = 0;
-    for (let i = Math.max(0, length - SHARE_WINDOW_DAYS); i < length; i++) sold += i < past ? pair.pastSold[i]! : state.sold[i - past]!;
-    recent[pair.location.code] = sold;
+    let demanded = 0;
+    for (let i = Math.max(0, length - SHARE_WINDOW_DAYS); i < length; i++) demanded += i < past ? pair.pastDemand[i]! : pair.demand[i - past]!;
+    recent[pair.location.code] = demanded;
   }
   const first = scenario.historyStart;
   const campaigns = scenario.business.campaigns.filter((c) => c.skus.includes(sku));

@@ -13,8 +13,7 @@ export interface Pair {
   links: DemoLink[];
   /** True demand per window day (units wanted, served or not). */
   demand: number[];
-  /** Before the window: units sold and whether demand was turned away, per history day. */
-  pastSold: number[];
+  /** Before the window: whether demand was turned away, per history day. */
   pastShort: boolean[];
   /** Before the window: units wanted per history day (served or not). */
   pastDemand: number[];
@@ -94,7 +93,6 @@ export function buildScenario(options: ScenarioOptions): Scenario {
         preferredLink: links.find((l) => l.preferred)!,
         links,
         demand: new Array<number>(options.days).fill(0),
-        pastSold: new Array<number>(options.warmupDays).fill(0),
         pastShort: new Array<boolean>(options.warmupDays).fill(false),
         pastDemand: new Array<number>(options.warmupDays).fill(0),
         precedingOpeningStock: 0,
@@ -159,7 +157,6 @@ export function buildScenario(options: ScenarioOptions): Scenario {
         const i = d - historyStart;
         pair.pastDemand[i]! += line.quantity;
         if (line.outcome === 'served') {
-          pair.pastSold[i]! += line.quantity;
           stock.set(pair, (stock.get(pair) ?? 0) - line.quantity);
           if (d >= firstDay - 365) pastRevenue[line.sku]! += line.unitPrice * line.quantity;
         }
