@@ -2,9 +2,9 @@ import { addUtcDays, utcDayNumber, type DayKey } from '@icc/shared';
 import { roundToSupplier } from './order-quantity.js';
 import type { Decision, DecisionInput, ResolvedRule } from './policy.types.js';
 import { demandOverDays, effectiveLeadTime, protectionDemand } from './protection-demand.js';
-import { replenishmentLevels, type ReplenishmentLevels } from './replenishment-levels.js';
+import { explainLevels, replenishmentLevels, type ReplenishmentLevels } from './replenishment-levels.js';
 import { chooseSupplier, type SupplierCandidate } from './supplier-choice.js';
-import { arrivingWithin, availableStock, inventoryPosition, orderByDate, priorityFor, stockoutDate, stockoutProbability } from './timing.js';
+import { arrivingWithin, availableStock, firstDayBelow, inventoryPosition, priorityFor, stockoutProbability } from './timing.js';
 
 /** Days of forecast the annual demand (for EOQ and the holding cost per unit) is averaged from. */
 const ANNUAL_DEMAND_BASIS_DAYS = 28;
@@ -39,10 +39,14 @@ export function decide(input: DecisionInput): Decision {
   const annualDemand = (demandOverDays(demand, 0, ANNUAL_DEMAND_BASIS_DAYS).mean / ANNUAL_DEMAND_BASIS_DAYS) * 365;
   const overReview = demandOverDays(demand, 0, rule.reviewPeriodDays, input.errorCorrelation);
   const projection = { today, position, demand };
-  const stockout = stockoutDate(projection);
+  // One projection for the stock-out day; the day stock enters the chosen supplier's safety stock is asked below.
+  const stockoutDay = firstDayBelow(projection, 0);
+  const stockout = stockoutDay === null ? null : addUtcDays(today, stockoutDay);
+  const demand7Days = demandOverDays(demand, 0, 7).mean;
+  const demand14Days = demandOverDays(demand, 0, 14).mean;
   const reasoning = [
     `Position ${q(invPosition)} = on hand ${q(position.onHand)} − reserved ${q(position.reserved)} − back-ordered ${q(position.backOrdered)} + in transit ${q(position.inTransit)} + on order ${q(onOrder)}`,
-    `Forecast ${q(demandOverDays(demand, 0, 7).mean)} over 7 d, ${q(demandOverDays(demand, 0, 14).mean)} over 14 d (${demand.source})`,
+    `Forecast ${q(demand7Days)} over 7 d, ${q(demand14Days)} over 14 d (${demand.source})`,
   ];
 
   const plans = input.suppliers.map((supplier) => {
@@ -52,10 +56,9 @@ export function decide(input: DecisionInput): Decision {
     const overProtection = protectionDemand(demand, { ...interval, reviewPeriodDays: rule.reviewPeriodDays }, input.errorCorrelation);
     const levelsInput = { rule, supplier, costs, overLeadTime, overReview, annualDemand };
     const levels = replenishmentLevels({ ...levelsInput, overProtection });
-    const steady = replenishmentLevels({
-      ...levelsInput,
-      overProtection: protectionDemand(demand, { ...interval, leadTimeStdDays: 0, reviewPeriodDays: rule.reviewPeriodDays }, input.errorCorrelation),
-    });
+    // What the supplier would need without its lead-time spread: the part of the safety stock its unreliability costs.
+    const steady =
+      lead.stdDays > 0 ? replenishmentLevels({ ...levelsInput, overProtection: { ...overProtection, std: overProtection.demandStd, leadTimeStd: 0 } }) : levels;
     const candidate: SupplierCandidate = {
       supplier,
       leadTimeDays: lead.days,
@@ -64,7 +67,7 @@ export function decide(input: DecisionInput): Decision {
       safetyStockWithoutSpread: steady.safetyStock,
       cycleQuantity: levels.cycleQuantity,
     };
-    return { candidate, lead, overLeadTime, levels };
+    return { candidate, lead, overLeadTime, overProtection, levels };
   });
 
   if (plans.length === 0) {
@@ -73,13 +76,14 @@ export function decide(input: DecisionInput): Decision {
   }
   const choice = chooseSupplier({ today, stockoutDate: stockout, candidates: plans.map((p) => p.candidate), annualDemand, costs });
   const plan = plans.find((p) => p.candidate === choice.candidate)!;
-  const { lead, overLeadTime, levels } = plan;
+  const { lead, overLeadTime, overProtection, levels } = plan;
   reasoning.push(
     `Lead time ${lead.days.toFixed(1)} ± ${lead.stdDays.toFixed(1)} d from ${choice.candidate.supplier.supplierCode}: ${lead.basis}`,
-    `Demand over the lead time ${q(overLeadTime.mean)} (σ ${q(overLeadTime.std)}); ${levels.explanation}`,
+    `Demand over the lead time ${q(overLeadTime.mean)} (σ ${q(overLeadTime.std)}); ${explainLevels(levels, { rule, overLeadTime, overProtection })}`,
   );
 
-  const orderBy = orderByDate(projection, { safetyStock: levels.safetyStock, leadTimeDays: lead.days });
+  const intoSafetyStock = levels.safetyStock > 0 ? firstDayBelow(projection, levels.safetyStock) : stockoutDay;
+  const orderBy = intoSafetyStock === null ? null : addUtcDays(today, intoSafetyStock - Math.ceil(lead.days));
   const pStockout = stockoutProbability({
     stock: available + arrivingWithin(position, today, lead.days),
     meanDemand: overLeadTime.mean,
@@ -103,8 +107,8 @@ export function decide(input: DecisionInput): Decision {
     leadTimeDays: lead.days,
     leadTimeStdDays: lead.stdDays,
     demandOverLeadTime: overLeadTime.mean,
-    demand7Days: demandOverDays(demand, 0, 7).mean,
-    demand14Days: demandOverDays(demand, 0, 14).mean,
+    demand7Days,
+    demand14Days,
     stockoutDate: stockout,
     stockoutProbability: pStockout,
     priority,

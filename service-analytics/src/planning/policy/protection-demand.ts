@@ -55,7 +55,6 @@ export function demandOverDays(forecast: DemandForecast, from: number, days: num
   const length = forecast.mean.length;
   if (length === 0 || !(days > 0)) return { mean: 0, std: 0 };
   const cycle = Math.min(7, length);
-  const at = (values: readonly number[], day: number) => values[day < length ? day : length - cycle + ((day - length) % cycle)] ?? 0;
   let mean = 0;
   let variance = 0;
   let sumStd = 0;
@@ -64,8 +63,9 @@ export function demandOverDays(forecast: DemandForecast, from: number, days: num
   for (let day = Math.floor(from); day < end; day++) {
     const weight = Math.min(day + 1, end) - Math.max(day, from);
     if (weight <= 0) continue;
-    const sigma = at(forecast.std, day);
-    mean += weight * at(forecast.mean, day);
+    const index = day < length ? day : length - cycle + ((day - length) % cycle);
+    const sigma = forecast.std[index] ?? 0;
+    mean += weight * (forecast.mean[index] ?? 0);
     variance += weight * sigma * sigma;
     sumStd += weight * sigma;
     sumSquaredWeighted += weight * weight * sigma * sigma;

@@ -26,8 +26,6 @@ export interface ReplenishmentLevels {
   cycleQuantity: number;
   /** EOQ at this supplier's cost (REORDER_POINT_EOQ orders it; others report it). */
   economicOrderQuantity: number;
-  /** In words, with the numbers. */
-  explanation: string;
 }
 
 /**
@@ -64,12 +62,31 @@ export function replenishmentLevels(input: LevelsInput): ReplenishmentLevels {
     reorderPoint = rule.minStock ?? reorderPoint;
     orderUpTo = Math.max(reorderPoint, rule.maxStock ?? orderUpTo);
   }
-  const explanation =
+  return { reorderPoint, orderUpTo, safetyStock, safetyFactor, cycleQuantity, economicOrderQuantity };
+}
+
+/**
+ * The levels in words, with the numbers (built only for the chosen supplier: a
+ * planning run decides for 100,000 pairs).
+ *
+ * @example explainLevels(levels, input) // 'safety stock 12.3 = k 0.85 × σ 14.5 over L + R 17.0 d (…) for a 95.0 % fill rate with 70.0 u per order; reorder point 45.3 = …'
+ */
+export function explainLevels(
+  levels: ReplenishmentLevels,
+  { rule, overLeadTime, overProtection }: Pick<LevelsInput, 'rule' | 'overLeadTime' | 'overProtection'>,
+): string {
+  const { safetyStock, safetyFactor, cycleQuantity, reorderPoint, orderUpTo } = levels;
+  const source =
+    rule.reorderPoint !== null
+      ? ' (fixed by the rule)'
+      : rule.strategy === 'MIN_MAX' && rule.minStock !== null
+        ? ' (rule min)'
+        : ` = demand over L ${n(overLeadTime.mean)} + safety stock`;
+  return (
     `safety stock ${n(safetyStock)} = k ${safetyFactor.toFixed(2)} × σ ${n(overProtection.std)} over L + R ${n(overProtection.days)} d ` +
     `(forecast error σ ${n(overProtection.demandStd)}, lead-time spread σ ${n(overProtection.leadTimeStd)}) for a ${(rule.serviceLevel * 100).toFixed(1)} % fill rate ` +
-    `with ${n(cycleQuantity)} u per order; reorder point ${n(reorderPoint)}${rule.reorderPoint !== null ? ' (fixed by the rule)' : rule.strategy === 'MIN_MAX' && rule.minStock !== null ? ' (rule min)' : ` = demand over L ${n(overLeadTime.mean)} + safety stock`}` +
-    `, order-up-to ${n(orderUpTo)}`;
-  return { reorderPoint, orderUpTo, safetyStock, safetyFactor, cycleQuantity, economicOrderQuantity, explanation };
+    `with ${n(cycleQuantity)} u per order; reorder point ${n(reorderPoint)}${source}, order-up-to ${n(orderUpTo)}`
+  );
 }
 
 function n(value: number): string {

@@ -1,4 +1,4 @@
-import { inverseStandardNormal, solveDecreasing, standardNormalLoss } from './normal.js';
+import { inverseStandardNormal, solveDecreasing, standardNormalCdf, standardNormalLoss } from './normal.js';
 
 /**
  * Bounds of the safety factor. Below zero is allowed: with a fill-rate target
@@ -34,7 +34,7 @@ export interface FillRateTarget {
  * replenishment cycle, σ·[G(k) − G(k + Q/σ)], equal to the (1 − β)·Q units a
  * cycle may miss (Silver, Pyke & Thomas §7.7.5, the exact form of
  * G(k) = (1 − β)·Q/σ; the second term matters when Q is small against σ).
- * Solved by bisection, bounded by {@link SAFETY_FACTOR_BOUNDS}. No uncertainty
+ * Solved numerically (Newton inside a bisection bracket), bounded by {@link SAFETY_FACTOR_BOUNDS}. No uncertainty
  * (σ = 0) needs no safety stock: k = 0.
  *
  * @example safetyFactorForFillRate({ fillRate: 0.99, orderQuantity: 1000, sigma: 100 }) // ≈ 0.90: G(0.90) = 0.1
@@ -44,7 +44,14 @@ export function safetyFactorForFillRate({ fillRate, orderQuantity, sigma }: Fill
   if (!(sigma > 0) || !(orderQuantity > 0)) return 0;
   const q = orderQuantity / sigma;
   const shortPerSigma = ((1 - fillRate) * orderQuantity) / sigma;
-  return solveDecreasing((k) => standardNormalLoss(k) - standardNormalLoss(k + q), shortPerSigma, SAFETY_FACTOR_BOUNDS.min, SAFETY_FACTOR_BOUNDS.max);
+  // d/dk [G(k) − G(k + q)] = Φ(k) − Φ(k + q) < 0.
+  return solveDecreasing(
+    (k) => standardNormalLoss(k) - standardNormalLoss(k + q),
+    shortPerSigma,
+    SAFETY_FACTOR_BOUNDS.min,
+    SAFETY_FACTOR_BOUNDS.max,
+    (k) => standardNormalCdf(k) - standardNormalCdf(k + q),
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { addUtcDays, type DayKey } from '@icc/shared';
+import { addUtcDays, utcDaysBetween, type DayKey } from '@icc/shared';
 import type { CostSettings, SupplierOption } from './policy.types.js';
 
 /** Landed costs within this share of the cheapest count as equal: the preferred supplier then wins. */
@@ -81,17 +81,20 @@ export function chooseSupplier({
   costs: CostSettings;
 }): SupplierChoice {
   if (candidates.length === 0) throw new RangeError('no supplier to choose from');
+  // Compared as day offsets from today; only the chosen supplier's arrival is written as a date.
+  const stockoutOffset = stockoutDate === null ? null : utcDaysBetween(today, stockoutDate);
   const scored = candidates.map((candidate) => ({
     candidate,
     landed: landedCost(candidate, annualDemand, costs),
-    arrival: addUtcDays(today, Math.ceil(candidate.leadTimeDays)),
+    arrivalOffset: Math.ceil(candidate.leadTimeDays),
   }));
-  const inTime = stockoutDate === null ? scored : scored.filter((s) => s.arrival <= stockoutDate);
+  const inTime = stockoutOffset === null ? scored : scored.filter((s) => s.arrivalOffset <= stockoutOffset);
+  const arrives = (s: (typeof scored)[number]) => addUtcDays(today, s.arrivalOffset);
   let chosen: (typeof scored)[number];
   let why: string;
   if (inTime.length === 0) {
     chosen = [...scored].sort((a, b) => a.candidate.leadTimeDays - b.candidate.leadTimeDays || a.landed.total - b.landed.total)[0]!;
-    why = `none arrives before the projected stock-out on ${stockoutDate}; fastest: arrives ${chosen.arrival}`;
+    why = `none arrives before the projected stock-out on ${stockoutDate}; fastest: arrives ${arrives(chosen)}`;
   } else {
     const cheapest = Math.min(...inTime.map((s) => s.landed.total));
     const preferred = inTime.find((s) => s.candidate.supplier.preferred && s.landed.total <= cheapest * (1 + LANDED_COST_TIE));
@@ -99,7 +102,7 @@ export function chooseSupplier({
     const late = scored.length - inTime.length;
     why =
       (preferred && inTime.length > 1 ? 'preferred, within 1 % of the lowest landed cost' : 'lowest landed cost') +
-      (stockoutDate === null ? '' : `, arrives ${chosen.arrival} before the projected stock-out on ${stockoutDate}`) +
+      (stockoutDate === null ? '' : `, arrives ${arrives(chosen)} before the projected stock-out on ${stockoutDate}`) +
       (late > 0 ? ` (${late} other${late > 1 ? 's' : ''} would arrive too late)` : '');
   }
   const others = scored

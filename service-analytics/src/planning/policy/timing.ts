@@ -1,4 +1,4 @@
-import { addUtcDays, utcDaysBetween, type DayKey } from '@icc/shared';
+import { addUtcDays, utcDayNumber, utcDaysBetween, type DayKey } from '@icc/shared';
 import { standardNormalCdf } from './normal.js';
 import type { DemandForecast, Position, Priority } from './policy.types.js';
 
@@ -37,22 +37,36 @@ export interface Projection {
  *
  * @example firstDayBelow({ today: '2026-01-01', position: { onHand: 25, …, onOrder: [] }, demand: { mean: [10, 10, 10, 10] } }, 0) // 2: 25 − 30 < 0 on the third day
  */
-export function firstDayBelow({ today, position, demand }: Projection, level: number): number | null {
-  const arrivals = new Map<number, number>();
-  for (const order of position.onOrder) {
-    const day = Math.max(0, utcDaysBetween(today, order.expectedDate));
-    arrivals.set(day, (arrivals.get(day) ?? 0) + order.quantity);
-  }
+export function firstDayBelow(projection: Projection, level: number): number | null {
+  return firstDaysBelow(projection, [level])[0]!;
+}
+
+/**
+ * {@link firstDayBelow} for several levels in one pass over the projection
+ * (a decision asks for the stock-out day and the day stock enters its safety
+ * stock).
+ *
+ * @example firstDaysBelow(projection, [0, 20]) // [10, 8]
+ */
+export function firstDaysBelow({ today, position, demand }: Projection, levels: readonly number[]): (number | null)[] {
+  const todayNumber = utcDayNumber(today);
+  const arrivals = position.onOrder.map((order) => ({ day: Math.max(0, utcDayNumber(order.expectedDate) - todayNumber), quantity: order.quantity }));
   const length = demand.mean.length;
   const cycle = Math.min(7, length);
+  const found: (number | null)[] = levels.map(() => null);
+  let open = levels.length;
   let stock = availableStock(position);
-  for (let day = 0; day < PROJECTION_DAYS; day++) {
-    stock += arrivals.get(day) ?? 0;
-    const mean = length === 0 ? 0 : day < length ? demand.mean[day]! : demand.mean[length - cycle + ((day - length) % cycle)]!;
-    stock -= mean;
-    if (stock < level) return day;
+  for (let day = 0; day < PROJECTION_DAYS && open > 0; day++) {
+    for (const arrival of arrivals) if (arrival.day === day) stock += arrival.quantity;
+    stock -= length === 0 ? 0 : day < length ? demand.mean[day]! : demand.mean[length - cycle + ((day - length) % cycle)]!;
+    for (let i = 0; i < levels.length; i++) {
+      if (found[i] === null && stock < levels[i]!) {
+        found[i] = day;
+        open--;
+      }
+    }
   }
-  return null;
+  return found;
 }
 
 /**
