@@ -14,6 +14,7 @@ export function packageTestConfig(name: string, overrides: { testTimeout?: numbe
       alias: [
         { find: /^@icc\/service-analytics\/forecasting$/, replacement: `${root}service-analytics/src/forecasting/index.ts` },
         { find: /^@icc\/service-analytics\/testing$/, replacement: `${root}service-analytics/src/testing.ts` },
+        { find: /^@icc\/service-analytics\/planning-policy$/, replacement: `${root}service-analytics/src/planning/policy/index.ts` },
         {
           find: /^@icc\/(shared|embedded-mongo|service-operational|service-analytics|scripts)$/,
           replacement: `${root}$1/src/index.ts`,

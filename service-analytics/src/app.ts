@@ -25,6 +25,8 @@ import { createAnalyticsMetrics } from './http/metrics.js';
 import { platformRoutes } from './http/platform.routes.js';
 import { installRateLimits } from './http/rate-limit.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { planningRoutes } from './planning/planning.routes.js';
+import { recommendationRoutes } from './planning/recommendation.routes.js';
 import './http/principal.js';
 
 export interface AnalyticsAppOptions {
@@ -36,6 +38,8 @@ export interface AnalyticsAppOptions {
   cdcStatus?: () => CdcStatus | null;
   /** Called when a training job is queued: wakes the forecast runner, when one runs in this process. */
   onJobQueued?: () => void;
+  /** Called when a planning run is queued: wakes the planning worker, when one runs in this process. */
+  onPlanningRunQueued?: () => void;
   /** Timeouts and connection limits of the HTTP server (defaults: those of the env schema). */
   server?: HttpServerConfig;
   log?: Logger;
@@ -111,6 +115,8 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   await app.register(platformRoutes({ analytics: options.analytics, registry: metrics.registry, cdcStatus }));
   await app.register(analyticsRoutes({ db: options.analytics }));
   await app.register(forecastRoutes({ db: options.analytics, ...(options.onJobQueued ? { onJobQueued: options.onJobQueued } : {}) }));
+  await app.register(planningRoutes({ db: options.analytics, ...(options.onPlanningRunQueued ? { onRunQueued: options.onPlanningRunQueued } : {}) }));
+  await app.register(recommendationRoutes({ db: options.analytics }));
   await app.ready();
   return app;
 }

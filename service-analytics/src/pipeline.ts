@@ -8,6 +8,7 @@ import { recordFacts, type RecordFactsOptions } from './facts/record-facts.js';
 import { ensureFeatureIndexes } from './features/feature-indexes.js';
 import { createFeatureWorker, type FeatureWorker, type FeatureWorkerOptions } from './features/feature-worker.js';
 import { ensureForecastIndexes } from './forecasts/forecast-collections.js';
+import { ensurePlanningIndexes } from './planning/planning.indexes.js';
 
 /**
  * The analytics pipeline, top to bottom, as the CDC consumer feeds it:
@@ -72,6 +73,7 @@ export async function ensureAnalyticsIndexes(analytics: Db): Promise<void> {
   await ensureFactIndexes(analytics);
   await ensureFeatureIndexes(analytics);
   await ensureForecastIndexes(analytics);
+  await ensurePlanningIndexes(analytics);
   // The queue is written inside transactions, which cannot create collections on every server version.
   await analytics.createCollection(FEATURE_QUEUE).catch((error: { code?: number }) => {
     if (error.code !== MONGO_ERROR_CODES.NamespaceExists) throw error;

@@ -5,11 +5,12 @@ import { createCdcConsumer } from './cdc/cdc-consumer.js';
 import { createForecastPool } from './forecasts/forecast-pool.js';
 import { createForecastRunner } from './forecasts/forecast-runner.js';
 import { createPipeline, ensureAnalyticsIndexes } from './pipeline.js';
+import { createPlanningWorker } from './planning/planning-worker.js';
 
 /**
  * Start the analytics service: config, database (through the connection
- * chain unless a URI is given), indexes, HTTP, then the CDC consumer and the
- * forecast job runner in the background — the API answers (and /ready
+ * chain unless a URI is given), indexes, HTTP, then the CDC consumer, the
+ * forecast job runner and the planning worker in the background — the API answers (and /ready
  * reports the backfill) while it catches up.
  */
 export async function startAnalytics(options: { databaseUri?: string; log?: Logger } = {}) {
@@ -31,13 +32,23 @@ export async function startAnalytics(options: { databaseUri?: string; log?: Logg
   });
   const pool = createForecastPool(config.FORECAST_THREADS === undefined ? {} : { threads: config.FORECAST_THREADS });
   const runner = createForecastRunner({ db: analytics, pool, log });
-  const app = await createAnalyticsApp({ analytics, operational, cdcStatus: () => consumer.status(), onJobQueued: () => runner.notify(), server: config, log });
+  const planning = createPlanningWorker({ db: analytics, log, onTrainingJobQueued: () => runner.notify() });
+  const app = await createAnalyticsApp({
+    analytics,
+    operational,
+    cdcStatus: () => consumer.status(),
+    onJobQueued: () => runner.notify(),
+    onPlanningRunQueued: () => planning.notify(),
+    server: config,
+    log,
+  });
   await app.listen({ host: config.ANALYTICS_HOST, port: config.ANALYTICS_PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.ANALYTICS_PORT;
   const url = `http://${config.ANALYTICS_HOST}:${port}`;
   consumer.start().catch((error: unknown) => log.error({ err: error }, 'CDC consumer stopped'));
   runner.start();
+  planning.start();
   log.info({ url }, 'analytics service listening');
 
   return {
@@ -45,7 +56,9 @@ export async function startAnalytics(options: { databaseUri?: string; log?: Logg
     consumer,
     pipeline,
     runner,
+    planning,
     async stop() {
+      await planning.stop();
       await runner.stop();
       await pool.close();
       await consumer.stop();

@@ -23,3 +23,6 @@ export { storeForecasts, type ForecastBatchContext } from './forecasts/forecast-
 export { summariseJob, tallyOutcomes } from './forecasts/job-summary.js';
 export { createTrainingJob } from './forecasts/training-jobs.js';
 export { ensureAnalyticsIndexes, type Pipeline } from './pipeline.js';
+export { createPlanningWorker, type PlanningWorker } from './planning/planning-worker.js';
+export { PLANNING_COLLECTIONS } from './planning/planning.collections.js';
+export { runDocument } from './planning/planning-runs.js';

@@ -2,7 +2,7 @@ import diagnostics from 'node:diagnostics_channel';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { addUtcDays, eachUtcDay, ErrorResponseSchema, ROLES, type DayKey, type Role } from '@icc/shared';
+import { addUtcDays, DEFAULT_PLANNING_SETTINGS, eachUtcDay, ErrorResponseSchema, ROLES, type DayKey, type PlanningSettings, type Role } from '@icc/shared';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
@@ -17,7 +17,11 @@ import {
 } from '../src/forecasts/forecast-collections.js';
 import { createForecastPool, type ForecastPool } from '../src/forecasts/forecast-pool.js';
 import { createForecastRunner, type ForecastRunner } from '../src/forecasts/forecast-runner.js';
+import { PLANNING_COLLECTIONS } from '../src/planning/planning.collections.js';
+import { runDocument } from '../src/planning/planning-runs.js';
+import type { PlanningRunDocument } from '../src/planning/planning.types.js';
 import { seedDemand } from './support/forecast-fixtures.js';
+import { aProductSupplier, aRecommendation, aSupplier, storeRecommendations } from './support/planning-fixtures.js';
 import { seededRandom } from './support/seeded-random.js';
 import './support/provided-context.js';
 import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-analytics.js';
@@ -146,6 +150,11 @@ interface TenantFixture {
   /** The first job (asOf END − 14) and the second (asOf END, which scores the first's 14 days). */
   earlyJobId: string;
   lateJobId: string;
+  /** Planning: the tenant's settings, its rule of SHARED_SKU, a recommendation of SHARED_SKU and a run. */
+  settings: PlanningSettings;
+  ruleMaxStock: number;
+  recommendationId: string;
+  runId: string;
 }
 
 type Keys = Record<Role, string>;
@@ -193,7 +202,7 @@ async function seedTenant(
   otherSkus: string[],
   offsetDays: number,
   scale: number,
-): Promise<Omit<TenantFixture, 'earlyJobId' | 'lateJobId'>> {
+): Promise<Omit<TenantFixture, 'earlyJobId' | 'lateJobId' | 'settings' | 'ruleMaxStock' | 'recommendationId' | 'runId'>> {
   const from = addUtcDays(START, offsetDays);
   const days = DAYS - offsetDays;
   const skus = [ownSku, ...otherSkus, SHARED_SKU].sort();
@@ -229,6 +238,77 @@ async function seedTenant(
   return { tenant, ownSku, skus, from, days, demand };
 }
 
+/**
+ * Planning's stored state of a tenant, different numbers in each: settings,
+ * a rule and a pending recommendation of SHARED_SKU, a supplier selling it, a
+ * finished run.
+ */
+async function seedPlanning(tenant: string, orderingCost: number, ruleMaxStock: number) {
+  const settings: PlanningSettings = { ...DEFAULT_PLANNING_SETTINGS, orderingCost };
+  await t.analytics
+    .collection(PLANNING_COLLECTIONS.planningSettings)
+    .insertOne({ _id: tenant as never, ...settings, updatedAt: new Date(), updatedBy: { apiKeyId: 'seed', name: 'seed' } });
+  await t.analytics.collection(PLANNING_COLLECTIONS.reorderRules).insertOne({
+    _id: `${tenant}:${SHARED_SKU}:*` as never,
+    tenantId: tenant,
+    sku: SHARED_SKU,
+    locationCode: null,
+    ...RULE_BODY,
+    maxStock: ruleMaxStock,
+    updatedAt: new Date(),
+    updatedBy: { apiKeyId: 'seed', name: 'seed' },
+  });
+  await aSupplier(t.analytics, tenant, 'SUP-A');
+  await aProductSupplier(t.analytics, tenant, 'SUP-A', SHARED_SKU, { minimumOrderQuantity: 1 });
+  const recommendation = aRecommendation(tenant, { sku: SHARED_SKU, quantity: ruleMaxStock });
+  await storeRecommendations(t.analytics, [recommendation]);
+  const run = { ...runDocument(tenant, { kind: 'MANUAL', reason: 'seed', skus: null, locationCodes: null }, new Date()), status: 'completed' as const };
+  await t.analytics.collection<PlanningRunDocument>(PLANNING_COLLECTIONS.planningRuns).insertOne(run);
+  return { settings, ruleMaxStock, recommendationId: recommendation._id, runId: run._id };
+}
+
+const RULE_BODY = {
+  strategy: 'MIN_MAX',
+  serviceLevel: null,
+  minStock: 10,
+  maxStock: 80,
+  reorderPoint: null,
+  reorderQuantity: null,
+  safetyStockDays: null,
+  reviewPeriodDays: null,
+  isActive: true,
+};
+
+/** Routes that change state need a fresh target per allowed call: pending recommendations and removable rules of acme, taken in turn. */
+const POOL = 30;
+const acceptPool: string[] = [];
+const bulkPool: string[] = [];
+const rejectPool: string[] = [];
+let deletableRule = 0;
+async function seedActionPools(): Promise<void> {
+  for (const [p, pool] of [acceptPool, bulkPool, rejectPool].entries()) {
+    const recs = Array.from({ length: POOL }, (_, i) => aRecommendation('acme', { sku: SHARED_SKU, locationCode: `POOL-${p * POOL + i}` }));
+    await storeRecommendations(t.analytics, recs);
+    pool.push(...recs.map((r) => r._id));
+  }
+  await t.analytics.collection(PLANNING_COLLECTIONS.reorderRules).insertMany(
+    Array.from({ length: POOL }, (_, i) => ({
+      _id: `acme:${SHARED_SKU}:DEL-${i}` as never,
+      tenantId: 'acme',
+      sku: SHARED_SKU,
+      locationCode: `DEL-${i}`,
+      ...RULE_BODY,
+      updatedAt: new Date(),
+      updatedBy: { apiKeyId: 'seed', name: 'seed' },
+    })),
+  );
+}
+const next = (pool: string[]) => {
+  const id = pool.shift();
+  if (id === undefined) throw new Error('action pool exhausted: raise POOL');
+  return id;
+};
+
 /** Queue a training job through the API as the tenant's planner; the runner runs it later. */
 async function queueJob(tenant: string, body: Record<string, unknown>): Promise<string> {
   const res = await send('POST', { url: '/api/models/train', body }, keys[tenant]!.planner);
@@ -253,8 +333,9 @@ beforeAll(async () => {
   expect(await runner.drain()).toBe(2);
   const late = { acme: await queueJob('acme', { horizon: HORIZON, asOf: END }), globex: await queueJob('globex', { horizon: HORIZON, asOf: END }) };
   expect(await runner.drain()).toBe(2);
-  acme = { ...acmeData, earlyJobId: early.acme, lateJobId: late.acme };
-  globex = { ...globexData, earlyJobId: early.globex, lateJobId: late.globex };
+  acme = { ...acmeData, earlyJobId: early.acme, lateJobId: late.acme, ...(await seedPlanning('acme', 11, 80)) };
+  globex = { ...globexData, earlyJobId: early.globex, lateJobId: late.globex, ...(await seedPlanning('globex', 22, 90)) };
+  await seedActionPools();
   // Every SKU of both tenants forecast twice: the data the isolation checks compare.
   for (const f of [acme, globex]) {
     expect(await t.analytics.collection(FORECAST_COLLECTIONS.forecasts).countDocuments({ tenantId: f.tenant }), f.tenant).toBe(2 * f.skus.length);
@@ -280,8 +361,8 @@ interface Access {
   /** A valid request on the fixture tenant's own data, which an allowed caller gets `status` for. */
   request(f: TenantFixture): ApiRequest;
   status: number;
-  /** The route writes when allowed (one training job); every other route must write nothing. */
-  writes?: true;
+  /** When allowed, the route changes these collections' document counts by these amounts (0: it only replaces); every other route writes nothing. */
+  writes?: Record<string, number>;
 }
 
 /**
@@ -311,8 +392,56 @@ const ACCESS: Record<string, Access> = {
   'POST /api/models/train': {
     roles: ['admin', 'planner', 'service'],
     status: 202,
-    writes: true,
+    writes: { 'analytics.trainingJobs': 1 },
     request: (f) => ({ url: '/api/models/train', body: { skus: [f.ownSku], horizon: 7, asOf: END } }),
+  },
+  'GET /api/planning/settings': { roles: 'any', status: 200, request: () => ({ url: '/api/planning/settings' }) },
+  'PUT /api/planning/settings': {
+    roles: ['admin', 'planner'],
+    status: 200,
+    writes: { 'analytics.planningSettings': 0 },
+    request: (f) => ({ url: '/api/planning/settings', body: f.settings }),
+  },
+  'GET /api/planning/rules': { roles: 'any', status: 200, request: () => ({ url: '/api/planning/rules' }) },
+  'PUT /api/planning/rules/:sku': {
+    roles: ['admin', 'planner'],
+    status: 200,
+    writes: { 'analytics.reorderRules': 0 },
+    request: (f) => ({ url: `/api/planning/rules/${SHARED_SKU}`, body: { ...RULE_BODY, maxStock: f.ruleMaxStock } }),
+  },
+  'DELETE /api/planning/rules/:sku': {
+    roles: ['admin', 'planner'],
+    status: 204,
+    writes: { 'analytics.reorderRules': -1 },
+    request: () => ({ url: `/api/planning/rules/${SHARED_SKU}?locationCode=DEL-${deletableRule++}` }),
+  },
+  'POST /api/planning/runs': {
+    roles: ['admin', 'planner', 'purchasing'],
+    status: 202,
+    writes: { 'analytics.planningRuns': 1 },
+    request: (f) => ({ url: '/api/planning/runs', body: { skus: [f.ownSku] } }),
+  },
+  'GET /api/planning/runs': { roles: 'any', status: 200, request: () => ({ url: '/api/planning/runs' }) },
+  'GET /api/planning/runs/:id': { roles: 'any', status: 200, request: (f) => ({ url: `/api/planning/runs/${f.runId}` }) },
+  'GET /api/recommendations': { roles: 'any', status: 200, request: () => ({ url: '/api/recommendations?status=PENDING' }) },
+  'GET /api/recommendations/:id': { roles: 'any', status: 200, request: (f) => ({ url: `/api/recommendations/${f.recommendationId}` }) },
+  'POST /api/recommendations/:id/accept': {
+    roles: ['admin', 'purchasing', 'planner'],
+    status: 200,
+    writes: { 'analytics.purchaseOrderRequests': 1, 'analytics.liveOutbox': 1 },
+    request: () => ({ url: `/api/recommendations/${next(acceptPool)}/accept`, body: {} }),
+  },
+  'POST /api/recommendations/:id/reject': {
+    roles: ['admin', 'purchasing', 'planner'],
+    status: 200,
+    writes: { 'analytics.liveOutbox': 1 },
+    request: () => ({ url: `/api/recommendations/${next(rejectPool)}/reject`, body: { reason: 'not now' } }),
+  },
+  'POST /api/recommendations/accept': {
+    roles: ['admin', 'purchasing', 'planner'],
+    status: 200,
+    writes: { 'analytics.purchaseOrderRequests': 1, 'analytics.liveOutbox': 1 },
+    request: () => ({ url: '/api/recommendations/accept', body: { ids: [next(bulkPool)] } }),
   },
   'POST /api/internal/forecast/batch': {
     roles: 'any',
@@ -484,9 +613,12 @@ describe.each(protectedRoutes.map((route) => [routeName(route), route] as const)
       expect([401, 403], `${context}: ${res.body}`).not.toContain(res.statusCode);
       expect(res.statusCode, `${context}: ${res.body}`).toBe(access.status);
       if (access.writes) {
-        // One pending job, of the caller's tenant, and nothing else.
-        expect(await trainingJobsOf('acme'), context).toBe(jobsBefore + 1);
-        expect(await documentCounts(), context).toEqual({ ...before, 'analytics.trainingJobs': before['analytics.trainingJobs']! + 1 });
+        // Exactly the documents the route is for, of the caller's tenant, and nothing else.
+        const added = access.writes['analytics.trainingJobs'] ?? 0;
+        expect(await trainingJobsOf('acme'), context).toBe(jobsBefore + added);
+        const expected = { ...before };
+        for (const [collection, delta] of Object.entries(access.writes)) expected[collection] = (before[collection] ?? 0) + delta;
+        expect(await documentCounts(), context).toEqual(expected);
       } else {
         expect(await documentCounts(), context).toEqual(before);
       }
@@ -586,7 +718,7 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
     return res.json();
   };
   /** The other tenant's thing answers like a missing one: same status, code and message but for the name. */
-  const expectLikeMissing = async (method: 'GET' | 'POST', foreign: ApiRequest, missing: ApiRequest, name: [string, string]) => {
+  const expectLikeMissing = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', foreign: ApiRequest, missing: ApiRequest, name: [string, string]) => {
     const a = await send(method, foreign, key);
     const b = await send(method, missing, key);
     expectError(a, method, 404, 'NOT_FOUND', `${viewer.tenant} ${method} ${foreign.url}`);
@@ -702,6 +834,53 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
   const refused = await send('POST', { url: '/api/models/train', body: { skus: [other.ownSku], horizon: 7, asOf: END } }, key);
   expectError(refused, 'POST', 400, 'INVALID_INPUT', `${viewer.tenant} trains ${other.ownSku}`);
   expect(refused.json<{ message: string }>().message).toContain(other.ownSku);
+
+  // Planning settings and rules: the viewer's numbers; the other's SKU is unknown to rules.
+  expect(((await get('/api/planning/settings')) as PlanningSettings).orderingCost).toBe(viewer.settings.orderingCost);
+  const saved = await send('PUT', { url: '/api/planning/settings', body: viewer.settings }, key);
+  expect(saved.json<PlanningSettings>().orderingCost, viewer.tenant).toBe(viewer.settings.orderingCost);
+  const rules = (await get('/api/planning/rules?limit=200')) as { items: Array<{ sku: string; locationCode: string | null; maxStock: number }> };
+  expect(rules.items.every((r) => viewer.skus.includes(r.sku))).toBe(true);
+  expect(rules.items.find((r) => r.locationCode === null)?.maxStock).toBe(viewer.ruleMaxStock);
+  await expectLikeMissing('PUT', { url: `/api/planning/rules/${other.ownSku}`, body: RULE_BODY }, { url: '/api/planning/rules/NO-SUCH-SKU', body: RULE_BODY }, [
+    other.ownSku,
+    'NO-SUCH-SKU',
+  ]);
+  await expectLikeMissing('DELETE', { url: `/api/planning/rules/${other.ownSku}` }, { url: '/api/planning/rules/NO-SUCH-SKU' }, [other.ownSku, 'NO-SUCH-SKU']);
+
+  // Recommendations: the viewer's own; the other's answers like a missing one on every route.
+  const mine = (await get('/api/recommendations?locationCode=WH-1')) as { items: Array<{ id: string; quantity: number }> };
+  expect(mine.items.map((r) => [r.id, r.quantity])).toEqual([[viewer.recommendationId, viewer.ruleMaxStock]]);
+  const missingId = '0123456789abcdef01234567';
+  for (const [method, url, body] of [
+    ['GET', '/api/recommendations/ID', undefined],
+    ['POST', '/api/recommendations/ID/accept', {}],
+    ['POST', '/api/recommendations/ID/reject', { reason: 'x' }],
+  ] as const) {
+    await expectLikeMissing(
+      method,
+      { url: url.replace('ID', other.recommendationId), ...(body ? { body } : {}) },
+      { url: url.replace('ID', missingId), ...(body ? { body } : {}) },
+      [other.recommendationId, missingId],
+    );
+  }
+  await expectLikeMissing(
+    'POST',
+    { url: '/api/recommendations/accept', body: { ids: [other.recommendationId] } },
+    { url: '/api/recommendations/accept', body: { ids: [missingId] } },
+    [other.recommendationId, missingId],
+  );
+
+  // Planning runs: the viewer's; the other's run is unknown, its SKU not in the viewer's catalog.
+  const runs = (await get('/api/planning/runs?limit=200')) as { items: Array<{ runId: string }> };
+  expect(runs.items.map((r) => r.runId)).toContain(viewer.runId);
+  expect(runs.items.map((r) => r.runId)).not.toContain(other.runId);
+  await expectLikeMissing('GET', { url: `/api/planning/runs/${other.runId}` }, { url: '/api/planning/runs/plan-20260101-00000000' }, [
+    other.runId,
+    'plan-20260101-00000000',
+  ]);
+  const foreignRun = await send('POST', { url: '/api/planning/runs', body: { skus: [other.ownSku] } }, key);
+  expectError(foreignRun, 'POST', 400, 'INVALID_INPUT', `${viewer.tenant} plans ${other.ownSku}`);
 
   // The service's own activity, for a monitoring key: counts by route template, no tenant's SKUs.
   const monitor = keys[viewer.tenant]!.service;

@@ -12,6 +12,7 @@ import { recomputeFeatures } from '../src/features/feature-store.js';
 import { createPipeline, ensureAnalyticsIndexes, type Pipeline, type PipelineOptions } from '../src/pipeline.js';
 import { sourceWriter, type SourceWriter } from './support/source-writer.js';
 import './support/provided-context.js';
+import { waitFor } from './support/wait-for.js';
 
 let client: MongoClient;
 let dbCounter = 0;
@@ -28,14 +29,6 @@ afterAll(async () => {
   for (const db of databases) await db.dropDatabase();
   await client.close();
 });
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const SKUS = ['A-1', 'A-2', 'A-3', 'A-4'];
 const FIRST_DAY = '2026-01-01';
@@ -113,7 +106,7 @@ describe('feature work while the consumer reads a backlog', () => {
     });
     consumers.push(consumer);
     await consumer.start();
-    await waitFor(() => consumer.status().state === 'streaming', 'the backfill to finish');
+    await waitFor(() => consumer.status().state === 'streaming', 'the backfill to finish', 30_000);
     await pipeline.features.settle();
     await consumer.stop();
 
@@ -139,7 +132,7 @@ describe('feature work while the consumer reads a backlog', () => {
     consumers.push(consumer);
     await client.db(f.operationalDb).collection<{ _id: string }>('tenants').insertOne({ _id: 'acme' });
     await consumer.start();
-    await waitFor(() => consumer.status().state === 'streaming', 'the consumer to stream');
+    await waitFor(() => consumer.status().state === 'streaming', 'the consumer to stream', 30_000);
     await history(f.source);
     // Nobody calls settle(): the worker's own rounds must bring every row. In this order: every shipment's facts
     // committed (each with its queue entry), then the queue drained, then the rows there.

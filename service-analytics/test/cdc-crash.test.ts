@@ -7,12 +7,16 @@
  * Once it has caught up, the raw sales events must be exactly what the final
  * orders imply, the daily facts must equal a full recomputation, and the
  * features — once the queue the killed processes left is drained — must
- * equal a recomputation from those facts.
+ * equal a recomputation from those facts. Beside the orders, a fifth producer
+ * changes the supply side of two tenants (suppliers, links, locations created,
+ * changed and deleted; purchase orders drafted, placed, received, cancelled,
+ * deleted): the supply mirrors must equal what the final source documents
+ * imply.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { MongoClient, type ChangeStream, type Document } from 'mongodb';
+import { MongoClient, type ChangeStream, type Document, type ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_COLLECTION, type CdcCheckpoint } from '../src/cdc/checkpoint-store.js';
 import { sourcePipeline } from '../src/cdc/source-change.js';
@@ -24,6 +28,8 @@ import { recomputeFeatures } from '../src/features/feature-store.js';
 import { createFeatureWorker } from '../src/features/feature-worker.js';
 import { seededRandom } from './support/seeded-random.js';
 import { sourceWriter, type SourceOrder, type SourceWriter } from './support/source-writer.js';
+import { expectedSupplyMirrors, storedSupplyMirrors } from './support/supply-expected.js';
+import { supplyWriter, type SupplyWriter } from './support/supply-writer.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const OPERATIONAL_DB = 'crash_operational';
@@ -31,6 +37,8 @@ const ANALYTICS_DB = 'crash_analytics';
 const MIN_EVENTS = 20_000;
 const MIN_KILLS = 10;
 const WORKERS = 4;
+/** Of the MIN_EVENTS, at most this many are supply changes (single-document writes), so most remain orders. */
+const SUPPLY_EVENTS = 3_000;
 const SEED = 20_251_121;
 const DAY_MS = 86_400_000;
 const BASE_TIME = Date.UTC(2025, 5, 2);
@@ -94,6 +102,40 @@ async function orderLife(source: SourceWriter, skus: readonly string[], n: numbe
   return 19;
 }
 
+/** One supply step, chosen by `roll`; returns its source changes. Open purchase orders move one step on each visit. */
+async function supplyLife(supply: SupplyWriter, open: ObjectId[], n: number, roll: number): Promise<number> {
+  const supplier = `SUP-${1 + (n % 4)}`;
+  const sku = `S0-${1 + (n % 5)}`;
+  if (roll < 0.3) {
+    open.push(
+      await supply.createPurchaseOrder({
+        supplierCode: supplier,
+        lines: [
+          { sku, quantity: 10 },
+          { sku: 'S1-1', quantity: 4 },
+        ],
+        expectedDate: new Date(BASE_TIME + n * 3_600_000),
+      }),
+    );
+    return 1;
+  }
+  if (roll < 0.6 && open.length > 0) {
+    const id = open[n % open.length]!;
+    const step = n % 5;
+    if (step >= 3) open.splice(open.indexOf(id), 1);
+    if (step === 4) return supply.cancel(id);
+    if (step === 3) return supply.deletePurchaseOrder(id);
+    if (step === 0) return supply.place(id);
+    return supply.receive(id, [1 + (n % 6), 4], new Date(BASE_TIME + n * 3_600_000 + DAY_MS));
+  }
+  if (roll < 0.75) return supply.upsertSupplier(supplier, { defaultLeadTimeDays: 3 + (n % 11) });
+  if (roll < 0.88) return supply.upsertLink(supplier, sku, { unitCost: 2 + (n % 7) / 4, ...(n % 3 === 0 ? { leadTimeDays: n % 9 } : {}) });
+  if (roll < 0.93) return supply.deleteLink(supplier, sku);
+  if (roll < 0.96) return supply.upsertLocation(`WH${1 + (n % 3)}`, { name: `Location ${n}` });
+  if (roll < 0.98) return supply.deleteLocation(`WH${1 + (n % 3)}`);
+  return supply.deleteSupplier(supplier);
+}
+
 interface ExpectedEvent {
   kind: string;
   quantity: number;
@@ -155,6 +197,12 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
       skus: [`S${w}-1`, `S${w}-2`, `S${w}-3`, `S${w}-4`, `S${w}-5`],
     }));
     for (const { source, skus } of writers) await source.seedCatalog(skus, 10_000_000, new Date(BASE_TIME - DAY_MS));
+    // Two tenants' supply, partly there before the first start (backfilled), then changed throughout; one clock, a second a write.
+    let tick = BASE_TIME;
+    const supplyClock = () => new Date((tick += 1_000));
+    const supplies = ['acme', 'globex'].map((tenantId) => ({ writer: supplyWriter(operational, { tenantId, clock: supplyClock }), open: [] as ObjectId[] }));
+    const supplyRandom = seededRandom(SEED + 1);
+    for (const { writer, open } of supplies) for (let n = 0; n < 40; n++) await supplyLife(writer, open, n, supplyRandom());
 
     // Our own view of the stream: how many source changes there were, and the last one's token.
     const ping = await client.db('admin').command({ ping: 1 });
@@ -189,15 +237,24 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     const rolls = Array.from({ length: 4_000 }, () => random());
     const producer = (async () => {
       let next = 0;
-      await Promise.all(
-        writers.map(async ({ source, skus }) => {
+      let supplied = 0;
+      await Promise.all([
+        ...writers.map(async ({ source, skus }) => {
           while (produced < MIN_EVENTS) {
             const n = next++;
             const changes = await orderLife(source, skus, n, rolls[n % rolls.length]!);
             produced += changes; // (not `produced += await …`: that would read `produced` before the await)
           }
         }),
-      );
+        (async () => {
+          for (let n = 40; produced < MIN_EVENTS && supplied < SUPPLY_EVENTS; n++) {
+            const { writer, open } = supplies[n % 2]!;
+            const changes = await supplyLife(writer, open, n, supplyRandom());
+            supplied += changes;
+            produced += changes;
+          }
+        })(),
+      ]);
       producing.value = false;
     })();
     const watching = drain(() => false);
@@ -269,7 +326,13 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     // recomputeAllFacts derives every row from the raw events by another route and writes nothing.
     expect(incremental).toEqual(await recomputeAllFacts(analytics));
 
-    // 3. Features: no feature work was lost with a killed process (the queue is committed with the facts).
+    // 3. Supply mirrors: exactly the final source documents, each tenant's under its own keys.
+    const supplyMirrors = await storedSupplyMirrors(analytics);
+    expect(supplyMirrors).toEqual(await expectedSupplyMirrors(operational));
+    expect(new Set(supplyMirrors.purchaseOrders.map((po) => po.tenantId))).toEqual(new Set(['acme', 'globex']));
+    expect(supplyMirrors.suppliers.length).toBeGreaterThan(2);
+
+    // 4. Features: no feature work was lost with a killed process (the queue is committed with the facts).
     const worker = createFeatureWorker(analytics);
     const leftQueued = await analytics.collection(FEATURE_QUEUE).countDocuments();
     await worker.settle();
@@ -291,7 +354,7 @@ describe('CDC consumer crash safety (child processes, SIGKILL)', () => {
     expect(storedHistories).toEqual(await histories.find({}, { sort: { _id: 1 } }).toArray());
 
     process.stderr.write(
-      `cdc-crash: ${seen.events} source changes, ${orders.length} orders, ${kills} SIGKILLs, ${raw.length} raw sales events, ${incremental.length} fact rows, ${stored.length} feature rows (${leftQueued} feature batches still queued at the end), ${Math.round((Date.now() - started) / 1000)} s\n`,
+      `cdc-crash: ${seen.events} source changes, ${orders.length} orders, ${supplyMirrors.purchaseOrders.length} purchase orders, ${kills} SIGKILLs, ${raw.length} raw sales events, ${incremental.length} fact rows, ${stored.length} feature rows (${leftQueued} feature batches still queued at the end), ${Math.round((Date.now() - started) / 1000)} s\n`,
     );
   }, 120_000);
 });

@@ -18,6 +18,7 @@ import { SOURCE_COLLECTIONS, type ChangeSink, type SourceChange } from '../src/c
 import { CHECKPOINT_COLLECTION, type CdcCheckpoint } from '../src/cdc/checkpoint-store.js';
 import { sourceWriter, type SourceWriter } from './support/source-writer.js';
 import './support/provided-context.js';
+import { waitFor } from './support/wait-for.js';
 
 // ---------- a recording sink and what the tests compare ----------
 
@@ -55,14 +56,6 @@ async function differences(operational: Db, changes: readonly SourceChange[]): P
     }
   }
   return out;
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 // ---------- fixtures ----------

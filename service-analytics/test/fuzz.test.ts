@@ -1,9 +1,23 @@
-import { eachUtcDay, ErrorResponseSchema, ForecastBatchRequestSchema, TrainRequestSchema, WhatIfRequestSchema } from '@icc/shared';
+import {
+  AcceptRecommendationBodySchema,
+  BulkAcceptBodySchema,
+  DEFAULT_PLANNING_SETTINGS,
+  eachUtcDay,
+  ErrorResponseSchema,
+  ForecastBatchRequestSchema,
+  PlanningRunRequestSchema,
+  PlanningSettingsSchema,
+  RejectRecommendationBodySchema,
+  ReorderRuleBodySchema,
+  TrainRequestSchema,
+  WhatIfRequestSchema,
+} from '@icc/shared';
 import fc from 'fast-check';
 import type { ZodType } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAILY_SALES_FACTS, type DailySalesFactDocument } from '../src/features/fact-reader.js';
 import { FORECAST_COLLECTIONS } from '../src/forecasts/forecast-collections.js';
+import { PLANNING_COLLECTIONS } from '../src/planning/planning.collections.js';
 import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-analytics.js';
 
 /**
@@ -59,7 +73,9 @@ const nastyCount = fc.constantFrom(7, 1e9, 1e300);
  * impossible or implausible day, a control character in a SKU): invalid by
  * construction, so each is sent whatever the schema says and must be refused.
  */
-const writes: { url: string; schema: ZodType; nasty: fc.Arbitrary<unknown> }[] = [
+const REC_ID = '0123456789abcdef01234567';
+const nastyLevel = fc.constantFrom(0.2, 1, 1e300, -0.9);
+const writes: { url: string; method?: 'POST' | 'PUT'; schema: ZodType; nasty: fc.Arbitrary<unknown> }[] = [
   {
     url: '/api/models/train',
     schema: TrainRequestSchema,
@@ -87,10 +103,53 @@ const writes: { url: string; schema: ZodType; nasty: fc.Arbitrary<unknown> }[] =
       { requiredKeys: ['sku', 'scenario', 'discountPercent', 'durationDays', 'startDate'] },
     ),
   },
+  {
+    url: '/api/planning/settings',
+    method: 'PUT',
+    schema: PlanningSettingsSchema,
+    nasty: fc.record({
+      ...Object.fromEntries(Object.entries(DEFAULT_PLANNING_SETTINGS).map(([k, v]) => [k, fc.constant(v)])),
+      defaultServiceLevels: fc.record({ A: nastyLevel, B: fc.constant(0.95), C: fc.constant(0.9) }),
+      schedule: fc.record({ enabled: fc.constant(true), timeOfDay: fc.constantFrom('24:00', '5:00', '05:00\n', '05:60') }),
+    }),
+  },
+  {
+    url: '/api/planning/rules/SKU-1',
+    method: 'PUT',
+    schema: ReorderRuleBodySchema,
+    nasty: fc.record(
+      { strategy: fc.constantFrom('MIN_MAX', 'JIT'), minStock: nastyCount, maxStock: fc.constantFrom(-1, 1e300), serviceLevel: nastyLevel },
+      { requiredKeys: ['strategy', 'maxStock'] },
+    ),
+  },
+  {
+    url: '/api/planning/runs',
+    schema: PlanningRunRequestSchema,
+    nasty: fc.record(
+      { skus: fc.array(nastySku, { minLength: 1, maxLength: 2 }), locationCodes: fc.constantFrom(['WH 1'], [''], ['WH-1\n']) },
+      { requiredKeys: ['skus'] },
+    ),
+  },
+  {
+    url: `/api/recommendations/${REC_ID}/accept`,
+    schema: AcceptRecommendationBodySchema.nullable(),
+    nasty: fc.record({ quantity: fc.constantFrom(0, -5, 1.5, 1e300), supplierCode: fc.constantFrom('SUP A', 'SUP-A\u0000') }, { requiredKeys: ['quantity'] }),
+  },
+  {
+    url: `/api/recommendations/${REC_ID}/reject`,
+    schema: RejectRecommendationBodySchema,
+    nasty: fc.record({ reason: fc.constantFrom('', 'two\nlines', 'nul\u0000', 'x'.repeat(501)) }),
+  },
+  {
+    url: '/api/recommendations/accept',
+    schema: BulkAcceptBodySchema,
+    nasty: fc.record({ ids: fc.constantFrom([], [REC_ID, REC_ID], ['nope'], Array(101).fill(REC_ID)) }),
+  },
 ];
 
 async function storedCounts(): Promise<number[]> {
-  return Promise.all(Object.values(FORECAST_COLLECTIONS).map((name) => t.analytics.collection(name).countDocuments()));
+  const names = [...Object.values(FORECAST_COLLECTIONS), ...Object.values(PLANNING_COLLECTIONS)];
+  return Promise.all(names.map((name) => t.analytics.collection(name).countDocuments()));
 }
 
 function expectRefused(res: { statusCode: number; json(): unknown }, what: string): void {
@@ -114,7 +173,7 @@ describe('malformed requests to the analytics API', () => {
       for (const body of bodies) {
         if (body === undefined || route.schema.safeParse(body).success) continue;
         const res = await t.app.inject({
-          method: 'POST',
+          method: route.method ?? 'POST',
           url: route.url,
           headers: { 'x-api-key': key, 'content-type': 'application/json' },
           payload: JSON.stringify(body) ?? 'null',
@@ -124,7 +183,7 @@ describe('malformed requests to the analytics API', () => {
       }
       for (const body of fc.sample(route.nasty, { seed: SEED, numRuns: NASTY_CASES })) {
         const res = await t.app.inject({
-          method: 'POST',
+          method: route.method ?? 'POST',
           url: route.url,
           headers: { 'x-api-key': key, 'content-type': 'application/json' },
           payload: JSON.stringify(body),
@@ -132,7 +191,12 @@ describe('malformed requests to the analytics API', () => {
         expectRefused(res, `${route.url} ${JSON.stringify(body)}`);
       }
       for (const raw of ['{', '{"horizon": }', 'null', '[]', '"text"', '{"skus": [1, 2,]}']) {
-        const res = await t.app.inject({ method: 'POST', url: route.url, headers: { 'x-api-key': key, 'content-type': 'application/json' }, payload: raw });
+        const res = await t.app.inject({
+          method: route.method ?? 'POST',
+          url: route.url,
+          headers: { 'x-api-key': key, 'content-type': 'application/json' },
+          payload: raw,
+        });
         expectRefused(res, `${route.url} raw ${raw}`);
       }
     }
@@ -160,10 +224,28 @@ describe('malformed requests to the analytics API', () => {
         `/api/internal/analytics/sales-history?sku=SKU-1&start=2025-12-01&end=${v}`,
         `/api/internal/analytics/sales-history?sku=${v}&start=2025-12-01&end=2026-01-01`,
         `/api/analytics/trends/SKU-1?end=${v}`,
+        `/api/recommendations/${v}`,
+        `/api/recommendations?status=${v}`,
+        `/api/recommendations?cursor=${v}`,
+        `/api/planning/runs/${v}`,
+        `/api/planning/runs?cursor=${v}`,
+        `/api/planning/rules?cursor=${v}`,
       ]) {
         const res = await t.app.inject({ method: 'GET', url, headers: { 'x-api-key': key } });
         // 404 for a well-formed name that does not exist, 400 for a malformed one: both the client's to fix
         expectRefused(res, url);
+      }
+      // List filters: a well-formed value is an empty page, a malformed one a 400; never a 5xx.
+      for (const url of [
+        `/api/recommendations?sku=${v}`,
+        `/api/recommendations?locationCode=${v}`,
+        `/api/recommendations?limit=${v}`,
+        `/api/planning/rules?sku=${v}`,
+        `/api/planning/runs?limit=${v}`,
+      ]) {
+        const res = await t.app.inject({ method: 'GET', url, headers: { 'x-api-key': key } });
+        if (res.statusCode === 200) expect(res.json<{ items: unknown[] }>().items, url).toEqual([]);
+        else expectRefused(res, url);
       }
     }
   });

@@ -6,15 +6,30 @@ import { backfillChange } from './source-change.js';
 /**
  * The order a backfill re-reads the source in: reference data first (the
  * pipeline mirrors products and campaigns that sales lines are enriched
- * with), then stock, then the sales orders. Every SOURCE_COLLECTIONS member
- * appears once (a unit test checks it).
+ * with), then stock, then the sales orders, then the supply side (nothing
+ * before it depends on it). Collections followed later are appended, so a
+ * backfill an older version left unfinished reads them too when it
+ * continues. Every SOURCE_COLLECTIONS member appears once (a unit test
+ * checks it).
  */
-export const BACKFILL_ORDER = ['products', 'campaigns', 'stockPositions', 'stockMovements', 'salesOrders'] as const satisfies readonly SourceCollection[];
+export const BACKFILL_ORDER = [
+  'products',
+  'campaigns',
+  'stockPositions',
+  'stockMovements',
+  'salesOrders',
+  'suppliers',
+  'productSuppliers',
+  'locations',
+  'purchaseOrders',
+] as const satisfies readonly SourceCollection[];
 
 export interface BackfillOptions {
   operational: Db;
-  /** Where the stream will start afterwards; captured before the first read. */
-  startAtOperationTime: Timestamp;
+  /** What to re-read, in BACKFILL_ORDER. Default: every source collection. */
+  collections?: readonly SourceCollection[];
+  /** Where the stream will start afterwards, captured before the first read; null when it resumes from the checkpoint's own position (see BackfillProgress). */
+  startAtOperationTime: Timestamp | null;
   /** Continue an interrupted backfill from here (null: from the beginning). */
   resumeFrom: BackfillProgress | null;
   pageSize: number;
@@ -26,8 +41,8 @@ export interface BackfillOptions {
 }
 
 /**
- * Re-read every document of every source collection, in `_id` order pages,
- * and deliver each as a `replace` change. Returns false if aborted midway
+ * Re-read every document of every source collection (or of `collections`),
+ * in `_id` order pages, and deliver each as a `replace` change. Returns false if aborted midway
  * (the checkpoint then says where to continue).
  *
  * @example
@@ -35,9 +50,10 @@ export interface BackfillOptions {
  */
 export async function runBackfill(options: BackfillOptions): Promise<boolean> {
   const { operational, startAtOperationTime, resumeFrom, pageSize, batchSize } = options;
-  const first = resumeFrom ? Math.max(0, BACKFILL_ORDER.indexOf(resumeFrom.collection)) : 0;
-  for (let index = first; index < BACKFILL_ORDER.length; index++) {
-    const collection = BACKFILL_ORDER[index]!;
+  const order = options.collections ?? BACKFILL_ORDER;
+  const first = resumeFrom ? Math.max(0, order.indexOf(resumeFrom.collection)) : 0;
+  for (let index = first; index < order.length; index++) {
+    const collection = order[index]!;
     // `_id` keyset paging: each page costs the same however far in, and documents inserted meanwhile are either read or streamed.
     let afterId: unknown = index === first && resumeFrom ? resumeFrom.afterId : null;
     for (;;) {

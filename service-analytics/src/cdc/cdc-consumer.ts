@@ -1,10 +1,10 @@
 import { pollLoop, silentLogger, type BackgroundLogger, type CdcStatus, type StepFailure } from '@icc/shared';
 import type { ChangeStream, ChangeStreamDocument, MongoClient, ResumeToken, Timestamp } from 'mongodb';
-import { runBackfill } from './backfill.js';
-import type { ChangeSink, SourceChange } from './cdc.types.js';
+import { BACKFILL_ORDER, runBackfill } from './backfill.js';
+import { SOURCE_COLLECTIONS, type ChangeSink, type SourceChange, type SourceCollection } from './cdc.types.js';
 import { isResumePointLost, SinkError, StreamInvalidatedError } from './cdc-errors.js';
 import { statusTracker } from './cdc-status.js';
-import { checkpointStore, type CheckpointPosition, type SavedResumeToken } from './checkpoint-store.js';
+import { checkpointStore, FOLLOWED_BEFORE_SUPPLY, type CdcCheckpoint, type CheckpointPosition, type SavedResumeToken } from './checkpoint-store.js';
 import { sourcePipeline, toSourceChange } from './source-change.js';
 
 /** Told after every batch applied and checkpointed. */
@@ -45,6 +45,15 @@ export interface CdcConsumer {
 
 const tokenKey = (token: SavedResumeToken | null | undefined) => (token == null ? '' : JSON.stringify(token));
 
+/** Every source collection: what a full backfill reads and the stream follows. */
+const ALL: SourceCollection[] = [...SOURCE_COLLECTIONS];
+
+/** Source collections the checkpoint's position does not cover yet (followed since it was written), in backfill order. */
+function notCovered(checkpoint: CdcCheckpoint): SourceCollection[] {
+  const covered: readonly string[] = checkpoint.collections ?? FOLLOWED_BEFORE_SUPPLY;
+  return BACKFILL_ORDER.filter((collection) => !covered.includes(collection));
+}
+
 /**
  * The change-data-capture consumer: one change stream over the operational
  * database, batches applied to `sink` in source order, the resume token
@@ -52,6 +61,9 @@ const tokenKey = (token: SavedResumeToken | null | undefined) => (token == null 
  * usable checkpoint (first start, or history lost: 286/260/280) it backfills:
  * captures the cluster time, re-reads every source document as a `replace`,
  * then streams from that time. Changes may arrive twice; none are missed.
+ * A checkpoint written before some source collections were followed keeps
+ * its position: those collections alone are re-read, then the stream resumes
+ * from the saved position (delivering their changes since it too).
  *
  * @example
  *   const consumer = createCdcConsumer({ client, operationalDb: 'icc_operational', analyticsDb: 'icc_analytics', sink: createPipeline(analytics) });
@@ -135,12 +147,13 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
       pageSize,
       batchSize,
       aborted: () => signal.aborted,
-      deliver: (changes, progress) => deliver(changes, { resumeToken: null, startAtOperationTime: null, backfill: progress }, 'backfill', null),
+      deliver: (changes, progress) =>
+        deliver(changes, { resumeToken: null, startAtOperationTime: null, backfill: progress, collections: ALL }, 'backfill', null),
     });
     if (!done) return null;
     // Before the checkpoint says "backfilled": a failure here re-runs it from the last page (nothing left to read).
     await sinkCaughtUp(signal);
-    const position: CheckpointPosition = { resumeToken: null, startAtOperationTime, backfill: null };
+    const position: CheckpointPosition = { resumeToken: null, startAtOperationTime, backfill: null, collections: ALL };
     tracker.checkpointed(await store.save(position, { eventsProcessed: tracker.eventsProcessed, lastEventAt: tracker.lastEventAt }));
     log.info({ eventsProcessed: tracker.eventsProcessed }, 'cdc: backfill done');
     return startAtOperationTime;
@@ -177,7 +190,7 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
           tracker.setCaughtUp(true);
           // A quiet system still moves the token forward: save it now and then, so the checkpoint stays inside the history window.
           if (token && tokenKey(token) !== savedToken && Date.now() - lastSaveAt >= quietCheckpointMs) {
-            await deliver([], { resumeToken: token, startAtOperationTime: null, backfill: null }, 'stream', null);
+            await deliver([], { resumeToken: token, startAtOperationTime: null, backfill: null, collections: ALL }, 'stream', null);
           }
           continue;
         }
@@ -192,12 +205,46 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
           changes.push(timed.change);
           if (timed.eventTime) newestAt = timed.eventTime;
         }
-        await deliver(changes, { resumeToken: token, startAtOperationTime: null, backfill: null }, 'stream', newestAt);
+        await deliver(changes, { resumeToken: token, startAtOperationTime: null, backfill: null, collections: ALL }, 'stream', newestAt);
       }
     } finally {
       stream = null;
       await open.close().catch(() => {});
     }
+  }
+
+  /**
+   * Re-read the collections `checkpoint` does not cover, keeping its stream
+   * position (and saving it with the progress); true once they are read. The
+   * stream, resumed from that position, then also delivers their changes
+   * since it: older than what was read, so the newest-wins sinks keep the
+   * newer state, and a delete is still seen.
+   */
+  async function backfillNewlyFollowed(checkpoint: CdcCheckpoint, missing: SourceCollection[], signal: AbortSignal): Promise<boolean> {
+    tracker.setState('backfilling');
+    onFirstPosition?.();
+    log.info({ collections: missing }, 'cdc: backfilling newly followed collections');
+    const kept = {
+      resumeToken: checkpoint.resumeToken,
+      startAtOperationTime: checkpoint.startAtOperationTime,
+      collections: checkpoint.collections ?? [...FOLLOWED_BEFORE_SUPPLY],
+    };
+    const done = await runBackfill({
+      operational,
+      collections: missing,
+      startAtOperationTime: null,
+      resumeFrom: checkpoint.backfill,
+      pageSize,
+      batchSize,
+      aborted: () => signal.aborted,
+      deliver: (changes, progress) => deliver(changes, { ...kept, backfill: progress }, 'backfill', null),
+    });
+    if (!done) return false;
+    await sinkCaughtUp(signal);
+    tracker.checkpointed(
+      await store.save({ ...kept, backfill: null, collections: ALL }, { eventsProcessed: tracker.eventsProcessed, lastEventAt: tracker.lastEventAt }),
+    );
+    return true;
   }
 
   /** One pass: read the checkpoint, backfill if needed, stream until stopped or failed. */
@@ -206,8 +253,12 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
     const checkpoint = await store.load();
     if (checkpoint) tracker.restore(checkpoint.eventsProcessed, checkpoint.lastEventAt);
     savedToken = tokenKey(checkpoint?.resumeToken);
-    if (!mustBackfill && checkpoint?.resumeToken) return follow({ resumeAfter: checkpoint.resumeToken }, signal);
-    if (!mustBackfill && checkpoint?.startAtOperationTime) return follow({ startAtOperationTime: checkpoint.startAtOperationTime }, signal);
+    if (!mustBackfill && checkpoint && (checkpoint.resumeToken || checkpoint.startAtOperationTime)) {
+      const missing = notCovered(checkpoint);
+      if (missing.length > 0 && !(await backfillNewlyFollowed(checkpoint, missing, signal))) return;
+      if (checkpoint.resumeToken) return follow({ resumeAfter: checkpoint.resumeToken }, signal);
+      if (checkpoint.startAtOperationTime) return follow({ startAtOperationTime: checkpoint.startAtOperationTime }, signal);
+    }
     const startAt = await backfill(mustBackfill ? null : (checkpoint?.backfill ?? null), signal);
     mustBackfill = false;
     if (startAt) await follow({ startAtOperationTime: startAt }, signal);

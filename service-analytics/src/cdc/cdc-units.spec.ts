@@ -36,6 +36,9 @@ describe('toSourceChange', () => {
       toSourceChange(event({ ...base, operationType: 'update', ns: { db: 'op', coll: 'campaigns' }, fullDocument: null }))?.change.fullDocument,
     ).toBeNull();
     expect(toSourceChange(event({ ...base, operationType: 'insert', ns: { db: 'op', coll: 'apiKeys' }, fullDocument: {} }))).toBeNull();
+    expect(
+      toSourceChange(event({ ...base, operationType: 'insert', ns: { db: 'op', coll: 'purchaseOrders' }, fullDocument: { _id: 'x' } }))?.change.collection,
+    ).toBe('purchaseOrders');
     expect(toSourceChange(event({ ...base, operationType: 'drop', ns: { db: 'op', coll: 'salesOrders' } }))).toBeNull();
   });
 
@@ -43,7 +46,9 @@ describe('toSourceChange', () => {
     expect(sourcePipeline()).toEqual([
       {
         $match: {
-          'ns.coll': { $in: ['salesOrders', 'stockMovements', 'stockPositions', 'products', 'campaigns'] },
+          'ns.coll': {
+            $in: ['salesOrders', 'stockMovements', 'stockPositions', 'products', 'campaigns', 'suppliers', 'productSuppliers', 'locations', 'purchaseOrders'],
+          },
           operationType: { $in: ['insert', 'update', 'replace', 'delete'] },
         },
       },

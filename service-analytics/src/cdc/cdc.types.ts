@@ -1,7 +1,17 @@
 import type { Document, Timestamp } from 'mongodb';
 
 /** The operational collections analytics follows (read only, never written). */
-export const SOURCE_COLLECTIONS = ['salesOrders', 'stockMovements', 'stockPositions', 'products', 'campaigns'] as const;
+export const SOURCE_COLLECTIONS = [
+  'salesOrders',
+  'stockMovements',
+  'stockPositions',
+  'products',
+  'campaigns',
+  'suppliers',
+  'productSuppliers',
+  'locations',
+  'purchaseOrders',
+] as const;
 export type SourceCollection = (typeof SOURCE_COLLECTIONS)[number];
 
 /**

@@ -12,19 +12,39 @@ export const CHECKPOINT_ID = 'operational';
  */
 export type SavedResumeToken = NonNullable<ResumeToken>;
 
+/**
+ * The source collections checkpoints covered before they said which: a
+ * checkpoint without `collections` was written by a version that followed
+ * only these.
+ */
+export const FOLLOWED_BEFORE_SUPPLY = [
+  'salesOrders',
+  'stockMovements',
+  'stockPositions',
+  'products',
+  'campaigns',
+] as const satisfies readonly SourceCollection[];
+
 /** A backfill that has not finished: where it reached, and where the stream must start after it. */
 export interface BackfillProgress {
-  /** Cluster time captured before the re-read began; the stream starts here afterwards. */
-  startAtOperationTime: Timestamp;
+  /**
+   * Cluster time captured before the re-read began; the stream starts here
+   * afterwards. Null for the re-read of newly followed collections only: the
+   * stream then resumes from the checkpoint's own `resumeToken` or
+   * `startAtOperationTime`.
+   */
+  startAtOperationTime: Timestamp | null;
   /** The collection being re-read, and the last `_id` delivered in it (null: not started). */
   collection: SourceCollection;
   afterId: unknown;
 }
 
 /**
- * The saved position. Exactly one of the three says where to go on:
- * `resumeToken` (streaming), `startAtOperationTime` (a backfill just ended,
- * nothing streamed yet) or `backfill` (re-read in progress).
+ * The saved position. One of the three says where to go on: `resumeToken`
+ * (streaming), `startAtOperationTime` (a backfill just ended, nothing
+ * streamed yet) or `backfill` (re-read in progress) — except while newly
+ * followed collections are re-read: then `backfill` says how far, and the
+ * token or time where the stream resumes afterwards.
  */
 export interface CdcCheckpoint {
   _id: typeof CHECKPOINT_ID;
@@ -32,20 +52,27 @@ export interface CdcCheckpoint {
   resumeToken: SavedResumeToken | null;
   startAtOperationTime: Timestamp | null;
   backfill: BackfillProgress | null;
+  /**
+   * The source collections this position covers (backfilled or followed
+   * since). Absent on checkpoints written before it existed:
+   * FOLLOWED_BEFORE_SUPPLY. A followed collection missing here is re-read
+   * before the stream resumes (see createCdcConsumer).
+   */
+  collections?: SourceCollection[];
   eventsProcessed: number;
   /** Wall time of the newest source change applied (null until one was). */
   lastEventAt: Date | null;
   updatedAt: Date;
 }
 
-export type CheckpointPosition = Pick<CdcCheckpoint, 'resumeToken' | 'startAtOperationTime' | 'backfill'>;
+export type CheckpointPosition = Pick<CdcCheckpoint, 'resumeToken' | 'startAtOperationTime' | 'backfill'> & { collections: SourceCollection[] };
 
 /**
  * Reads and writes the consumer's single checkpoint document.
  *
  * @example
  *   const store = checkpointStore(client.db('icc_analytics'), 'icc_operational');
- *   await store.save({ resumeToken: stream.resumeToken, startAtOperationTime: null, backfill: null }, { eventsProcessed: 10, lastEventAt: new Date() });
+ *   await store.save({ resumeToken: stream.resumeToken, startAtOperationTime: null, backfill: null, collections: [...SOURCE_COLLECTIONS] }, { eventsProcessed: 10, lastEventAt: new Date() });
  *   (await store.load())?.resumeToken;
  */
 export function checkpointStore(analytics: Db, operationalDb: string) {

@@ -16,6 +16,11 @@ export const FACT_COLLECTIONS = {
   /** Every SKU and period a campaign ever covered (union over its versions), so an edit or delete can find the fact rows it un-flags. */
   campaignCoverage: 'campaignCoverage',
   stockReadModel: 'stockReadModel',
+  /** The supply side planning reads (supply-mirror.ts). */
+  suppliersMirror: 'suppliersMirror',
+  productSuppliersMirror: 'productSuppliersMirror',
+  locationsMirror: 'locationsMirror',
+  purchaseOrdersMirror: 'purchaseOrdersMirror',
   /** The session the facts writer runs its transactions in (see record-facts.ts: a restart ends the previous one). */
   factsWriter: 'factsWriter',
 } as const;

@@ -45,6 +45,23 @@ const FACT_INDEXES: Record<string, IndexDescription[]> = {
     { key: { tenantId: 1, lowStock: 1, sku: 1 } },
     { key: { tenantId: 1, locationCode: 1, sku: 1 } },
   ],
+  [FACT_COLLECTIONS.suppliersMirror]: [{ key: { tenantId: 1, code: 1 }, unique: true }, { key: { sourceId: 1 } }],
+  [FACT_COLLECTIONS.productSuppliersMirror]: [
+    // Planning: every supplier of a SKU.
+    { key: { tenantId: 1, sku: 1 } },
+    { key: { sourceId: 1 } },
+  ],
+  [FACT_COLLECTIONS.locationsMirror]: [{ key: { tenantId: 1, code: 1 }, unique: true }, { key: { sourceId: 1 } }],
+  [FACT_COLLECTIONS.purchaseOrdersMirror]: [
+    // Open orders (by status), the orders of a SKU (multikey), the order a recommendation created.
+    { key: { tenantId: 1, status: 1 } },
+    { key: { tenantId: 1, 'lines.sku': 1 } },
+    { key: { tenantId: 1, 'source.id': 1 } },
+    // supplierDeliveryStats: receipts since a date (older orders have only `receivedAt`).
+    { key: { tenantId: 1, lastReceivedAt: 1, receivedAt: 1 } },
+    // Deletes arrive with the source id only (the mirror writer deletes by `sourceId`, whatever the key).
+    { key: { sourceId: 1 } },
+  ],
 };
 
 /**

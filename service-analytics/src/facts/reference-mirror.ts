@@ -1,16 +1,10 @@
-import type { AnyBulkWriteOperation, Db, Document, Filter, UpdateFilter } from 'mongodb';
-import type { SourceChange, SourceCollection } from '../cdc/cdc.types.js';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { SourceChange } from '../cdc/cdc.types.js';
 import { bulkWriteIgnoringDuplicates } from '../util/bulk-writes.js';
 import { FACT_COLLECTIONS } from './fact-collections.js';
-import {
-  parseSource,
-  SourceCampaignSchema,
-  SourceProductSchema,
-  SourceStockPositionSchema,
-  type SourceCampaign,
-  type SourceProduct,
-  type SourceStockPosition,
-} from './source-documents.js';
+import { mirror, ofCollection, rowOf } from './mirror-writes.js';
+import { SourceCampaignSchema, SourceProductSchema, SourceStockPositionSchema } from './source-documents.js';
+import { mirrorSupplyData } from './supply-mirror.js';
 
 /** A product as planning reads it, keyed `${tenantId}:${sku}` (SKUs are immutable and unique per tenant). */
 export interface ProductMirrorDoc {
@@ -69,73 +63,11 @@ export interface StockReadModelDoc {
   updatedAt: Date;
 }
 
-interface MirrorRow {
-  _id: string;
-  sourceId: string;
-  updatedAt: Date;
-}
+const productRow = rowOf(SourceProductSchema, (p, sourceId): ProductMirrorDoc => ({ _id: `${p.tenantId}:${p.sku}`, sourceId, ...p }));
 
-/**
- * Keep the newest version per target row, and note deletions. A change whose
- * `fullDocument` is null but is not a delete (the document was deleted before
- * the update was looked up) carries nothing: its delete follows in the stream.
- */
-function collect<T extends MirrorRow>(changes: readonly SourceChange[], toRow: (doc: Document) => T | null): { rows: T[]; deleted: string[] } {
-  const newest = new Map<string, T>();
-  const deleted = new Set<string>();
-  for (const change of changes) {
-    if (change.operationType === 'delete') {
-      deleted.add(String(change.documentKey._id));
-      continue;
-    }
-    const row = change.fullDocument ? toRow(change.fullDocument) : null;
-    if (!row) continue;
-    const known = newest.get(row._id);
-    if (!known || known.updatedAt <= row.updatedAt) newest.set(row._id, row);
-  }
-  // A source document deleted in this batch stays deleted (source order puts its delete after its writes).
-  return { rows: [...newest.values()].filter((row) => !deleted.has(row.sourceId)), deleted: [...deleted] };
-}
+const campaignRow = rowOf(SourceCampaignSchema, (c, sourceId): CampaignMirrorDoc => ({ _id: sourceId, sourceId, ...c }));
 
-/**
- * Upsert `row` only over an older (or equal) version: when the stored row is
- * newer the filter misses, the upsert collides on `_id` and the duplicate is
- * ignored, so a re-delivered old change never overwrites a newer state.
- */
-function guardedUpsert<T extends MirrorRow>(row: T): AnyBulkWriteOperation<T> {
-  const { _id, ...fields } = row;
-  // The driver's Filter/UpdateFilter generics cannot relate a generic `T`'s keys to these paths.
-  const filter = { _id, updatedAt: { $lte: row.updatedAt } } as unknown as Filter<T>;
-  const update = { $set: fields } as unknown as UpdateFilter<T>;
-  return { updateOne: { filter, update, upsert: true } };
-}
-
-const productRow = (doc: Document): ProductMirrorDoc | null => {
-  const p = parseSource<SourceProduct>(SourceProductSchema, doc);
-  if (!p) return null;
-  const { _id: sourceId, ...rest } = p;
-  return { _id: `${p.tenantId}:${p.sku}`, sourceId, ...rest };
-};
-
-const campaignRow = (doc: Document): CampaignMirrorDoc | null => {
-  const c = parseSource<SourceCampaign>(SourceCampaignSchema, doc);
-  return c ? { ...c, sourceId: c._id } : null;
-};
-
-const positionRow = (doc: Document): StockReadModelDoc | null => {
-  const p = parseSource<SourceStockPosition>(SourceStockPositionSchema, doc);
-  if (!p) return null;
-  const { _id: sourceId, ...rest } = p;
-  return { _id: `${p.tenantId}:${p.sku}:${p.locationCode}`, sourceId, ...rest };
-};
-
-async function mirror<T extends MirrorRow>(db: Db, name: string, changes: readonly SourceChange[], toRow: (doc: Document) => T | null): Promise<void> {
-  const { rows, deleted } = collect(changes, toRow);
-  const operations: AnyBulkWriteOperation<T>[] = rows.map(guardedUpsert);
-  // Delete by source id: a row re-created under the same natural key (a new source document) is not the one deleted.
-  for (const sourceId of deleted) operations.push({ deleteOne: { filter: { sourceId } as unknown as Filter<T> } });
-  await bulkWriteIgnoringDuplicates(db.collection<T>(name), operations);
-}
+const positionRow = rowOf(SourceStockPositionSchema, (p, sourceId): StockReadModelDoc => ({ _id: `${p.tenantId}:${p.sku}:${p.locationCode}`, sourceId, ...p }));
 
 /** Grow each campaign's coverage by its versions in this batch (merged first: one write per campaign, so no upsert races itself). */
 async function extendCoverage(db: Db, changes: readonly SourceChange[]): Promise<void> {
@@ -163,13 +95,12 @@ async function extendCoverage(db: Db, changes: readonly SourceChange[]): Promise
   await bulkWriteIgnoringDuplicates(db.collection<CampaignCoverageDoc>(FACT_COLLECTIONS.campaignCoverage), operations);
 }
 
-const ofCollection = (changes: readonly SourceChange[], collection: SourceCollection) => changes.filter((c) => c.collection === collection);
-
 /**
- * Keep the read models of products, campaigns and stock positions in step with
- * a batch of source changes: newest version wins (by the source's `updatedAt`),
- * deletes remove the row. Idempotent and safe against re-delivery of older
- * versions. Sales orders and ledger rows are not mirrored (see recordFacts).
+ * Keep the read models of products, campaigns and stock positions — and the
+ * supply side's (supply-mirror.ts) — in step with a batch of source changes:
+ * newest version wins (by the source's `updatedAt`), deletes remove the row.
+ * Idempotent and safe against re-delivery of older versions. Sales orders and
+ * ledger rows are not mirrored (see recordFacts).
  *
  * @example await mirrorReferenceData(analyticsDb, [{ collection: 'stockPositions', operationType: 'update', documentKey: { _id }, fullDocument: position, clusterTime: null }])
  */
@@ -179,6 +110,7 @@ export async function mirrorReferenceData(db: Db, changes: readonly SourceChange
     mirror(db, FACT_COLLECTIONS.productsMirror, ofCollection(changes, 'products'), productRow),
     mirror(db, FACT_COLLECTIONS.campaignsMirror, campaignChanges, campaignRow),
     mirror(db, FACT_COLLECTIONS.stockReadModel, ofCollection(changes, 'stockPositions'), positionRow),
+    mirrorSupplyData(db, changes),
   ]);
   await extendCoverage(db, campaignChanges);
 }

@@ -1,13 +1,32 @@
 import { StoredCampaignSchema, StoredProductSchema, StoredSalesOrderSchema, StoredStockMovementSchema, StoredStockPositionSchema } from '@icc/shared';
+// The supply side's stored documents (suppliers, links, locations, purchase orders).
+import { StoredLocationSchema, StoredProductSupplierSchema, StoredPurchaseOrderSchema, StoredSupplierSchema } from '@icc/shared';
 import { describe, expect, it } from 'vitest';
-import { campaign, confirmOrder, movement, pendingOrder, position, product, returnFromOrder, shipOrder } from '../../test/support/source-builders.js';
+import {
+  campaign,
+  confirmOrder,
+  location,
+  movement,
+  pendingOrder,
+  position,
+  product,
+  productSupplier,
+  purchaseOrder,
+  returnFromOrder,
+  shipOrder,
+  supplier,
+} from '../../test/support/source-builders.js';
 import {
   parseSource,
   SourceCampaignSchema,
+  SourceLocationSchema,
   SourceProductSchema,
+  SourceProductSupplierSchema,
+  SourcePurchaseOrderSchema,
   SourceSalesOrderSchema,
   SourceStockMovementSchema,
   SourceStockPositionSchema,
+  SourceSupplierSchema,
 } from './source-documents.js';
 
 const at = '2026-03-01T10:00:00Z';
@@ -25,6 +44,10 @@ describe('source documents', () => {
       [StoredStockPositionSchema, position({ sku: 'A', onHand: 4, reserved: 2, updatedAt: at })],
       [StoredProductSchema, product({ sku: 'A' })],
       [StoredCampaignSchema, campaign({ skus: ['A'], startsAt: at, endsAt: '2026-03-08T00:00:00Z' })],
+      [StoredSupplierSchema, supplier({ code: 'SUP-1' })],
+      [StoredProductSupplierSchema, productSupplier({ supplierCode: 'SUP-1', sku: 'A' })],
+      [StoredLocationSchema, location({ code: 'WH1' })],
+      [StoredPurchaseOrderSchema, purchaseOrder({ supplierCode: 'SUP-1', status: 'ordered', lines: [{ sku: 'A', quantity: 5 }], expectedDate: at })],
     ] as const) {
       expect(schema.parse(doc)).toEqual(doc);
     }
@@ -76,6 +99,24 @@ describe('source documents', () => {
     expect(parseSource(SourceProductSchema, unstamped)?.updatedAt).toEqual(new Date(0));
     const { updatedAt: _cu, ...oldCampaign } = campaign({ skus: ['A'], startsAt: at, endsAt: at });
     expect(parseSource(SourceCampaignSchema, { ...oldCampaign, status: 'paused' })).toMatchObject({ status: 'paused', updatedAt: new Date(0) });
+    // Supply: missing model defaults and optional fields take the reader's, unknown statuses and types pass.
+    const { status: _ss, ...noStatus } = supplier({ code: 'SUP-1' });
+    expect(parseSource(SourceSupplierSchema, noStatus)?.status).toBe('active');
+    const { leadTimeDays: _l, preferred: _p, ...bareLink } = productSupplier({ supplierCode: 'SUP-1', sku: 'A' });
+    expect(parseSource(SourceProductSupplierSchema, bareLink)).toMatchObject({ leadTimeDays: null, preferred: false });
+    expect(parseSource(SourceLocationSchema, { ...location({ code: 'WH1' }), type: 'popUpShop' })?.type).toBe('popUpShop');
+    const po = purchaseOrder({ supplierCode: 'SUP-1', status: 'ordered', lines: [{ sku: 'A', quantity: 5 }], expectedDate: at });
+    const { lastReceivedAt: _lr, createdAt: _pc, updatedAt: _pu, ...oldOrder } = po;
+    const bareLines = po.lines.map(({ receivedQuantity: _r, ...line }) => line);
+    expect(parseSource(SourcePurchaseOrderSchema, { ...oldOrder, _id: 'po-1', status: 'closed', lines: bareLines })).toMatchObject({
+      _id: 'po-1',
+      status: 'closed',
+      lastReceivedAt: null,
+      source: { type: 'manual', id: null },
+      lines: [{ receivedQuantity: 0 }],
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+    });
   });
 
   it('skips documents without the fields analytics needs', () => {
@@ -83,5 +124,8 @@ describe('source documents', () => {
     expect(parseSource(SourceStockPositionSchema, noOnHand)).toBeNull();
     expect(parseSource(SourceSalesOrderSchema, { ...order, orderedAt: at })).toBeNull();
     expect(parseSource(SourceStockMovementSchema, null)).toBeNull();
+    expect(
+      parseSource(SourcePurchaseOrderSchema, { ...purchaseOrder({ supplierCode: 'S', status: 'ordered', lines: [], expectedDate: at }), expectedDate: null }),
+    ).toBeNull();
   });
 });

@@ -1,11 +1,16 @@
 import {
   StoredCampaignSchema,
+  StoredLocationSchema,
   StoredProductSchema,
+  StoredProductSupplierSchema,
+  StoredPurchaseOrderLineSchema,
+  StoredPurchaseOrderSchema,
   StoredSalesOrderLineSchema,
   StoredSalesOrderReturnSchema,
   StoredSalesOrderSchema,
   StoredStockMovementSchema,
   StoredStockPositionSchema,
+  StoredSupplierSchema,
 } from '@icc/shared';
 import { z } from 'zod';
 
@@ -80,8 +85,8 @@ export const SourceStockPositionSchema = StoredStockPositionSchema.pick({
 });
 export type SourceStockPosition = z.infer<typeof SourceStockPositionSchema>;
 
-// Documents written before timestamps existed have no `updatedAt`; they order before every stamped version.
-const UpdatedAtOrEpoch = z.date().default(new Date(0));
+// Documents written before timestamps existed have no `updatedAt` (nor `createdAt`); they order before every stamped version.
+const TimestampOrEpoch = z.date().default(new Date(0));
 
 export const SourceProductSchema = StoredProductSchema.pick({
   tenantId: true,
@@ -92,7 +97,7 @@ export const SourceProductSchema = StoredProductSchema.pick({
   reorderPoint: true,
   safetyStock: true,
   leadTimeDays: true,
-}).extend({ _id: SourceId, status: AnyStatus, updatedAt: UpdatedAtOrEpoch });
+}).extend({ _id: SourceId, status: AnyStatus, updatedAt: TimestampOrEpoch });
 export type SourceProduct = z.infer<typeof SourceProductSchema>;
 
 export const SourceCampaignSchema = StoredCampaignSchema.pick({
@@ -102,8 +107,55 @@ export const SourceCampaignSchema = StoredCampaignSchema.pick({
   endsAt: true,
   skus: true,
   discountPercent: true,
-}).extend({ _id: SourceId, status: AnyStatus, updatedAt: UpdatedAtOrEpoch });
+}).extend({ _id: SourceId, status: AnyStatus, updatedAt: TimestampOrEpoch });
 export type SourceCampaign = z.infer<typeof SourceCampaignSchema>;
+
+/** A `pick` mask from field names: `StoredX.pick(fields('a', 'b'))`. */
+const fields = <K extends string>(...names: K[]) => Object.fromEntries(names.map((name) => [name, true])) as { [P in K]: true };
+
+// Suppliers and locations the model stores without a status are active (the model's default).
+const StatusOrActive = AnyStatus.default('active');
+
+export const SourceSupplierSchema = StoredSupplierSchema.pick(fields('tenantId', 'code', 'name', 'defaultLeadTimeDays')).extend({
+  _id: SourceId,
+  status: StatusOrActive,
+  updatedAt: TimestampOrEpoch,
+});
+export type SourceSupplier = z.infer<typeof SourceSupplierSchema>;
+
+export const SourceProductSupplierSchema = StoredProductSupplierSchema.pick(
+  fields('tenantId', 'supplierCode', 'sku', 'unitCost', 'minimumOrderQuantity', 'packSize', 'preferred'),
+).extend({
+  _id: SourceId,
+  // Absent or null alike: the supplier's default lead time applies.
+  leadTimeDays: StoredProductSupplierSchema.shape.leadTimeDays.transform((days) => days ?? null),
+  updatedAt: TimestampOrEpoch,
+});
+export type SourceProductSupplier = z.infer<typeof SourceProductSupplierSchema>;
+
+export const SourceLocationSchema = StoredLocationSchema.pick(fields('tenantId', 'code', 'name', 'timeZone')).extend({
+  _id: SourceId,
+  type: AnyStatus,
+  status: StatusOrActive,
+  updatedAt: TimestampOrEpoch,
+});
+export type SourceLocation = z.infer<typeof SourceLocationSchema>;
+
+const SourcePurchaseOrderLine = StoredPurchaseOrderLineSchema.pick(fields('line', 'sku', 'quantity', 'unitCost', 'receivedQuantity'));
+
+export const SourcePurchaseOrderSchema = StoredPurchaseOrderSchema.pick(
+  fields('tenantId', 'poNumber', 'supplierCode', 'locationCode', 'expectedDate', 'orderedAt', 'receivedAt'),
+).extend({
+  _id: SourceId,
+  status: AnyStatus,
+  lines: z.array(SourcePurchaseOrderLine),
+  // Orders stored before it existed have none: their receipt time is `receivedAt` alone.
+  lastReceivedAt: StoredPurchaseOrderSchema.shape.lastReceivedAt.transform((at) => at ?? null),
+  source: StoredPurchaseOrderSchema.shape.source.transform((source) => ({ type: source.type, id: source.id ?? null })),
+  createdAt: TimestampOrEpoch,
+  updatedAt: TimestampOrEpoch,
+});
+export type SourcePurchaseOrder = z.infer<typeof SourcePurchaseOrderSchema>;
 
 /**
  * Parse one source document, or null when it does not have the expected shape.

@@ -17,4 +17,8 @@ export const PLANNING_COLLECTIONS = {
   recommendations: 'recommendations',
   /** StoredPurchaseOrderRequest: what the operational service turns into purchase orders. */
   purchaseOrderRequests: PURCHASE_ORDER_REQUESTS_COLLECTION,
+  /** Per tenant × SKU × location: the last run's reorder point and position, which the stock watcher compares changes against. */
+  planningPairs: 'planningPairs',
+  /** The watchers' bookmarks (how far the stock watcher has looked), one document per watcher. */
+  planningWatchers: 'planningWatchers',
 } as const;

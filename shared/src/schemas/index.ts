@@ -13,3 +13,4 @@ export * from './forecast.schemas.js';
 export * from './stored-documents.schemas.js';
 export * from './live-outbox.schemas.js';
 export * from './planning.schemas.js';
+export * from './planning-api.schemas.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ForecastUpdatedSchema } from './forecast.schemas.js';
 import { IsoDateTimeSchema } from './common.schemas.js';
+import { RecommendationEventSchema } from './planning-api.schemas.js';
 import { SALES_ORDER_STATUSES } from './order.schemas.js';
 import { StockMovementSchema, StockPositionSchema } from './stock.schemas.js';
 
@@ -63,8 +64,8 @@ export const LiveEventSchemas = {
   'purchase-order:received': PurchaseOrderReceivedSchema,
   'alert:raised': AnalyticsPayloadSchema,
   'alert:resolved': AnalyticsPayloadSchema,
-  'recommendation:created': AnalyticsPayloadSchema,
-  'recommendation:updated': AnalyticsPayloadSchema,
+  'recommendation:created': RecommendationEventSchema,
+  'recommendation:updated': RecommendationEventSchema,
   'forecast:updated': ForecastUpdatedSchema,
 } as const;
 

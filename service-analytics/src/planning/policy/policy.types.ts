@@ -79,6 +79,12 @@ export interface DecisionInput {
   demand: DemandForecast;
   suppliers: SupplierOption[];
   costs: CostSettings;
+  /**
+   * Correlation assumed between the forecast errors of different days when
+   * they are summed over an interval: 0 (the default) independent days, 1 one
+   * shared error (see `demandOverDays`).
+   */
+  errorCorrelation?: number;
 }
 
 /** The numbers behind one recommendation, each checkable by a person. */

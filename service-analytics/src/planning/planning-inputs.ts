@@ -1,0 +1,207 @@
+import { addUtcDays, utcDaysBetween, type DayKey, type StoredRecommendation } from '@icc/shared';
+import type { Db } from 'mongodb';
+import { FACT_COLLECTIONS, type StoredDailyFact } from '../facts/fact-collections.js';
+import type { ProductMirrorDoc, StockReadModelDoc } from '../facts/reference-mirror.js';
+import { supplierDeliveryStats, type SupplierDeliveryStats } from '../facts/supplier-delivery.js';
+import type { ProductSupplierMirrorDoc, PurchaseOrderMirrorDoc, SupplierMirrorDoc } from '../facts/supply-mirror.js';
+import { FORECAST_COLLECTIONS, type ForecastDocument, type LatestForecastDocument } from '../forecasts/forecast-collections.js';
+import { abcClasses, SHARE_WINDOW_DAYS, type AbcClass, type SupplierOption } from './policy/index.js';
+import { activeRulesOf } from './reorder-rules.js';
+import { recommendationsOf } from './recommendations.store.js';
+import type { PlanningPairDocument, ReorderRuleDocument } from './planning.types.js';
+import { PLANNING_COLLECTIONS } from './planning.collections.js';
+
+/**
+ * The reads of a planning run, in bulk: per tenant once (suppliers, their
+ * measured delivery, ABC classes and each SKU's demand by location), then per
+ * chunk of SKUs one query per collection — never one per pair.
+ */
+
+/** Purchase orders whose open quantity is still coming. */
+const OPEN_PO_STATUSES = ['ordered', 'partiallyReceived'];
+
+/** What a run reads once per tenant. */
+export interface TenantInputs {
+  suppliers: Map<string, SupplierMirrorDoc>;
+  delivery: Map<string, SupplierDeliveryStats>;
+  /** Revenue over the share window, ranked into A/B/C (policy `abcClasses`). */
+  abc: Record<string, AbcClass>;
+  /** SKU → location → units demanded over the share window (for the location split). */
+  recentDemand: Map<string, Record<string, number>>;
+}
+
+/**
+ * Suppliers and their delivery, and one aggregation over the last
+ * {@link SHARE_WINDOW_DAYS} days of daily facts giving both each SKU's
+ * revenue (ABC classes are a ranking over the whole tenant, so they cannot be
+ * computed per chunk) and its demand per location.
+ */
+export async function readTenantInputs(db: Db, tenantId: string, today: DayKey): Promise<TenantInputs> {
+  const from = addUtcDays(today, -SHARE_WINDOW_DAYS);
+  const [suppliers, delivery, demandRows] = await Promise.all([
+    db.collection<SupplierMirrorDoc>(FACT_COLLECTIONS.suppliersMirror).find({ tenantId }).toArray(),
+    supplierDeliveryStats(db, tenantId),
+    db
+      .collection<StoredDailyFact>(FACT_COLLECTIONS.dailySalesFacts)
+      .aggregate<{ _id: { sku: string; locationCode: string }; demanded: number; revenue: number }>([
+        { $match: { tenantId, day: { $gte: from, $lt: today } } },
+        { $group: { _id: { sku: '$sku', locationCode: '$locationCode' }, demanded: { $sum: '$quantityDemanded' }, revenue: { $sum: '$revenue' } } },
+      ])
+      .toArray(),
+  ]);
+  const revenue: Record<string, number> = {};
+  const recentDemand = new Map<string, Record<string, number>>();
+  for (const row of demandRows) {
+    revenue[row._id.sku] = (revenue[row._id.sku] ?? 0) + row.revenue;
+    const byLocation = recentDemand.get(row._id.sku) ?? {};
+    byLocation[row._id.locationCode] = row.demanded;
+    recentDemand.set(row._id.sku, byLocation);
+  }
+  return { suppliers: new Map(suppliers.map((s) => [s.code, s])), delivery, abc: abcClasses(revenue), recentDemand };
+}
+
+/** What a chunk of SKUs needs, each read with one query. */
+export interface ChunkInputs {
+  stock: StockReadModelDoc[];
+  products: Map<string, ProductMirrorDoc>;
+  forecasts: Map<string, ForecastDocument>;
+  links: Map<string, ProductSupplierMirrorDoc[]>;
+  rules: Map<string, ReorderRuleDocument>;
+  /** `${sku}:${location}` → open purchase-order lines (and accepted recommendations not yet ordered), with when each is expected. */
+  onOrder: Map<string, { quantity: number; expectedDate: DayKey }[]>;
+  /** `${sku}:${location}` → quantity accepted and not yet seen as a purchase order. */
+  acceptedOpen: Map<string, number>;
+  /** `${sku}:${location}:${type}` → the pending recommendation. */
+  pending: Map<string, StoredRecommendation>;
+  /** SKU → the locations it is stocked at in this chunk. */
+  locationsBySku: Map<string, string[]>;
+  /** `${tenantId}:${sku}:${location}` → what the last run computed (written again only when it changed). */
+  pairs: Map<string, PlanningPairDocument>;
+}
+
+export const pairKey = (sku: string, locationCode: string) => `${sku}\u0000${locationCode}`;
+
+export async function readChunkInputs(db: Db, tenantId: string, skus: readonly string[], locationCodes: readonly string[] | null): Promise<ChunkInputs> {
+  const skuList = [...skus];
+  const stockFilter = locationCodes ? { tenantId, sku: { $in: skuList }, locationCode: { $in: [...locationCodes] } } : { tenantId, sku: { $in: skuList } };
+  const [stock, products, pointers, links, rules, orders, open, pairs] = await Promise.all([
+    db.collection<StockReadModelDoc>(FACT_COLLECTIONS.stockReadModel).find(stockFilter).toArray(),
+    db
+      .collection<ProductMirrorDoc>(FACT_COLLECTIONS.productsMirror)
+      .find({ _id: { $in: skuList.map((sku) => `${tenantId}:${sku}`) } })
+      .toArray(),
+    db
+      .collection<LatestForecastDocument>(FORECAST_COLLECTIONS.latestForecasts)
+      .find({ _id: { $in: skuList.map((sku) => `${tenantId}:${sku}`) } }, { projection: { sku: 1, forecastId: 1 } })
+      .toArray(),
+    db
+      .collection<ProductSupplierMirrorDoc>(FACT_COLLECTIONS.productSuppliersMirror)
+      .find({ tenantId, sku: { $in: skuList } })
+      .toArray(),
+    activeRulesOf(db, tenantId, skuList),
+    db
+      .collection<PurchaseOrderMirrorDoc>(FACT_COLLECTIONS.purchaseOrdersMirror)
+      .find({ tenantId, 'lines.sku': { $in: skuList }, status: { $in: OPEN_PO_STATUSES } })
+      .toArray(),
+    recommendationsOf(db)
+      .find({ tenantId, sku: { $in: skuList }, status: { $in: ['PENDING', 'ACCEPTED'] } })
+      .toArray(),
+    db
+      .collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs)
+      .find({ tenantId, sku: { $in: skuList } })
+      .toArray(),
+  ]);
+  const forecastDocs = await db
+    .collection<ForecastDocument>(FORECAST_COLLECTIONS.forecasts)
+    .find({ _id: { $in: pointers.map((p) => p.forecastId) } }, { projection: { maseScale: 0, scoredDays: 0, fullyScored: 0 } })
+    .toArray();
+
+  const inChunk = new Set(skuList);
+  const onOrder = new Map<string, { quantity: number; expectedDate: DayKey }[]>();
+  const add = (key: string, quantity: number, expectedDate: DayKey) => {
+    const list = onOrder.get(key) ?? [];
+    list.push({ quantity, expectedDate });
+    onOrder.set(key, list);
+  };
+  // An accepted recommendation counts as on order until its purchase order is seen; then the order's line counts instead.
+  const acceptedOpen = new Map<string, number>();
+  const countedRequests = new Set<string>();
+  const pending = new Map<string, StoredRecommendation>();
+  for (const rec of open) {
+    if (rec.status === 'PENDING') {
+      pending.set(`${pairKey(rec.sku, rec.locationCode)}\u0000${rec.type}`, rec);
+      continue;
+    }
+    if (rec.type !== 'REORDER' || !rec.accepted) continue;
+    const key = pairKey(rec.sku, rec.locationCode);
+    acceptedOpen.set(key, (acceptedOpen.get(key) ?? 0) + rec.accepted.quantity);
+    countedRequests.add(rec.accepted.purchaseOrderRequestId);
+    add(key, rec.accepted.quantity, rec.expectedArrivalDate ?? rec.orderByDate ?? '9999-12-31');
+  }
+  for (const order of orders) {
+    if (order.source?.type === 'recommendation' && order.source.id !== null && countedRequests.has(order.source.id)) continue;
+    const expected = order.expectedDate.toISOString().slice(0, 10);
+    for (const line of order.lines) {
+      if (!inChunk.has(line.sku) || line.openQuantity <= 0) continue;
+      add(pairKey(line.sku, order.locationCode), line.openQuantity, expected);
+    }
+  }
+
+  const linksBySku = new Map<string, ProductSupplierMirrorDoc[]>();
+  for (const link of links) linksBySku.set(link.sku, [...(linksBySku.get(link.sku) ?? []), link]);
+  const locationsBySku = new Map<string, string[]>();
+  for (const row of stock) locationsBySku.set(row.sku, [...(locationsBySku.get(row.sku) ?? []), row.locationCode]);
+  return {
+    stock,
+    products: new Map(products.map((p) => [p.sku, p])),
+    forecasts: new Map(forecastDocs.map((f) => [f.sku, f])),
+    links: linksBySku,
+    rules,
+    onOrder,
+    acceptedOpen,
+    pending,
+    locationsBySku,
+    pairs: new Map(pairs.map((p) => [p._id, p])),
+  };
+}
+
+/**
+ * The SKU's suppliers as the policy sees them: active suppliers only, the
+ * link's lead time else the supplier's default, and the supplier's measured
+ * delivery (null before its first receipt).
+ */
+export function supplierOptions(links: readonly ProductSupplierMirrorDoc[], tenant: TenantInputs): SupplierOption[] {
+  const options: SupplierOption[] = [];
+  for (const link of links) {
+    const supplier = tenant.suppliers.get(link.supplierCode);
+    if (!supplier || supplier.status !== 'active') continue;
+    const stats = tenant.delivery.get(link.supplierCode);
+    options.push({
+      supplierCode: link.supplierCode,
+      supplierName: supplier.name,
+      unitCost: link.unitCost,
+      minimumOrderQuantity: link.minimumOrderQuantity,
+      packSize: link.packSize,
+      leadTimeDays: link.leadTimeDays ?? supplier.defaultLeadTimeDays,
+      preferred: link.preferred,
+      delivery: stats
+        ? { receivedOrders: stats.receivedOrders, meanDelayDays: stats.meanDelayDays, delayStdDays: stats.delayStdDays, onTimeRate: stats.onTimeRate }
+        : null,
+    });
+  }
+  return options;
+}
+
+/**
+ * The stored forecast from `today` on: the days before today are dropped
+ * (a forecast made on an earlier day still covers the days after it). null
+ * when nothing of it is left.
+ */
+export function forecastFromToday(forecast: ForecastDocument, today: DayKey): { predictions: number[]; intervals: ForecastDocument['intervals'] } | null {
+  const skip = Math.max(0, utcDaysBetween(forecast.forecastDate, today));
+  if (skip >= forecast.predictions.length) return null;
+  return {
+    predictions: forecast.predictions.slice(skip).map((p) => p.quantity),
+    intervals: forecast.intervals.map((i) => ({ ...i, halfWidths: i.halfWidths.slice(skip) })),
+  };
+}

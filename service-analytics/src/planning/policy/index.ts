@@ -1,0 +1,39 @@
+/** Planning's pure policy: one replenishment decision per SKU × location from plain numbers (no database, no clock). */
+export * from './policy.types.js';
+export { ABC_THRESHOLDS, DEFAULT_SERVICE_LEVELS, abcClasses, defaultServiceLevel } from './abc.js';
+export { decide, isReviewDay } from './decide.js';
+export { PREFERRED_INTERVAL_CONFIDENCE, demandForecastFromIntervals, type StoredForecastIntervals } from './forecast-demand.js';
+export { MIN_LOCATION_SHARE, SHARE_WINDOW_DAYS, locationShares, splitToLocations } from './location-split.js';
+export { inverseStandardNormal, inverseStandardNormalLoss, standardNormalCdf, standardNormalLoss, standardNormalPdf } from './normal.js';
+export { eoq, roundToSupplier, type EoqInput } from './order-quantity.js';
+export {
+  MIN_RECEIVED_ORDERS,
+  demandOverDays,
+  effectiveLeadTime,
+  protectionDemand,
+  type EffectiveLeadTime,
+  type IntervalDemand,
+  type ProtectionDemand,
+} from './protection-demand.js';
+export { replenishmentLevels, type LevelsInput, type ReplenishmentLevels } from './replenishment-levels.js';
+export {
+  SAFETY_FACTOR_BOUNDS,
+  safetyFactorForCycleServiceLevel,
+  safetyFactorForFillRate,
+  safetyStockForFillRate,
+  type FillRateTarget,
+} from './safety-stock.js';
+export { LANDED_COST_TIE, chooseSupplier, landedCost, type LandedCost, type SupplierCandidate, type SupplierChoice } from './supplier-choice.js';
+export {
+  PRIORITY_THRESHOLDS,
+  PROJECTION_DAYS,
+  arrivingWithin,
+  availableStock,
+  firstDayBelow,
+  inventoryPosition,
+  orderByDate,
+  priorityFor,
+  stockoutDate,
+  stockoutProbability,
+  type Projection,
+} from './timing.js';
