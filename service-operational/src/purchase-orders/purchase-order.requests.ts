@@ -6,7 +6,7 @@ import {
   isDuplicateKeyError,
   pollLoop,
   sleep,
-  type Logger,
+  type BackgroundLogger,
   type Principal,
   type StoredPurchaseOrderRequest,
 } from '@icc/shared';
@@ -24,6 +24,8 @@ const BATCH = 100;
 const DEFAULT_POLL_MS = 1_000;
 /** A request that cannot become an order is tried again this long after (its supplier or SKU may still be on its way). */
 const DEFAULT_RETRY_UNFULFILLABLE_MS = 30_000;
+/** Least time between the starts of two passes, however many inserts wake the follower. */
+const MIN_PASS_GAP_MS = 50;
 /** Wait before re-opening a failed change stream. */
 const REOPEN_MS = 1_000;
 
@@ -32,7 +34,8 @@ export interface PurchaseOrderRequestFollowerOptions {
   analytics: Db;
   models: Models;
   live: LivePublisher;
-  log: Logger;
+  /** A pino logger passes as is. */
+  log: BackgroundLogger;
   /** How often recorded requests are looked for (PO_REQUEST_POLL_MS); default 1 s. */
   pollMs?: number;
   /** How long a request that cannot become an order waits before its next try; default 30 s. */
@@ -58,6 +61,8 @@ export interface RequestPassSummary {
 export interface PurchaseOrderRequestFollower {
   /** Follow in the background: a pass every `pollMs`, and at once on a new request. */
   start(): void;
+  /** Resolves once started and the insert stream is open on the server (at once without one): a request inserted from then on wakes the poll. */
+  readonly ready: Promise<void>;
   /** Resolves once the running pass has returned and the stream is closed. */
   stop(): Promise<void>;
   /** One pass now. Safe alongside other passes and other followers: the unique index decides. */
@@ -204,7 +209,8 @@ export function followPurchaseOrderRequests(options: PurchaseOrderRequestFollowe
 
   const loop = pollLoop({
     log,
-    intervalMs: options.pollMs ?? DEFAULT_POLL_MS,
+    // The poll interval is the idle wait, which an insert cuts short; the interval only spaces out passes a burst of inserts asks for.
+    intervalMs: MIN_PASS_GAP_MS,
     idleMs: options.pollMs ?? DEFAULT_POLL_MS,
     step: async (signal) => {
       await pass(signal);
@@ -222,6 +228,9 @@ export function followPurchaseOrderRequests(options: PurchaseOrderRequestFollowe
     async stop() {
       await inserts?.stop();
       await loop.stop();
+    },
+    get ready() {
+      return inserts?.ready ?? Promise.resolve();
     },
     pass,
   };
@@ -278,16 +287,21 @@ function requestMetrics(registry: Registry | undefined) {
  * Wake the poll when a request is inserted. Only a hint: a missed event costs
  * at most one poll interval, so a failed stream is re-opened from now.
  */
-function watchInserts(watch: (pipeline: Document[]) => ChangeStream, notify: () => void, log: Logger) {
+function watchInserts(watch: (pipeline: Document[]) => ChangeStream, notify: () => void, log: BackgroundLogger) {
   let stream: ChangeStream | null = null;
   let stopped = true;
   let stopping = new AbortController();
   let running: Promise<void> = Promise.resolve();
+  let opened: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (opened = resolve));
 
   async function follow(): Promise<void> {
     while (!stopped) {
       stream = watch([{ $match: { operationType: 'insert' } }]);
       try {
+        // tryNext opens the cursor on the server: from here on, no insert goes unnoticed.
+        if (await stream.tryNext()) notify();
+        opened();
         while (!stopped) {
           await stream.next();
           notify();
@@ -303,6 +317,7 @@ function watchInserts(watch: (pipeline: Document[]) => ChangeStream, notify: () 
   }
 
   return {
+    ready,
     start() {
       if (!stopped) return;
       stopped = false;
