@@ -2,10 +2,13 @@ import { PURCHASE_ORDER_REQUESTS_COLLECTION, callbackLogger, type StoredPurchase
 import mongoose from 'mongoose';
 import type { Collection, Db } from 'mongodb';
 import { Registry } from 'prom-client';
-import { inject } from 'vitest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { registerModels, type Models } from '../src/db/models.js';
-import { followPurchaseOrderRequests, type PurchaseOrderRequestFollower, type PurchaseOrderRequestFollowerOptions } from '../src/purchase-orders/purchase-order.requests.js';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { registerModels } from '../src/db/models.js';
+import {
+  followPurchaseOrderRequests,
+  type PurchaseOrderRequestFollower,
+  type PurchaseOrderRequestFollowerOptions,
+} from '../src/purchase-orders/purchase-order.requests.js';
 import { aLocation, aProduct, aSupplier } from './support/builders.js';
 import type { LooseJson } from './support/loose-json.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -42,7 +45,10 @@ function follower(overrides: Partial<PurchaseOrderRequestFollowerOptions> = {}):
   return created;
 }
 
-function aRequest(lines: Array<{ sku: string; quantity: number; unitCost?: number }>, overrides: Partial<StoredPurchaseOrderRequest> = {}): StoredPurchaseOrderRequest {
+function aRequest(
+  lines: Array<{ sku: string; quantity: number; unitCost?: number }>,
+  overrides: Partial<StoredPurchaseOrderRequest> = {},
+): StoredPurchaseOrderRequest {
   const n = ++sequence;
   return {
     _id: `por-${process.pid}-${n}`,

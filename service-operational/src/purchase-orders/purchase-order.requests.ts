@@ -8,7 +8,6 @@ import {
   sleep,
   type BackgroundLogger,
   type Principal,
-  type StoredPurchaseOrderRequest,
 } from '@icc/shared';
 import type { ChangeStream, Db, Document } from 'mongodb';
 import { Counter, Gauge, type Registry } from 'prom-client';
