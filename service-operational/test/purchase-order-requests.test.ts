@@ -183,9 +183,9 @@ describe('accepted recommendations → purchase orders', () => {
   });
 
   it('two followers at once over 100 requests, each read again and again, make exactly one order per request', async () => {
-    const skus = ['POR-C1', 'POR-C2', 'POR-C3'];
+    const skus = ['POR-C1', 'POR-C2', 'POR-C3', 'POR-C4', 'POR-C5'];
     await products(...skus);
-    const batch = Array.from({ length: 100 }, (_, i) => aRequest([{ sku: skus[i % 3]!, quantity: 1 + (i % 7) }]));
+    const batch = Array.from({ length: 100 }, (_, i) => aRequest([{ sku: skus[i % skus.length]!, quantity: 1 + (i % 7) }]));
     await requests.insertMany(batch);
     // The second follower has its own connection (its own in-process position locks), as another process would.
     const connection = await mongoose.createConnection(inject('mongoUri'), { dbName: t.models.Product.db.name }).asPromise();
@@ -199,13 +199,13 @@ describe('accepted recommendations → purchase orders', () => {
       expect(orders).toEqual(batch.map(() => 1));
       expect(created).toBe(100);
       for (const [index, sku] of skus.entries()) {
-        const expected = batch.filter((_, i) => i % 3 === index).reduce((sum, r) => sum + r.lines[0]!.quantity, 0);
+        const expected = batch.filter((_, i) => i % skus.length === index).reduce((sum, r) => sum + r.lines[0]!.quantity, 0);
         expect(await position(sku)).toEqual({ onHand: 0, onOrder: expected });
       }
     } finally {
       await connection.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('completes requests recorded while it was stopped as soon as it starts, and a new one at once through the insert stream', async () => {
     await products('POR-S');
@@ -220,7 +220,7 @@ describe('accepted recommendations → purchase orders', () => {
     const late = aRequest([{ sku: 'POR-S', quantity: 7 }]);
     const insertedAt = Date.now();
     await requests.insertOne(late);
-    await eventually(async () => expect(await ordersFor(late._id)).toHaveLength(1));
+    await eventually(async () => expect(await ordersFor(late._id)).toHaveLength(1), 10_000, 10);
     expect(Date.now() - insertedAt).toBeLessThan(5_000);
     await running.stop();
     expect(await position('POR-S')).toEqual({ onHand: 0, onOrder: 57 });
@@ -239,13 +239,14 @@ describe('accepted recommendations → purchase orders', () => {
     const foreignSku = aRequest([{ sku: 'POR-GLOBEX', quantity: 9 }]);
     const foreignLocation = aRequest([{ sku: 'POR-T', quantity: 9 }], { locationCode: 'GLOBEX-WH' });
     const sleepy = aRequest([{ sku: 'POR-T', quantity: 9 }], { supplierCode: 'POR-SLEEPY' });
-    const bad = [foreignSupplier, foreignSku, foreignLocation, sleepy];
+    const malformed = aRequest([{ sku: 'POR-T', quantity: 9 }], { lines: [] });
+    const bad = [foreignSupplier, foreignSku, foreignLocation, sleepy, malformed];
     await requests.insertMany(bad);
     const metrics = new Registry();
     const retrying = follower({ retryUnfulfillableMs: 0, metrics });
     warnings.length = 0;
 
-    for (let pass = 0; pass < 3; pass++) expect(await retrying.pass()).toMatchObject({ created: 0, unfulfillable: 4 });
+    for (let pass = 0; pass < 3; pass++) expect(await retrying.pass()).toMatchObject({ created: 0, unfulfillable: 5 });
 
     for (const request of bad) {
       expect(await ordersFor(request._id)).toEqual([]);
@@ -261,24 +262,25 @@ describe('accepted recommendations → purchase orders', () => {
       [foreignSku._id, 'Products do not exist: POR-GLOBEX'],
       [foreignLocation._id, 'Location GLOBEX-WH does not exist'],
       [sleepy._id, 'supplier POR-SLEEPY is inactive'],
+      [malformed._id, expect.stringMatching(/^malformed request: lines: /)],
     ]);
-    expect((await metrics.getSingleMetric('purchase_order_requests_unfulfillable')!.get()).values[0]!.value).toBe(4);
-    expect((await metrics.getSingleMetric('purchase_order_request_attempts_failed_total')!.get()).values[0]!.value).toBe(12);
+    expect((await metrics.getSingleMetric('purchase_order_requests_unfulfillable')!.get()).values[0]!.value).toBe(5);
+    expect((await metrics.getSingleMetric('purchase_order_request_attempts_failed_total')!.get()).values[0]!.value).toBe(15);
 
     // Retried slowly: with a long retry interval a second pass does not even try.
     const patient = follower({ retryUnfulfillableMs: 600_000 });
-    expect(await patient.pass()).toMatchObject({ unfulfillable: 4 });
+    expect(await patient.pass()).toMatchObject({ unfulfillable: 5 });
     warnings.length = 0;
-    expect(await patient.pass()).toMatchObject({ unfulfillable: 4 });
+    expect(await patient.pass()).toMatchObject({ unfulfillable: 5 });
     expect(warnings).toEqual([]);
 
     // What was missing arrives in acme (the other side saw it first): the next try orders it.
     expect((await admin.post('/api/suppliers', aSupplier({ code: 'ONLY-GLOBEX' }))).status).toBe(201);
-    expect(await retrying.pass()).toMatchObject({ created: 1, unfulfillable: 3 });
+    expect(await retrying.pass()).toMatchObject({ created: 1, unfulfillable: 4 });
     const [order] = await ordersFor(foreignSupplier._id);
     expect(order).toMatchObject({ status: 'ordered', supplierCode: 'ONLY-GLOBEX' });
     expect(await position('POR-T')).toEqual({ onHand: 0, onOrder: 9 });
-    expect((await metrics.getSingleMetric('purchase_order_requests_unfulfillable')!.get()).values[0]!.value).toBe(3);
+    expect((await metrics.getSingleMetric('purchase_order_requests_unfulfillable')!.get()).values[0]!.value).toBe(4);
   });
 
   it("the database itself holds one order per request and tenant, leaving manual orders and other tenants' ids alone", async () => {
@@ -314,14 +316,14 @@ describe('accepted recommendations → purchase orders', () => {
   });
 });
 
-async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
+async function eventually(check: () => Promise<void>, timeoutMs = 10_000, everyMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await check();
     } catch (error) {
       if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
   }
 }

@@ -23,6 +23,8 @@ const BATCH = 100;
 const DEFAULT_POLL_MS = 1_000;
 /** A request that cannot become an order is tried again this long after (its supplier or SKU may still be on its way). */
 const DEFAULT_RETRY_UNFULFILLABLE_MS = 30_000;
+/** Unexpected failures (not a refusal of the request) after which a pass gives up and backs off. */
+const MAX_FAILURES_PER_PASS = 3;
 /** Least time between the starts of two passes, however many inserts wake the follower. */
 const MIN_PASS_GAP_MS = 50;
 /** Wait before re-opening a failed change stream. */
@@ -93,7 +95,9 @@ type Outcome = { kind: 'created' } | { kind: 'existing' } | { kind: 'unfulfillab
  * again every `retryUnfulfillableMs`: the analytics side may have seen a
  * supplier or product this tenant has since changed, or the reverse.
  *
- * Polling alone is correct; the insert stream only wakes the poll early.
+ * A request that fails for another reason (the database, not the request)
+ * does not hold up the others: the pass goes on, then fails, and the loop
+ * backs off. Polling alone is correct; the insert stream only wakes the poll early.
  *
  * @example
  *   const follower = followPurchaseOrderRequests({ analytics: client.db('icc_analytics'), models, live, log });
@@ -114,6 +118,7 @@ export function followPurchaseOrderRequests(options: PurchaseOrderRequestFollowe
   async function pass(signal?: AbortSignal): Promise<RequestPassSummary> {
     const summary: RequestPassSummary = { recorded: 0, created: 0, existing: 0, unfulfillable: 0 };
     const recorded = new Set<string>();
+    const failures: unknown[] = [];
     let batch: Document[] = [];
     const cursor = requests.find({ status: 'recorded' }, { sort: { createdAt: 1 }, batchSize: BATCH });
     try {
@@ -129,14 +134,16 @@ export function followPurchaseOrderRequests(options: PurchaseOrderRequestFollowe
         }
         batch.push(doc);
         if (batch.length === BATCH) {
-          await handleBatch(batch, summary);
+          await handleBatch(batch, summary, failures);
           batch = [];
         }
+        if (failures.length >= MAX_FAILURES_PER_PASS) break;
       }
-      if (batch.length > 0) await handleBatch(batch, summary);
+      if (batch.length > 0 && failures.length < MAX_FAILURES_PER_PASS) await handleBatch(batch, summary, failures);
     } finally {
       await cursor.close();
     }
+    if (failures.length > 0) throw failures[0];
     // Forget what the analytics side has completed (or removed): the memory holds recorded requests only.
     for (const id of ordered) if (!recorded.has(id)) ordered.delete(id);
     for (const id of waiting.keys()) if (!recorded.has(id)) waiting.delete(id);
@@ -144,7 +151,7 @@ export function followPurchaseOrderRequests(options: PurchaseOrderRequestFollowe
     return summary;
   }
 
-  async function handleBatch(batch: readonly Document[], summary: RequestPassSummary): Promise<void> {
+  async function handleBatch(batch: readonly Document[], summary: RequestPassSummary, failures: unknown[]): Promise<void> {
     for (const [tenantId, docs] of groupByTenant(batch)) {
       const existing = await inTenant(tenantId, FOLLOWER, async () => {
         const orders = await models.PurchaseOrder.find(
@@ -155,8 +162,14 @@ export function followPurchaseOrderRequests(options: PurchaseOrderRequestFollowe
       });
       for (const doc of docs) {
         const id = String(doc._id);
-        const outcome = existing.has(id) ? ({ kind: 'existing' } as const) : await fulfil(doc);
-        record(id, outcome, summary);
+        try {
+          record(id, existing.has(id) ? { kind: 'existing' } : await fulfil(doc), summary);
+        } catch (error) {
+          // Not the request's fault (the database, a race lost too often): the others still get their turn,
+          // and the pass fails at its end so the loop logs it and backs off. Several in one pass: stop now.
+          failures.push(error);
+          if (failures.length >= MAX_FAILURES_PER_PASS) return;
+        }
       }
     }
   }
@@ -176,8 +189,8 @@ export function followPurchaseOrderRequests(options: PurchaseOrderRequestFollowe
         await purchaseOrders.create(principal, input.data);
         return { kind: 'created' };
       } catch (error) {
-        // Another pass or follower created it first: the service's check or the unique index said so.
-        if (isDuplicateKeyError(error) || (error instanceof AppError && error.code === 'CONFLICT' && (await hasOrder(request._id)))) {
+        // Another pass or follower created it first: the service's check or the unique index said so (and the order is there).
+        if ((isDuplicateKeyError(error) || (error instanceof AppError && error.code === 'CONFLICT')) && (await hasOrder(request._id))) {
           return { kind: 'existing' };
         }
         // The service refused the order itself (a SKU or location missing in this tenant, …): the request's fault, not ours.
