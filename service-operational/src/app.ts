@@ -1,6 +1,7 @@
 import { createLogger, type Logger, type RateLimitSettings } from '@icc/shared';
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
+import type { Registry } from 'prom-client';
 import swaggerUi from 'swagger-ui-express';
 import { campaignRoutes } from './campaigns/campaign.routes.js';
 import { createCampaignService } from './campaigns/campaign.service.js';
@@ -39,6 +40,8 @@ export interface OperationalApp {
   live: LiveHub;
   routes: readonly AnyRoute[];
   openApi: ReturnType<typeof buildOpenApiDocument>;
+  /** The Prometheus registry served at /metrics, for background work to add its own metrics to. */
+  metrics: Registry;
 }
 
 /**
@@ -85,5 +88,5 @@ export function createApp(options: { connection: Connection; log?: Logger; limit
   app.use(mountRoutes(models, routes, options.limits));
   app.use(notFoundHandler);
   app.use(errorHandler(log));
-  return { app, models, live, routes, openApi };
+  return { app, models, live, routes, openApi, metrics: metrics.registry };
 }

@@ -6,3 +6,9 @@ export { runAsPrincipal } from './tenancy/tenant-context.js';
 export { importHistoryDay } from './history/import-history-day.js';
 export type * from './history/history.types.js';
 export { followAnalyticsOutbox, type AnalyticsOutboxFollower } from './live/live.analytics-outbox.js';
+export {
+  followPurchaseOrderRequests,
+  type PurchaseOrderRequestFollower,
+  type PurchaseOrderRequestFollowerOptions,
+  type RequestPassSummary,
+} from './purchase-orders/purchase-order.requests.js';

@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { createApp } from './app.js';
 import { syncModels } from './db/models.js';
 import { followAnalyticsOutbox } from './live/live.analytics-outbox.js';
+import { followPurchaseOrderRequests } from './purchase-orders/purchase-order.requests.js';
 
 /**
  * Start the operational service: config, database (through the connection
@@ -13,12 +14,16 @@ export async function startOperational(options: { databaseUri?: string; log?: Lo
   const log = options.log?.child({ name: 'operational' }) ?? createLogger({ name: 'operational', level: config.LOG_LEVEL });
   const database = options.databaseUri ? undefined : await startDatabase({ log });
   const connection = await mongoose.createConnection(options.databaseUri ?? database!.uri, { dbName: config.OPERATIONAL_DB }).asPromise();
-  const { app, models, live } = createApp({ connection, log });
+  const { app, models, live, metrics } = createApp({ connection, log });
   await syncModels(models);
   const server = createHttpServer(app, config).listen(config.OPERATIONAL_PORT, config.OPERATIONAL_HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   live.attach(server);
-  const outbox = followAnalyticsOutbox({ analytics: connection.getClient().db(config.ANALYTICS_DB), live, log });
+  const analytics = connection.getClient().db(config.ANALYTICS_DB);
+  const outbox = followAnalyticsOutbox({ analytics, live, log });
+  // Accepted recommendations → purchase orders (read only on the analytics side; see purchase-order.requests.ts).
+  const requests = followPurchaseOrderRequests({ analytics, models, live, log, pollMs: config.PO_REQUEST_POLL_MS, metrics });
+  requests.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.OPERATIONAL_PORT;
   const url = `http://${config.OPERATIONAL_HOST}:${port}`;
@@ -28,6 +33,7 @@ export async function startOperational(options: { databaseUri?: string; log?: Lo
     models,
     connection,
     async stop() {
+      await requests.stop();
       await outbox.stop();
       await live.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

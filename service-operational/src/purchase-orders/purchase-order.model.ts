@@ -2,6 +2,9 @@ import { PURCHASE_ORDER_STATUSES, type PurchaseOrder, type StoredPurchaseOrder, 
 import { Schema, type Connection } from 'mongoose';
 import { tenantScopePlugin } from '../tenancy/tenant-scope.plugin.js';
 
+/** `source.type` of an order created from accepted planning recommendations (its `source.id` is the request's id). */
+export const RECOMMENDATION_SOURCE = 'recommendation';
+
 const purchaseOrderSchema = new Schema<StoredPurchaseOrder>(
   {
     poNumber: { type: String, required: true },
@@ -39,6 +42,17 @@ purchaseOrderSchema.index({ tenantId: 1, supplierId: 1, status: 1 });
 purchaseOrderSchema.index({ tenantId: 1, status: 1, expectedDate: 1 });
 purchaseOrderSchema.index({ tenantId: 1, 'lines.sku': 1 });
 purchaseOrderSchema.index({ tenantId: 1, lastReceivedAt: -1 });
+/**
+ * At most one order per accepted recommendation request (`source.id` is the
+ * analytics service's purchase-order request id): however often the request is
+ * read, by however many followers, a second insert is a duplicate key. Partial,
+ * so manual orders (no id) are not constrained. A query uses it only when it
+ * names `'source.type': 'recommendation'` as well (mongod's rule for partial indexes).
+ */
+purchaseOrderSchema.index(
+  { tenantId: 1, 'source.id': 1 },
+  { unique: true, partialFilterExpression: { 'source.type': RECOMMENDATION_SOURCE }, name: 'one_order_per_recommendation_request' },
+);
 
 /** A stored purchase order and its lines: the shapes are shared's (planning will read the same documents). */
 export type PurchaseOrderLineRecord = StoredPurchaseOrderLine;

@@ -34,7 +34,7 @@ export function purchaseOrderRoutes(purchaseOrders: PurchaseOrderService): AnyRo
       method: 'get',
       path: '/api/orders/purchase',
       tag,
-      summary: 'List purchase orders (status, supplier, location, SKU)',
+      summary: 'List purchase orders (status, supplier, location, SKU, source)',
       roles: ANY_ROLE,
       query: ListPurchaseOrdersQuerySchema,
       response: PurchaseOrderPageSchema,

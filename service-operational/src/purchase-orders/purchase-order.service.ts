@@ -9,7 +9,7 @@ import { nextDocumentNumber } from '../orders/document-number.js';
 import { applyMovements, inStockTransaction, type LedgerResult } from '../stock/stock-ledger.js';
 import { publishStockChange } from '../stock/stock.service.js';
 import { cancel, draftPurchaseOrder, placeOrder, receive, type PurchaseOrderStep } from './purchase-order.lifecycle.js';
-import { toPurchaseOrder, type PurchaseOrderRecord } from './purchase-order.model.js';
+import { RECOMMENDATION_SOURCE, toPurchaseOrder, type PurchaseOrderRecord } from './purchase-order.model.js';
 
 /** Purchasing: orders to suppliers and the receipts that bring stock in. */
 export function createPurchaseOrderService(models: Models, live: LivePublisher, clock: () => Date = () => new Date()) {
@@ -44,6 +44,25 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
     return { order, ledger };
   }
 
+  /**
+   * The order already made for a recommendation request, if any. Read before
+   * taking a number (a repeat costs no gap in the series) and again inside the
+   * transaction: when two creators race, the loser's insert fails on the unique
+   * index, its retry finds the winner's order here and ends as a conflict.
+   */
+  async function refuseSecondOrder(source: CreatePurchaseOrder['source'], session?: ClientSession): Promise<void> {
+    if (source?.type !== RECOMMENDATION_SOURCE || !source.id) return;
+    const existing = await models.PurchaseOrder.findOne({ 'source.type': RECOMMENDATION_SOURCE, 'source.id': source.id }, { poNumber: 1 })
+      .session(session ?? null)
+      .lean();
+    if (existing) {
+      throw new AppError('CONFLICT', `Purchase order ${existing.poNumber} already exists for recommendation request ${source.id}`, {
+        purchaseOrderId: String(existing._id),
+        poNumber: existing.poNumber,
+      });
+    }
+  }
+
   function finish(principal: Principal, outcome: { order: PurchaseOrderRecord; ledger: LedgerResult }): PurchaseOrder {
     publishStockChange(live, principal, outcome.ledger);
     return toPurchaseOrder(outcome.order);
@@ -59,6 +78,7 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
       const products = await models.Product.find({ sku: { $in: skus } }, { sku: 1, cost: 1 }).lean();
       const missing = skus.filter((sku) => !products.some((p) => p.sku === sku));
       if (missing.length) throw new AppError('NOT_FOUND', `Products do not exist: ${missing.join(', ')}`);
+      await refuseSecondOrder(input.source);
       // Cost: the line's, else what this supplier charges (the link), else the product's standard cost.
       const links = await models.ProductSupplier.find({ supplierId: supplier._id, sku: { $in: skus } }).lean();
       const lines = input.lines.map((line) => ({
@@ -84,6 +104,7 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
       const outcome = await inStockTransaction(
         models,
         async (session) => {
+          await refuseSecondOrder(input.source, session);
           const ledger = await applyMovements(models, principal, step.movements, session, now);
           // createdAt/updatedAt are left to the model's timestamps, as for every other write.
           const { createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = step.order;
@@ -105,6 +126,8 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
       if (query.supplierId) filter.supplierId = new Types.ObjectId(query.supplierId);
       if (query.locationCode) filter.locationCode = query.locationCode;
       if (query.sku) filter['lines.sku'] = query.sku;
+      if (query.sourceType) filter['source.type'] = query.sourceType;
+      if (query.sourceId) filter['source.id'] = query.sourceId;
       return findPage(models.PurchaseOrder, filter, query, (d) => toPurchaseOrder(d as PurchaseOrderRecord), { uniqueSort: query.sort === 'poNumber' });
     },
 

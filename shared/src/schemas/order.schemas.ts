@@ -234,6 +234,9 @@ export const ListPurchaseOrdersQuerySchema = PageQuerySchema.extend({
   supplierId: ObjectIdSchema.optional(),
   locationCode: CodeSchema.optional(),
   sku: SkuSchema.optional(),
+  /** What created the orders; `sourceType=recommendation&sourceId=<request id>` finds the one order of an accepted recommendation request. */
+  sourceType: z.enum(['manual', 'recommendation']).optional(),
+  sourceId: lineSchema(64).optional(),
 }).strict();
 
 export const PurchaseOrderPageSchema = pageSchema(PurchaseOrderSchema);
