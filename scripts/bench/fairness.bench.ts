@@ -48,7 +48,9 @@ const ANALYTICS_DB = 'icc_analytics';
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const NO_LIMITS = Object.fromEntries(
-  ['KEY_PER_SECOND', 'KEY_BURST', 'TENANT_PER_SECOND', 'TENANT_BURST', 'AUTH_FAILURES_PER_MINUTE', 'TENANT_HEAVY_PER_SECOND', 'TENANT_HEAVY_IN_FLIGHT'].map((name) => [`RATE_LIMIT_${name}`, '1000000']),
+  ['KEY_PER_SECOND', 'KEY_BURST', 'TENANT_PER_SECOND', 'TENANT_BURST', 'AUTH_FAILURES_PER_MINUTE', 'TENANT_HEAVY_PER_SECOND', 'TENANT_HEAVY_IN_FLIGHT'].map(
+    (name) => [`RATE_LIMIT_${name}`, '1000000'],
+  ),
 );
 
 function product(tenantId: string, sku: string, now: Date) {

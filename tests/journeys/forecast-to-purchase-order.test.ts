@@ -1,0 +1,250 @@
+/**
+ * Journey: the purchasing manager's morning on a demo business. Orders →
+ * CDC → facts → features → a forecast job → a planning run → a CRITICAL
+ * reorder recommendation with its reasoning → accept → one purchase order in
+ * the operational service, sourced from the recommendation → the
+ * recommendation ORDERED → goods received → the next run recommends nothing
+ * more for that SKU and location. Every part is the real one: both services
+ * over HTTP, the CDC consumer, the forecast runner on a worker thread, the
+ * planning worker, and the operational follower of purchase-order requests.
+ */
+import type { AddressInfo } from 'node:net';
+import {
+  createLogger,
+  PlanningRunSchema,
+  RecommendationListSchema,
+  RecommendationSchema,
+  silentLogger,
+  type PlanningRun,
+  type Recommendation,
+} from '@icc/shared';
+import { followPurchaseOrderRequests, issueApiKey, type PurchaseOrderRequestFollower } from '@icc/service-operational';
+import {
+  createAnalyticsApp,
+  createForecastPool,
+  createForecastRunner,
+  createPipeline,
+  ensureAnalyticsIndexes,
+  type ForecastPool,
+  type ForecastRunner,
+} from '@icc/service-analytics';
+import { runTriggerForecast, seedDemo, yesterday } from '@icc/scripts';
+import { createCdcConsumer, createPlanningWorker, type CdcConsumer } from '@icc/service-analytics/testing';
+import { MongoClient } from 'mongodb';
+import type mongoose from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withCdcMarker } from '../support/cdc.js';
+import { startJourneyOperational } from '../support/operational.js';
+import '../support/provided-context.js';
+
+const TENANT = 'planning-journey';
+const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const OP_DB = `op_pj_${suffix}`;
+const AN_DB = `an_pj_${suffix}`;
+const PRODUCTS = 12;
+
+let connection: mongoose.Connection;
+let operational: Awaited<ReturnType<typeof startJourneyOperational>>;
+let client: MongoClient;
+let consumer: CdcConsumer;
+let cdc: ReturnType<typeof withCdcMarker>;
+let pool: ForecastPool;
+let runner: ForecastRunner;
+let planning: ReturnType<typeof createPlanningWorker>;
+let follower: PurchaseOrderRequestFollower;
+let analyticsApp: Awaited<ReturnType<typeof createAnalyticsApp>>;
+let analyticsUrl: string;
+const keys: Record<'planner' | 'purchasing' | 'warehouse', string> = { planner: '', purchasing: '', warehouse: '' };
+
+async function caughtUp(): Promise<void> {
+  await cdc.caughtUp(client, OP_DB, TENANT, 120_000);
+}
+
+async function call<T>(base: string, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A manual planning run through the API, followed to its end. */
+async function planningRun(): Promise<PlanningRun> {
+  const queued = await call<{ runId: string }>(analyticsUrl, 'POST', '/api/planning/runs', keys.planner, {});
+  expect(queued.status).toBe(202);
+  return eventually('the planning run', async () => {
+    const run = PlanningRunSchema.parse((await call<unknown>(analyticsUrl, 'GET', `/api/planning/runs/${queued.body.runId}`, keys.planner)).body);
+    expect(run.status).not.toBe('failed');
+    return run.status === 'completed' ? run : undefined;
+  });
+}
+
+async function recommendations(query: string): Promise<Recommendation[]> {
+  const res = await call<unknown>(analyticsUrl, 'GET', `/api/recommendations?${query}`, keys.purchasing);
+  expect(res.status).toBe(200);
+  return RecommendationListSchema.parse(res.body).items;
+}
+
+beforeAll(async () => {
+  const uri = inject('mongoUri');
+  operational = await startJourneyOperational(uri, OP_DB);
+  connection = operational.connection;
+  client = await MongoClient.connect(uri);
+  const summary = await seedDemo(operational.models, TENANT, { seed: 23, products: PRODUCTS, days: 120, endDay: yesterday() });
+  expect(summary.orders).toBeGreaterThan(200);
+  for (const role of ['planner', 'purchasing', 'warehouse'] as const) keys[role] = (await issueApiKey(operational.models, TENANT, `${role} desk`, [role])).key;
+
+  const analytics = client.db(AN_DB);
+  await ensureAnalyticsIndexes(analytics);
+  cdc = withCdcMarker(createPipeline(analytics));
+  consumer = createCdcConsumer({ client, operationalDb: OP_DB, analyticsDb: AN_DB, sink: cdc.sink, maxAwaitTimeMS: 100 });
+  await consumer.start();
+  pool = createForecastPool({ threads: 1 });
+  runner = createForecastRunner({ db: analytics, pool, pollMs: 100 });
+  runner.start();
+  planning = createPlanningWorker({ db: analytics, pollMs: 100, housekeepingMs: 200 });
+  planning.start();
+  follower = followPurchaseOrderRequests({ analytics, models: operational.models, live: operational.live, log: silentLogger, pollMs: 100 });
+  follower.start();
+  analyticsApp = await createAnalyticsApp({
+    analytics,
+    operational: client.db(OP_DB),
+    cdcStatus: () => consumer.status(),
+    onJobQueued: () => runner.notify(),
+    onPlanningRunQueued: () => planning.notify(),
+    log: createLogger({ name: 'journey', level: 'silent' }),
+  });
+  await analyticsApp.listen({ host: '127.0.0.1', port: 0 });
+  analyticsUrl = `http://127.0.0.1:${(analyticsApp.server.address() as AddressInfo).port}`;
+  await caughtUp();
+}, 300_000);
+
+afterAll(async () => {
+  await follower?.stop();
+  await planning?.stop();
+  await runner?.stop();
+  await pool?.close();
+  await consumer?.stop();
+  await cdc?.close();
+  await analyticsApp?.close();
+  await operational?.close();
+  await client?.db(AN_DB).dropDatabase();
+  await client?.close();
+  await connection?.dropDatabase();
+  await connection?.close();
+});
+
+describe("the purchasing manager's morning", () => {
+  let critical: Recommendation;
+
+  it('forecasts, then a planning run turns an emptied shelf into a CRITICAL reorder with the numbers behind it', async () => {
+    const code = await runTriggerForecast(['--url', analyticsUrl, '--api-key', keys.planner, '--horizon', '28', '--poll', '100', '--json'], {
+      stdout: () => {},
+      stderr: () => {},
+      env: {},
+      isTTY: false,
+    });
+    expect(code).toBe(0);
+
+    // The busiest SKU's busiest shelf runs empty (a count finds nothing left): the warehouse records it.
+    const [busiest] = await connection
+      .collection('stockPositions')
+      .find({ tenantId: TENANT, onHand: { $gt: 0 } })
+      .sort({ onHand: -1 })
+      .limit(1)
+      .toArray();
+    const sku = String(busiest!['sku']);
+    const locationCode = String(busiest!['locationCode']);
+    const emptied = await call(operational.url, 'POST', '/api/stock/adjustment', keys.warehouse, {
+      sku,
+      locationCode,
+      quantity: -Number(busiest!['onHand']),
+      reason: 'cycle count: shelf empty',
+    });
+    expect(emptied.status).toBe(201);
+    await caughtUp();
+
+    const run = await planningRun();
+    expect(run.counts.skusAnalysed).toBeGreaterThan(0);
+    expect(run.inputs.forecastJobIds.length).toBeGreaterThan(0);
+    const [found] = await recommendations(`type=REORDER&status=PENDING&sku=${sku}&locationCode=${locationCode}`);
+    expect(found, `no pending reorder for ${sku} at ${locationCode}`).toBeDefined();
+    critical = RecommendationSchema.parse(found);
+    expect(critical.priority).toBe('CRITICAL');
+    expect(critical.quantity).toBeGreaterThan(0);
+    expect(critical.supplierCode).not.toBeNull();
+    expect(critical.currentPosition).toBeLessThanOrEqual(Number(busiest!['onOrder'] ?? 0) + Number(busiest!['inTransit'] ?? 0));
+    expect(critical.action).toContain(String(critical.quantity));
+    // The reasoning is in numbers a person can check: the reorder point and the safety stock it used.
+    expect(critical.reasoning.join(' ')).toMatch(/\d/);
+    expect(typeof critical.policy['reorderPoint']).toBe('number');
+    expect(typeof critical.policy['safetyStock']).toBe('number');
+    expect(critical.cost).toBeCloseTo(critical.quantity * (critical.unitCost ?? 0), 2);
+  }, 300_000);
+
+  it('accepting it creates exactly one purchase order in the operational service, sourced from it', async () => {
+    const accepted = await call<{ recommendation: Recommendation; purchaseOrderRequest: { id: string } }>(
+      analyticsUrl,
+      'POST',
+      `/api/recommendations/${critical.id}/accept`,
+      keys.purchasing,
+      {},
+    );
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.recommendation.status).toBe('ACCEPTED');
+    const again = await call<{ message: string }>(analyticsUrl, 'POST', `/api/recommendations/${critical.id}/accept`, keys.purchasing, {});
+    expect(again.status).toBe(409);
+
+    const requestId = accepted.body.purchaseOrderRequest.id;
+    const order = await eventually('the purchase order', async () => {
+      const listed = await call<{ items: Array<Record<string, unknown>> }>(
+        operational.url,
+        'GET',
+        `/api/orders/purchase?sourceType=recommendation&sourceId=${requestId}`,
+        keys.purchasing,
+      );
+      return listed.body.items[0];
+    });
+    expect(order['status']).toBe('ordered');
+    expect(order['source']).toEqual({ type: 'recommendation', id: requestId });
+    expect(order['supplierCode']).toBe(critical.supplierCode);
+    expect(order['locationCode']).toBe(critical.locationCode);
+    expect(order['lines']).toMatchObject([{ sku: critical.sku, quantity: critical.quantity }]);
+    const all = await connection.collection('purchaseOrders').countDocuments({ tenantId: TENANT, 'source.id': requestId });
+    expect(all).toBe(1);
+
+    const ordered = await eventually('the recommendation to be ORDERED', async () => {
+      const res = await call<unknown>(analyticsUrl, 'GET', `/api/recommendations/${critical.id}`, keys.purchasing);
+      const recommendation = RecommendationSchema.parse(res.body);
+      return recommendation.status === 'ORDERED' ? recommendation : undefined;
+    });
+    expect(ordered.purchaseOrder).toEqual({ id: order['id'], poNumber: order['poNumber'] });
+
+    // The goods arrive.
+    const received = await call(operational.url, 'PUT', `/api/orders/purchase/${String(order['id'])}/receive`, keys.warehouse, {
+      lines: [{ line: 0, quantity: critical.quantity }],
+    });
+    expect(received.status).toBe(200);
+    const position = await connection.collection('stockPositions').findOne({ tenantId: TENANT, sku: critical.sku, locationCode: critical.locationCode });
+    expect(position!['onHand']).toBeGreaterThanOrEqual(critical.quantity);
+    expect(position!['onOrder']).toBe(0);
+  }, 120_000);
+
+  it('the next run does not recommend that SKU and location again', async () => {
+    await caughtUp();
+    await planningRun();
+    const pending = await recommendations(`type=REORDER&status=PENDING&sku=${critical.sku}&locationCode=${critical.locationCode}`);
+    expect(pending).toEqual([]);
+  }, 120_000);
+});
