@@ -30,7 +30,8 @@ const statuses = (responses: ApiResponse[]) => responses.map((r) => r.status).so
 
 describe('heavy reads per tenant', () => {
   it("refuses a tenant's heavy reads past its rate with 429, while its light reads and other tenants' heavy reads go on", async () => {
-    const app = await start({ tenantHeavyPerSecond: 1, tenantHeavyInFlight: 1 });
+    // In flight is left high: a finished read's slot is given back just after its answer, which this test does not wait for (the spec covers it).
+    const app = await start({ tenantHeavyPerSecond: 1, tenantHeavyInFlight: 100 });
     const availability = '/api/stock/availability?limit=200';
     expect((await app.as(app.keys.admin).get(availability)).status).toBe(200);
     const refused = await app.as(app.keys.planner).get(availability);
