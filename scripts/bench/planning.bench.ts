@@ -23,7 +23,15 @@ import { PLANNING_SETUP, planningPolicy, serviceTargets } from '../src/planning-
 import { replay, type PolicyResult, type ReplayPolicy } from '../src/planning-sim/replay.js';
 import { checkTargets, fillByClass, renderReport, type PlanningBenchReport } from '../src/planning-sim/report.js';
 import { buildScenario, type Scenario } from '../src/planning-sim/scenario.js';
-import { FREE_CYCLE_DAYS, minMaxPolicy, precedingPeriod, productMasterPolicy, tuneMinMax, type TunedLevels } from '../src/planning-sim/static-policies.js';
+import {
+  FREE_CYCLE_DAYS,
+  hindsightFrontier,
+  minMaxPolicy,
+  precedingPeriod,
+  productMasterPolicy,
+  tuneMinMax,
+  type TunedLevels,
+} from '../src/planning-sim/static-policies.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -90,6 +98,14 @@ function main(): void {
     minMaxPolicy(`(b") min/max tuned on the ${options.days} days before, ${cycle[0]}-day cycle`, (pair) => tunedBefore.get(pair.index)!),
   );
 
+  // (c′) the same planning with one tenant-wide fill-rate target, (b)'s, spread over the pairs for the least stock (`targetFillRate`).
+  const tunedFillRate = policies[1]!.fillRate;
+  const allocated = planningPolicy(scenario, targets, { targetFillRate: tunedFillRate });
+  allocated.name = `(c′) planning, one ${(tunedFillRate * 100).toFixed(2)} % target allocated`;
+  run("(c') planning, allocated", allocated);
+  log('hindsight frontier…');
+  const [bound] = hindsightFrontier(scenario, [tunedFillRate]);
+
   const timing = options.timing.map((pairs) => {
     log(`timing decide() over ${pairs} synthetic pairs…`);
     return timeDecide(pairs, options.seed);
@@ -116,6 +132,9 @@ function main(): void {
     checks: checkTargets(policies[1]!, policies[2]!, aimedFillRate),
     checksAgainstFreeCycle: checkTargets(policies[3]!, policies[2]!, aimedFillRate),
     checksAgainstPrecedingTuning: checkTargets(policies[4]!, policies[2]!, aimedFillRate),
+    checksAllocated: checkTargets(policies[1]!, policies[5]!, tunedFillRate),
+    hindsightBound: bound ?? null,
+    shortagePrices: { first: allocated.shortagePrices[0] ?? null, last: allocated.shortagePrices.at(-1) ?? null },
     refits: planning.refits,
     timing,
     seconds: { a: secondsA, b: secondsB, c: secondsC },

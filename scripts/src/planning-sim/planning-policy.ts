@@ -7,8 +7,10 @@ import {
   demandForecastFromIntervals,
   locationShares,
   SHARE_WINDOW_DAYS,
+  shortagePriceForTarget,
   splitToLocations,
   type DemandForecast,
+  type ServiceItem,
   type SupplierOption,
 } from '@icc/service-analytics/planning-policy';
 import { dayKey } from '../demo/index.js';
@@ -41,7 +43,14 @@ interface NetworkForecast {
  * `locationShares`, `splitToLocations`); suppliers' lead times corrected by
  * the delays measured so far; the FORECAST_BASED rule at its ABC fill rate.
  */
-export function planningPolicy(scenario: Scenario, targets: Map<Pair, number>, onRefit?: (skusDone: number) => void): ReplayPolicy & { refits: number } {
+export function planningPolicy(
+  scenario: Scenario,
+  targets: Map<Pair, number>,
+  options: { targetFillRate?: number; onRefit?: (skusDone: number) => void } = {},
+): ReplayPolicy & { refits: number; shortagePrices: number[] } {
+  const { targetFillRate, onRefit } = options;
+  let items: ServiceItem[] = [];
+  let shortagePrice: number | null = null;
   const deliveries = new Map<string, DeliveryRecord>([...scenario.pastDeliveries].map(([code, r]) => [code, { ...r }]));
   const forecasts = new Map<string, NetworkForecast>();
   const pairsBySku = new Map<string, Pair[]>();
@@ -49,7 +58,14 @@ export function planningPolicy(scenario: Scenario, targets: Map<Pair, number>, o
   const policy = {
     name: '(c) planning: decide() on weekly forecasts',
     refits: 0,
+    shortagePrices: [] as number[],
     beforeDay(day: number, states: readonly PairState[]) {
+      // As the planning run does: the price per unit short that meets the target, from the previous run's pairs.
+      if (targetFillRate !== undefined && items.length > 0) {
+        shortagePrice = shortagePriceForTarget(items, targetFillRate, HOLDING_COST_RATE)?.shortagePrice ?? null;
+        if (shortagePrice !== null) policy.shortagePrices.push(shortagePrice);
+      }
+      items = [];
       if ((day - scenario.firstDay) % PLANNING_SETUP.refitEveryDays !== 0) return;
       const byPair = new Map(states.map((s) => [s.pair, s]));
       let done = 0;
@@ -72,6 +88,7 @@ export function planningPolicy(scenario: Scenario, targets: Map<Pair, number>, o
         rule: {
           strategy: 'FORECAST_BASED',
           serviceLevel: targets.get(state.pair)!,
+          shortagePrice,
           reviewPeriodDays: PLANNING_SETUP.reviewPeriodDays,
           minStock: null,
           maxStock: null,
@@ -89,6 +106,7 @@ export function planningPolicy(scenario: Scenario, targets: Map<Pair, number>, o
         suppliers: state.pair.links.map((link) => supplierOption(scenario, link, deliveries.get(link.supplierCode))),
         costs: { holdingCostRate: HOLDING_COST_RATE, orderingCost: ORDERING_COST },
       });
+      if (decision.serviceItem !== null) items.push(decision.serviceItem);
       return decision.order === null ? null : { quantity: decision.order.quantity, supplierCode: decision.order.supplierCode };
     },
     onFirstReceipt(supplierCode: string, delayDays: number) {

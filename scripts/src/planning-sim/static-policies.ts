@@ -116,3 +116,69 @@ export function precedingPeriod(scenario: Scenario): Scenario {
     })),
   };
 }
+
+/** One point of the hindsight frontier: the least inventory any per-pair static min/max reaches a fill rate with. */
+export interface FrontierPoint {
+  fillRate: number;
+  averageInventoryValue: number;
+}
+
+/**
+ * A lower bound for static policies: each pair's min/max (the 7-day cycle of
+ * (b)) chosen in hindsight on the window, *and* the fill rate spread across the
+ * pairs for the least total inventory — marginal analysis over each pair's
+ * replayed curve of (units served, inventory value) as its min rises, always
+ * taking the step that serves the most units per unit of inventory value
+ * added, until the total reaches each fill rate asked for. No policy that
+ * knows only the past can be expected to get under it.
+ */
+export function hindsightFrontier(scenario: Scenario, fillRates: readonly number[], cycleDays = 7): FrontierPoint[] {
+  const days = scenario.lastDay - scenario.firstDay + 1;
+  const curves = scenario.pairs.map((pair) => {
+    const total = pair.demand.reduce((a, b) => a + b, 0);
+    const link = pair.preferredLink;
+    const cycle = roundToSupplier(Math.max(1, (total / pair.demand.length) * cycleDays), link.minimumOrderQuantity, link.packSize);
+    const points: { served: number; inventory: number }[] = [];
+    for (let min = -1; min <= Math.ceil(total) + 1; min++) {
+      const state = initialState(scenario, pair);
+      const policy = minMaxPolicy('frontier', () => ({ min, max: min + cycle }));
+      for (let day = scenario.firstDay; day <= scenario.lastDay; day++) stepPair(scenario, state, day, policy);
+      points.push({ served: state.served, inventory: state.inventoryValueDays / days });
+      if (state.served === state.demanded) break;
+    }
+    return points;
+  });
+  const demanded = scenario.pairs.reduce((sum, pair) => sum + pair.demand.reduce((a, b) => a + b, 0), 0);
+  const at = curves.map(() => 0);
+  let served = curves.reduce((sum, c) => sum + c[0]!.served, 0);
+  let inventory = curves.reduce((sum, c) => sum + c[0]!.inventory, 0);
+  const wanted = [...fillRates].sort((a, b) => a - b);
+  const found: FrontierPoint[] = [];
+  const record = () => {
+    while (wanted.length > 0 && served / demanded >= wanted[0]!) {
+      found.push({ fillRate: served / demanded, averageInventoryValue: inventory });
+      wanted.shift();
+    }
+  };
+  record();
+  while (wanted.length > 0) {
+    let best: { pair: number; to: number; ratio: number } | null = null;
+    curves.forEach((points, pair) => {
+      const from = points[at[pair]!]!;
+      for (let to = at[pair]! + 1; to < points.length; to++) {
+        const gained = points[to]!.served - from.served;
+        const added = points[to]!.inventory - from.inventory;
+        if (gained <= 0) continue;
+        const ratio = added <= 0 ? Infinity : gained / added;
+        if (best === null || ratio > best.ratio) best = { pair, to, ratio };
+      }
+    });
+    if (best === null) break; // every pair serves all it can
+    const { pair, to } = best as { pair: number; to: number };
+    served += curves[pair]![to]!.served - curves[pair]![at[pair]!]!.served;
+    inventory += curves[pair]![to]!.inventory - curves[pair]![at[pair]!]!.inventory;
+    at[pair] = to;
+    record();
+  }
+  return found;
+}

@@ -112,6 +112,8 @@ export function decide(input: DecisionInput): Decision {
     stockoutDate: stockout,
     stockoutProbability: pStockout,
     priority,
+    fillRate: levels.fillRate,
+    serviceItem: { annualDemand, unitCost: choice.candidate.supplier.unitCost, cycleQuantity: levels.cycleQuantity, sigma: overProtection.std },
   };
   if (quantity <= 0) {
     reasoning.push(timing);
@@ -191,6 +193,8 @@ function noOrderDecision(input: DecisionInput, position: number, stockout: DayKe
     stockoutDate: stockout,
     stockoutProbability: stockout === input.today ? 1 : 0,
     priority: stockout === null ? 'LOW' : priorityFor(input.today, stockout),
+    fillRate: input.rule.serviceLevel,
+    serviceItem: null,
     savingsPotential: 0,
     reasoning,
   };

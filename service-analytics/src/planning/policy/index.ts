@@ -17,6 +17,14 @@ export {
 } from './protection-demand.js';
 export { replenishmentLevels, type LevelsInput, type ReplenishmentLevels } from './replenishment-levels.js';
 export {
+  ALLOCATED_FILL_RATE_BOUNDS,
+  allocatedFillRate,
+  fillRateAtSafetyFactor,
+  shortagePriceForTarget,
+  type ServiceAllocation,
+  type ServiceItem,
+} from './service-allocation.js';
+export {
   SAFETY_FACTOR_BOUNDS,
   safetyFactorForCycleServiceLevel,
   safetyFactorForFillRate,

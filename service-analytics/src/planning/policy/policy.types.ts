@@ -1,3 +1,5 @@
+import type { ServiceItem } from './service-allocation.js';
+
 /**
  * The contract of planning's pure policy: what one decision for one SKU × location
  * needs and what it answers. The functions live beside this file (`policy/*.ts`,
@@ -21,6 +23,13 @@ export interface ResolvedRule {
   strategy: ReorderStrategy;
   /** Target fill rate: the share of demand served from stock (0.5–0.999). */
   serviceLevel: number;
+  /**
+   * When set, the fill rate is allocated instead (`allocatedFillRate`): the
+   * tenant's price per unit short that meets its overall fill-rate target at the
+   * least stock; `serviceLevel` is then only the fallback for an item without a
+   * forecast error. null: the fixed `serviceLevel`.
+   */
+  shortagePrice?: number | null;
   reviewPeriodDays: number;
   /** MIN_MAX: order up to `maxStock` when the position falls to `minStock` or below. */
   minStock: number | null;
@@ -115,6 +124,10 @@ export interface Decision {
   /** Probability of a stock-out before an order placed today would arrive, if nothing is ordered. */
   stockoutProbability: number;
   priority: Priority;
+  /** The fill rate the safety stock was set for: the rule's, or the one allocated at its shortage price. */
+  fillRate: number;
+  /** What a tenant-wide allocation needs of this pair (the chosen supplier's numbers); null without a supplier. */
+  serviceItem: ServiceItem | null;
   savingsPotential: number;
   /** Short, with the numbers: why this quantity, this supplier, this date. */
   reasoning: string[];

@@ -2,6 +2,7 @@ import { eoq, roundToSupplier } from './order-quantity.js';
 import type { CostSettings, ResolvedRule, SupplierOption } from './policy.types.js';
 import type { IntervalDemand, ProtectionDemand } from './protection-demand.js';
 import { safetyStockForFillRate } from './safety-stock.js';
+import { allocatedFillRate } from './service-allocation.js';
 
 export interface LevelsInput {
   rule: ResolvedRule;
@@ -22,6 +23,8 @@ export interface ReplenishmentLevels {
   orderUpTo: number;
   safetyStock: number;
   safetyFactor: number;
+  /** The fill rate the safety stock meets: the rule's, or the one allocated at the rule's shortage price. */
+  fillRate: number;
   /** Units one replenishment is expected to bring: the Q of the fill-rate equation. */
   cycleQuantity: number;
   /** EOQ at this supplier's cost (REORDER_POINT_EOQ orders it; others report it). */
@@ -31,7 +34,7 @@ export interface ReplenishmentLevels {
 /**
  * Reorder point and order-up-to level of a rule's strategy with one supplier.
  * Safety stock is always k·σ over the protection interval L + R, k meeting the
- * rule's fill rate for the strategy's cycle quantity Q (see
+ * rule's fill rate (or the one allocated at its shortage price) for the strategy's cycle quantity Q (see
  * `safetyFactorForFillRate`):
  * - FORECAST_BASED, PERIODIC_REVIEW, LOT_FOR_LOT, MANUAL: reorder point =
  *   demand over L + SS, order-up-to = demand over L + R + SS; Q = demand over
@@ -53,7 +56,11 @@ export function replenishmentLevels(input: LevelsInput): ReplenishmentLevels {
   const minMaxSpan = rule.minStock !== null && rule.maxStock !== null ? Math.max(supplierMinimum, rule.maxStock - rule.minStock) : perReview;
   const cycleQuantity = rule.strategy === 'REORDER_POINT_EOQ' ? eoqQuantity : rule.strategy === 'MIN_MAX' ? minMaxSpan : perReview;
 
-  const { safetyFactor, safetyStock } = safetyStockForFillRate({ fillRate: rule.serviceLevel, orderQuantity: cycleQuantity, sigma: overProtection.std });
+  const fillRate =
+    rule.shortagePrice != null
+      ? allocatedFillRate({ annualDemand, unitCost: supplier.unitCost, cycleQuantity, sigma: overProtection.std }, rule.shortagePrice, costs.holdingCostRate)
+      : rule.serviceLevel;
+  const { safetyFactor, safetyStock } = safetyStockForFillRate({ fillRate, orderQuantity: cycleQuantity, sigma: overProtection.std });
   const computedReorderPoint = Math.max(0, overLeadTime.mean + safetyStock);
   let reorderPoint = rule.reorderPoint ?? computedReorderPoint;
   let orderUpTo = Math.max(reorderPoint, overProtection.mean + safetyStock);
@@ -62,7 +69,7 @@ export function replenishmentLevels(input: LevelsInput): ReplenishmentLevels {
     reorderPoint = rule.minStock ?? reorderPoint;
     orderUpTo = Math.max(reorderPoint, rule.maxStock ?? orderUpTo);
   }
-  return { reorderPoint, orderUpTo, safetyStock, safetyFactor, cycleQuantity, economicOrderQuantity };
+  return { reorderPoint, orderUpTo, safetyStock, safetyFactor, fillRate, cycleQuantity, economicOrderQuantity };
 }
 
 /**
@@ -75,7 +82,11 @@ export function explainLevels(
   levels: ReplenishmentLevels,
   { rule, overLeadTime, overProtection }: Pick<LevelsInput, 'rule' | 'overLeadTime' | 'overProtection'>,
 ): string {
-  const { safetyStock, safetyFactor, cycleQuantity, reorderPoint, orderUpTo } = levels;
+  const { safetyStock, safetyFactor, fillRate, cycleQuantity, reorderPoint, orderUpTo } = levels;
+  const target =
+    rule.shortagePrice != null
+      ? `${(fillRate * 100).toFixed(1)} % fill rate (allocated at the tenant's ${n(rule.shortagePrice)} per unit short, which meets its overall target at the least stock)`
+      : `${(fillRate * 100).toFixed(1)} % fill rate`;
   const source =
     rule.reorderPoint !== null
       ? ' (fixed by the rule)'
@@ -84,7 +95,7 @@ export function explainLevels(
         : ` = demand over L ${n(overLeadTime.mean)} + safety stock`;
   return (
     `safety stock ${n(safetyStock)} = k ${safetyFactor.toFixed(2)} × σ ${n(overProtection.std)} over L + R ${n(overProtection.days)} d ` +
-    `(forecast error σ ${n(overProtection.demandStd)}, lead-time spread σ ${n(overProtection.leadTimeStd)}) for a ${(rule.serviceLevel * 100).toFixed(1)} % fill rate ` +
+    `(forecast error σ ${n(overProtection.demandStd)}, lead-time spread σ ${n(overProtection.leadTimeStd)}) for a ${target} ` +
     `with ${n(cycleQuantity)} u per order; reorder point ${n(reorderPoint)}${source}, order-up-to ${n(orderUpTo)}`
   );
 }
