@@ -221,6 +221,8 @@ describe("the purchasing manager's morning", () => {
     expect(order['supplierCode']).toBe(critical.supplierCode);
     expect(order['locationCode']).toBe(critical.locationCode);
     expect(order['lines']).toMatchObject([{ sku: critical.sku, quantity: critical.quantity }]);
+    // Expected when the recommendation said it arrives (its effective lead time, not the quote alone).
+    expect(String(order['expectedDate']).slice(0, 10)).toBe(critical.expectedArrivalDate);
     const all = await connection.collection('purchaseOrders').countDocuments({ tenantId: TENANT, 'source.id': requestId });
     expect(all).toBe(1);
 
