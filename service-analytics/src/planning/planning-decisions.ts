@@ -1,4 +1,4 @@
-import type { REORDER_STRATEGY_NAMES, DayKey, PlanningSettings, StoredRecommendation } from '@icc/shared';
+import { addUtcDays, type REORDER_STRATEGY_NAMES, type DayKey, type PlanningSettings, type StoredRecommendation } from '@icc/shared';
 import type { StockReadModelDoc } from '../facts/reference-mirror.js';
 import type { ForecastDocument } from '../forecasts/forecast-collections.js';
 import { type ChunkInputs, forecastFromToday, pairKey, supplierOptions, type TenantInputs } from './planning-inputs.js';
@@ -15,6 +15,7 @@ import {
   type DemandForecast,
   type ResolvedRule,
 } from './policy/index.js';
+import { planTransfers, type Transfer, type TransferLocation } from './policy/transfers.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** The API's strategy names (shared) and the policy's are one list: a compile error otherwise. */
@@ -247,6 +248,136 @@ export function excessOf(pair: PlannedPair, tenantId: string, thresholdDays: num
       `Above ${thresholdDays} days of cover: ${excess} units × ${unitCost} = ${value} tied up; holding them a year costs ${round2(value * input.costs.holdingCostRate)}`,
     ],
     policy: policyNumbers(pair),
+  };
+}
+
+/** One planned pair and the recommendations the run wants for it (the list the writer receives). */
+export interface PairDesire {
+  pair: PlannedPair;
+  desired: DesiredRecommendation[];
+}
+
+/** A priority sentence of the decision's reasoning (policy timing.ts `priorityFor`). */
+const PRIORITY_LINE = /^(CRITICAL|HIGH|MEDIUM|LOW): /;
+
+/**
+ * Per SKU over a chunk's planned pairs: the TRANSFERs worth making
+ * (policy `planTransfers`: from a location with more than its order-up-to to
+ * one whose REORDER the move replaces or reduces, when cheaper than buying
+ * and in time), added to the receiving pair's desired recommendations, whose
+ * REORDER is then dropped or reduced to what remains (with a reasoning line
+ * saying so). Changes `entries` in place; answers how many TRANSFERs.
+ *
+ * @example transfersOf(chunkPairs, 'acme', settings) // 2: two REORDERs became transfers
+ */
+export function transfersOf(entries: readonly PairDesire[], tenantId: string, settings: PlanningSettings): number {
+  const bySku = new Map<string, PairDesire[]>();
+  for (const entry of entries) bySku.set(entry.pair.sku, [...(bySku.get(entry.pair.sku) ?? []), entry]);
+  const costs = {
+    fixedCost: settings.transferFixedCost,
+    unitCost: settings.transferUnitCost,
+    leadTimeDays: settings.transferLeadTimeDays,
+    orderingCost: settings.orderingCost,
+  };
+  let made = 0;
+  for (const [sku, ofSku] of bySku) {
+    if (ofSku.length < 2) continue;
+    const transfers = planTransfers({ today: ofSku[0]!.pair.input.today, sku, locations: ofSku.map((e) => transferLocation(e.pair)), costs });
+    for (const transfer of transfers) {
+      const receiver = ofSku.find((e) => e.pair.locationCode === transfer.toLocationCode)!;
+      const reorderAt = receiver.desired.findIndex((d) => d.type === 'REORDER');
+      const reorder = receiver.desired[reorderAt]!;
+      const reduced: DesiredRecommendation | null =
+        transfer.remainingOrder === null
+          ? null
+          : {
+              ...reorder,
+              quantity: transfer.remainingOrder.quantity,
+              cost: transfer.remainingOrder.cost,
+              action: `Order ${transfer.remainingOrder.quantity} units of ${sku} from ${reorder.supplierName} for ${reorder.locationCode} by ${reorder.orderByDate}`,
+              reasoning: [
+                ...reorder.reasoning,
+                `Reduced from ${reorder.quantity} to ${transfer.remainingOrder.quantity} units: a transfer of ${transfer.quantity} from ${transfer.fromLocationCode} covers the rest (its TRANSFER recommendation)`,
+              ],
+            };
+      receiver.desired.splice(reorderAt, 1, ...(reduced ? [reduced] : []));
+      receiver.desired.push(transferRecommendation(receiver.pair, transfer, tenantId, settings));
+      made += 1;
+    }
+  }
+  return made;
+}
+
+/** What the transfer policy needs of one planned pair. */
+function transferLocation(pair: PlannedPair): TransferLocation {
+  const { decision, input } = pair;
+  const order = decision.order;
+  const supplier = order ? input.suppliers.find((s) => s.supplierCode === order.supplierCode) : undefined;
+  return {
+    locationCode: pair.locationCode,
+    position: decision.inventoryPosition,
+    shippable: input.position.onHand - input.position.reserved - input.position.backOrdered,
+    reorderPoint: decision.reorderPoint,
+    orderUpTo: decision.orderUpTo,
+    stockoutDate: decision.stockoutDate,
+    order:
+      order && supplier
+        ? {
+            quantity: order.quantity,
+            rawQuantity: order.rawQuantity,
+            supplierCode: order.supplierCode,
+            unitCost: supplier.unitCost,
+            minimumOrderQuantity: supplier.minimumOrderQuantity,
+            packSize: supplier.packSize,
+            expectedArrivalDate: order.expectedArrivalDate,
+          }
+        : null,
+  };
+}
+
+/**
+ * The TRANSFER of a planned transfer, at the receiving location. It is due by
+ * the day the receiver's stock enters its safety stock (the order-by date plus
+ * the purchase lead time) less the transfer's lead time, today at the earliest.
+ */
+function transferRecommendation(receiver: PlannedPair, transfer: Transfer, tenantId: string, settings: PlanningSettings): DesiredRecommendation {
+  const { decision } = receiver;
+  const today = receiver.input.today;
+  const intoSafetyStock = addUtcDays(decision.order!.orderByDate, Math.ceil(decision.leadTimeDays));
+  const due = addUtcDays(intoSafetyStock, -Math.ceil(settings.transferLeadTimeDays));
+  const transferBy = due < today ? today : due;
+  return {
+    tenantId,
+    type: 'TRANSFER',
+    priority: decision.priority,
+    sku: receiver.sku,
+    productName: receiver.productName,
+    locationCode: receiver.locationCode,
+    fromLocationCode: transfer.fromLocationCode,
+    currentPosition: round2(decision.inventoryPosition),
+    predictedDemand: { leadTime: round2(decision.demandOverLeadTime), days7: round2(decision.demand7Days), days14: round2(decision.demand14Days) },
+    quantity: transfer.quantity,
+    supplierCode: null,
+    supplierName: null,
+    supplierReason: null,
+    unitCost: settings.transferUnitCost,
+    orderByDate: transferBy,
+    expectedArrivalDate: transfer.arrivalDate,
+    stockoutDate: decision.stockoutDate,
+    cost: transfer.cost,
+    savingsPotential: transfer.savings,
+    confidence: round2(decision.stockoutProbability),
+    action: `Transfer ${transfer.quantity} units of ${receiver.sku} from ${transfer.fromLocationCode} to ${receiver.locationCode} by ${transferBy}`,
+    reasoning: [...transfer.reasoning, ...decision.reasoning.filter((line) => PRIORITY_LINE.test(line))],
+    policy: {
+      ...policyNumbers(receiver),
+      fromLocationCode: transfer.fromLocationCode,
+      purchaseCostAvoided: transfer.purchaseCostAvoided,
+      remainingOrderQuantity: transfer.remainingOrder?.quantity ?? 0,
+      transferFixedCost: settings.transferFixedCost,
+      transferUnitCost: settings.transferUnitCost,
+      transferLeadTimeDays: settings.transferLeadTimeDays,
+    },
   };
 }
 

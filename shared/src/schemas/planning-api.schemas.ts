@@ -116,6 +116,10 @@ export const PlanningSettingsSchema = z
       .min(1)
       .max(24 * 30)
       .describe('a pending recommendation expires after this long'),
+    // TRANSFER recommendations (planning policy/transfers.ts): one transfer costs fixed + per unit × quantity, and takes the lead time to arrive.
+    transferFixedCost: z.number().min(0).max(100_000).default(25).describe('cost of one stock transfer between locations, whatever its size'),
+    transferUnitCost: z.number().min(0).max(100_000).default(0.25).describe('cost of moving one unit between locations'),
+    transferLeadTimeDays: z.number().int().min(0).max(60).default(1).describe('days from deciding a transfer to the stock being at the receiving location'),
   })
   .strict();
 export type PlanningSettings = z.infer<typeof PlanningSettingsSchema>;
@@ -129,6 +133,9 @@ export const DEFAULT_PLANNING_SETTINGS: PlanningSettings = {
   excessThresholdDays: 90,
   schedule: { enabled: true, timeOfDay: '05:00' },
   recommendationTtlHours: 48,
+  transferFixedCost: 25,
+  transferUnitCost: 0.25,
+  transferLeadTimeDays: 1,
 };
 
 export const PlanningSettingsResponseSchema = PlanningSettingsSchema.extend({
