@@ -59,6 +59,15 @@ export const SourceSalesOrderSchema = StoredSalesOrderSchema.pick({
 });
 export type SourceSalesOrder = z.infer<typeof SourceSalesOrderSchema>;
 
+/** What the back-order mirror reads of a sales order (backorder-mirror.ts). */
+export const SourceSalesOrderBackordersSchema = StoredSalesOrderSchema.pick({ tenantId: true, locationCode: true }).extend({
+  _id: SourceId,
+  status: AnyStatus,
+  lines: z.array(StoredSalesOrderLineSchema.pick({ sku: true, backorderedQuantity: true }).extend({ status: AnyStatus })),
+  updatedAt: z.date().default(new Date(0)),
+});
+export type SourceSalesOrderBackorders = z.infer<typeof SourceSalesOrderBackordersSchema>;
+
 export const SourceStockMovementSchema = StoredStockMovementSchema.pick({ tenantId: true, sku: true, locationCode: true, at: true }).extend({
   _id: SourceId,
   type: AnyStatus,

@@ -80,10 +80,10 @@ export function resolveRule(
 
 /**
  * Gather one pair's DecisionInput from the chunk's reads and decide. The
- * position is on hand − reserved + in transit + open purchase-order lines
- * (with their expected days) + accepted recommendations not yet ordered;
- * back-orders are 0: analytics keeps no back-order state (back-ordered lines
- * live on operational sales orders, which it sees only as demand events).
+ * position is on hand − reserved − back-ordered + in transit + open
+ * purchase-order lines (with their expected days) + accepted recommendations
+ * not yet ordered; back-orders are the confirmed sales-order lines waiting
+ * for stock there (facts/backorder-mirror.ts).
  */
 export function planPair(stock: StockReadModelDoc, chunk: ChunkInputs, tenant: TenantInputs, settings: PlanningSettings, today: DayKey): PairOutcome {
   const { sku, locationCode } = stock;
@@ -102,7 +102,13 @@ export function planPair(stock: StockReadModelDoc, chunk: ChunkInputs, tenant: T
     locationCode,
     unitPrice: product.price,
     rule,
-    position: { onHand: stock.onHand, reserved: stock.reserved, backOrdered: 0, onOrder: chunk.onOrder.get(key) ?? [], inTransit: stock.inTransit },
+    position: {
+      onHand: stock.onHand,
+      reserved: stock.reserved,
+      backOrdered: chunk.backOrdered.get(key) ?? 0,
+      onOrder: chunk.onOrder.get(key) ?? [],
+      inTransit: stock.inTransit,
+    },
     demand,
     suppliers: supplierOptions(chunk.links.get(sku) ?? [], tenant),
     costs: { holdingCostRate: settings.holdingCostRate, orderingCost: settings.orderingCost },

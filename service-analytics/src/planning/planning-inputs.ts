@@ -2,6 +2,7 @@ import { addUtcDays, utcDaysBetween, type DayKey, type StoredRecommendation } fr
 import type { Db } from 'mongodb';
 import { FACT_COLLECTIONS, type StoredDailyFact } from '../facts/fact-collections.js';
 import type { ProductMirrorDoc, StockReadModelDoc } from '../facts/reference-mirror.js';
+import { backorderedBySkuLocation } from '../facts/backorder-mirror.js';
 import { supplierDeliveryStats, type SupplierDeliveryStats } from '../facts/supplier-delivery.js';
 import type { ProductSupplierMirrorDoc, PurchaseOrderMirrorDoc, SupplierMirrorDoc } from '../facts/supply-mirror.js';
 import { FORECAST_COLLECTIONS, type ForecastDocument, type LatestForecastDocument } from '../forecasts/forecast-collections.js';
@@ -71,6 +72,8 @@ export interface ChunkInputs {
   onOrder: Map<string, { quantity: number; expectedDate: DayKey }[]>;
   /** `${sku}:${location}` → quantity accepted and not yet seen as a purchase order. */
   acceptedOpen: Map<string, number>;
+  /** `${sku}:${location}` → confirmed sales-order lines waiting for stock (the back-order mirror). */
+  backOrdered: Map<string, number>;
   /** `${sku}:${location}:${type}` → the pending recommendation. */
   pending: Map<string, StoredRecommendation>;
   /** SKU → the locations it is stocked at in this chunk. */
@@ -84,7 +87,7 @@ export const pairKey = (sku: string, locationCode: string) => `${sku}\u0000${loc
 export async function readChunkInputs(db: Db, tenantId: string, skus: readonly string[], locationCodes: readonly string[] | null): Promise<ChunkInputs> {
   const skuList = [...skus];
   const stockFilter = locationCodes ? { tenantId, sku: { $in: skuList }, locationCode: { $in: [...locationCodes] } } : { tenantId, sku: { $in: skuList } };
-  const [stock, products, pointers, links, rules, orders, open, pairs] = await Promise.all([
+  const [stock, products, pointers, links, rules, orders, open, pairs, backOrdered] = await Promise.all([
     db.collection<StockReadModelDoc>(FACT_COLLECTIONS.stockReadModel).find(stockFilter).toArray(),
     db
       .collection<ProductMirrorDoc>(FACT_COLLECTIONS.productsMirror)
@@ -110,6 +113,7 @@ export async function readChunkInputs(db: Db, tenantId: string, skus: readonly s
       .collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs)
       .find({ tenantId, sku: { $in: skuList } })
       .toArray(),
+    backorderedBySkuLocation(db, tenantId, skuList),
   ]);
   const forecastDocs = await db
     .collection<ForecastDocument>(FORECAST_COLLECTIONS.forecasts)
@@ -159,6 +163,7 @@ export async function readChunkInputs(db: Db, tenantId: string, skus: readonly s
     rules,
     onOrder,
     acceptedOpen,
+    backOrdered,
     pending,
     locationsBySku,
     pairs: new Map(pairs.map((p) => [p._id, p])),
