@@ -64,6 +64,8 @@ const FACT_INDEXES: Record<string, IndexDescription[]> = {
   ],
   // Planning: the back-orders of a chunk's SKUs (multikey).
   [FACT_COLLECTIONS.backordersMirror]: [{ key: { tenantId: 1, 'lines.sku': 1 } }],
+  // Deletes arrive with the source id only.
+  [FACT_COLLECTIONS.transferExecutionsMirror]: [{ key: { sourceId: 1 } }],
 };
 
 /**

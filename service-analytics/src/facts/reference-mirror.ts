@@ -6,6 +6,7 @@ import { mirror, ofCollection, rowOf } from './mirror-writes.js';
 import { SourceCampaignSchema, SourceProductSchema, SourceStockPositionSchema } from './source-documents.js';
 import { mirrorSupplyData } from './supply-mirror.js';
 import { mirrorBackorders } from './backorder-mirror.js';
+import { mirrorTransferExecutions } from './transfer-execution-mirror.js';
 
 /** A product as planning reads it, keyed `${tenantId}:${sku}` (SKUs are immutable and unique per tenant). */
 export interface ProductMirrorDoc {
@@ -113,6 +114,7 @@ export async function mirrorReferenceData(db: Db, changes: readonly SourceChange
     mirror(db, FACT_COLLECTIONS.stockReadModel, ofCollection(changes, 'stockPositions'), positionRow),
     mirrorSupplyData(db, changes),
     mirrorBackorders(db, changes),
+    mirrorTransferExecutions(db, changes),
   ]);
   await extendCoverage(db, campaignChanges);
 }

@@ -11,6 +11,7 @@ import {
   StoredStockMovementSchema,
   StoredStockPositionSchema,
   StoredSupplierSchema,
+  StoredTransferExecutionSchema,
 } from '@icc/shared';
 import { z } from 'zod';
 
@@ -165,6 +166,11 @@ export const SourcePurchaseOrderSchema = StoredPurchaseOrderSchema.pick(
   updatedAt: TimestampOrEpoch,
 });
 export type SourcePurchaseOrder = z.infer<typeof SourcePurchaseOrderSchema>;
+
+export const SourceTransferExecutionSchema = StoredTransferExecutionSchema.pick(
+  fields('tenantId', 'requestId', 'sku', 'fromLocationCode', 'toLocationCode', 'quantity', 'reason', 'createdAt', 'updatedAt'),
+).extend({ _id: SourceId, outcome: AnyStatus });
+export type SourceTransferExecution = z.infer<typeof SourceTransferExecutionSchema>;
 
 /**
  * Parse one source document, or null when it does not have the expected shape.
