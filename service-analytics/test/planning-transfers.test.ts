@@ -29,8 +29,9 @@ const setOnHand = (locationCode: string, onHand: number) =>
     .collection<StockReadModelDoc>(FACT_COLLECTIONS.stockReadModel)
     .updateOne({ _id: `acme:SKU-T:${locationCode}` }, { $set: { onHand, available: onHand, updatedAt: new Date() } });
 
-async function manualRun(): Promise<void> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/planning/runs', headers: { 'x-api-key': planner }, payload: { skus: ['SKU-T'] } });
+async function manualRun(locationCodes?: string[]): Promise<void> {
+  const payload = { skus: ['SKU-T'], ...(locationCodes ? { locationCodes } : {}) };
+  const res = await t.app.inject({ method: 'POST', url: '/api/planning/runs', headers: { 'x-api-key': planner }, payload });
   expect(res.statusCode, res.body).toBe(202);
   expect(await worker.drain()).toBe(1);
 }
@@ -89,6 +90,9 @@ describe('TRANSFER recommendations', () => {
 
     // The same numbers on the next run: the same pending TRANSFER, not a second one.
     await manualRun();
+    expect((await pendingAt('WH-1')).map((r) => r._id)).toEqual([transfer!._id]);
+    // A run of WH-1 alone (as a stock trigger queues) still sees WH-2 as the source: the TRANSFER stands.
+    await manualRun(['WH-1']);
     expect((await pendingAt('WH-1')).map((r) => r._id)).toEqual([transfer!._id]);
   });
 

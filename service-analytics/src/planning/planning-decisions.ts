@@ -274,11 +274,20 @@ const PRIORITY_LINE = /^(CRITICAL|HIGH|MEDIUM|LOW): /;
  * REORDER is then dropped or reduced to what remains (with a reasoning line
  * saying so). Changes `entries` in place; answers how many TRANSFERs.
  *
- * @example transfersOf(chunkPairs, 'acme', settings) // 2: two REORDERs became transfers
+ * @example transfersOf(chunkPairs, chunk, tenant, settings, 'acme') // 2: two REORDERs became transfers
  */
-export function transfersOf(entries: readonly PairDesire[], tenantId: string, settings: PlanningSettings): number {
+export function transfersOf(entries: readonly PairDesire[], chunk: ChunkInputs, tenant: TenantInputs, settings: PlanningSettings, tenantId: string): number {
+  if (entries.length === 0) return 0;
+  const today = entries[0]!.pair.input.today;
   const bySku = new Map<string, PairDesire[]>();
   for (const entry of entries) bySku.set(entry.pair.sku, [...(bySku.get(entry.pair.sku) ?? []), entry]);
+  // A run limited to some locations decides the SKU's other locations too, as sources only (their recommendations are not written).
+  const outside = new Map<string, PlannedPair[]>();
+  for (const stock of chunk.otherStock) {
+    if (!bySku.has(stock.sku)) continue;
+    const outcome = planPair(stock, chunk, tenant, settings, today);
+    if ('planned' in outcome) outside.set(stock.sku, [...(outside.get(stock.sku) ?? []), outcome.planned]);
+  }
   const costs = {
     fixedCost: settings.transferFixedCost,
     unitCost: settings.transferUnitCost,
@@ -287,10 +296,12 @@ export function transfersOf(entries: readonly PairDesire[], tenantId: string, se
   };
   let made = 0;
   for (const [sku, ofSku] of bySku) {
-    if (ofSku.length < 2) continue;
-    const transfers = planTransfers({ today: ofSku[0]!.pair.input.today, sku, locations: ofSku.map((e) => transferLocation(e.pair)), costs });
+    const pairs = [...ofSku.map((e) => e.pair), ...(outside.get(sku) ?? [])];
+    if (pairs.length < 2) continue;
+    const transfers = planTransfers({ today, sku, locations: pairs.map(transferLocation), costs });
     for (const transfer of transfers) {
-      const receiver = ofSku.find((e) => e.pair.locationCode === transfer.toLocationCode)!;
+      const receiver = ofSku.find((e) => e.pair.locationCode === transfer.toLocationCode);
+      if (!receiver) continue; // a location outside the run: its next full run decides it
       const reorderAt = receiver.desired.findIndex((d) => d.type === 'REORDER');
       const reorder = receiver.desired[reorderAt]!;
       const reduced: DesiredRecommendation | null =

@@ -63,7 +63,10 @@ export async function readTenantInputs(db: Db, tenantId: string, today: DayKey):
 
 /** What a chunk of SKUs needs, each read with one query. */
 export interface ChunkInputs {
+  /** The pairs the run plans (its locations, when it names some). */
   stock: StockReadModelDoc[];
+  /** The chunk's SKUs at the other locations (a run that names locations): decided only as transfer sources, never written. */
+  otherStock: StockReadModelDoc[];
   products: Map<string, ProductMirrorDoc>;
   forecasts: Map<string, ForecastDocument>;
   links: Map<string, ProductSupplierMirrorDoc[]>;
@@ -86,8 +89,9 @@ export const pairKey = (sku: string, locationCode: string) => `${sku}\u0000${loc
 
 export async function readChunkInputs(db: Db, tenantId: string, skus: readonly string[], locationCodes: readonly string[] | null): Promise<ChunkInputs> {
   const skuList = [...skus];
-  const stockFilter = locationCodes ? { tenantId, sku: { $in: skuList }, locationCode: { $in: [...locationCodes] } } : { tenantId, sku: { $in: skuList } };
-  const [stock, products, pointers, links, rules, orders, open, pairs, backOrdered] = await Promise.all([
+  // Every location of the chunk's SKUs: a run limited to some locations still sees the others, as transfer sources and in the demand split.
+  const stockFilter = { tenantId, sku: { $in: skuList } };
+  const [allStock, products, pointers, links, rules, orders, open, pairs, backOrdered] = await Promise.all([
     db.collection<StockReadModelDoc>(FACT_COLLECTIONS.stockReadModel).find(stockFilter).toArray(),
     db
       .collection<ProductMirrorDoc>(FACT_COLLECTIONS.productsMirror)
@@ -154,9 +158,11 @@ export async function readChunkInputs(db: Db, tenantId: string, skus: readonly s
   const linksBySku = new Map<string, ProductSupplierMirrorDoc[]>();
   for (const link of links) linksBySku.set(link.sku, [...(linksBySku.get(link.sku) ?? []), link]);
   const locationsBySku = new Map<string, string[]>();
-  for (const row of stock) locationsBySku.set(row.sku, [...(locationsBySku.get(row.sku) ?? []), row.locationCode]);
+  for (const row of allStock) locationsBySku.set(row.sku, [...(locationsBySku.get(row.sku) ?? []), row.locationCode]);
+  const scope = locationCodes ? new Set(locationCodes) : null;
   return {
-    stock,
+    stock: scope ? allStock.filter((row) => scope.has(row.locationCode)) : allStock,
+    otherStock: scope ? allStock.filter((row) => !scope.has(row.locationCode)) : [],
     products: new Map(products.map((p) => [p.sku, p])),
     forecasts: new Map(forecastDocs.map((f) => [f.sku, f])),
     links: linksBySku,

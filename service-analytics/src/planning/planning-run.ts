@@ -121,7 +121,7 @@ async function planChunk(db: Db, run: PlanningRunDocument, chunk: ChunkInputs, t
   }
   run.counts.skusAnalysed += skus.size;
   // TRANSFERs per SKU across its locations, once every pair is decided: they replace or reduce the receivers' REORDERs in `desired`.
-  transfersOf(planned, run.tenantId, settings);
+  transfersOf(planned, chunk, tenant, settings, run.tenantId);
   await writeChunkRecommendations(db, write, { runId: run._id, now: at, ttlHours: settings.recommendationTtlHours }, run.counts);
   if (pairDocs.length > 0) await db.collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs).bulkWrite(pairDocs, { ordered: false });
 }
