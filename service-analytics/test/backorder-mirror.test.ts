@@ -35,13 +35,24 @@ describe('the back-order mirror', () => {
       ],
     });
     const waiting = confirmOrder(order, '2026-03-01T10:05:00Z', { backorder: [1, 3] });
-    const other = confirmOrder(pendingOrder({ tenantId: 't1', locationCode: 'WH2', orderedAt: '2026-03-01T11:00:00Z', lines: [{ sku: 'A', quantity: 4 }] }), '2026-03-01T11:00:00Z', {
-      backorder: [1],
-    });
-    const elsewhere = confirmOrder(pendingOrder({ tenantId: 't2', locationCode: 'WH1', orderedAt: '2026-03-01T11:00:00Z', lines: [{ sku: 'A', quantity: 9 }] }), '2026-03-01T11:00:00Z', {
-      backorder: [1],
-    });
-    const served = confirmOrder(pendingOrder({ tenantId: 't1', orderedAt: '2026-03-01T12:00:00Z', lines: [{ sku: 'A', quantity: 2 }] }), '2026-03-01T12:00:00Z');
+    const other = confirmOrder(
+      pendingOrder({ tenantId: 't1', locationCode: 'WH2', orderedAt: '2026-03-01T11:00:00Z', lines: [{ sku: 'A', quantity: 4 }] }),
+      '2026-03-01T11:00:00Z',
+      {
+        backorder: [1],
+      },
+    );
+    const elsewhere = confirmOrder(
+      pendingOrder({ tenantId: 't2', locationCode: 'WH1', orderedAt: '2026-03-01T11:00:00Z', lines: [{ sku: 'A', quantity: 9 }] }),
+      '2026-03-01T11:00:00Z',
+      {
+        backorder: [1],
+      },
+    );
+    const served = confirmOrder(
+      pendingOrder({ tenantId: 't1', orderedAt: '2026-03-01T12:00:00Z', lines: [{ sku: 'A', quantity: 2 }] }),
+      '2026-03-01T12:00:00Z',
+    );
     await mirrorReferenceData(db, [
       changeOf('salesOrders', order, 'insert'),
       changeOf('salesOrders', waiting),
@@ -94,26 +105,44 @@ describe('the back-order mirror', () => {
         caughtUp: (signal: AbortSignal) => pipeline.caughtUp(signal),
       };
       return databases.track(
-        createCdcConsumer({ client: databases.client, operationalDb: operational.databaseName, analyticsDb: analytics.databaseName, sink, batchSize: 7, maxAwaitTimeMS: 50 }),
+        createCdcConsumer({
+          client: databases.client,
+          operationalDb: operational.databaseName,
+          analyticsDb: analytics.databaseName,
+          sink,
+          batchSize: 7,
+          maxAwaitTimeMS: 50,
+        }),
       );
     };
     const orders = operational.collection('salesOrders');
     const mirror = analytics.collection<BackorderMirrorDoc>(FACT_COLLECTIONS.backordersMirror);
     const checkpoints = analytics.collection<CdcCheckpoint>(CHECKPOINT_COLLECTION);
-    const waiting = confirmOrder(pendingOrder({ tenantId: 't1', orderedAt: '2026-03-01T10:00:00Z', lines: [{ sku: 'A', quantity: 6 }] }), '2026-03-01T10:00:00Z', {
-      backorder: [1],
-    });
+    const waiting = confirmOrder(
+      pendingOrder({ tenantId: 't1', orderedAt: '2026-03-01T10:00:00Z', lines: [{ sku: 'A', quantity: 6 }] }),
+      '2026-03-01T10:00:00Z',
+      {
+        backorder: [1],
+      },
+    );
     await orders.insertOne(waiting);
 
     const first = start();
     await first.start();
     await waitFor(async () => (await mirror.countDocuments()) === 1 && first.status().state === 'streaming', 'the first backfill');
     expect((await checkpoints.findOne({ _id: 'operational' }))!.mirrors).toEqual(ALL_MIRRORS);
-    const later = confirmOrder(pendingOrder({ tenantId: 't1', orderedAt: '2026-03-01T11:00:00Z', lines: [{ sku: 'A', quantity: 2 }] }), '2026-03-01T11:00:00Z', {
-      backorder: [1],
-    });
+    const later = confirmOrder(
+      pendingOrder({ tenantId: 't1', orderedAt: '2026-03-01T11:00:00Z', lines: [{ sku: 'A', quantity: 2 }] }),
+      '2026-03-01T11:00:00Z',
+      {
+        backorder: [1],
+      },
+    );
     await orders.insertOne(later);
-    await waitFor(async () => (await mirror.countDocuments()) === 2 && (await checkpoints.findOne({ _id: 'operational' }))?.resumeToken != null, 'a streamed batch');
+    await waitFor(
+      async () => (await mirror.countDocuments()) === 2 && (await checkpoints.findOne({ _id: 'operational' }))?.resumeToken != null,
+      'a streamed batch',
+    );
     await first.stop();
 
     // As the previous version left it: a streaming checkpoint that fills no mirror, and no back-order rows.

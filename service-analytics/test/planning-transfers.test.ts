@@ -105,7 +105,9 @@ describe('TRANSFER recommendations', () => {
     expect(transfer).toMatchObject({ type: 'TRANSFER', fromLocationCode: 'WH-2', quantity: 30, cost: 45, savingsPotential: 75 });
     expect(transfer!.policy).toMatchObject({ purchaseCostAvoided: 120, remainingOrderQuantity: 30 });
     expect(reorder).toMatchObject({ type: 'REORDER', quantity: 30, cost: 120, action: 'Order 30 units of SKU-T from Supplier SUP-A for WH-1 by 2026-03-05' });
-    expect(reorder!.reasoning.at(-1)).toBe(`Reduced from 60 to ${reorder!.quantity} units: a transfer of 30 from WH-2 covers the rest (its TRANSFER recommendation)`);
+    expect(reorder!.reasoning.at(-1)).toBe(
+      `Reduced from 60 to ${reorder!.quantity} units: a transfer of 30 from WH-2 covers the rest (its TRANSFER recommendation)`,
+    );
 
     await setOnHand('WH-2', 60);
     await manualRun();

@@ -108,7 +108,12 @@ describe('accepting a TRANSFER', () => {
     });
     await storeRecommendations(t.analytics, [rec]);
     expect(await sweepAcceptedWithoutRequest(t.analytics, new Date())).toBe(1);
-    expect(await requests().findOne({ _id: 'xfer-crashed' })).toMatchObject({ status: 'recorded', quantity: 30, recommendationId: rec._id, requestedBy: { name: 'Dana' } });
+    expect(await requests().findOne({ _id: 'xfer-crashed' })).toMatchObject({
+      status: 'recorded',
+      quantity: 30,
+      recommendationId: rec._id,
+      requestedBy: { name: 'Dana' },
+    });
     expect(await sweepAcceptedWithoutRequest(t.analytics, new Date())).toBe(0);
   });
 
@@ -118,10 +123,16 @@ describe('accepting a TRANSFER', () => {
     await storeRecommendations(t.analytics, [moved, refused]);
     for (const rec of [moved, refused]) expect((await post(`/api/recommendations/${rec._id}/accept`, buyer)).statusCode).toBe(200);
     expect(await completeTransferRequests(t.analytics, new Date())).toBe(0); // no outcome seen yet
-    await outcomes().insertMany([anOutcome(`xfer-${moved._id}`, 'done', null), anOutcome(`xfer-${refused._id}`, 'failed', 'Not moved: SKU-2 at WH-2 has on hand 3')]);
+    await outcomes().insertMany([
+      anOutcome(`xfer-${moved._id}`, 'done', null),
+      anOutcome(`xfer-${refused._id}`, 'failed', 'Not moved: SKU-2 at WH-2 has on hand 3'),
+    ]);
     expect(await completeTransferRequests(t.analytics, new Date())).toBe(2);
     expect(await recs().findOne({ _id: moved._id })).toMatchObject({ status: 'ORDERED', transfer: { outcome: 'done', reason: null } });
-    expect(await recs().findOne({ _id: refused._id })).toMatchObject({ status: 'FAILED', transfer: { outcome: 'failed', reason: 'Not moved: SKU-2 at WH-2 has on hand 3' } });
+    expect(await recs().findOne({ _id: refused._id })).toMatchObject({
+      status: 'FAILED',
+      transfer: { outcome: 'failed', reason: 'Not moved: SKU-2 at WH-2 has on hand 3' },
+    });
     expect((await requests().find().sort({ _id: 1 }).toArray()).map((r) => r.status).sort()).toEqual(['completed', 'failed']);
     const again = await post(`/api/recommendations/${refused._id}/accept`, buyer);
     expect(again.json()).toMatchObject({ statusCode: 409, details: { status: 'FAILED' }, message: expect.stringContaining('has on hand 3') });

@@ -88,14 +88,17 @@ describe('accepted TRANSFER recommendations → stock transfers', () => {
     expect(passes.reduce((n, p) => n + p.failed, 0)).toBe(0);
     expect(await onHand(admin, 'XFR-1', FROM)).toBe(before.from - 30);
     expect(await onHand(admin, 'XFR-1', TO)).toBe(before.to + 30);
-    const movements = (await admin.get(`/api/stock/movements?referenceType=${TRANSFER_REQUEST_REFERENCE}&referenceId=${request._id}`)).body.items as LooseJson[];
+    const movements = (await admin.get(`/api/stock/movements?referenceType=${TRANSFER_REQUEST_REFERENCE}&referenceId=${request._id}`)).body
+      .items as LooseJson[];
     expect(movements.map((m) => [m.type, m.locationCode, m.deltas.onHand, m.actor.keyName]).sort()).toEqual([
       ['transferIn', TO, 30, 'Dana'],
       ['transferOut', FROM, -30, 'Dana'],
     ]);
-    expect(await outcomes().find({ requestId: request._id }, { projection: { _id: 0, tenantId: 1, outcome: 1, reason: 1, quantity: 1 } }).toArray()).toEqual([
-      { tenantId: TENANT, outcome: 'done', reason: null, quantity: 30 },
-    ]);
+    expect(
+      await outcomes()
+        .find({ requestId: request._id }, { projection: { _id: 0, tenantId: 1, outcome: 1, reason: 1, quantity: 1 } })
+        .toArray(),
+    ).toEqual([{ tenantId: TENANT, outcome: 'done', reason: null, quantity: 30 }]);
     // The other tenant's stock with the same codes did not move.
     expect(await onHand(otherAdmin, 'XFR-1', FROM)).toBe(100);
     // A later pass (the request still recorded until analytics completes it) moves nothing.
@@ -123,6 +126,10 @@ describe('accepted TRANSFER recommendations → stock transfers', () => {
     await requests.insertOne(request);
     expect(await follower().pass()).toMatchObject({ done: 0, failed: 1 });
     expect(await onHand(otherAdmin, 'XFR-1', FROM)).toBe(100);
-    expect((await outcomes().findOne({ requestId: request._id }))!).toMatchObject({ tenantId: OTHER_TENANT, outcome: 'failed', reason: expect.stringContaining('NOWHERE') });
+    expect((await outcomes().findOne({ requestId: request._id }))!).toMatchObject({
+      tenantId: OTHER_TENANT,
+      outcome: 'failed',
+      reason: expect.stringContaining('NOWHERE'),
+    });
   });
 });

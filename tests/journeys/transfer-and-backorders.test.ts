@@ -20,7 +20,15 @@ import {
   type Recommendation,
 } from '@icc/shared';
 import { followTransferRequests, issueApiKey, TRANSFER_REQUEST_REFERENCE, type TransferRequestFollower } from '@icc/service-operational';
-import { createAnalyticsApp, createForecastPool, createForecastRunner, createPipeline, ensureAnalyticsIndexes, type ForecastPool, type ForecastRunner } from '@icc/service-analytics';
+import {
+  createAnalyticsApp,
+  createForecastPool,
+  createForecastRunner,
+  createPipeline,
+  ensureAnalyticsIndexes,
+  type ForecastPool,
+  type ForecastRunner,
+} from '@icc/service-analytics';
 import { runTriggerForecast, seedDemo, yesterday } from '@icc/scripts';
 import { createCdcConsumer, createPlanningWorker, type CdcConsumer } from '@icc/service-analytics/testing';
 import { MongoClient } from 'mongodb';
@@ -85,7 +93,8 @@ async function recommendations(query: string): Promise<Recommendation[]> {
   return RecommendationListSchema.parse(res.body).items;
 }
 
-const recommendation = async (id: string) => RecommendationSchema.parse((await call<unknown>(analyticsUrl, 'GET', `/api/recommendations/${id}`, keys.purchasing)).body);
+const recommendation = async (id: string) =>
+  RecommendationSchema.parse((await call<unknown>(analyticsUrl, 'GET', `/api/recommendations/${id}`, keys.purchasing)).body);
 
 async function onHand(sku: string, locationCode: string): Promise<number> {
   const row = await connection.collection('stockPositions').findOne({ tenantId: TENANT, sku, locationCode });
@@ -117,7 +126,8 @@ beforeAll(async () => {
   connection = operational.connection;
   client = await MongoClient.connect(uri);
   await seedDemo(operational.models, TENANT, { seed: 29, products: 8, days: 90, endDay: yesterday() });
-  for (const role of ['planner', 'purchasing', 'warehouse', 'sales'] as const) keys[role] = (await issueApiKey(operational.models, TENANT, `${role} desk`, [role])).key;
+  for (const role of ['planner', 'purchasing', 'warehouse', 'sales'] as const)
+    keys[role] = (await issueApiKey(operational.models, TENANT, `${role} desk`, [role])).key;
 
   const analytics = client.db(AN_DB);
   await ensureAnalyticsIndexes(analytics);
@@ -228,7 +238,10 @@ describe('a TRANSFER instead of a purchase', () => {
     expect(await follower.pass()).toMatchObject({ done: 0, existing: 1 });
     expect(await onHand(sku, short)).toBe(before.short + transfer.quantity);
     expect(await onHand(sku, full)).toBe(before.full - transfer.quantity);
-    const rows = await connection.collection('stockMovements').find({ tenantId: TENANT, 'reference.type': TRANSFER_REQUEST_REFERENCE, 'reference.id': requestId }).toArray();
+    const rows = await connection
+      .collection('stockMovements')
+      .find({ tenantId: TENANT, 'reference.type': TRANSFER_REQUEST_REFERENCE, 'reference.id': requestId })
+      .toArray();
     expect(rows.map((r) => [r['type'], r['locationCode'], r['deltas']])).toEqual(
       expect.arrayContaining([
         ['transferOut', full, { onHand: -transfer.quantity }],

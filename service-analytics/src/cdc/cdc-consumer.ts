@@ -163,8 +163,7 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
       pageSize,
       batchSize,
       aborted: () => signal.aborted,
-      deliver: (changes, progress) =>
-        deliver(changes, { resumeToken: null, startAtOperationTime: null, backfill: progress, ...COVERS_ALL }, 'backfill', null),
+      deliver: (changes, progress) => deliver(changes, { resumeToken: null, startAtOperationTime: null, backfill: progress, ...COVERS_ALL }, 'backfill', null),
     });
     if (!done) return null;
     // Before the checkpoint says "backfilled": a failure here re-runs it from the last page (nothing left to read).

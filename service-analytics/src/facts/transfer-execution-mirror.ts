@@ -26,7 +26,11 @@ export interface TransferExecutionMirrorDoc {
   updatedAt: Date;
 }
 
-const executionRow = rowOf(SourceTransferExecutionSchema, (e, sourceId): TransferExecutionMirrorDoc => ({ _id: `${e.tenantId}:${e.requestId}`, sourceId, ...e }));
+const executionRow = rowOf(SourceTransferExecutionSchema, (e, sourceId): TransferExecutionMirrorDoc => ({
+  _id: `${e.tenantId}:${e.requestId}`,
+  sourceId,
+  ...e,
+}));
 
 /**
  * Keep the transfer-outcome mirror in step with a batch of source changes.

@@ -67,7 +67,9 @@ function decodeCursor(cursor: string): string {
 export function notActionable(stored: StoredRecommendation, verb: 'accept' | 'reject'): AppError {
   const because: Record<Exclude<StoredRecommendation['status'], 'PENDING'>, string> = {
     ACCEPTED: `it was already accepted${stored.actionedBy ? ` by ${stored.actionedBy.name}` : ''} (${
-      stored.transfer ? `transfer request ${stored.transfer.requestId}` : `purchase-order request ${stored.accepted?.purchaseOrderRequestId ?? 'being recorded'}`
+      stored.transfer
+        ? `transfer request ${stored.transfer.requestId}`
+        : `purchase-order request ${stored.accepted?.purchaseOrderRequestId ?? 'being recorded'}`
     })`,
     ORDERED: stored.transfer
       ? `it was already carried out: ${stored.transfer.quantity} units moved from ${stored.fromLocationCode ?? '?'} (transfer request ${stored.transfer.requestId})`

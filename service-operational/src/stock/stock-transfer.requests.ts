@@ -84,7 +84,10 @@ export function followTransferRequests(options: TransferRequestFollowerOptions):
 
   async function pass(signal?: AbortSignal): Promise<TransferPassSummary> {
     const summary: TransferPassSummary = { recorded: 0, done: 0, failed: 0, existing: 0 };
-    const recorded = await requests.find({ status: 'recorded' }, { sort: { createdAt: 1 } }).limit(BATCH).toArray();
+    const recorded = await requests
+      .find({ status: 'recorded' }, { sort: { createdAt: 1 } })
+      .limit(BATCH)
+      .toArray();
     summary.recorded = recorded.length;
     const parsed: StoredTransferRequest[] = [];
     for (const doc of recorded) {
@@ -189,4 +192,3 @@ function byTenant(requests: readonly StoredTransferRequest[]): Map<string, Store
   for (const request of requests) groups.set(request.tenantId, [...(groups.get(request.tenantId) ?? []), request]);
   return groups;
 }
-

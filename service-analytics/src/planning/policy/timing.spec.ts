@@ -51,10 +51,16 @@ describe('order-by date and priority', () => {
 
   it('is CRITICAL when stock runs out before an order placed today can arrive, or a stock-out before it is at least even odds', () => {
     // lead 4.2 d → arrives 2026-01-15; stock-out on the 14th is before it, whatever the probability says
-    expect(at('2026-01-08', '2026-01-14', 0.3, 4.2)).toMatchObject({ priority: 'CRITICAL', reason: expect.stringMatching(/^CRITICAL: stock runs out on 2026-01-14, before .*\(2026-01-15\)/) });
+    expect(at('2026-01-08', '2026-01-14', 0.3, 4.2)).toMatchObject({
+      priority: 'CRITICAL',
+      reason: expect.stringMatching(/^CRITICAL: stock runs out on 2026-01-14, before .*\(2026-01-15\)/),
+    });
     // stock-out on the arrival day is covered by the arrival (arrivals come before the day's demand): not this branch
     expect(at('2026-01-08', '2026-01-15', 0.3).priority).toBe('HIGH');
-    expect(at('2026-01-20', '2026-02-01', 0.5)).toMatchObject({ priority: 'CRITICAL', reason: expect.stringContaining('P(stock-out before it arrives) 50 % ≥ 50 %') });
+    expect(at('2026-01-20', '2026-02-01', 0.5)).toMatchObject({
+      priority: 'CRITICAL',
+      reason: expect.stringContaining('P(stock-out before it arrives) 50 % ≥ 50 %'),
+    });
     expect(at('2026-01-16', '2026-02-01', 0.49).priority).toBe('MEDIUM');
   });
 

@@ -162,7 +162,13 @@ export function planTransfers({
   return transfers;
 }
 
-function explain(sku: string, receiver: TransferLocation, source: TransferLocation, transfer: Omit<Transfer, 'reasoning'>, costs: TransferCostSettings): string[] {
+function explain(
+  sku: string,
+  receiver: TransferLocation,
+  source: TransferLocation,
+  transfer: Omit<Transfer, 'reasoning'>,
+  costs: TransferCostSettings,
+): string[] {
   const order = receiver.order!;
   const q = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
   const after = source.position - transfer.quantity;
