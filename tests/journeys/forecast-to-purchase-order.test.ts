@@ -11,6 +11,7 @@
 import type { AddressInfo } from 'node:net';
 import {
   createLogger,
+  DEFAULT_PLANNING_SETTINGS,
   PlanningRunSchema,
   RecommendationListSchema,
   RecommendationSchema,
@@ -173,6 +174,10 @@ describe("the purchasing manager's morning", () => {
       reason: 'cycle count: shelf empty',
     });
     expect(emptied.status).toBe(201);
+    // This morning is about buying: moving stock between locations instead is transfer-and-backorders.test.ts's journey
+    // (a TRANSFER could otherwise reduce the REORDER, and the part left to it would be recommended again below).
+    const noTransfers = await call(analyticsUrl, 'PUT', '/api/planning/settings', keys.planner, { ...DEFAULT_PLANNING_SETTINGS, transferFixedCost: 100_000 });
+    expect(noTransfers.status).toBe(200);
     await caughtUp();
 
     const run = await planningRun();

@@ -303,6 +303,7 @@ export function transfersOf(entries: readonly PairDesire[], chunk: ChunkInputs, 
       const receiver = ofSku.find((e) => e.pair.locationCode === transfer.toLocationCode);
       if (!receiver) continue; // a location outside the run: its next full run decides it
       const reorderAt = receiver.desired.findIndex((d) => d.type === 'REORDER');
+      if (reorderAt < 0) continue; // a receiver always orders; kept safe should that change
       const reorder = receiver.desired[reorderAt]!;
       const reduced: DesiredRecommendation | null =
         transfer.remainingOrder === null
