@@ -116,4 +116,42 @@ describe('TRANSFER recommendations', () => {
     const expired = await recs().countDocuments({ tenantId: 'acme', sku: 'SKU-T', type: 'TRANSFER', status: { $in: ['EXPIRED', 'SUPERSEDED'] } });
     expect(expired).toBeGreaterThan(0);
   });
+
+  it('counts an accepted transfer not yet executed in both positions, and not twice once its outcome is mirrored', async () => {
+    await setOnHand('WH-1', 10);
+    await setOnHand('WH-2', 1_000);
+    await manualRun();
+    const [transfer] = (await pendingAt('WH-1')).filter((r) => r.type === 'TRANSFER');
+    expect(transfer).toMatchObject({ quantity: 60, fromLocationCode: 'WH-2' });
+    const buyer = await t.issueKey('acme', ['purchasing']);
+    const accepted = await t.app.inject({ method: 'POST', url: `/api/recommendations/${transfer!._id}/accept`, headers: { 'x-api-key': buyer } });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+
+    // Not executed yet (the operational service may be down): WH-1 counts the 60 coming, WH-2 no longer has them.
+    await manualRun();
+    expect(await pendingAt('WH-1')).toEqual([]);
+    const [excess] = await pendingAt('WH-2');
+    expect(excess).toMatchObject({ type: 'EXCESS_STOCK', currentPosition: 940 });
+
+    // Executed and mirrored (CDC: the stock rows and the outcome), not yet closed by completion: counted once, from the stock.
+    await setOnHand('WH-1', 70);
+    await setOnHand('WH-2', 940);
+    await t.analytics.collection(FACT_COLLECTIONS.transferExecutionsMirror).insertOne({
+      _id: `acme:xfer-${transfer!._id}` as never,
+      sourceId: 'x',
+      tenantId: 'acme',
+      requestId: `xfer-${transfer!._id}`,
+      outcome: 'done',
+      sku: 'SKU-T',
+      fromLocationCode: 'WH-2',
+      toLocationCode: 'WH-1',
+      quantity: 60,
+      reason: null,
+      createdAt: NOW,
+      updatedAt: NOW,
+    });
+    await manualRun();
+    expect(await pendingAt('WH-1')).toEqual([]);
+    expect((await pendingAt('WH-2'))[0]).toMatchObject({ type: 'EXCESS_STOCK', currentPosition: 940 });
+  });
 });

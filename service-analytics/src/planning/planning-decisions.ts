@@ -334,7 +334,12 @@ function transferLocation(pair: PlannedPair): TransferLocation {
   return {
     locationCode: pair.locationCode,
     position: decision.inventoryPosition,
-    shippable: input.position.onHand - input.position.reserved - input.position.backOrdered,
+    // Less what accepted transfers not yet executed take from here (negative entries on order).
+    shippable:
+      input.position.onHand -
+      input.position.reserved -
+      input.position.backOrdered +
+      input.position.onOrder.reduce((sum, o) => sum + Math.min(0, o.quantity), 0),
     reorderPoint: decision.reorderPoint,
     orderUpTo: decision.orderUpTo,
     stockoutDate: decision.stockoutDate,

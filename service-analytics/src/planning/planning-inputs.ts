@@ -1,8 +1,9 @@
-import { addUtcDays, utcDaysBetween, type DayKey, type StoredRecommendation } from '@icc/shared';
+import { addUtcDays, utcDayKey, utcDaysBetween, type DayKey, type StoredRecommendation } from '@icc/shared';
 import type { Db } from 'mongodb';
 import { FACT_COLLECTIONS, type StoredDailyFact } from '../facts/fact-collections.js';
 import type { ProductMirrorDoc, StockReadModelDoc } from '../facts/reference-mirror.js';
 import { backorderedBySkuLocation } from '../facts/backorder-mirror.js';
+import type { TransferExecutionMirrorDoc } from '../facts/transfer-execution-mirror.js';
 import { supplierDeliveryStats, type SupplierDeliveryStats } from '../facts/supplier-delivery.js';
 import type { ProductSupplierMirrorDoc, PurchaseOrderMirrorDoc, SupplierMirrorDoc } from '../facts/supply-mirror.js';
 import { FORECAST_COLLECTIONS, type ForecastDocument, type LatestForecastDocument } from '../forecasts/forecast-collections.js';
@@ -73,7 +74,7 @@ export interface ChunkInputs {
   rules: Map<string, ReorderRuleDocument>;
   /** `${sku}:${location}` → open purchase-order lines (and accepted recommendations not yet ordered), with when each is expected. */
   onOrder: Map<string, { quantity: number; expectedDate: DayKey }[]>;
-  /** `${sku}:${location}` → quantity accepted and not yet seen as a purchase order. */
+  /** `${sku}:${location}` → quantity accepted and not yet seen as a purchase order (accepted TRANSFERs not yet executed: + at the receiver, − at the source). */
   acceptedOpen: Map<string, number>;
   /** `${sku}:${location}` → confirmed sales-order lines waiting for stock (the back-order mirror). */
   backOrdered: Map<string, number>;
@@ -119,6 +120,7 @@ export async function readChunkInputs(db: Db, tenantId: string, skus: readonly s
       .toArray(),
     backorderedBySkuLocation(db, tenantId, skuList),
   ]);
+  const executed = await executedTransfers(db, open);
   const forecastDocs = await db
     .collection<ForecastDocument>(FORECAST_COLLECTIONS.forecasts)
     .find({ _id: { $in: pointers.map((p) => p.forecastId) } }, { projection: { maseScale: 0, scoredDays: 0, fullyScored: 0 } })
@@ -138,6 +140,17 @@ export async function readChunkInputs(db: Db, tenantId: string, skus: readonly s
   for (const rec of open) {
     if (rec.status === 'PENDING') {
       pending.set(`${pairKey(rec.sku, rec.locationCode)}\u0000${rec.type}`, rec);
+      continue;
+    }
+    if (rec.type === 'TRANSFER' && rec.transfer && rec.fromLocationCode && !executed.has(`${rec.tenantId}:${rec.transfer.requestId}`)) {
+      // An accepted transfer not yet seen executed: coming in at the receiver (on its arrival date), already gone at the source.
+      const { quantity } = rec.transfer;
+      const to = pairKey(rec.sku, rec.locationCode);
+      const from = pairKey(rec.sku, rec.fromLocationCode);
+      acceptedOpen.set(to, (acceptedOpen.get(to) ?? 0) + quantity);
+      acceptedOpen.set(from, (acceptedOpen.get(from) ?? 0) - quantity);
+      add(to, quantity, rec.expectedArrivalDate ?? utcDayKey(rec.actionedAt ?? rec.updatedAt));
+      add(from, -quantity, utcDayKey(rec.actionedAt ?? rec.updatedAt));
       continue;
     }
     if (rec.type !== 'REORDER' || !rec.accepted) continue;
@@ -174,6 +187,22 @@ export async function readChunkInputs(db: Db, tenantId: string, skus: readonly s
     locationsBySku,
     pairs: new Map(pairs.map((p) => [p._id, p])),
   };
+}
+
+/**
+ * Of the accepted TRANSFERs among `recommendations`, the requests whose
+ * operational outcome has been mirrored (`${tenantId}:${requestId}`): their
+ * stock has moved (or not, when failed) in the stock read model already, so
+ * they are not counted again while completion has yet to close them.
+ */
+async function executedTransfers(db: Db, recommendations: readonly StoredRecommendation[]): Promise<Set<string>> {
+  const ids = recommendations.filter((rec) => rec.status === 'ACCEPTED' && rec.transfer).map((rec) => `${rec.tenantId}:${rec.transfer!.requestId}`);
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .collection<TransferExecutionMirrorDoc>(FACT_COLLECTIONS.transferExecutionsMirror)
+    .find({ _id: { $in: ids } }, { projection: { _id: 1 } })
+    .toArray();
+  return new Set(rows.map((row) => row._id));
 }
 
 /**
