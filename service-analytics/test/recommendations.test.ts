@@ -1,4 +1,4 @@
-import type { StoredPurchaseOrderRequest, StoredRecommendation } from '@icc/shared';
+import { addUtcDays, utcDayKey, type StoredPurchaseOrderRequest, type StoredRecommendation } from '@icc/shared';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
@@ -105,6 +105,23 @@ describe('accepting one recommendation', () => {
     expect((await post(`/api/recommendations/${other._id}/accept`, buyer, { surprise: 1 })).statusCode).toBe(400);
     expect(await snapshot()).toEqual(afterFirst);
     expect(before.requests).toEqual([]);
+  });
+
+  it("expects the purchase order when the recommendation said: its effective lead time from the accept day; an override supplier's quoted one", async () => {
+    const today = utcDayKey(new Date());
+    // Decided with an effective lead time of 8.4 d (quote 7 + a measured delay): arrival 9 days after the day it is ordered.
+    const rec = aRecommendation('acme', { quantity: 120, policy: { leadTimeDays: 8.4 }, expectedArrivalDate: addUtcDays(today, 9) });
+    await storeRecommendations(t.analytics, [rec]);
+    expect((await post(`/api/recommendations/${rec._id}/accept`, buyer)).statusCode).toBe(200);
+    const request = await requests().findOne({ _id: `rec-${rec._id}` });
+    expect(utcDayKey(request!.expectedDate)).toBe(rec.expectedArrivalDate);
+    expect(utcDayKey(request!.expectedDate)).not.toBe(addUtcDays(today, 7)); // not the quote alone
+
+    const sku1 = aRecommendation('acme', { quantity: 120, policy: { leadTimeDays: 8.4 }, locationCode: 'WH-2' });
+    await storeRecommendations(t.analytics, [sku1]);
+    expect((await post(`/api/recommendations/${sku1._id}/accept`, buyer, { supplierCode: 'SUP-B', quantity: 60 })).statusCode).toBe(200);
+    // SUP-B's link has no lead time: its default, 3 d.
+    expect(utcDayKey((await requests().findOne({ _id: `rec-${sku1._id}` }))!.expectedDate)).toBe(addUtcDays(today, 3));
   });
 
   it('lets exactly one of 100 parallel accepts win: one request, 99 × 409 naming ACCEPTED', async () => {

@@ -12,3 +12,10 @@ export {
   type PurchaseOrderRequestFollowerOptions,
   type RequestPassSummary,
 } from './purchase-orders/purchase-order.requests.js';
+export {
+  followTransferRequests,
+  TRANSFER_REQUEST_REFERENCE,
+  type TransferPassSummary,
+  type TransferRequestFollower,
+  type TransferRequestFollowerOptions,
+} from './stock/stock-transfer.requests.js';

@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { syncModels } from './db/models.js';
 import { followAnalyticsOutbox } from './live/live.analytics-outbox.js';
 import { followPurchaseOrderRequests } from './purchase-orders/purchase-order.requests.js';
+import { followTransferRequests } from './stock/stock-transfer.requests.js';
 
 /**
  * Start the operational service: config, database (through the connection
@@ -24,6 +25,9 @@ export async function startOperational(options: { databaseUri?: string; log?: Lo
   // Accepted recommendations → purchase orders (read only on the analytics side; see purchase-order.requests.ts).
   const requests = followPurchaseOrderRequests({ analytics, models, live, log, pollMs: config.PO_REQUEST_POLL_MS, metrics });
   requests.start();
+  // Accepted TRANSFER recommendations → stock transfers (read only on the analytics side; see stock-transfer.requests.ts).
+  const transfers = followTransferRequests({ analytics, models, live, log, pollMs: config.PO_REQUEST_POLL_MS });
+  transfers.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.OPERATIONAL_PORT;
   const url = `http://${config.OPERATIONAL_HOST}:${port}`;
@@ -34,6 +38,7 @@ export async function startOperational(options: { databaseUri?: string; log?: Lo
     connection,
     async stop() {
       await requests.stop();
+      await transfers.stop();
       await outbox.stop();
       await live.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -11,6 +11,7 @@
 import type { AddressInfo } from 'node:net';
 import {
   createLogger,
+  DEFAULT_PLANNING_SETTINGS,
   PlanningRunSchema,
   RecommendationListSchema,
   RecommendationSchema,
@@ -173,6 +174,10 @@ describe("the purchasing manager's morning", () => {
       reason: 'cycle count: shelf empty',
     });
     expect(emptied.status).toBe(201);
+    // This morning is about buying: moving stock between locations instead is transfer-and-backorders.test.ts's journey
+    // (a TRANSFER could otherwise reduce the REORDER, and the part left to it would be recommended again below).
+    const noTransfers = await call(analyticsUrl, 'PUT', '/api/planning/settings', keys.planner, { ...DEFAULT_PLANNING_SETTINGS, transferFixedCost: 100_000 });
+    expect(noTransfers.status).toBe(200);
     await caughtUp();
 
     const run = await planningRun();
@@ -221,6 +226,8 @@ describe("the purchasing manager's morning", () => {
     expect(order['supplierCode']).toBe(critical.supplierCode);
     expect(order['locationCode']).toBe(critical.locationCode);
     expect(order['lines']).toMatchObject([{ sku: critical.sku, quantity: critical.quantity }]);
+    // Expected when the recommendation said it arrives (its effective lead time, not the quote alone).
+    expect(String(order['expectedDate']).slice(0, 10)).toBe(critical.expectedArrivalDate);
     const all = await connection.collection('purchaseOrders').countDocuments({ tenantId: TENANT, 'source.id': requestId });
     expect(all).toBe(1);
 

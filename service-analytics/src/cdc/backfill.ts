@@ -22,6 +22,7 @@ export const BACKFILL_ORDER = [
   'productSuppliers',
   'locations',
   'purchaseOrders',
+  'transferExecutions',
 ] as const satisfies readonly SourceCollection[];
 
 export interface BackfillOptions {

@@ -4,7 +4,15 @@ import { BACKFILL_ORDER, runBackfill } from './backfill.js';
 import { SOURCE_COLLECTIONS, type ChangeSink, type SourceChange, type SourceCollection } from './cdc.types.js';
 import { isResumePointLost, SinkError, StreamInvalidatedError } from './cdc-errors.js';
 import { statusTracker } from './cdc-status.js';
-import { checkpointStore, FOLLOWED_BEFORE_SUPPLY, type CdcCheckpoint, type CheckpointPosition, type SavedResumeToken } from './checkpoint-store.js';
+import {
+  ALL_MIRRORS,
+  checkpointStore,
+  FOLLOWED_BEFORE_SUPPLY,
+  SOURCE_MIRRORS,
+  type CdcCheckpoint,
+  type CheckpointPosition,
+  type SavedResumeToken,
+} from './checkpoint-store.js';
 import { sourcePipeline, toSourceChange } from './source-change.js';
 
 /** Told after every batch applied and checkpointed. */
@@ -47,11 +55,19 @@ const tokenKey = (token: SavedResumeToken | null | undefined) => (token == null 
 
 /** Every source collection: what a full backfill reads and the stream follows. */
 const ALL: SourceCollection[] = [...SOURCE_COLLECTIONS];
+/** What a position that has read or followed everything covers: every collection, every mirror filled. */
+const COVERS_ALL = { collections: ALL, mirrors: ALL_MIRRORS };
 
-/** Source collections the checkpoint's position does not cover yet (followed since it was written), in backfill order. */
+/**
+ * Source collections the checkpoint's position does not cover yet (followed
+ * since it was written, or feeding a mirror added since: SOURCE_MIRRORS), in
+ * backfill order.
+ */
 function notCovered(checkpoint: CdcCheckpoint): SourceCollection[] {
   const covered: readonly string[] = checkpoint.collections ?? FOLLOWED_BEFORE_SUPPLY;
-  return BACKFILL_ORDER.filter((collection) => !covered.includes(collection));
+  const filled: readonly string[] = checkpoint.mirrors ?? [];
+  const refill: readonly string[] = ALL_MIRRORS.filter((mirror) => !filled.includes(mirror)).map((mirror) => SOURCE_MIRRORS[mirror]);
+  return BACKFILL_ORDER.filter((collection) => !covered.includes(collection) || refill.includes(collection));
 }
 
 /**
@@ -147,13 +163,12 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
       pageSize,
       batchSize,
       aborted: () => signal.aborted,
-      deliver: (changes, progress) =>
-        deliver(changes, { resumeToken: null, startAtOperationTime: null, backfill: progress, collections: ALL }, 'backfill', null),
+      deliver: (changes, progress) => deliver(changes, { resumeToken: null, startAtOperationTime: null, backfill: progress, ...COVERS_ALL }, 'backfill', null),
     });
     if (!done) return null;
     // Before the checkpoint says "backfilled": a failure here re-runs it from the last page (nothing left to read).
     await sinkCaughtUp(signal);
-    const position: CheckpointPosition = { resumeToken: null, startAtOperationTime, backfill: null, collections: ALL };
+    const position: CheckpointPosition = { resumeToken: null, startAtOperationTime, backfill: null, ...COVERS_ALL };
     tracker.checkpointed(await store.save(position, { eventsProcessed: tracker.eventsProcessed, lastEventAt: tracker.lastEventAt }));
     log.info({ eventsProcessed: tracker.eventsProcessed }, 'cdc: backfill done');
     return startAtOperationTime;
@@ -190,7 +205,7 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
           tracker.setCaughtUp(true);
           // A quiet system still moves the token forward: save it now and then, so the checkpoint stays inside the history window.
           if (token && tokenKey(token) !== savedToken && Date.now() - lastSaveAt >= quietCheckpointMs) {
-            await deliver([], { resumeToken: token, startAtOperationTime: null, backfill: null, collections: ALL }, 'stream', null);
+            await deliver([], { resumeToken: token, startAtOperationTime: null, backfill: null, ...COVERS_ALL }, 'stream', null);
           }
           continue;
         }
@@ -205,7 +220,7 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
           changes.push(timed.change);
           if (timed.eventTime) newestAt = timed.eventTime;
         }
-        await deliver(changes, { resumeToken: token, startAtOperationTime: null, backfill: null, collections: ALL }, 'stream', newestAt);
+        await deliver(changes, { resumeToken: token, startAtOperationTime: null, backfill: null, ...COVERS_ALL }, 'stream', newestAt);
       }
     } finally {
       stream = null;
@@ -228,6 +243,7 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
       resumeToken: checkpoint.resumeToken,
       startAtOperationTime: checkpoint.startAtOperationTime,
       collections: checkpoint.collections ?? [...FOLLOWED_BEFORE_SUPPLY],
+      mirrors: checkpoint.mirrors ?? [],
     };
     const done = await runBackfill({
       operational,
@@ -242,7 +258,7 @@ export function createCdcConsumer(options: CdcConsumerOptions): CdcConsumer {
     if (!done) return false;
     await sinkCaughtUp(signal);
     tracker.checkpointed(
-      await store.save({ ...kept, backfill: null, collections: ALL }, { eventsProcessed: tracker.eventsProcessed, lastEventAt: tracker.lastEventAt }),
+      await store.save({ ...kept, backfill: null, ...COVERS_ALL }, { eventsProcessed: tracker.eventsProcessed, lastEventAt: tracker.lastEventAt }),
     );
     return true;
   }

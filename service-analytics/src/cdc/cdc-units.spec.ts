@@ -47,7 +47,18 @@ describe('toSourceChange', () => {
       {
         $match: {
           'ns.coll': {
-            $in: ['salesOrders', 'stockMovements', 'stockPositions', 'products', 'campaigns', 'suppliers', 'productSuppliers', 'locations', 'purchaseOrders'],
+            $in: [
+              'salesOrders',
+              'stockMovements',
+              'stockPositions',
+              'products',
+              'campaigns',
+              'suppliers',
+              'productSuppliers',
+              'locations',
+              'purchaseOrders',
+              'transferExecutions',
+            ],
           },
           operationType: { $in: ['insert', 'update', 'replace', 'delete'] },
         },

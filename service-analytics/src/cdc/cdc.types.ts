@@ -11,6 +11,7 @@ export const SOURCE_COLLECTIONS = [
   'productSuppliers',
   'locations',
   'purchaseOrders',
+  'transferExecutions',
 ] as const;
 export type SourceCollection = (typeof SOURCE_COLLECTIONS)[number];
 

@@ -25,6 +25,17 @@ export const FOLLOWED_BEFORE_SUPPLY = [
   'campaigns',
 ] as const satisfies readonly SourceCollection[];
 
+/**
+ * Read models filled from a source collection that was followed before they
+ * existed, and that collection. A checkpoint that does not list one in
+ * `mirrors` has that collection re-read before the stream resumes, as a newly
+ * followed collection is: the mirror then holds what exists, not only what
+ * changed since the upgrade.
+ */
+export const SOURCE_MIRRORS = { backorders: 'salesOrders' } as const satisfies Record<string, SourceCollection>;
+export type SourceMirror = keyof typeof SOURCE_MIRRORS;
+export const ALL_MIRRORS = Object.keys(SOURCE_MIRRORS) as SourceMirror[];
+
 /** A backfill that has not finished: where it reached, and where the stream must start after it. */
 export interface BackfillProgress {
   /**
@@ -59,13 +70,15 @@ export interface CdcCheckpoint {
    * before the stream resumes (see createCdcConsumer).
    */
   collections?: SourceCollection[];
+  /** The read models of SOURCE_MIRRORS this position has filled (absent: none). */
+  mirrors?: SourceMirror[] | null;
   eventsProcessed: number;
   /** Wall time of the newest source change applied (null until one was). */
   lastEventAt: Date | null;
   updatedAt: Date;
 }
 
-export type CheckpointPosition = Pick<CdcCheckpoint, 'resumeToken' | 'startAtOperationTime' | 'backfill'> & { collections: SourceCollection[] };
+export type CheckpointPosition = Pick<CdcCheckpoint, 'resumeToken' | 'startAtOperationTime' | 'backfill' | 'mirrors'> & { collections: SourceCollection[] };
 
 /**
  * Reads and writes the consumer's single checkpoint document.

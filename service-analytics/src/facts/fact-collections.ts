@@ -21,6 +21,10 @@ export const FACT_COLLECTIONS = {
   productSuppliersMirror: 'productSuppliersMirror',
   locationsMirror: 'locationsMirror',
   purchaseOrdersMirror: 'purchaseOrdersMirror',
+  /** Back-ordered sales order lines, one row per order that has or had some (backorder-mirror.ts). */
+  backordersMirror: 'backordersMirror',
+  /** Outcomes of executed transfer requests (transfer-execution-mirror.ts). */
+  transferExecutionsMirror: 'transferExecutionsMirror',
   /** The session the facts writer runs its transactions in (see record-facts.ts: a restart ends the previous one). */
   factsWriter: 'factsWriter',
 } as const;

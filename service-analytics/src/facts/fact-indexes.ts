@@ -62,6 +62,10 @@ const FACT_INDEXES: Record<string, IndexDescription[]> = {
     // Deletes arrive with the source id only (the mirror writer deletes by `sourceId`, whatever the key).
     { key: { sourceId: 1 } },
   ],
+  // Planning: the back-orders of a chunk's SKUs (multikey).
+  [FACT_COLLECTIONS.backordersMirror]: [{ key: { tenantId: 1, 'lines.sku': 1 } }],
+  // Deletes arrive with the source id only.
+  [FACT_COLLECTIONS.transferExecutionsMirror]: [{ key: { sourceId: 1 } }],
 };
 
 /**

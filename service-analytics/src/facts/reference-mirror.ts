@@ -5,6 +5,8 @@ import { FACT_COLLECTIONS } from './fact-collections.js';
 import { mirror, ofCollection, rowOf } from './mirror-writes.js';
 import { SourceCampaignSchema, SourceProductSchema, SourceStockPositionSchema } from './source-documents.js';
 import { mirrorSupplyData } from './supply-mirror.js';
+import { mirrorBackorders } from './backorder-mirror.js';
+import { mirrorTransferExecutions } from './transfer-execution-mirror.js';
 
 /** A product as planning reads it, keyed `${tenantId}:${sku}` (SKUs are immutable and unique per tenant). */
 export interface ProductMirrorDoc {
@@ -97,10 +99,10 @@ async function extendCoverage(db: Db, changes: readonly SourceChange[]): Promise
 
 /**
  * Keep the read models of products, campaigns and stock positions — and the
- * supply side's (supply-mirror.ts) — in step with a batch of source changes:
+ * supply side's (supply-mirror.ts) and the back-orders of sales orders (backorder-mirror.ts) — in step with a batch of source changes:
  * newest version wins (by the source's `updatedAt`), deletes remove the row.
- * Idempotent and safe against re-delivery of older versions. Sales orders and
- * ledger rows are not mirrored (see recordFacts).
+ * Idempotent and safe against re-delivery of older versions. Sales orders are
+ * mirrored for their back-orders only, ledger rows not at all (see recordFacts).
  *
  * @example await mirrorReferenceData(analyticsDb, [{ collection: 'stockPositions', operationType: 'update', documentKey: { _id }, fullDocument: position, clusterTime: null }])
  */
@@ -111,6 +113,8 @@ export async function mirrorReferenceData(db: Db, changes: readonly SourceChange
     mirror(db, FACT_COLLECTIONS.campaignsMirror, campaignChanges, campaignRow),
     mirror(db, FACT_COLLECTIONS.stockReadModel, ofCollection(changes, 'stockPositions'), positionRow),
     mirrorSupplyData(db, changes),
+    mirrorBackorders(db, changes),
+    mirrorTransferExecutions(db, changes),
   ]);
   await extendCoverage(db, campaignChanges);
 }

@@ -11,6 +11,7 @@ import {
   StoredStockMovementSchema,
   StoredStockPositionSchema,
   StoredSupplierSchema,
+  StoredTransferExecutionSchema,
 } from '@icc/shared';
 import { z } from 'zod';
 
@@ -58,6 +59,15 @@ export const SourceSalesOrderSchema = StoredSalesOrderSchema.pick({
   returns: z.array(SalesOrderReturn).default([]),
 });
 export type SourceSalesOrder = z.infer<typeof SourceSalesOrderSchema>;
+
+/** What the back-order mirror reads of a sales order (backorder-mirror.ts). */
+export const SourceSalesOrderBackordersSchema = StoredSalesOrderSchema.pick({ tenantId: true, locationCode: true }).extend({
+  _id: SourceId,
+  status: AnyStatus,
+  lines: z.array(StoredSalesOrderLineSchema.pick({ sku: true, backorderedQuantity: true }).extend({ status: AnyStatus })),
+  updatedAt: z.date().default(new Date(0)),
+});
+export type SourceSalesOrderBackorders = z.infer<typeof SourceSalesOrderBackordersSchema>;
 
 export const SourceStockMovementSchema = StoredStockMovementSchema.pick({ tenantId: true, sku: true, locationCode: true, at: true }).extend({
   _id: SourceId,
@@ -156,6 +166,11 @@ export const SourcePurchaseOrderSchema = StoredPurchaseOrderSchema.pick(
   updatedAt: TimestampOrEpoch,
 });
 export type SourcePurchaseOrder = z.infer<typeof SourcePurchaseOrderSchema>;
+
+export const SourceTransferExecutionSchema = StoredTransferExecutionSchema.pick(
+  fields('tenantId', 'requestId', 'sku', 'fromLocationCode', 'toLocationCode', 'quantity', 'reason', 'createdAt', 'updatedAt'),
+).extend({ _id: SourceId, outcome: AnyStatus });
+export type SourceTransferExecution = z.infer<typeof SourceTransferExecutionSchema>;
 
 /**
  * Parse one source document, or null when it does not have the expected shape.

@@ -1,4 +1,4 @@
-import type { REORDER_STRATEGY_NAMES, DayKey, PlanningSettings, StoredRecommendation } from '@icc/shared';
+import { addUtcDays, type REORDER_STRATEGY_NAMES, type DayKey, type PlanningSettings, type StoredRecommendation } from '@icc/shared';
 import type { StockReadModelDoc } from '../facts/reference-mirror.js';
 import type { ForecastDocument } from '../forecasts/forecast-collections.js';
 import { type ChunkInputs, forecastFromToday, pairKey, supplierOptions, type TenantInputs } from './planning-inputs.js';
@@ -15,6 +15,7 @@ import {
   type DemandForecast,
   type ResolvedRule,
 } from './policy/index.js';
+import { planTransfers, type Transfer, type TransferLocation } from './policy/transfers.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** The API's strategy names (shared) and the policy's are one list: a compile error otherwise. */
@@ -79,10 +80,10 @@ export function resolveRule(
 
 /**
  * Gather one pair's DecisionInput from the chunk's reads and decide. The
- * position is on hand − reserved + in transit + open purchase-order lines
- * (with their expected days) + accepted recommendations not yet ordered;
- * back-orders are 0: analytics keeps no back-order state (back-ordered lines
- * live on operational sales orders, which it sees only as demand events).
+ * position is on hand − reserved − back-ordered + in transit + open
+ * purchase-order lines (with their expected days) + accepted recommendations
+ * not yet ordered; back-orders are the confirmed sales-order lines waiting
+ * for stock there (facts/backorder-mirror.ts).
  */
 export function planPair(stock: StockReadModelDoc, chunk: ChunkInputs, tenant: TenantInputs, settings: PlanningSettings, today: DayKey): PairOutcome {
   const { sku, locationCode } = stock;
@@ -101,7 +102,13 @@ export function planPair(stock: StockReadModelDoc, chunk: ChunkInputs, tenant: T
     locationCode,
     unitPrice: product.price,
     rule,
-    position: { onHand: stock.onHand, reserved: stock.reserved, backOrdered: 0, onOrder: chunk.onOrder.get(key) ?? [], inTransit: stock.inTransit },
+    position: {
+      onHand: stock.onHand,
+      reserved: stock.reserved,
+      backOrdered: chunk.backOrdered.get(key) ?? 0,
+      onOrder: chunk.onOrder.get(key) ?? [],
+      inTransit: stock.inTransit,
+    },
     demand,
     suppliers: supplierOptions(chunk.links.get(sku) ?? [], tenant),
     costs: { holdingCostRate: settings.holdingCostRate, orderingCost: settings.orderingCost },
@@ -247,6 +254,153 @@ export function excessOf(pair: PlannedPair, tenantId: string, thresholdDays: num
       `Above ${thresholdDays} days of cover: ${excess} units × ${unitCost} = ${value} tied up; holding them a year costs ${round2(value * input.costs.holdingCostRate)}`,
     ],
     policy: policyNumbers(pair),
+  };
+}
+
+/** One planned pair and the recommendations the run wants for it (the list the writer receives). */
+export interface PairDesire {
+  pair: PlannedPair;
+  desired: DesiredRecommendation[];
+}
+
+/** A priority sentence of the decision's reasoning (policy timing.ts `priorityFor`). */
+const PRIORITY_LINE = /^(CRITICAL|HIGH|MEDIUM|LOW): /;
+
+/**
+ * Per SKU over a chunk's planned pairs: the TRANSFERs worth making
+ * (policy `planTransfers`: from a location with more than its order-up-to to
+ * one whose REORDER the move replaces or reduces, when cheaper than buying
+ * and in time), added to the receiving pair's desired recommendations, whose
+ * REORDER is then dropped or reduced to what remains (with a reasoning line
+ * saying so). Changes `entries` in place; answers how many TRANSFERs.
+ *
+ * @example transfersOf(chunkPairs, chunk, tenant, settings, 'acme') // 2: two REORDERs became transfers
+ */
+export function transfersOf(entries: readonly PairDesire[], chunk: ChunkInputs, tenant: TenantInputs, settings: PlanningSettings, tenantId: string): number {
+  if (entries.length === 0) return 0;
+  const today = entries[0]!.pair.input.today;
+  const bySku = new Map<string, PairDesire[]>();
+  for (const entry of entries) bySku.set(entry.pair.sku, [...(bySku.get(entry.pair.sku) ?? []), entry]);
+  // A run limited to some locations decides the SKU's other locations too, as sources only (their recommendations are not written).
+  const outside = new Map<string, PlannedPair[]>();
+  for (const stock of chunk.otherStock) {
+    if (!bySku.has(stock.sku)) continue;
+    const outcome = planPair(stock, chunk, tenant, settings, today);
+    if ('planned' in outcome) outside.set(stock.sku, [...(outside.get(stock.sku) ?? []), outcome.planned]);
+  }
+  const costs = {
+    fixedCost: settings.transferFixedCost,
+    unitCost: settings.transferUnitCost,
+    leadTimeDays: settings.transferLeadTimeDays,
+    orderingCost: settings.orderingCost,
+  };
+  let made = 0;
+  for (const [sku, ofSku] of bySku) {
+    const pairs = [...ofSku.map((e) => e.pair), ...(outside.get(sku) ?? [])];
+    if (pairs.length < 2) continue;
+    const transfers = planTransfers({ today, sku, locations: pairs.map(transferLocation), costs });
+    for (const transfer of transfers) {
+      const receiver = ofSku.find((e) => e.pair.locationCode === transfer.toLocationCode);
+      if (!receiver) continue; // a location outside the run: its next full run decides it
+      const reorderAt = receiver.desired.findIndex((d) => d.type === 'REORDER');
+      if (reorderAt < 0) continue; // a receiver always orders; kept safe should that change
+      const reorder = receiver.desired[reorderAt]!;
+      const reduced: DesiredRecommendation | null =
+        transfer.remainingOrder === null
+          ? null
+          : {
+              ...reorder,
+              quantity: transfer.remainingOrder.quantity,
+              cost: transfer.remainingOrder.cost,
+              action: `Order ${transfer.remainingOrder.quantity} units of ${sku} from ${reorder.supplierName} for ${reorder.locationCode} by ${reorder.orderByDate}`,
+              reasoning: [
+                ...reorder.reasoning,
+                `Reduced from ${reorder.quantity} to ${transfer.remainingOrder.quantity} units: a transfer of ${transfer.quantity} from ${transfer.fromLocationCode} covers the rest (its TRANSFER recommendation)`,
+              ],
+            };
+      receiver.desired.splice(reorderAt, 1, ...(reduced ? [reduced] : []));
+      receiver.desired.push(transferRecommendation(receiver.pair, transfer, tenantId, settings));
+      made += 1;
+    }
+  }
+  return made;
+}
+
+/** What the transfer policy needs of one planned pair. */
+function transferLocation(pair: PlannedPair): TransferLocation {
+  const { decision, input } = pair;
+  const order = decision.order;
+  const supplier = order ? input.suppliers.find((s) => s.supplierCode === order.supplierCode) : undefined;
+  return {
+    locationCode: pair.locationCode,
+    position: decision.inventoryPosition,
+    // Less what accepted transfers not yet executed take from here (negative entries on order).
+    shippable:
+      input.position.onHand -
+      input.position.reserved -
+      input.position.backOrdered +
+      input.position.onOrder.reduce((sum, o) => sum + Math.min(0, o.quantity), 0),
+    reorderPoint: decision.reorderPoint,
+    orderUpTo: decision.orderUpTo,
+    stockoutDate: decision.stockoutDate,
+    order:
+      order && supplier
+        ? {
+            quantity: order.quantity,
+            rawQuantity: order.rawQuantity,
+            supplierCode: order.supplierCode,
+            unitCost: supplier.unitCost,
+            minimumOrderQuantity: supplier.minimumOrderQuantity,
+            packSize: supplier.packSize,
+            expectedArrivalDate: order.expectedArrivalDate,
+          }
+        : null,
+  };
+}
+
+/**
+ * The TRANSFER of a planned transfer, at the receiving location. It is due by
+ * the day the receiver's stock enters its safety stock (the order-by date plus
+ * the purchase lead time) less the transfer's lead time, today at the earliest.
+ */
+function transferRecommendation(receiver: PlannedPair, transfer: Transfer, tenantId: string, settings: PlanningSettings): DesiredRecommendation {
+  const { decision } = receiver;
+  const today = receiver.input.today;
+  const intoSafetyStock = addUtcDays(decision.order!.orderByDate, Math.ceil(decision.leadTimeDays));
+  const due = addUtcDays(intoSafetyStock, -Math.ceil(settings.transferLeadTimeDays));
+  const transferBy = due < today ? today : due;
+  return {
+    tenantId,
+    type: 'TRANSFER',
+    priority: decision.priority,
+    sku: receiver.sku,
+    productName: receiver.productName,
+    locationCode: receiver.locationCode,
+    fromLocationCode: transfer.fromLocationCode,
+    currentPosition: round2(decision.inventoryPosition),
+    predictedDemand: { leadTime: round2(decision.demandOverLeadTime), days7: round2(decision.demand7Days), days14: round2(decision.demand14Days) },
+    quantity: transfer.quantity,
+    supplierCode: null,
+    supplierName: null,
+    supplierReason: null,
+    unitCost: settings.transferUnitCost,
+    orderByDate: transferBy,
+    expectedArrivalDate: transfer.arrivalDate,
+    stockoutDate: decision.stockoutDate,
+    cost: transfer.cost,
+    savingsPotential: transfer.savings,
+    confidence: round2(decision.stockoutProbability),
+    action: `Transfer ${transfer.quantity} units of ${receiver.sku} from ${transfer.fromLocationCode} to ${receiver.locationCode} by ${transferBy}`,
+    reasoning: [...transfer.reasoning, ...decision.reasoning.filter((line) => PRIORITY_LINE.test(line))],
+    policy: {
+      ...policyNumbers(receiver),
+      fromLocationCode: transfer.fromLocationCode,
+      purchaseCostAvoided: transfer.purchaseCostAvoided,
+      remainingOrderQuantity: transfer.remainingOrder?.quantity ?? 0,
+      transferFixedCost: settings.transferFixedCost,
+      transferUnitCost: settings.transferUnitCost,
+      transferLeadTimeDays: settings.transferLeadTimeDays,
+    },
   };
 }
 

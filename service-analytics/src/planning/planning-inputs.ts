@@ -1,7 +1,9 @@
-import { addUtcDays, utcDaysBetween, type DayKey, type StoredRecommendation } from '@icc/shared';
+import { addUtcDays, utcDayKey, utcDaysBetween, type DayKey, type StoredRecommendation } from '@icc/shared';
 import type { Db } from 'mongodb';
 import { FACT_COLLECTIONS, type StoredDailyFact } from '../facts/fact-collections.js';
 import type { ProductMirrorDoc, StockReadModelDoc } from '../facts/reference-mirror.js';
+import { backorderedBySkuLocation } from '../facts/backorder-mirror.js';
+import type { TransferExecutionMirrorDoc } from '../facts/transfer-execution-mirror.js';
 import { supplierDeliveryStats, type SupplierDeliveryStats } from '../facts/supplier-delivery.js';
 import type { ProductSupplierMirrorDoc, PurchaseOrderMirrorDoc, SupplierMirrorDoc } from '../facts/supply-mirror.js';
 import { FORECAST_COLLECTIONS, type ForecastDocument, type LatestForecastDocument } from '../forecasts/forecast-collections.js';
@@ -62,15 +64,20 @@ export async function readTenantInputs(db: Db, tenantId: string, today: DayKey):
 
 /** What a chunk of SKUs needs, each read with one query. */
 export interface ChunkInputs {
+  /** The pairs the run plans (its locations, when it names some). */
   stock: StockReadModelDoc[];
+  /** The chunk's SKUs at the other locations (a run that names locations): decided only as transfer sources, never written. */
+  otherStock: StockReadModelDoc[];
   products: Map<string, ProductMirrorDoc>;
   forecasts: Map<string, ForecastDocument>;
   links: Map<string, ProductSupplierMirrorDoc[]>;
   rules: Map<string, ReorderRuleDocument>;
   /** `${sku}:${location}` → open purchase-order lines (and accepted recommendations not yet ordered), with when each is expected. */
   onOrder: Map<string, { quantity: number; expectedDate: DayKey }[]>;
-  /** `${sku}:${location}` → quantity accepted and not yet seen as a purchase order. */
+  /** `${sku}:${location}` → quantity accepted and not yet seen as a purchase order (accepted TRANSFERs not yet executed: + at the receiver, − at the source). */
   acceptedOpen: Map<string, number>;
+  /** `${sku}:${location}` → confirmed sales-order lines waiting for stock (the back-order mirror). */
+  backOrdered: Map<string, number>;
   /** `${sku}:${location}:${type}` → the pending recommendation. */
   pending: Map<string, StoredRecommendation>;
   /** SKU → the locations it is stocked at in this chunk. */
@@ -83,8 +90,9 @@ export const pairKey = (sku: string, locationCode: string) => `${sku}\u0000${loc
 
 export async function readChunkInputs(db: Db, tenantId: string, skus: readonly string[], locationCodes: readonly string[] | null): Promise<ChunkInputs> {
   const skuList = [...skus];
-  const stockFilter = locationCodes ? { tenantId, sku: { $in: skuList }, locationCode: { $in: [...locationCodes] } } : { tenantId, sku: { $in: skuList } };
-  const [stock, products, pointers, links, rules, orders, open, pairs] = await Promise.all([
+  // Every location of the chunk's SKUs: a run limited to some locations still sees the others, as transfer sources and in the demand split.
+  const stockFilter = { tenantId, sku: { $in: skuList } };
+  const [allStock, products, pointers, links, rules, orders, open, pairs, backOrdered] = await Promise.all([
     db.collection<StockReadModelDoc>(FACT_COLLECTIONS.stockReadModel).find(stockFilter).toArray(),
     db
       .collection<ProductMirrorDoc>(FACT_COLLECTIONS.productsMirror)
@@ -110,7 +118,9 @@ export async function readChunkInputs(db: Db, tenantId: string, skus: readonly s
       .collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs)
       .find({ tenantId, sku: { $in: skuList } })
       .toArray(),
+    backorderedBySkuLocation(db, tenantId, skuList),
   ]);
+  const executed = await executedTransfers(db, open);
   const forecastDocs = await db
     .collection<ForecastDocument>(FORECAST_COLLECTIONS.forecasts)
     .find({ _id: { $in: pointers.map((p) => p.forecastId) } }, { projection: { maseScale: 0, scoredDays: 0, fullyScored: 0 } })
@@ -132,6 +142,17 @@ export async function readChunkInputs(db: Db, tenantId: string, skus: readonly s
       pending.set(`${pairKey(rec.sku, rec.locationCode)}\u0000${rec.type}`, rec);
       continue;
     }
+    if (rec.type === 'TRANSFER' && rec.transfer && rec.fromLocationCode && !executed.has(`${rec.tenantId}:${rec.transfer.requestId}`)) {
+      // An accepted transfer not yet seen executed: coming in at the receiver (on its arrival date), already gone at the source.
+      const { quantity } = rec.transfer;
+      const to = pairKey(rec.sku, rec.locationCode);
+      const from = pairKey(rec.sku, rec.fromLocationCode);
+      acceptedOpen.set(to, (acceptedOpen.get(to) ?? 0) + quantity);
+      acceptedOpen.set(from, (acceptedOpen.get(from) ?? 0) - quantity);
+      add(to, quantity, rec.expectedArrivalDate ?? utcDayKey(rec.actionedAt ?? rec.updatedAt));
+      add(from, -quantity, utcDayKey(rec.actionedAt ?? rec.updatedAt));
+      continue;
+    }
     if (rec.type !== 'REORDER' || !rec.accepted) continue;
     const key = pairKey(rec.sku, rec.locationCode);
     acceptedOpen.set(key, (acceptedOpen.get(key) ?? 0) + rec.accepted.quantity);
@@ -150,19 +171,38 @@ export async function readChunkInputs(db: Db, tenantId: string, skus: readonly s
   const linksBySku = new Map<string, ProductSupplierMirrorDoc[]>();
   for (const link of links) linksBySku.set(link.sku, [...(linksBySku.get(link.sku) ?? []), link]);
   const locationsBySku = new Map<string, string[]>();
-  for (const row of stock) locationsBySku.set(row.sku, [...(locationsBySku.get(row.sku) ?? []), row.locationCode]);
+  for (const row of allStock) locationsBySku.set(row.sku, [...(locationsBySku.get(row.sku) ?? []), row.locationCode]);
+  const scope = locationCodes ? new Set(locationCodes) : null;
   return {
-    stock,
+    stock: scope ? allStock.filter((row) => scope.has(row.locationCode)) : allStock,
+    otherStock: scope ? allStock.filter((row) => !scope.has(row.locationCode)) : [],
     products: new Map(products.map((p) => [p.sku, p])),
     forecasts: new Map(forecastDocs.map((f) => [f.sku, f])),
     links: linksBySku,
     rules,
     onOrder,
     acceptedOpen,
+    backOrdered,
     pending,
     locationsBySku,
     pairs: new Map(pairs.map((p) => [p._id, p])),
   };
+}
+
+/**
+ * Of the accepted TRANSFERs among `recommendations`, the requests whose
+ * operational outcome has been mirrored (`${tenantId}:${requestId}`): their
+ * stock has moved (or not, when failed) in the stock read model already, so
+ * they are not counted again while completion has yet to close them.
+ */
+async function executedTransfers(db: Db, recommendations: readonly StoredRecommendation[]): Promise<Set<string>> {
+  const ids = recommendations.filter((rec) => rec.status === 'ACCEPTED' && rec.transfer).map((rec) => `${rec.tenantId}:${rec.transfer!.requestId}`);
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .collection<TransferExecutionMirrorDoc>(FACT_COLLECTIONS.transferExecutionsMirror)
+    .find({ _id: { $in: ids } }, { projection: { _id: 1 } })
+    .toArray();
+  return new Set(rows.map((row) => row._id));
 }
 
 /**

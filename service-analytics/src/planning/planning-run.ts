@@ -4,7 +4,7 @@ import { FACT_COLLECTIONS } from '../facts/fact-collections.js';
 import type { StockReadModelDoc } from '../facts/reference-mirror.js';
 import { FORECAST_COLLECTIONS, type TrainingJobDocument } from '../forecasts/forecast-collections.js';
 import { chunks } from '../util/collections.js';
-import { excessOf, planPair, reorderOf, type DesiredRecommendation } from './planning-decisions.js';
+import { excessOf, planPair, reorderOf, transfersOf, type DesiredRecommendation, type PairDesire } from './planning-decisions.js';
 import { readChunkInputs, readTenantInputs, type ChunkInputs, type TenantInputs } from './planning-inputs.js';
 import { planningSettingsOf } from './planning-settings.js';
 import { PLANNING_COLLECTIONS } from './planning.collections.js';
@@ -87,6 +87,7 @@ async function planChunk(db: Db, run: PlanningRunDocument, chunk: ChunkInputs, t
   const write: ChunkWrite = { pairs: [], pending: chunk.pending };
   const pairDocs: AnyBulkWriteOperation<PlanningPairDocument>[] = [];
   const skus = new Set<string>();
+  const planned: PairDesire[] = [];
   for (const stock of chunk.stock) {
     const outcome = planPair(stock, chunk, tenant, settings, today);
     noteStock(run, stock);
@@ -103,6 +104,7 @@ async function planChunk(db: Db, run: PlanningRunDocument, chunk: ChunkInputs, t
       (d): d is DesiredRecommendation => d !== null,
     );
     write.pairs.push({ sku: pair.sku, locationCode: pair.locationCode, desired });
+    planned.push({ pair, desired });
     const _id = `${run.tenantId}:${pair.sku}:${pair.locationCode}`;
     const state = { reorderPoint: pair.decision.reorderPoint, inventoryPosition: pair.decision.inventoryPosition, acceptedOpen: pair.acceptedOpen };
     const last = chunk.pairs.get(_id);
@@ -118,6 +120,8 @@ async function planChunk(db: Db, run: PlanningRunDocument, chunk: ChunkInputs, t
     });
   }
   run.counts.skusAnalysed += skus.size;
+  // TRANSFERs per SKU across its locations, once every pair is decided: they replace or reduce the receivers' REORDERs in `desired`.
+  transfersOf(planned, chunk, tenant, settings, run.tenantId);
   await writeChunkRecommendations(db, write, { runId: run._id, now: at, ttlHours: settings.recommendationTtlHours }, run.counts);
   if (pairDocs.length > 0) await db.collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs).bulkWrite(pairDocs, { ordered: false });
 }

@@ -8,7 +8,8 @@ export async function planningSettingsOf(db: Db, tenantId: string): Promise<Plan
   const stored = await db.collection<PlanningSettingsDocument>(PLANNING_COLLECTIONS.planningSettings).findOne({ _id: tenantId });
   if (!stored) return { ...DEFAULT_PLANNING_SETTINGS, updatedAt: null };
   const { _id, updatedBy, ...settings } = stored;
-  return settings;
+  // Settings saved before a field existed take its default.
+  return { ...DEFAULT_PLANNING_SETTINGS, ...settings };
 }
 
 /**

@@ -5,6 +5,7 @@ import { planningRunsOf } from './planning-runs.js';
 import { scheduleDailyRuns, watchForecastJobs, watchStock } from './planning-triggers.js';
 import { sweepAcceptedWithoutRequest } from './recommendation-actions.js';
 import { completeOrderedRequests, expireRecommendations } from './recommendation-lifecycle.js';
+import { completeTransferRequests } from './transfer-requests.js';
 
 export interface PlanningWorkerOptions {
   db: Db;
@@ -69,6 +70,7 @@ export function createPlanningWorker(options: PlanningWorkerOptions): PlanningWo
     if (trainingJobs > 0) options.onTrainingJobQueued?.();
     await sweepAcceptedWithoutRequest(db, at);
     await completeOrderedRequests(db, at);
+    await completeTransferRequests(db, at);
     await expireRecommendations(db, at);
     if (triggered > 0) runs.notify();
   }

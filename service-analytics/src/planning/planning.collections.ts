@@ -1,4 +1,4 @@
-import { PURCHASE_ORDER_REQUESTS_COLLECTION } from '@icc/shared';
+import { PURCHASE_ORDER_REQUESTS_COLLECTION, TRANSFER_REQUESTS_COLLECTION } from '@icc/shared';
 
 /**
  * Collections of planning in the analytics database. One place names them so
@@ -17,6 +17,8 @@ export const PLANNING_COLLECTIONS = {
   recommendations: 'recommendations',
   /** StoredPurchaseOrderRequest: what the operational service turns into purchase orders. */
   purchaseOrderRequests: PURCHASE_ORDER_REQUESTS_COLLECTION,
+  /** StoredTransferRequest: accepted TRANSFERs the operational service executes (transfer-requests.ts). */
+  transferRequests: TRANSFER_REQUESTS_COLLECTION,
   /** Per tenant × SKU × location: the last run's reorder point and position, which the stock watcher compares changes against. */
   planningPairs: 'planningPairs',
   /** The watchers' bookmarks (how far the stock watcher has looked), one document per watcher. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { addUtcDays, isDuplicateKeyError, parseDayKey, utcDayKey, type StoredPurchaseOrderRequest, type StoredRecommendation } from '@icc/shared';
+import { addUtcDays, isDuplicateKeyError, parseDayKey, utcDayKey, type DayKey, type StoredPurchaseOrderRequest, type StoredRecommendation } from '@icc/shared';
 import type { Db } from 'mongodb';
 import { PLANNING_COLLECTIONS } from './planning.collections.js';
 import { FACT_COLLECTIONS } from '../facts/fact-collections.js';
@@ -48,13 +48,42 @@ export async function supplyOf(db: Db, tenantId: string, pairs: readonly { suppl
   return { links: new Map(links.map((l) => [l._id, l])), suppliers: new Map(suppliers.map((s) => [s.code, s])) };
 }
 
+/** Arrival assumed when neither the recommendation nor the supplier says anything. */
+const DEFAULT_ARRIVAL_DAYS = 7;
+
+/**
+ * When an order placed on `today` for one accepted recommendation arrives:
+ * from the recommended supplier, after the lead time the recommendation was
+ * decided with (`policy.leadTimeDays`: the quote corrected by the supplier's
+ * measured delay), so the order's expected date is the recommendation's
+ * `expectedArrivalDate` when accepted on the day it was decided, and as many
+ * days later as the accept came later. From another supplier (an override),
+ * after that link's quoted lead time (else the supplier's default); the
+ * recommendation's own arrival date when nothing is known.
+ *
+ * @example arrivalOf(rec, 'SUP-A', link, supplier, '2026-03-10') // '2026-03-19' for an effective lead time of 8.4 d
+ */
+export function arrivalOf(
+  rec: StoredRecommendation,
+  supplierCode: string,
+  link: SupplierLink | undefined,
+  supplier: SupplierRow | undefined,
+  today: DayKey,
+): DayKey {
+  const effective = rec.policy['leadTimeDays'];
+  if (supplierCode === rec.supplierCode && typeof effective === 'number') return addUtcDays(today, Math.ceil(effective));
+  const quoted = link?.leadTimeDays ?? supplier?.defaultLeadTimeDays;
+  if (quoted !== undefined) return addUtcDays(today, Math.ceil(quoted));
+  return rec.expectedArrivalDate ?? addUtcDays(today, DEFAULT_ARRIVAL_DAYS);
+}
+
 /**
  * The request for accepted recommendations of one supplier × location: one
  * line per recommendation at the link's unit cost (the recommendation's when
- * the link is gone), expected after the link's lead time (else the
- * supplier's default, else the recommendation's arrival date). The accept
- * and the sweeper both build it here, so a request re-created after a crash
- * asks for the same order.
+ * the link is gone), expected on the latest of its lines' arrivals
+ * ({@link arrivalOf}: the effective lead time the recommendation showed). The
+ * accept and the sweeper both build it here, so a request re-created after a
+ * crash asks for the same order.
  */
 export function buildRequest(
   id: string,
@@ -66,15 +95,14 @@ export function buildRequest(
   const first = accepted[0]!;
   const supplierCode = first.accepted!.supplierCode;
   const tenantId = first.tenantId;
-  const leadTimes: number[] = [];
+  const today = utcDayKey(now);
+  const arrivals: DayKey[] = [];
   const lines = accepted.map((rec) => {
     const link = supply.links.get(linkId(tenantId, supplierCode, rec.sku));
-    const leadTime = link?.leadTimeDays ?? supply.suppliers.get(supplierCode)?.defaultLeadTimeDays;
-    if (leadTime !== undefined) leadTimes.push(leadTime);
+    arrivals.push(arrivalOf(rec, supplierCode, link, supply.suppliers.get(supplierCode), today));
     return { sku: rec.sku, quantity: rec.accepted!.quantity, unitCost: link?.unitCost ?? rec.unitCost ?? 0 };
   });
-  const arrival =
-    leadTimes.length > 0 ? addUtcDays(utcDayKey(now), Math.ceil(Math.max(...leadTimes))) : (first.expectedArrivalDate ?? addUtcDays(utcDayKey(now), 7));
+  const arrival = arrivals.reduce((latest, day) => (day > latest ? day : latest));
   return {
     _id: id,
     tenantId,

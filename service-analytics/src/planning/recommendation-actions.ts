@@ -1,10 +1,11 @@
-import { AppError, type AcceptRecommendationBody, type StoredPurchaseOrderRequest, type StoredRecommendation } from '@icc/shared';
+import { AppError, type AcceptRecommendationBody, type StoredPurchaseOrderRequest, type StoredRecommendation, type StoredTransferRequest } from '@icc/shared';
 import type { Db } from 'mongodb';
 import { announceRecommendations } from './planning-live.js';
 import type { Actor } from './planning.types.js';
 import { buildRequest, groupRequestId, linkId, purchaseOrderRequestsOf, recordRequest, singleRequestId, supplyOf } from './purchase-order-requests.js';
 import { findRecommendation, notActionable, recommendationsOf } from './recommendations.store.js';
 import { groupBy } from '../util/collections.js';
+import { acceptTransfer, sweepAcceptedTransfersWithoutRequest } from './transfer-requests.js';
 
 /**
  * Accepting and rejecting recommendations. Accept is two writes, in this order:
@@ -21,13 +22,16 @@ import { groupBy } from '../util/collections.js';
 
 export interface AcceptOutcome {
   recommendation: StoredRecommendation;
-  purchaseOrderRequest: StoredPurchaseOrderRequest;
+  /** A REORDER's (null for a TRANSFER). */
+  purchaseOrderRequest: StoredPurchaseOrderRequest | null;
+  /** A TRANSFER's (null for a REORDER). */
+  transferRequest: StoredTransferRequest | null;
 }
 
-/** A REORDER with a supplier can become a purchase order; anything else is refused before any write. */
+/** A REORDER with a supplier can become a purchase order, a TRANSFER a stock transfer; anything else is refused before any write. */
 function refuseUnorderable(stored: StoredRecommendation): void {
   if (stored.status !== 'PENDING') throw notActionable(stored, 'accept');
-  if (stored.type !== 'REORDER') {
+  if (stored.type === 'EXCESS_STOCK') {
     throw new AppError('CONFLICT', `Recommendation ${stored._id} is ${stored.type}: advice, not an order; reject it to dismiss it`, { type: stored.type });
   }
 }
@@ -48,6 +52,7 @@ export async function acceptRecommendation(
 ): Promise<AcceptOutcome> {
   const stored = await findRecommendation(db, tenantId, id);
   refuseUnorderable(stored);
+  if (stored.type === 'TRANSFER') return { ...(await acceptTransfer(db, stored, body, actor, now)), purchaseOrderRequest: null };
   const supplierCode = body.supplierCode ?? stored.supplierCode;
   if (supplierCode === null) {
     throw new AppError('INVALID_INPUT', `Recommendation ${id} names no supplier: choose one (supplierCode)`, [
@@ -78,7 +83,7 @@ export async function acceptRecommendation(
   if (!accepted) throw notActionable(await findRecommendation(db, tenantId, id), 'accept');
   const request = await recordRequest(db, buildRequest(requestId, [accepted], supply, actor, now));
   await announceRecommendations(db, [{ event: 'recommendation:updated', recommendation: accepted }], now);
-  return { recommendation: accepted, purchaseOrderRequest: request };
+  return { recommendation: accepted, purchaseOrderRequest: request, transferRequest: null };
 }
 
 /**
@@ -182,7 +187,7 @@ const SWEEP_BATCH = 1_000;
 /**
  * Write the request of every ACCEPTED recommendation (accepted more than
  * `graceMs` ago) whose request is missing — its accept crashed between its two
- * writes. The request is rebuilt from the recommendations that name it, under
+ * writes (TRANSFERs: their transfer request, see transfer-requests.ts). The request is rebuilt from the recommendations that name it, under
  * the id they name, with `$setOnInsert`: a request that exists is never
  * changed. Answers how many requests it wrote.
  *
@@ -190,12 +195,13 @@ const SWEEP_BATCH = 1_000;
  */
 export async function sweepAcceptedWithoutRequest(db: Db, now: Date, graceMs = SWEEP_GRACE_MS): Promise<number> {
   const accepted = await recommendationsOf(db)
-    .find({ status: 'ACCEPTED', actionedAt: { $lt: new Date(now.getTime() - graceMs) } })
+    .find({ status: 'ACCEPTED', type: 'REORDER', actionedAt: { $lt: new Date(now.getTime() - graceMs) } })
     .sort({ actionedAt: 1 })
     .limit(SWEEP_BATCH)
     .toArray();
+  const transfers = await sweepAcceptedTransfersWithoutRequest(db, now, graceMs);
   const requestIds = [...new Set(accepted.map((rec) => rec.accepted!.purchaseOrderRequestId))];
-  if (requestIds.length === 0) return 0;
+  if (requestIds.length === 0) return transfers;
   const existing = new Set(
     (
       await purchaseOrderRequestsOf(db)
@@ -215,5 +221,5 @@ export async function sweepAcceptedWithoutRequest(db: Db, now: Date, graceMs = S
     await recordRequest(db, buildRequest(first.accepted!.purchaseOrderRequestId, group, supply, first.actionedBy!, now));
     written += 1;
   }
-  return written;
+  return written + transfers;
 }

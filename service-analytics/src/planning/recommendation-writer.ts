@@ -1,5 +1,5 @@
 import { ObjectId, type AnyBulkWriteOperation, type Db } from 'mongodb';
-import type { PlanningRunCounts, RecommendationType, StoredRecommendation } from '@icc/shared';
+import { RECOMMENDATION_TYPES, type PlanningRunCounts, type RecommendationType, type StoredRecommendation } from '@icc/shared';
 import { bulkWriteIgnoringDuplicates } from '../util/bulk-writes.js';
 import { pairKey } from './planning-inputs.js';
 import type { DesiredRecommendation } from './planning-decisions.js';
@@ -73,7 +73,7 @@ export async function writeChunkRecommendations(
 
   for (const pair of write.pairs) {
     const wanted = new Map<RecommendationType, DesiredRecommendation>(pair.desired.map((d) => [d.type, d]));
-    for (const type of ['REORDER', 'EXCESS_STOCK'] as const) {
+    for (const type of RECOMMENDATION_TYPES) {
       const pending = write.pending.get(`${pairKey(pair.sku, pair.locationCode)}\u0000${type}`);
       const desired = wanted.get(type);
       if (!desired) {

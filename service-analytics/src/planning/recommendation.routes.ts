@@ -10,6 +10,7 @@ import {
   RecommendationSchema,
   RejectRecommendationBodySchema,
   type StoredPurchaseOrderRequest,
+  type StoredTransferRequest,
 } from '@icc/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
@@ -24,6 +25,11 @@ const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 403: ErrorR
 function toRequest(request: StoredPurchaseOrderRequest) {
   const { _id, tenantId, requestedBy, completedAt, expectedDate, createdAt, ...fields } = request;
   return { id: _id, ...fields, expectedDate: expectedDate.toISOString(), createdAt: createdAt.toISOString() };
+}
+
+function toTransferRequest(request: StoredTransferRequest) {
+  const { _id, tenantId, requestedBy, completedAt, createdAt, ...fields } = request;
+  return { id: _id, ...fields, createdAt: createdAt.toISOString() };
 }
 
 /**
@@ -92,7 +98,8 @@ export function recommendationRoutes(deps: { db: Db; now?: () => Date }): Fastif
       {
         preValidation: actors.check,
         schema: {
-          summary: 'Accept a pending recommendation (optionally another quantity or supplier): records the purchase-order request it becomes',
+          summary:
+            'Accept a pending recommendation (optionally another quantity or supplier): records the purchase-order request a REORDER becomes, or the stock transfer a TRANSFER becomes',
           description: actors.description,
           tags: ['recommendations'],
           params: RecommendationParamsSchema,
@@ -103,7 +110,11 @@ export function recommendationRoutes(deps: { db: Db; now?: () => Date }): Fastif
       async (request) => {
         const { principal } = request;
         const outcome = await acceptRecommendation(deps.db, principal.tenantId, request.params.id, request.body ?? {}, actorOf(principal), now());
-        return { recommendation: toRecommendation(outcome.recommendation), purchaseOrderRequest: toRequest(outcome.purchaseOrderRequest) };
+        return {
+          recommendation: toRecommendation(outcome.recommendation),
+          purchaseOrderRequest: outcome.purchaseOrderRequest && toRequest(outcome.purchaseOrderRequest),
+          transferRequest: outcome.transferRequest && toTransferRequest(outcome.transferRequest),
+        };
       },
     );
 

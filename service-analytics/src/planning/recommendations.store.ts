@@ -7,10 +7,11 @@ export const recommendationsOf = (db: Db) => db.collection<StoredRecommendation>
 
 /** A stored recommendation as the API shows it. */
 export function toRecommendation(stored: StoredRecommendation): Recommendation {
-  const { _id, tenantId, expiresAt, createdAt, updatedAt, actionedAt, ...fields } = stored;
+  const { _id, tenantId, expiresAt, createdAt, updatedAt, actionedAt, transfer, ...fields } = stored;
   return {
     id: _id,
     ...fields,
+    transfer: transfer ? { ...transfer, at: transfer.at?.toISOString() ?? null } : null,
     expiresAt: expiresAt.toISOString(),
     createdAt: createdAt.toISOString(),
     updatedAt: updatedAt.toISOString(),
@@ -65,8 +66,15 @@ function decodeCursor(cursor: string): string {
  */
 export function notActionable(stored: StoredRecommendation, verb: 'accept' | 'reject'): AppError {
   const because: Record<Exclude<StoredRecommendation['status'], 'PENDING'>, string> = {
-    ACCEPTED: `it was already accepted${stored.actionedBy ? ` by ${stored.actionedBy.name}` : ''} (purchase-order request ${stored.accepted?.purchaseOrderRequestId ?? 'being recorded'})`,
-    ORDERED: `it was already ordered: purchase order ${stored.purchaseOrder?.poNumber ?? '?'}`,
+    ACCEPTED: `it was already accepted${stored.actionedBy ? ` by ${stored.actionedBy.name}` : ''} (${
+      stored.transfer
+        ? `transfer request ${stored.transfer.requestId}`
+        : `purchase-order request ${stored.accepted?.purchaseOrderRequestId ?? 'being recorded'}`
+    })`,
+    ORDERED: stored.transfer
+      ? `it was already carried out: ${stored.transfer.quantity} units moved from ${stored.fromLocationCode ?? '?'} (transfer request ${stored.transfer.requestId})`
+      : `it was already ordered: purchase order ${stored.purchaseOrder?.poNumber ?? '?'}`,
+    FAILED: `it was accepted but could not be carried out: ${stored.transfer?.reason ?? 'see its transfer'}; run planning again for a current one`,
     REJECTED: `it was rejected${stored.actionedBy ? ` by ${stored.actionedBy.name}` : ''}: ${stored.rejectionReason ?? 'no reason given'}`,
     EXPIRED: `it expired at ${stored.expiresAt.toISOString()}; run planning again (POST /api/planning/runs) for a current one`,
     SUPERSEDED: `a newer planning run replaced it with recommendation ${stored.supersededBy ?? '?'}; act on that one`,

@@ -9,6 +9,7 @@ import { locationModel } from '../locations/location.model.js';
 import { productModel } from '../products/product.model.js';
 import { stockMovementModel } from '../stock/stock-movement.model.js';
 import { stockPositionModel } from '../stock/stock-position.model.js';
+import { transferExecutionModel } from '../stock/transfer-execution.model.js';
 import { productSupplierModel, supplierModel } from '../suppliers/supplier.model.js';
 import { apiKeyModel } from '../tenancy/api-key.model.js';
 import { tenantModel } from '../tenancy/tenant.model.js';
@@ -35,6 +36,7 @@ export function registerModels(connection: Connection) {
     Counter: counterModel(connection),
     SalesOrder: salesOrderModel(connection),
     PurchaseOrder: purchaseOrderModel(connection),
+    TransferExecution: transferExecutionModel(connection),
   };
 }
 

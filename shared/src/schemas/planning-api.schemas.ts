@@ -10,7 +10,15 @@ import {
   QuantitySchema,
   SkuSchema,
 } from './common.schemas.js';
-import { PLANNING_PRIORITIES, PLANNING_RUN_KINDS, PURCHASE_ORDER_REQUEST_STATUSES, RECOMMENDATION_STATUSES, RECOMMENDATION_TYPES } from './planning.schemas.js';
+import {
+  PLANNING_PRIORITIES,
+  PLANNING_RUN_KINDS,
+  PURCHASE_ORDER_REQUEST_STATUSES,
+  RECOMMENDATION_STATUSES,
+  RECOMMENDATION_TYPES,
+  TRANSFER_OUTCOMES,
+  TRANSFER_REQUEST_STATUSES,
+} from './planning.schemas.js';
 
 /**
  * The planning API (seed 000's Planning service in the project's camelCase):
@@ -116,6 +124,10 @@ export const PlanningSettingsSchema = z
       .min(1)
       .max(24 * 30)
       .describe('a pending recommendation expires after this long'),
+    // TRANSFER recommendations (planning policy/transfers.ts): one transfer costs fixed + per unit × quantity, and takes the lead time to arrive.
+    transferFixedCost: z.number().min(0).max(100_000).default(25).describe('cost of one stock transfer between locations, whatever its size'),
+    transferUnitCost: z.number().min(0).max(100_000).default(0.25).describe('cost of moving one unit between locations'),
+    transferLeadTimeDays: z.number().int().min(0).max(60).default(1).describe('days from deciding a transfer to the stock being at the receiving location'),
   })
   .strict();
 export type PlanningSettings = z.infer<typeof PlanningSettingsSchema>;
@@ -129,6 +141,9 @@ export const DEFAULT_PLANNING_SETTINGS: PlanningSettings = {
   excessThresholdDays: 90,
   schedule: { enabled: true, timeOfDay: '05:00' },
   recommendationTtlHours: 48,
+  transferFixedCost: 25,
+  transferUnitCost: 0.25,
+  transferLeadTimeDays: 1,
 };
 
 export const PlanningSettingsResponseSchema = PlanningSettingsSchema.extend({
@@ -173,6 +188,16 @@ export const RecommendationSchema = z.object({
   accepted: z.object({ quantity: z.number(), supplierCode: z.string(), purchaseOrderRequestId: z.string() }).nullable(),
   purchaseOrder: z.object({ id: z.string(), poNumber: z.string() }).nullable(),
   supersededBy: z.string().nullable(),
+  /** TRANSFER, once accepted: its request, the quantity, and what became of it (`failed`: nothing moved, `reason` says why). */
+  transfer: z
+    .object({
+      requestId: z.string(),
+      quantity: z.number(),
+      outcome: z.enum(TRANSFER_OUTCOMES).nullable(),
+      reason: z.string().nullable(),
+      at: IsoDateTimeSchema.nullable(),
+    })
+    .nullable(),
 });
 export type Recommendation = z.infer<typeof RecommendationSchema>;
 
@@ -199,8 +224,10 @@ export const RecommendationListSchema = z.object({ items: z.array(Recommendation
 /** `POST /api/recommendations/{id}/accept`: optionally another quantity or supplier than recommended. */
 export const AcceptRecommendationBodySchema = z
   .object({
-    quantity: PositiveQuantitySchema.optional().describe("order this many instead (at least the supplier's minimum order quantity)"),
-    supplierCode: CodeSchema.optional().describe('order from this supplier instead (it must sell the SKU)'),
+    quantity: PositiveQuantitySchema.optional().describe(
+      "order this many instead (at least the supplier's minimum order quantity); a TRANSFER: move this many instead (whole units)",
+    ),
+    supplierCode: CodeSchema.optional().describe('order from this supplier instead (it must sell the SKU); not for a TRANSFER'),
   })
   .strict();
 export type AcceptRecommendationBody = z.infer<typeof AcceptRecommendationBodySchema>;
@@ -230,7 +257,24 @@ export const PurchaseOrderRequestSchema = z.object({
   poNumber: z.string().nullable(),
 });
 
-export const AcceptResponseSchema = z.object({ recommendation: RecommendationSchema, purchaseOrderRequest: PurchaseOrderRequestSchema });
+export const TransferRequestSchema = z.object({
+  id: z.string(),
+  status: z.enum(TRANSFER_REQUEST_STATUSES),
+  sku: z.string(),
+  fromLocationCode: z.string(),
+  toLocationCode: z.string(),
+  quantity: z.number(),
+  recommendationId: z.string(),
+  createdAt: IsoDateTimeSchema,
+  failureReason: z.string().nullable(),
+});
+
+/** A REORDER answers its purchase-order request; a TRANSFER its transfer request (the other is null). */
+export const AcceptResponseSchema = z.object({
+  recommendation: RecommendationSchema,
+  purchaseOrderRequest: PurchaseOrderRequestSchema.nullable(),
+  transferRequest: TransferRequestSchema.nullable(),
+});
 export const BulkAcceptResponseSchema = z.object({
   recommendations: z.array(RecommendationSchema),
   /** One per supplier × location. */

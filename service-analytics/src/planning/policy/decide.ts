@@ -89,7 +89,7 @@ export function decide(input: DecisionInput): Decision {
     meanDemand: overLeadTime.mean,
     stdDemand: overLeadTime.std,
   });
-  const priority = priorityFor(today, orderBy);
+  const { priority, reason: priorityReason } = priorityFor({ today, orderBy, stockout, leadTimeDays: lead.days, stockoutProbability: pStockout });
   const raw = rawOrderQuantity(rule, today, invPosition, levels);
   reasoning.push(raw.why);
 
@@ -116,13 +116,13 @@ export function decide(input: DecisionInput): Decision {
     serviceItem: { annualDemand, unitCost: choice.candidate.supplier.unitCost, cycleQuantity: levels.cycleQuantity, sigma: overProtection.std },
   };
   if (quantity <= 0) {
-    reasoning.push(timing);
+    reasoning.push(timing, priorityReason);
     return { ...base, order: null, savingsPotential: 0, reasoning };
   }
   if (quantity !== raw.quantity) {
     reasoning.push(`Rounded ${q(raw.quantity)} up to ${quantity}: minimum ${supplier.minimumOrderQuantity}, pack ${supplier.packSize}`);
   }
-  reasoning.push(`Supplier ${choice.reason}`, timing);
+  reasoning.push(`Supplier ${choice.reason}`, timing, priorityReason);
   const savingsPotential = choice.preferredLanded === null ? 0 : Math.max(0, choice.preferredLanded.total - choice.landed.total) * quantity;
   return {
     ...base,
@@ -192,7 +192,7 @@ function noOrderDecision(input: DecisionInput, position: number, stockout: DayKe
     demand14Days: demandOverDays(input.demand, 0, 14).mean,
     stockoutDate: stockout,
     stockoutProbability: stockout === input.today ? 1 : 0,
-    priority: stockout === null ? 'LOW' : priorityFor(input.today, stockout),
+    priority: priorityFor({ today: input.today, orderBy: stockout, stockout, leadTimeDays: 0, stockoutProbability: stockout === input.today ? 1 : 0 }).priority,
     fillRate: input.rule.serviceLevel,
     serviceItem: null,
     savingsPotential: 0,

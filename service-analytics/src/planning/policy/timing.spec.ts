@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Position } from './policy.types.js';
-import { firstDayBelow, inventoryPosition, orderByDate, priorityFor, stockoutDate, stockoutProbability } from './timing.js';
+import { PRIORITY_THRESHOLDS, firstDayBelow, inventoryPosition, orderByDate, priorityFor, stockoutDate, stockoutProbability } from './timing.js';
 
 const position = (onHand: number, onOrder: Position['onOrder'] = [], extra: Partial<Position> = {}): Position => ({
   onHand,
@@ -46,15 +46,42 @@ describe('order-by date and priority', () => {
     expect(orderByDate({ ...projection, position: position(30) }, { safetyStock: 20, leadTimeDays: 5 })).toBe('2025-12-28');
   });
 
-  it('ranks by days left: ≤ 0 CRITICAL, ≤ 3 HIGH, ≤ 7 MEDIUM, else LOW', () => {
-    expect(priorityFor('2026-01-10', '2026-01-08')).toBe('CRITICAL');
-    expect(priorityFor('2026-01-10', '2026-01-10')).toBe('CRITICAL');
-    expect(priorityFor('2026-01-10', '2026-01-11')).toBe('HIGH');
-    expect(priorityFor('2026-01-10', '2026-01-13')).toBe('HIGH');
-    expect(priorityFor('2026-01-10', '2026-01-14')).toBe('MEDIUM');
-    expect(priorityFor('2026-01-10', '2026-01-17')).toBe('MEDIUM');
-    expect(priorityFor('2026-01-10', '2026-01-18')).toBe('LOW');
-    expect(priorityFor('2026-01-10', null)).toBe('LOW');
+  const at = (orderBy: string | null, stockout: string | null, stockoutProbability: number, leadTimeDays = 5) =>
+    priorityFor({ today: '2026-01-10', orderBy, stockout, leadTimeDays, stockoutProbability });
+
+  it('is CRITICAL when stock runs out before an order placed today can arrive, or a stock-out before it is at least even odds', () => {
+    // lead 4.2 d → arrives 2026-01-15; stock-out on the 14th is before it, whatever the probability says
+    expect(at('2026-01-08', '2026-01-14', 0.3, 4.2)).toMatchObject({
+      priority: 'CRITICAL',
+      reason: expect.stringMatching(/^CRITICAL: stock runs out on 2026-01-14, before .*\(2026-01-15\)/),
+    });
+    // stock-out on the arrival day is covered by the arrival (arrivals come before the day's demand): not this branch
+    expect(at('2026-01-08', '2026-01-15', 0.3).priority).toBe('HIGH');
+    expect(at('2026-01-20', '2026-02-01', 0.5)).toMatchObject({
+      priority: 'CRITICAL',
+      reason: expect.stringContaining('P(stock-out before it arrives) 50 % ≥ 50 %'),
+    });
+    expect(at('2026-01-16', '2026-02-01', 0.49).priority).toBe('MEDIUM');
+  });
+
+  it('is HIGH when the order-by date has passed or is at most 3 days away, MEDIUM within 7, else LOW', () => {
+    expect(at('2026-01-08', '2026-02-01', 0.1)).toMatchObject({ priority: 'HIGH', reason: expect.stringContaining('passed 2 d ago') });
+    expect(at('2026-01-10', '2026-02-01', 0.1).priority).toBe('HIGH');
+    expect(at('2026-01-13', '2026-02-01', 0.1).priority).toBe('HIGH');
+    expect(at('2026-01-14', '2026-02-01', 0.1).priority).toBe('MEDIUM');
+    expect(at('2026-01-17', '2026-02-01', 0.1).priority).toBe('MEDIUM');
+    expect(at('2026-01-18', '2026-02-01', 0.1)).toEqual({ priority: 'LOW', reason: 'LOW: order by 2026-01-18, 8 d left (> 7)' });
+    expect(at(null, null, 0)).toEqual({ priority: 'LOW', reason: 'LOW: no order needed within the 180-day projection' });
+  });
+
+  it('ranks a slow mover with a long lead time at its reorder point HIGH, not CRITICAL: stock outlasts the lead time at a 16 % risk', () => {
+    // Lead time 30 d, projected stock-out 44 d away (2026-02-23), order-by date 10 d ago, P = 16 %.
+    const slow = at('2025-12-31', '2026-02-23', 0.16, 30);
+    expect(slow.priority).toBe('HIGH');
+    expect(slow.reason).toBe(
+      'HIGH: the order-by date 2025-12-31 passed 10 d ago; stock lasts until 2026-02-23, after an order placed today arrives (2026-02-09), and P(stock-out before it arrives) 16 % < 50 %',
+    );
+    expect(PRIORITY_THRESHOLDS).toEqual({ criticalStockoutProbability: 0.5, highDaysLeft: 3, mediumDaysLeft: 7 });
   });
 });
 

@@ -6,11 +6,20 @@ import type { DemandForecast, Position, Priority } from './policy.types.js';
 export const PROJECTION_DAYS = 180;
 
 /**
- * Priority by days left until the order-by date: ≤ 0 (today or overdue)
- * CRITICAL, ≤ 3 HIGH, ≤ 7 MEDIUM (within the week), later LOW — as is a
- * projection that never needs an order within {@link PROJECTION_DAYS}.
+ * The priority rule's thresholds, in one place ({@link priorityFor}):
+ * - CRITICAL: the stock is expected to run out (at mean demand) before an
+ *   order placed today can arrive, or the probability of a stock-out before it
+ *   arrives is at least `criticalStockoutProbability` — acting today may
+ *   already be too late;
+ * - HIGH: the order-by date has passed or is at most `highDaysLeft` days away
+ *   (an order still arrives in time if placed now, but not much later);
+ * - MEDIUM: the order-by date is at most `mediumDaysLeft` days away;
+ * - LOW: later, or no order needed within {@link PROJECTION_DAYS}.
+ * A slow mover with a long lead time at its reorder point has passed its
+ * order-by date but, with stock for longer than the lead time and a small
+ * stock-out risk, is HIGH rather than CRITICAL.
  */
-export const PRIORITY_THRESHOLDS = { CRITICAL: 0, HIGH: 3, MEDIUM: 7 } as const;
+export const PRIORITY_THRESHOLDS = { criticalStockoutProbability: 0.5, highDaysLeft: 3, mediumDaysLeft: 7 } as const;
 
 /** Stock that can serve demand now: on hand, less what is promised, plus transfers on their way. */
 export function availableStock(position: Position): number {
@@ -110,16 +119,43 @@ export function arrivingWithin(position: Position, today: DayKey, days: number):
   return position.onOrder.filter((o) => utcDaysBetween(today, o.expectedDate) < days).reduce((sum, o) => sum + o.quantity, 0);
 }
 
+export interface PriorityInput {
+  today: DayKey;
+  /** The last day to order (stock enters its safety stock a lead time later); null: no order needed within the projection. */
+  orderBy: DayKey | null;
+  /** Projected stock-out at mean demand if nothing is ordered; null: not within the projection. */
+  stockout: DayKey | null;
+  /** Effective lead time of the supplier the decision orders from: an order placed today arrives this many days (rounded up) from today. */
+  leadTimeDays: number;
+  /** P(stock-out before an order placed today arrives), if nothing is ordered. */
+  stockoutProbability: number;
+}
+
+const percent = (p: number) => `${(p * 100).toFixed(0)} %`;
+
 /**
- * Priority from the days left until the order-by date ({@link PRIORITY_THRESHOLDS}).
+ * Priority by risk and time left ({@link PRIORITY_THRESHOLDS}), with the
+ * sentence that says why, for the reasoning.
  *
- * @example priorityFor('2026-01-01', '2026-01-03') // 'HIGH'
+ * @example priorityFor({ today: '2026-01-01', orderBy: '2025-12-20', stockout: '2026-02-14', leadTimeDays: 30, stockoutProbability: 0.16 })
+ *   // { priority: 'HIGH', reason: 'HIGH: the order-by date 2025-12-20 passed 12 d ago; stock lasts until 2026-02-14, after an order placed today arrives (2026-01-31), and P(stock-out before it arrives) 16 % < 50 %' }
  */
-export function priorityFor(today: DayKey, orderBy: DayKey | null): Priority {
-  if (orderBy === null) return 'LOW';
+export function priorityFor({ today, orderBy, stockout, leadTimeDays, stockoutProbability }: PriorityInput): { priority: Priority; reason: string } {
+  const { criticalStockoutProbability, highDaysLeft, mediumDaysLeft } = PRIORITY_THRESHOLDS;
+  const arrival = addUtcDays(today, Math.ceil(leadTimeDays));
+  const risk = `P(stock-out before it arrives) ${percent(stockoutProbability)}`;
+  if (stockout !== null && stockout < arrival) {
+    return { priority: 'CRITICAL', reason: `CRITICAL: stock runs out on ${stockout}, before an order placed today can arrive (${arrival}); ${risk}` };
+  }
+  if (stockoutProbability >= criticalStockoutProbability) {
+    return { priority: 'CRITICAL', reason: `CRITICAL: ${risk} ≥ ${percent(criticalStockoutProbability)} (an order placed today arrives ${arrival})` };
+  }
+  if (orderBy === null) return { priority: 'LOW', reason: `LOW: no order needed within the ${PROJECTION_DAYS}-day projection` };
   const daysLeft = utcDaysBetween(today, orderBy);
-  if (daysLeft <= PRIORITY_THRESHOLDS.CRITICAL) return 'CRITICAL';
-  if (daysLeft <= PRIORITY_THRESHOLDS.HIGH) return 'HIGH';
-  if (daysLeft <= PRIORITY_THRESHOLDS.MEDIUM) return 'MEDIUM';
-  return 'LOW';
+  const lasts = stockout === null ? `stock outlasts the projection` : `stock lasts until ${stockout}, after an order placed today arrives (${arrival})`;
+  const calm = `${lasts}, and ${risk} < ${percent(criticalStockoutProbability)}`;
+  if (daysLeft < 0) return { priority: 'HIGH', reason: `HIGH: the order-by date ${orderBy} passed ${-daysLeft} d ago; ${calm}` };
+  if (daysLeft <= highDaysLeft) return { priority: 'HIGH', reason: `HIGH: order by ${orderBy}, ${daysLeft} d left (≤ ${highDaysLeft}); ${calm}` };
+  if (daysLeft <= mediumDaysLeft) return { priority: 'MEDIUM', reason: `MEDIUM: order by ${orderBy}, ${daysLeft} d left (≤ ${mediumDaysLeft})` };
+  return { priority: 'LOW', reason: `LOW: order by ${orderBy}, ${daysLeft} d left (> ${mediumDaysLeft})` };
 }
