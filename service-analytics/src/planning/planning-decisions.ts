@@ -14,6 +14,7 @@ import {
   type DecisionInput,
   type DemandForecast,
   type ResolvedRule,
+  type ServiceItem,
 } from './policy/index.js';
 import { planTransfers, type Transfer, type TransferLocation } from './policy/transfers.js';
 
@@ -35,6 +36,8 @@ export interface PlannedPair {
   forecastDate: DayKey;
   /** Accepted, not yet seen as a purchase order (counted in the position). */
   acceptedOpen: number;
+  /** What the tenant-wide allocation learns from this pair; null when its rule sets its own service level (or it has no supplier). */
+  serviceItem: ServiceItem | null;
 }
 
 export type PairOutcome = { planned: PlannedPair } | { skipped: { sku: string; locationCode: string; reason: string } };
@@ -42,7 +45,10 @@ export type PairOutcome = { planned: PlannedPair } | { skipped: { sku: string; l
 /**
  * The rule that applies at a location: its own, else the SKU's, else the
  * default FORECAST_BASED; blanks filled from the settings (service level by
- * the SKU's ABC class, review period).
+ * the SKU's ABC class, review period). A rule without its own service level
+ * takes the tenant-wide target's allocation when the run has one
+ * (`tenant.allocation`): its price per unit short, the class level staying
+ * the fallback for a pair without forecast error.
  */
 export function resolveRule(
   chunk: ChunkInputs,
@@ -50,31 +56,38 @@ export function resolveRule(
   settings: PlanningSettings,
   sku: string,
   locationCode: string,
-): ResolvedRule & { source: string } {
+): ResolvedRule & { source: string; ownServiceLevel: boolean } {
   const rule = chunk.rules.get(`${sku}:${locationCode}`) ?? chunk.rules.get(`${sku}:*`);
   const abc = tenant.abc[sku] ?? 'C';
   const classLevel = defaultServiceLevel(abc, settings.defaultServiceLevels);
+  const allocation = tenant.allocation ?? null;
+  const shortagePrice = rule?.serviceLevel == null && allocation !== null ? allocation.shortagePrice : null;
+  const service = shortagePrice === null ? `class ${abc}` : `class ${abc}, tenant target ${(allocation!.targetFillRate * 100).toFixed(1)} % allocated`;
   if (!rule) {
     return {
       strategy: 'FORECAST_BASED',
       serviceLevel: classLevel,
+      shortagePrice,
       reviewPeriodDays: settings.reviewPeriodDays,
       minStock: null,
       maxStock: null,
       reorderPoint: null,
       reorderQuantity: null,
-      source: `default rule, class ${abc}`,
+      source: `default rule, ${service}`,
+      ownServiceLevel: false,
     };
   }
   return {
     strategy: rule.strategy,
     serviceLevel: rule.serviceLevel ?? classLevel,
+    shortagePrice,
     reviewPeriodDays: rule.reviewPeriodDays ?? settings.reviewPeriodDays,
     minStock: rule.minStock,
     maxStock: rule.maxStock,
     reorderPoint: rule.reorderPoint,
     reorderQuantity: rule.reorderQuantity,
-    source: `${rule.locationCode === null ? 'SKU' : 'location'} rule, class ${abc}`,
+    source: `${rule.locationCode === null ? 'SKU' : 'location'} rule, ${service}`,
+    ownServiceLevel: rule.serviceLevel != null,
   };
 }
 
@@ -113,16 +126,18 @@ export function planPair(stock: StockReadModelDoc, chunk: ChunkInputs, tenant: T
     suppliers: supplierOptions(chunk.links.get(sku) ?? [], tenant),
     costs: { holdingCostRate: settings.holdingCostRate, orderingCost: settings.orderingCost },
   };
+  const decision = decide(input);
   return {
     planned: {
       sku,
       locationCode,
       productName: product.name,
       input,
-      decision: decide(input),
+      decision,
       forecastJobId: forecast.jobId,
       forecastDate: forecast.forecastDate,
       acceptedOpen: chunk.acceptedOpen.get(key) ?? 0,
+      serviceItem: rule.ownServiceLevel ? null : decision.serviceItem,
     },
   };
 }
@@ -410,7 +425,9 @@ function policyNumbers(pair: PlannedPair): Record<string, number | string | null
   return {
     strategy: rule.strategy,
     ruleSource: rule.source ?? null,
-    serviceLevel: rule.serviceLevel,
+    // The fill rate the safety stock was set for: the rule's, or the one allocated at the tenant's price per unit short.
+    serviceLevel: Math.round(decision.fillRate * 10_000) / 10_000,
+    shortagePrice: rule.shortagePrice == null ? null : round2(rule.shortagePrice),
     reviewPeriodDays: rule.reviewPeriodDays,
     reorderPoint: round2(decision.reorderPoint),
     orderUpTo: round2(decision.orderUpTo),

@@ -8,6 +8,7 @@ import { supplierDeliveryStats, type SupplierDeliveryStats } from '../facts/supp
 import type { ProductSupplierMirrorDoc, PurchaseOrderMirrorDoc, SupplierMirrorDoc } from '../facts/supply-mirror.js';
 import { FORECAST_COLLECTIONS, type ForecastDocument, type LatestForecastDocument } from '../forecasts/forecast-collections.js';
 import { abcClasses, SHARE_WINDOW_DAYS, type AbcClass, type SupplierOption } from './policy/index.js';
+import type { RunAllocation } from './planning-calibration.js';
 import { activeRulesOf } from './reorder-rules.js';
 import { recommendationsOf } from './recommendations.store.js';
 import type { PlanningPairDocument, ReorderRuleDocument } from './planning.types.js';
@@ -30,6 +31,8 @@ export interface TenantInputs {
   abc: Record<string, AbcClass>;
   /** SKU → location → units demanded over the share window (for the location split). */
   recentDemand: Map<string, Record<string, number>>;
+  /** The tenant-wide fill-rate target's price per unit short for this run (planning-calibration.ts); null/absent: the class levels. */
+  allocation?: RunAllocation | null;
 }
 
 /**

@@ -6,7 +6,9 @@ import { FORECAST_COLLECTIONS, type TrainingJobDocument } from '../forecasts/for
 import { chunks } from '../util/collections.js';
 import { excessOf, planPair, reorderOf, transfersOf, type DesiredRecommendation, type PairDesire } from './planning-decisions.js';
 import { readChunkInputs, readTenantInputs, type ChunkInputs, type TenantInputs } from './planning-inputs.js';
+import { runAllocationOf, saveCalibration } from './planning-calibration.js';
 import { planningSettingsOf } from './planning-settings.js';
+import type { ServiceItem } from './policy/index.js';
 import { PLANNING_COLLECTIONS } from './planning.collections.js';
 import type { PlanningPairDocument, PlanningRunDocument } from './planning.types.js';
 import { writeChunkRecommendations, type ChunkWrite } from './recommendation-writer.js';
@@ -48,11 +50,19 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
   const today = utcDayKey(now());
   const settings = await planningSettingsOf(db, run.tenantId);
   const tenant = await readTenantInputs(db, run.tenantId, today);
+  // A tenant-wide fill-rate target is allocated at a price solved from the last full run's pairs (planning-calibration.ts).
+  tenant.allocation = await runAllocationOf(db, run.tenantId, settings);
+  // Only a whole run, from its start, measures every pair for the next one's allocation.
+  const calibrates = run.resumeAfterSku === null && !run.parameters.skus && !run.parameters.locationCodes;
+  const serviceItems: ServiceItem[] = [];
   const skus = run.parameters.skus ? [...run.parameters.skus].sort() : await stockedSkus(db, run.tenantId, run.parameters.locationCodes);
   run.progress.total = skus.length;
   run.inputs.today = today;
   const todo = skus.filter((sku) => run.resumeAfterSku === null || sku > run.resumeAfterSku);
-  log.info({ runId: run._id, tenantId: run.tenantId, kind: run.kind, skus: skus.length, remaining: todo.length }, 'planning run started');
+  log.info(
+    { runId: run._id, tenantId: run.tenantId, kind: run.kind, skus: skus.length, remaining: todo.length, allocation: tenant.allocation },
+    'planning run started',
+  );
 
   const parts = chunks(todo, options.chunkSkus);
   let prepared: Promise<ChunkInputs> | null = parts.length > 0 ? readChunkInputs(db, run.tenantId, parts[0]!, run.parameters.locationCodes) : null;
@@ -60,7 +70,7 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
     const chunk = await prepared!;
     prepared = c + 1 < parts.length ? readChunkInputs(db, run.tenantId, parts[c + 1]!, run.parameters.locationCodes) : null;
     prepared?.catch(() => undefined);
-    await planChunk(db, run, chunk, tenant, settings, now());
+    await planChunk(db, run, chunk, tenant, settings, now(), serviceItems);
     run.progress.done += parts[c]!.length;
     run.resumeAfterSku = parts[c]!.at(-1)!;
     const saved = await lease.heartbeat({
@@ -69,6 +79,7 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
     if (!saved) return; // taken over by another runner (logged by the lease)
   }
   if (signal.aborted) return; // left running: another runner resumes it once the lease lapses
+  if (calibrates) await saveCalibration(db, run.tenantId, run._id, serviceItems, now());
   const durationMs = Date.now() - started;
   await lease.complete({
     progress: run.progress,
@@ -82,7 +93,15 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
 }
 
 /** Decide every pair of the chunk and write what follows. Counts and inputs accumulate on `run`. */
-async function planChunk(db: Db, run: PlanningRunDocument, chunk: ChunkInputs, tenant: TenantInputs, settings: PlanningSettings, at: Date): Promise<void> {
+async function planChunk(
+  db: Db,
+  run: PlanningRunDocument,
+  chunk: ChunkInputs,
+  tenant: TenantInputs,
+  settings: PlanningSettings,
+  at: Date,
+  serviceItems: ServiceItem[],
+): Promise<void> {
   const today = run.inputs.today!;
   const write: ChunkWrite = { pairs: [], pending: chunk.pending };
   const pairDocs: AnyBulkWriteOperation<PlanningPairDocument>[] = [];
@@ -97,6 +116,7 @@ async function planChunk(db: Db, run: PlanningRunDocument, chunk: ChunkInputs, t
       continue;
     }
     const pair = outcome.planned;
+    if (pair.serviceItem !== null) serviceItems.push(pair.serviceItem);
     skus.add(pair.sku);
     run.counts.pairsAnalysed += 1;
     noteForecast(run, pair.forecastJobId, pair.forecastDate);

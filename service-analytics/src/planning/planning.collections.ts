@@ -21,6 +21,8 @@ export const PLANNING_COLLECTIONS = {
   transferRequests: TRANSFER_REQUESTS_COLLECTION,
   /** Per tenant × SKU × location: the last run's reorder point and position, which the stock watcher compares changes against. */
   planningPairs: 'planningPairs',
+  /** One per tenant: a sample of the last run's pairs as the service allocation sees them (planning-calibration.ts). */
+  planningCalibration: 'planningCalibration',
   /** The watchers' bookmarks (how far the stock watcher has looked), one document per watcher. */
   planningWatchers: 'planningWatchers',
 } as const;

@@ -128,6 +128,16 @@ export const PlanningSettingsSchema = z
     transferFixedCost: z.number().min(0).max(100_000).default(25).describe('cost of one stock transfer between locations, whatever its size'),
     transferUnitCost: z.number().min(0).max(100_000).default(0.25).describe('cost of moving one unit between locations'),
     transferLeadTimeDays: z.number().int().min(0).max(60).default(1).describe('days from deciding a transfer to the stock being at the receiving location'),
+    // One fill rate for the tenant (planning policy/service-allocation.ts): rules without their own service level share it out for the least stock.
+    targetFillRate: z
+      .number()
+      .min(0.5)
+      .max(0.995)
+      .nullable()
+      .default(null)
+      .describe(
+        'share of all units demanded to serve from stock; when set, it replaces the ABC class levels for rules without their own service level, spread over the SKU × locations for the least stock (null: the class levels)',
+      ),
   })
   .strict();
 export type PlanningSettings = z.infer<typeof PlanningSettingsSchema>;
@@ -144,6 +154,7 @@ export const DEFAULT_PLANNING_SETTINGS: PlanningSettings = {
   transferFixedCost: 25,
   transferUnitCost: 0.25,
   transferLeadTimeDays: 1,
+  targetFillRate: null,
 };
 
 export const PlanningSettingsResponseSchema = PlanningSettingsSchema.extend({
