@@ -1,9 +1,10 @@
 import { backtestModel, originScales, residualsByStep, rollingOrigins, type CandidateBacktest } from './backtest.js';
-import { candidatesFor, MODELS } from './candidates.js';
+import { candidatesFor, MODELS, type SingleModelName } from './candidates.js';
 import { classifyDemand, type DemandProfile } from './demand-classifier.js';
 import type { BacktestPlan, DemandHistory, ForecastContext, ForecastModel, ModelName } from './forecasting.types.js';
 import { toDemandHistory, trainingSlice, type SeriesInput } from './history.js';
 import { conformalHalfWidthsAt } from './intervals.js';
+import { combinationBacktest, COMBINATION_MEMBERS, meanForecast } from './models/combination.js';
 import { ensembleBacktest, medianForecast } from './models/ensemble.js';
 
 export interface ForecastSeriesOptions {
@@ -147,6 +148,12 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
     backtests.push(ensemble);
     scores.push({ model: 'ensemble', mase: ensemble.mase, mae: ensemble.mae });
   }
+  const combined = COMBINATION_MEMBERS.map((name) => backtests.find((b) => b.model === name));
+  if (combined.every((b) => b !== undefined) && (allowed === undefined || allowed.includes('combination'))) {
+    const combination = combinationBacktest(history, combined);
+    backtests.push(combination);
+    scores.push({ model: 'combination', mase: combination.mase, mae: combination.mae });
+  }
   // Stable sort: among equal MASE, the earlier (simpler) candidate stays first.
   const chosen = [...backtests].sort((a, b) => a.mase - b.mase)[0]!;
 
@@ -189,6 +196,7 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
     ...(final.params ? { params: final.params } : {}),
     ...(intervals ? { intervals } : {}),
     ...(chosen.model === 'ensemble' ? { members: members.map((m) => m.model) } : {}),
+    ...(chosen.model === 'combination' ? { members: [...COMBINATION_MEMBERS] } : {}),
   };
 }
 
@@ -199,10 +207,11 @@ function fitFinal(
   context: ForecastContext,
   nonNegative: boolean,
 ): { values: number[]; weights?: Record<string, number>; params?: Record<string, number> } {
-  const single = (name: Exclude<ModelName, 'ensemble'>) => (nonNegative ? clampedAtZero(MODELS[name]) : MODELS[name]);
+  const single = (name: SingleModelName) => (nonNegative ? clampedAtZero(MODELS[name]) : MODELS[name]);
+  if (model === 'combination') return { values: meanForecast(COMBINATION_MEMBERS.map((name) => single(name as SingleModelName).forecast(history, context).values)) };
   if (model !== 'ensemble') return single(model).forecast(history, context);
   // Members are single models: the ensemble is only ever built from their backtests.
-  const fits = members.map((m) => ({ model: m.model, fit: single(m.model as Exclude<ModelName, 'ensemble'>).forecast(history, context) }));
+  const fits = members.map((m) => ({ model: m.model, fit: single(m.model as SingleModelName).forecast(history, context) }));
   const weights = fits.find((f) => f.model === 'linear-regression')?.fit.weights;
   return { values: medianForecast(fits.map((f) => f.fit.values)), ...(weights ? { weights } : {}) };
 }
@@ -237,7 +246,8 @@ function explain(
   horizon: number,
 ): string {
   const others = scores.map((s) => (s.mase === null ? `${s.model} skipped (${s.skipped})` : `${s.model} ${s.mase.toFixed(3)}`)).join(', ');
-  const members = chosen.model === 'ensemble' ? ` (median of ${ensembleMembers.join(', ')})` : '';
+  const members =
+    chosen.model === 'ensemble' ? ` (median of ${ensembleMembers.join(', ')})` : chosen.model === 'combination' ? ` (mean of ${COMBINATION_MEMBERS.join(', ')})` : '';
   return (
     `${chosen.model}${members} had the lowest mean backtest MASE (${chosen.mase.toFixed(3)}) over ${windows} rolling-origin windows of ${horizon} steps ` +
     `[${others}]; demand is ${demand.demandClass} (ADI ${demand.adi.toFixed(2)}, CV² ${demand.cv2.toFixed(2)})`

@@ -1,3 +1,4 @@
+import { classicalSeasonalIndices } from './decomposition.js';
 import { nelderMead } from './nelder-mead.js';
 
 /**
@@ -179,18 +180,8 @@ function heuristicStates(values: readonly number[], spec: EtsSpec, season: numbe
   const m = spec.season === 'N' ? 1 : season;
   const seasonals = new Float64Array(m).fill(spec.season === 'M' ? 1 : 0);
   if (spec.season !== 'N') {
-    const seasons = Math.min(4, Math.floor(values.length / m));
-    const span = values.slice(0, seasons * m);
-    const sums = new Float64Array(m);
-    const counts = new Float64Array(m);
-    for (let t = 0; t < span.length; t += 1) {
-      const centred = centredMean(span, t, m);
-      if (centred === null) continue;
-      sums[t % m] += spec.season === 'A' ? span[t]! - centred : span[t]! / centred;
-      counts[t % m] += 1;
-    }
-    for (let i = 0; i < m; i += 1) seasonals[i] = counts[i]! > 0 ? sums[i]! / counts[i]! : spec.season === 'M' ? 1 : 0;
-    normaliseSeasonals(seasonals, spec.season);
+    const span = values.slice(0, Math.min(4, Math.floor(values.length / m)) * m);
+    seasonals.set(classicalSeasonalIndices(span, m, spec.season === 'A' ? 'additive' : 'multiplicative'));
   }
   const k = Math.min(10, values.length);
   const adjusted = values.slice(0, k).map((v, t) => (spec.season === 'A' ? v - seasonals[t % m]! : spec.season === 'M' ? v / seasonals[t % m]! : v));
@@ -206,24 +197,6 @@ function heuristicStates(values: readonly number[], spec: EtsSpec, season: numbe
   const slope = sxx > 0 ? sxy / sxx : 0;
   // The line's value at t = 0: the state before the first period.
   return { level: yBar - slope * tBar, trend: slope, seasonals };
-}
-
-/** The 2×m (or m, for odd m) centred moving average at t, or null near the ends. */
-function centredMean(values: readonly number[], t: number, m: number): number | null {
-  const half = Math.floor(m / 2);
-  if (t - half < 0 || t + half >= values.length) return null;
-  if (m % 2 === 1) return mean(values.slice(t - half, t + half + 1));
-  let sum = (values[t - half]! + values[t + half]!) / 2;
-  for (let i = t - half + 1; i < t + half; i += 1) sum += values[i]!;
-  return sum / m;
-}
-
-function normaliseSeasonals(seasonals: Float64Array, season: EtsSeason): void {
-  const average = mean(Array.from(seasonals));
-  for (let i = 0; i < seasonals.length; i += 1) {
-    if (season === 'A') seasonals[i] = seasonals[i]! - average;
-    else seasonals[i] = average > 0 ? seasonals[i]! / average : 1;
-  }
 }
 
 const logistic = (x: number) => 1 / (1 + Math.exp(-x));
@@ -322,12 +295,13 @@ export function autoEts(values: readonly number[], season: number, options: { fa
  * Carry a fitted model's states over further periods with its parameters
  * fixed (no refit): the state at the end of `values`, which must start where
  * the fitted periods ended. Used by the backtest's one-pass evaluation.
+ * Null when a multiplicative state leaves the positive numbers.
  */
-export function advanceEts(fit: EtsFit, values: readonly number[]): EtsFit {
+export function advanceEts(fit: EtsFit, values: readonly number[]): EtsFit | null {
   const m = fit.season;
   const initial = { level: fit.state.level, trend: fit.state.trend, seasonals: Float64Array.from(fit.state.seasonalsAhead) };
   const run = filter(values, values.length, fit.spec, m, fit.params, initial);
-  if (!run.ok) return fit;
+  if (!run.ok) return null;
   const n = values.length;
   return { ...fit, state: { level: run.level, trend: run.trend, seasonalsAhead: Array.from({ length: m }, (_, k) => run.seasonals[(n + k) % m]!) } };
 }
