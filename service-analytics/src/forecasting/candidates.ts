@@ -29,14 +29,15 @@ export const MODELS: Readonly<Record<SingleModelName, ForecastModel>> = {
 };
 
 /**
- * Which models a SKU of a demand class gets, simplest first (the first one
+ * Which models a SKU of a demand class may get, simplest first (the first one
  * wins a tie). Frequent demand (smooth, erratic) gets the benchmarks (seasonal
  * naive, moving average, the random walk with drift), the models of level,
  * trend and season (Holt–Winters, ETS chosen by AICc, Theta) and the feature
  * regression; rare demand (intermittent, lumpy) gets Croston-type methods,
  * whose rate forecasts do not chase the zeros, plus the two benchmarks. The
  * ensemble is added on top whenever two candidates survive, the combination
- * of ETS and Theta whenever both do.
+ * of ETS and Theta whenever both do. Unless the caller names its candidates,
+ * those {@link NOT_BY_DEFAULT} are left out.
  *
  * @example candidatesFor('lumpy') // ['seasonal-naive', 'moving-average', 'croston-sba', 'tsb']
  */
@@ -50,3 +51,11 @@ export function candidatesFor(demandClass: DemandClass): SingleModelName[] {
       return ['seasonal-naive', 'moving-average', 'croston-sba', 'tsb'];
   }
 }
+
+/**
+ * Candidates tried only when a caller asks for them by name. Holt–Winters:
+ * ETS covers its additive and multiplicative forms (and damped ones) with
+ * likelihood-fitted parameters, and fitting both would cost more than the
+ * engine's per-SKU budget (see docs/BENCHMARKS.md, forecasting).
+ */
+export const NOT_BY_DEFAULT: readonly SingleModelName[] = ['holt-winters-additive', 'holt-winters-multiplicative'];

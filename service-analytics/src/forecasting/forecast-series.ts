@@ -1,5 +1,5 @@
 import { backtestModel, originScales, residualsByStep, rollingOrigins, type CandidateBacktest } from './backtest.js';
-import { candidatesFor, MODELS, type SingleModelName } from './candidates.js';
+import { candidatesFor, MODELS, NOT_BY_DEFAULT, type SingleModelName } from './candidates.js';
 import { classifyDemand, type DemandProfile } from './demand-classifier.js';
 import type { BacktestPlan, DemandHistory, ForecastContext, ForecastModel, ModelName } from './forecasting.types.js';
 import { toDemandHistory, trainingSlice, type SeriesInput } from './history.js';
@@ -22,7 +22,7 @@ export interface ForecastSeriesOptions {
   futureCampaign?: readonly number[];
   /** Holiday flags of the forecast periods (known in advance); default none. */
   futureHoliday?: readonly number[];
-  /** Restrict the candidates (still filtered by the demand class). */
+  /** Restrict the candidates (still filtered by the demand class); default: the class's, less those tried only by name (Holt–Winters). */
   candidates?: readonly ModelName[];
   /** Further coverages to report interval half-widths at (`intervals`), from the same backtest errors. */
   intervalLevels?: readonly number[];
@@ -121,7 +121,7 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
   const nonNegative = history.values.every((v) => v >= 0);
   const demand = classifyDemand(history.values, history.censored);
   const allowed = options.candidates;
-  const names = candidatesFor(demand.demandClass).filter((name) => allowed === undefined || allowed.includes(name));
+  const names = candidatesFor(demand.demandClass).filter((name) => (allowed === undefined ? !NOT_BY_DEFAULT.includes(name) : allowed.includes(name)));
   const scores: CandidateScore[] = [];
   const backtests: CandidateBacktest[] = [];
   const plan = { season, horizon, origins };

@@ -209,9 +209,24 @@ function decode(x: readonly number[], spec: EtsSpec): { params: EtsParams; level
   const beta = spec.trend === 'N' ? 0 : LOWER + (alpha - LOWER) * logistic(x[i++]!);
   const gamma = spec.season === 'N' ? 0 : LOWER + (1 - alpha - LOWER) * logistic(x[i++]!);
   const phi = spec.trend === 'Ad' ? PHI_LOWER + (PHI_UPPER - PHI_LOWER) * logistic(x[i++]!) : 1;
-  const level = x[i++]!;
-  const trend = spec.trend === 'N' ? 0 : x[i++]!;
+  // Missing initial-state offsets (not estimated) are 0: the heuristic states.
+  const level = x[i++] ?? 0;
+  const trend = spec.trend === 'N' ? 0 : (x[i++] ?? 0);
   return { params: { alpha, beta, gamma, phi }, level, trend };
+}
+
+export interface EtsFitOptions {
+  /** Nelder–Mead iterations (default 60 per dimension). */
+  maxIterations?: number;
+  /** Nelder–Mead's relative tolerance on −2 log-likelihood (default 1e-7). */
+  tolerance?: number;
+  /**
+   * Estimate the initial level and trend with the parameters (default true,
+   * as R's `ets`). Off, they stay at the heuristic values: on a long series
+   * their effect has decayed long before the end, and the search has two
+   * dimensions less (the daily pipeline's choice).
+   */
+  estimateInitial?: boolean;
 }
 
 /**
@@ -223,7 +238,7 @@ function decode(x: readonly number[], spec: EtsSpec): { params: EtsParams; level
  *
  * @example fitEts([10, 12, 11, 13, 12, 14, 13, 15], 1, { error: 'A', trend: 'N', season: 'N' })?.params.alpha // ≈ 0.6
  */
-export function fitEts(values: readonly number[], season: number, spec: EtsSpec, options: { maxIterations?: number } = {}): EtsFit | null {
+export function fitEts(values: readonly number[], season: number, spec: EtsSpec, options: EtsFitOptions = {}): EtsFit | null {
   const n = values.length;
   const m = spec.season === 'N' ? 1 : season;
   const parameterCount = etsParameterCount(spec, m);
@@ -233,6 +248,7 @@ export function fitEts(values: readonly number[], season: number, spec: EtsSpec,
   const start = heuristicStates(values, spec, season);
   const scale = Math.max(meanAbsoluteChange(values), 1e-8 * Math.max(1, Math.abs(start.level)));
 
+  const estimateInitial = options.estimateInitial ?? true;
   const objective = (x: readonly number[]) => {
     const decoded = decode(x, spec);
     const initial = {
@@ -249,10 +265,9 @@ export function fitEts(values: readonly number[], season: number, spec: EtsSpec,
     ...(spec.trend === 'N' ? [] : [logit(0.2)]),
     ...(spec.season === 'N' ? [] : [logit(0.15)]),
     ...(spec.trend === 'Ad' ? [logit(0.8)] : []),
-    0,
-    ...(spec.trend === 'N' ? [] : [0]),
+    ...(estimateInitial ? [0, ...(spec.trend === 'N' ? [] : [0])] : []),
   ];
-  const best = nelderMead(objective, startPoint, { step: 1, maxIterations: options.maxIterations ?? 60 * startPoint.length, tolerance: 1e-7 });
+  const best = nelderMead(objective, startPoint, { step: 1, maxIterations: options.maxIterations ?? 60 * startPoint.length, tolerance: 1e-6 });
   if (!Number.isFinite(best.value)) return null;
   const decoded = decode(best.point, spec);
   const initial = { level: start.level + scale * decoded.level, trend: start.trend + (scale / 4) * decoded.trend, seasonals: start.seasonals };
@@ -282,7 +297,7 @@ export function fitEts(values: readonly number[], season: number, spec: EtsSpec,
  *
  * @example autoEts(Array.from({ length: 60 }, (_, t) => 100 + 2 * t + (t % 4) * 10), 4)?.spec // a trended, seasonal form
  */
-export function autoEts(values: readonly number[], season: number, options: { family?: readonly EtsSpec[]; maxIterations?: number } = {}): EtsFit | null {
+export function autoEts(values: readonly number[], season: number, options: EtsFitOptions & { family?: readonly EtsSpec[] } = {}): EtsFit | null {
   let best: EtsFit | null = null;
   for (const spec of options.family ?? etsFamily(values, season)) {
     const fit = fitEts(values, season, spec, options);
