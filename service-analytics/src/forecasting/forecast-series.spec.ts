@@ -126,6 +126,20 @@ describe('forecastSeries', () => {
     result.forecasts.forEach((f, k) => expect(f.value).toBeCloseTo(200 + monthly[k]!, 6));
   });
 
+  it('forecasts a series too short to backtest by ETS chosen by AICc, with model-based intervals', () => {
+    const random = seededRandom(31);
+    // 20 quarters growing by 5 a quarter: 5 + 1 + 16 = 22 periods would be needed for one backtest window of 16 steps.
+    const values = Array.from({ length: 20 }, (_, t) => 200 + 5 * t + (random() - 0.5) * 8);
+    const result = forecastSeries({ values }, { season: 4, horizon: 16, intervalLevels: [0.8] });
+    expect(result.model).toBe('ets');
+    expect(result.backtest.windows).toBe(0);
+    expect(result.reason).toMatch(/^20 periods are too short to backtest 16 steps \(need 21\): ETS\([AM],(A|Ad),N\) had the lowest AICc/);
+    expect(result.forecasts[15]!.value - result.forecasts[0]!.value).toBeGreaterThan(30);
+    const widths = result.forecasts.map((f) => f.upper - f.lower);
+    expect(widths[15]!).toBeGreaterThan(widths[0]!);
+    expect(result.intervals![0]!.halfWidths[0]!).toBeLessThan(widths[0]! / 2);
+  });
+
   it('refuses a series too short to backtest, and bad options', () => {
     expect(() => forecastSeries({ values: [1, 2, 3, 4, 5] }, { season: 7, horizon: 3 })).toThrow(/too short/);
     expect(() => forecastSeries({ values: [1, 2, 3] }, { season: 0, horizon: 1 })).toThrow(/season/);

@@ -4,6 +4,7 @@ import { classifyDemand, type DemandProfile } from './demand-classifier.js';
 import type { BacktestPlan, DemandHistory, ForecastContext, ForecastModel, ModelName } from './forecasting.types.js';
 import { toDemandHistory, trainingSlice, type SeriesInput } from './history.js';
 import { conformalHalfWidthsAt } from './intervals.js';
+import { forecastShortSeries, type ShortSeriesForecast } from './short-series.js';
 import { combinationBacktest, COMBINATION_MEMBERS, meanForecast } from './models/combination.js';
 import { ensembleBacktest, medianForecast } from './models/ensemble.js';
 
@@ -96,6 +97,10 @@ const DEFAULT_ENSEMBLE_SIZE = 3;
  * origin only — leakage-free, and one fit per candidate instead of one per
  * window. The chosen model's forecast is then fitted on the whole history.
  *
+ * A series too short for any backtest window (under season + 1 + horizon
+ * periods) is forecast by ETS chosen by AICc, with model-based intervals
+ * (see short-series.ts); it is refused only when even ETS cannot be fitted.
+ *
  * @example
  *   const values = Array.from({ length: 120 }, (_, t) => [10, 12, 15, 20, 30, 25, 8][t % 7]!);
  *   const result = forecastSeries({ values }, { season: 7, horizon: 7 });
@@ -113,13 +118,17 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
   // The MASE scale of the shortest window needs at least one seasonal-naive pair.
   const minTraining = season + 1;
   const origins = rollingOrigins(n, horizon, options.windows ?? DEFAULT_WINDOWS, minTraining);
-  if (origins.length === 0) {
-    throw new RangeError(`a series of ${n} periods is too short to backtest ${horizon} steps with season ${season}: need ${minTraining + horizon}`);
-  }
-
   // Demand cannot go below zero: every model's forecasts are clipped there, in the backtest as in the final fit.
   const nonNegative = history.values.every((v) => v >= 0);
   const demand = classifyDemand(history.values, history.censored);
+  if (origins.length === 0) {
+    const short = forecastShortSeries(history, { season, horizon, confidences: [confidence, ...(options.intervalLevels ?? [])], needed: minTraining + horizon }, demand);
+    if (short === null) {
+      throw new RangeError(`a series of ${n} periods is too short to backtest ${horizon} steps with season ${season}: need ${minTraining + horizon}`);
+    }
+    return shortSeriesResult(short, options, demand, nonNegative);
+  }
+
   const allowed = options.candidates;
   const names = candidatesFor(demand.demandClass).filter((name) => (allowed === undefined ? !NOT_BY_DEFAULT.includes(name) : allowed.includes(name)));
   const scores: CandidateScore[] = [];
@@ -197,6 +206,29 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
     ...(intervals ? { intervals } : {}),
     ...(chosen.model === 'ensemble' ? { members: members.map((m) => m.model) } : {}),
     ...(chosen.model === 'combination' ? { members: [...COMBINATION_MEMBERS] } : {}),
+  };
+}
+
+/**
+ * The answer for a series too short to backtest: ETS chosen by AICc with its
+ * model-based intervals. Half-widths are the larger side of each interval
+ * (the simulated ones of multiplicative forms are asymmetric), so `value ±
+ * halfWidth` never covers less than the model's interval.
+ */
+function shortSeriesResult(short: ShortSeriesForecast, options: ForecastSeriesOptions, demand: DemandProfile, nonNegative: boolean): SeriesForecast {
+  const clip = (v: number) => (nonNegative ? Math.max(0, v) : v);
+  const halfWidthsOf = (k: number) => short.values.map((value, h) => Math.max(short.intervals[k]!.upper[h]! - value, value - short.intervals[k]!.lower[h]!));
+  const main = halfWidthsOf(0);
+  const levels = options.intervalLevels;
+  return {
+    model: 'ets',
+    reason: short.reason,
+    demand,
+    confidence: options.confidence ?? 0.95,
+    forecasts: short.values.map((value, k) => ({ step: k + 1, value: clip(value), lower: clip(value - main[k]!), upper: clip(value) + main[k]! })),
+    backtest: { windows: 0, origins: [], candidates: [{ model: 'ets', mase: null, mae: null }], intervalsReliable: true },
+    params: short.params,
+    ...(levels ? { intervals: levels.map((level, i) => ({ confidence: level, halfWidths: halfWidthsOf(i + 1), reliable: true })) } : {}),
   };
 }
 
