@@ -26,3 +26,4 @@ export { etsForecastDistribution, etsHorizonSum, type EtsForecastDistribution, t
 export { fitTheta, thetaPointForecast, thetaIntervals, isSeasonal, type ThetaFit } from './models/theta.js';
 export { fitDrift, driftPointForecast, driftIntervals, driftHorizonSum, type DriftFit } from './models/drift.js';
 export { normalQuantile } from './normal.js';
+export { leadTimeDemand, type LeadTimeDemand } from './lead-time.js';
