@@ -1,6 +1,6 @@
 import { causallyImputedValues, imputedValues } from '../censoring.js';
 import type { BacktestPlan, DemandHistory, ForecastContext, ForecastModel, ModelForecast } from '../forecasting.types.js';
-import { advanceEts, autoEts, etsFamily, etsPointForecast, type EtsFit, type EtsSpec } from './ets.js';
+import { advanceEts, autoEts, etsFamily, etsPointForecast, type EtsFit, type EtsFitOptions, type EtsSpec } from './ets.js';
 
 /**
  * ETS as a candidate of the daily pipeline. Short series (up to
@@ -23,19 +23,21 @@ export const FIT_WINDOW = 84;
 export const LONG_SERIES = 300;
 
 /**
- * A looser stop for long series: 1e-5 of −2 log-likelihood (≈ 0.01 on a
- * window of 84 days) changes no AICc ranking that matters, and saves about
- * 40% of the likelihood evaluations of the damped forms.
+ * The search on long series: a looser stop (1e-5 of −2 log-likelihood, ≈ 0.01
+ * on a window of 84 days, changes no AICc ranking that matters) and initial
+ * level and trend left at their heuristic values (after 84 periods their
+ * effect has mostly decayed): together about half the likelihood evaluations
+ * of the damped seasonal form, the most expensive one.
  */
 const LONG_SERIES_TOLERANCE = 1e-5;
 
-function pipelineFit(values: readonly number[], season: number): { window: readonly number[]; family: EtsSpec[]; tolerance?: number } {
+function pipelineFit(values: readonly number[], season: number): { window: readonly number[]; family: EtsSpec[]; options?: EtsFitOptions } {
   if (values.length <= LONG_SERIES) return { window: values, family: etsFamily(values, season) };
   const window = values.slice(values.length - Math.max(FIT_WINDOW, 10 * season));
   const family = etsFamily(window, season).filter(
     (s) => s.trend !== 'A' && ((s.error === 'A' && s.season !== 'M') || (s.error === 'M' && s.season === 'M' && s.trend === 'N')),
   );
-  return { window, family, tolerance: LONG_SERIES_TOLERANCE };
+  return { window, family, options: { tolerance: LONG_SERIES_TOLERANCE, estimateInitial: false } };
 }
 
 /**
@@ -44,8 +46,8 @@ function pipelineFit(values: readonly number[], season: number): { window: reado
  * @example fitPipelineEts(values, 7)?.spec // e.g. { error: 'M', trend: 'N', season: 'M' }
  */
 export function fitPipelineEts(values: readonly number[], season: number): EtsFit | null {
-  const { window, family, tolerance } = pipelineFit(values, season);
-  return autoEts(window, season, { family, ...(tolerance === undefined ? {} : { tolerance }) });
+  const { window, family, options } = pipelineFit(values, season);
+  return autoEts(window, season, { family, ...options });
 }
 
 const MIN_PERIODS = 8;

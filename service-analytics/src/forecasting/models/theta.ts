@@ -2,6 +2,7 @@ import { causallyImputedValues, imputedValues } from '../censoring.js';
 import type { BacktestPlan, DemandHistory, ForecastContext, ForecastModel, ModelForecast } from '../forecasting.types.js';
 import { normalQuantile } from '../normal.js';
 import { classicalSeasonalIndices } from './decomposition.js';
+import { LONG_SERIES } from './ets-candidate.js';
 import { fitEts } from './ets.js';
 
 /**
@@ -63,7 +64,8 @@ export function fitTheta(values: readonly number[], season: number, options: { s
   if (n < 4) return null;
   const indices = options.seasonalIndices !== undefined ? options.seasonalIndices : seasonalAdjustment(values, season);
   const adjusted = indices === null ? values : values.map((v, t) => v / indices[t % season]!);
-  const ses = fitEts(adjusted, 1, { error: 'A', trend: 'N', season: 'N' });
+  // On long series the initial level is left at its heuristic value (its effect has long decayed): a one-dimensional search.
+  const ses = fitEts(adjusted, 1, { error: 'A', trend: 'N', season: 'N' }, n > LONG_SERIES ? { estimateInitial: false, tolerance: 1e-5 } : {});
   if (ses === null) return null;
   return {
     level: ses.state.level,
