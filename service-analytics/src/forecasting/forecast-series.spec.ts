@@ -22,16 +22,7 @@ describe('forecastSeries', () => {
     const result = forecastSeries({ values }, { season: 7, horizon: 14 });
     const scores = Object.fromEntries(result.backtest.candidates.map((c) => [c.model, c.mase]));
     expect(Object.keys(scores).sort()).toEqual(
-      [
-        'ensemble',
-        'combination',
-        'drift',
-        'ets',
-        'theta',
-        'linear-regression',
-        'moving-average',
-        'seasonal-naive',
-      ].sort(),
+      ['ensemble', 'combination', 'drift', 'ets', 'theta', 'linear-regression', 'moving-average', 'seasonal-naive'].sort(),
     );
     expect(scores[result.model]).toBe(Math.min(...Object.values(scores).map((s) => s ?? Infinity)));
     expect(scores[result.model]!).toBeLessThan(scores['seasonal-naive']!);

@@ -122,7 +122,11 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
   const nonNegative = history.values.every((v) => v >= 0);
   const demand = classifyDemand(history.values, history.censored);
   if (origins.length === 0) {
-    const short = forecastShortSeries(history, { season, horizon, confidences: [confidence, ...(options.intervalLevels ?? [])], needed: minTraining + horizon }, demand);
+    const short = forecastShortSeries(
+      history,
+      { season, horizon, confidences: [confidence, ...(options.intervalLevels ?? [])], needed: minTraining + horizon },
+      demand,
+    );
     if (short === null) {
       throw new RangeError(`a series of ${n} periods is too short to backtest ${horizon} steps with season ${season}: need ${minTraining + horizon}`);
     }
@@ -240,7 +244,8 @@ function fitFinal(
   nonNegative: boolean,
 ): { values: number[]; weights?: Record<string, number>; params?: Record<string, number> } {
   const single = (name: SingleModelName) => (nonNegative ? clampedAtZero(MODELS[name]) : MODELS[name]);
-  if (model === 'combination') return { values: meanForecast(COMBINATION_MEMBERS.map((name) => single(name as SingleModelName).forecast(history, context).values)) };
+  if (model === 'combination')
+    return { values: meanForecast(COMBINATION_MEMBERS.map((name) => single(name as SingleModelName).forecast(history, context).values)) };
   if (model !== 'ensemble') return single(model).forecast(history, context);
   // Members are single models: the ensemble is only ever built from their backtests.
   const fits = members.map((m) => ({ model: m.model, fit: single(m.model as SingleModelName).forecast(history, context) }));
@@ -279,7 +284,11 @@ function explain(
 ): string {
   const others = scores.map((s) => (s.mase === null ? `${s.model} skipped (${s.skipped})` : `${s.model} ${s.mase.toFixed(3)}`)).join(', ');
   const members =
-    chosen.model === 'ensemble' ? ` (median of ${ensembleMembers.join(', ')})` : chosen.model === 'combination' ? ` (mean of ${COMBINATION_MEMBERS.join(', ')})` : '';
+    chosen.model === 'ensemble'
+      ? ` (median of ${ensembleMembers.join(', ')})`
+      : chosen.model === 'combination'
+        ? ` (mean of ${COMBINATION_MEMBERS.join(', ')})`
+        : '';
   return (
     `${chosen.model}${members} had the lowest mean backtest MASE (${chosen.mase.toFixed(3)}) over ${windows} rolling-origin windows of ${horizon} steps ` +
     `[${others}]; demand is ${demand.demandClass} (ADI ${demand.adi.toFixed(2)}, CV² ${demand.cv2.toFixed(2)})`

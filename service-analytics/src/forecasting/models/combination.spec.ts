@@ -5,7 +5,12 @@ import { combinationBacktest, meanForecast } from './combination.js';
 
 describe('the combination', () => {
   it('forecasts the mean of its members, step by step', () => {
-    expect(meanForecast([[1, 10], [3, 20]])).toEqual([2, 15]);
+    expect(
+      meanForecast([
+        [1, 10],
+        [3, 20],
+      ]),
+    ).toEqual([2, 15]);
   });
 
   it('backtests as the mean of its members in every window, scored like any candidate', () => {

@@ -68,7 +68,12 @@ function errorWeights(fit: EtsFit, horizon: number): number[] {
  *
  * @example etsForecastDistribution(autoEts(values, 7)!, 28, [0.8, 0.95]).intervals[1].upper
  */
-export function etsForecastDistribution(fit: EtsFit, horizon: number, confidences: readonly number[], options: SimulationOptions = {}): EtsForecastDistribution {
+export function etsForecastDistribution(
+  fit: EtsFit,
+  horizon: number,
+  confidences: readonly number[],
+  options: SimulationOptions = {},
+): EtsForecastDistribution {
   if (fit.spec.error === 'A') {
     const mean = etsPointForecast(fit, horizon);
     const weights = errorWeights(fit, horizon);

@@ -86,7 +86,10 @@ describe('ETS fitted by maximum likelihood', () => {
 
 describe('ETS selection by AICc', () => {
   it('considers the restricted family: no additive error with a multiplicative season, nothing multiplicative on zeros', () => {
-    const names = etsFamily(Array.from({ length: 40 }, (_, t) => 10 + (t % 4)), 4).map(etsName);
+    const names = etsFamily(
+      Array.from({ length: 40 }, (_, t) => 10 + (t % 4)),
+      4,
+    ).map(etsName);
     expect(names).toHaveLength(15);
     expect(names).not.toContain('ETS(A,N,M)');
     expect(etsFamily([0, ...Array.from({ length: 39 }, () => 5)], 4).every((s) => s.error === 'A' && s.season !== 'M')).toBe(true);
@@ -143,7 +146,15 @@ describe('ETS forecast distributions', () => {
   });
 
   it('95% intervals of a selected model on ETS(M,N,M) data (simulated intervals) cover 93–97%', () => {
-    const truth: Truth = { spec: { error: 'M', trend: 'N', season: 'M' }, season: 4, alpha: 0.2, gamma: 0.1, level: 100, seasonals: [0.8, 1.2, 1.1, 0.9], sigma: 0.05 };
+    const truth: Truth = {
+      spec: { error: 'M', trend: 'N', season: 'M' },
+      season: 4,
+      alpha: 0.2,
+      gamma: 0.1,
+      level: 100,
+      seasonals: [0.8, 1.2, 1.1, 0.9],
+      sigma: 0.05,
+    };
     const share = coverage(truth, 150, 200, 4, (values) => autoEts(values, 4));
     expect(share).toBeGreaterThanOrEqual(0.93);
     expect(share).toBeLessThanOrEqual(0.97);

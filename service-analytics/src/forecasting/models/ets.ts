@@ -210,8 +210,8 @@ function decode(x: readonly number[], spec: EtsSpec): { params: EtsParams; level
   const gamma = spec.season === 'N' ? 0 : LOWER + (1 - alpha - LOWER) * logistic(x[i++]!);
   const phi = spec.trend === 'Ad' ? PHI_LOWER + (PHI_UPPER - PHI_LOWER) * logistic(x[i++]!) : 1;
   // Missing initial-state offsets (not estimated) are 0: the heuristic states.
-  const level = x[i++] ?? 0;
-  const trend = spec.trend === 'N' ? 0 : (x[i++] ?? 0);
+  const level = x[i] ?? 0;
+  const trend = spec.trend === 'N' ? 0 : (x[i + 1] ?? 0);
   return { params: { alpha, beta, gamma, phi }, level, trend };
 }
 

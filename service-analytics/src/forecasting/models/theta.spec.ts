@@ -36,7 +36,10 @@ describe('Theta', () => {
 
   it('gives intervals that widen with the step as the SES underneath', () => {
     const random = seededRandom(3);
-    const fit = fitTheta(Array.from({ length: 60 }, () => 50 + (random() - 0.5) * 10), 1)!;
+    const fit = fitTheta(
+      Array.from({ length: 60 }, () => 50 + (random() - 0.5) * 10),
+      1,
+    )!;
     const { lower, upper } = thetaIntervals(fit, 5, 0.95);
     expect(upper[0]! - lower[0]!).toBeCloseTo(2 * 1.959964 * Math.sqrt(fit.sigma2), 4);
     expect(upper[4]! - lower[4]!).toBeGreaterThan(upper[0]! - lower[0]!);
