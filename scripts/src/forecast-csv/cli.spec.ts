@@ -86,7 +86,7 @@ describe('forecast-csv', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^model: \S+$/m);
     expect(stdout).toMatch(/^why: {3}\S+ had the lowest mean backtest MASE/m);
-    for (const name of ['seasonal-naive', 'moving-average', 'holt-winters-additive', 'linear-regression']) {
+    for (const name of ['seasonal-naive', 'moving-average', 'drift', 'ets', 'theta', 'linear-regression']) {
       expect(stdout).toMatch(new RegExp(`^ {2}[ *] ${name} +\\d+\\.\\d{3}$`, 'm'));
     }
     expect(stdout).toMatch(/holdout accuracy over 7 points: MAE \d+\.\d\d {2}RMSE \d+\.\d\d {2}MASE \d\.\d{3} {2}sMAPE \d+\.\d%/);

@@ -1,14 +1,21 @@
 import type { DemandClass } from './demand-classifier.js';
 import type { ForecastModel, ModelName } from './forecasting.types.js';
 import { crostonSbaModel } from './models/croston.js';
+import { driftModel } from './models/drift.js';
+import { etsModel } from './models/ets-candidate.js';
 import { holtWintersAdditiveModel, holtWintersMultiplicativeModel } from './models/holt-winters.js';
 import { linearRegressionModel } from './models/linear-regression.js';
 import { movingAverageModel } from './models/moving-average.js';
 import { seasonalNaiveModel } from './models/seasonal-naive.js';
+import { thetaModel } from './models/theta.js';
 import { tsbModel } from './models/tsb.js';
 
-/** Every single model by name (the ensemble is built from their backtests, not fitted). */
-export const MODELS: Readonly<Record<Exclude<ModelName, 'ensemble'>, ForecastModel>> = {
+/** The candidates built from other candidates' backtests rather than fitted themselves. */
+export type CombinedModelName = 'ensemble' | 'combination';
+export type SingleModelName = Exclude<ModelName, CombinedModelName>;
+
+/** Every single model by name (the ensemble and the combination are built from their backtests, not fitted). */
+export const MODELS: Readonly<Record<SingleModelName, ForecastModel>> = {
   'seasonal-naive': seasonalNaiveModel,
   'moving-average': movingAverageModel,
   'holt-winters-additive': holtWintersAdditiveModel,
@@ -16,24 +23,39 @@ export const MODELS: Readonly<Record<Exclude<ModelName, 'ensemble'>, ForecastMod
   'croston-sba': crostonSbaModel,
   tsb: tsbModel,
   'linear-regression': linearRegressionModel,
+  ets: etsModel,
+  theta: thetaModel,
+  drift: driftModel,
 };
 
 /**
- * Which models a SKU of a demand class gets, simplest first (the first one
- * wins a tie). Frequent demand (smooth, erratic) gets the models of level,
- * trend and season; rare demand (intermittent, lumpy) gets Croston-type
- * methods, whose rate forecasts do not chase the zeros, plus the two
- * benchmarks. The ensemble is added on top whenever two candidates survive.
+ * Which models a SKU of a demand class may get, simplest first (the first one
+ * wins a tie). Frequent demand (smooth, erratic) gets the benchmarks (seasonal
+ * naive, moving average, the random walk with drift), the models of level,
+ * trend and season (Holt–Winters, ETS chosen by AICc, Theta) and the feature
+ * regression; rare demand (intermittent, lumpy) gets Croston-type methods,
+ * whose rate forecasts do not chase the zeros, plus the two benchmarks. The
+ * ensemble is added on top whenever two candidates survive, the combination
+ * of ETS and Theta whenever both do. Unless the caller names its candidates,
+ * those {@link NOT_BY_DEFAULT} are left out.
  *
  * @example candidatesFor('lumpy') // ['seasonal-naive', 'moving-average', 'croston-sba', 'tsb']
  */
-export function candidatesFor(demandClass: DemandClass): Exclude<ModelName, 'ensemble'>[] {
+export function candidatesFor(demandClass: DemandClass): SingleModelName[] {
   switch (demandClass) {
     case 'smooth':
     case 'erratic':
-      return ['seasonal-naive', 'moving-average', 'holt-winters-additive', 'holt-winters-multiplicative', 'linear-regression'];
+      return ['seasonal-naive', 'moving-average', 'drift', 'holt-winters-additive', 'holt-winters-multiplicative', 'ets', 'theta', 'linear-regression'];
     case 'intermittent':
     case 'lumpy':
       return ['seasonal-naive', 'moving-average', 'croston-sba', 'tsb'];
   }
 }
+
+/**
+ * Candidates tried only when a caller asks for them by name. Holt–Winters:
+ * ETS covers its additive and multiplicative forms (and damped ones) with
+ * likelihood-fitted parameters, and fitting both would cost more than the
+ * engine's per-SKU budget (see docs/BENCHMARKS.md, forecasting).
+ */
+export const NOT_BY_DEFAULT: readonly SingleModelName[] = ['holt-winters-additive', 'holt-winters-multiplicative'];

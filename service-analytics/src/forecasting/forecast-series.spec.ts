@@ -22,7 +22,7 @@ describe('forecastSeries', () => {
     const result = forecastSeries({ values }, { season: 7, horizon: 14 });
     const scores = Object.fromEntries(result.backtest.candidates.map((c) => [c.model, c.mase]));
     expect(Object.keys(scores).sort()).toEqual(
-      ['ensemble', 'holt-winters-additive', 'holt-winters-multiplicative', 'linear-regression', 'moving-average', 'seasonal-naive'].sort(),
+      ['ensemble', 'combination', 'drift', 'ets', 'theta', 'linear-regression', 'moving-average', 'seasonal-naive'].sort(),
     );
     expect(scores[result.model]).toBe(Math.min(...Object.values(scores).map((s) => s ?? Infinity)));
     expect(scores[result.model]!).toBeLessThan(scores['seasonal-naive']!);
@@ -31,6 +31,28 @@ describe('forecastSeries', () => {
       expect(f.lower).toBeLessThan(f.value);
       expect(f.upper).toBeGreaterThan(f.value);
     }
+  });
+
+  it('follows a trend on a short non-seasonal series instead of forecasting it flat', () => {
+    const random = seededRandom(21);
+    // A yearly-like series: 40 periods rising by 3 a period with noise.
+    const values = Array.from({ length: 40 }, (_, t) => 100 + 3 * t + (random() - 0.5) * 6);
+    const result = forecastSeries({ values }, { season: 1, horizon: 6 });
+    expect(['drift', 'ets', 'theta', 'combination', 'ensemble', 'holt-winters-additive']).toContain(result.model);
+    const forecast = result.forecasts.map((f) => f.value);
+    // The truth continues 217, 220, …, 232: a flat forecast would sit near 217.
+    expect(forecast[5]! - forecast[0]!).toBeGreaterThan(10);
+    expect(forecast[5]!).toBeGreaterThan(225);
+    expect(forecast[5]!).toBeLessThan(240);
+  });
+
+  it('scores the combination of ETS and Theta whenever both fit, window by window as the mean of theirs', () => {
+    const values = seasonalSeries({ length: 200, level: 80, trend: 0.1, pattern: [0, 4, 8, 6, 2, -10, -10], noise: 3, seed: 9 });
+    const result = forecastSeries({ values }, { season: 7, horizon: 7, candidates: ['ets', 'theta', 'combination'] });
+    const scores = Object.fromEntries(result.backtest.candidates.map((c) => [c.model, c.mae]));
+    expect(Object.keys(scores).sort()).toEqual(['combination', 'ets', 'theta']);
+    // The mean's absolute error is at most the mean of the members' (triangle inequality), window by window.
+    expect(scores['combination']!).toBeLessThanOrEqual((scores['ets']! + scores['theta']!) / 2 + 1e-9);
   });
 
   it('routes an intermittent series to Croston-type candidates only', () => {
@@ -71,9 +93,11 @@ describe('forecastSeries', () => {
   it('skips multiplicative Holt–Winters when a zero appears late in the history instead of failing', () => {
     const values = Array.from({ length: 100 }, (_, t) => 50 + PATTERN[t % 7]!);
     values[98] = 0;
-    const result = forecastSeries({ values }, { season: 7, horizon: 7 });
+    const result = forecastSeries({ values }, { season: 7, horizon: 7, candidates: ['seasonal-naive', 'holt-winters-multiplicative', 'ets'] });
     const multiplicative = result.backtest.candidates.find((c) => c.model === 'holt-winters-multiplicative');
     expect(multiplicative).toMatchObject({ mase: null, skipped: 'needs strictly positive demand' });
+    // ETS keeps its additive forms for that history: it is scored, not skipped.
+    expect(result.backtest.candidates.find((c) => c.model === 'ets')?.mase).toBeGreaterThanOrEqual(0);
   });
 
   it('never forecasts negative demand, even when a falling trend extrapolates below zero', () => {
@@ -91,6 +115,20 @@ describe('forecastSeries', () => {
     const values = Array.from({ length: 72 }, (_, t) => 200 + monthly[t % 12]!);
     const result = forecastSeries({ values }, { season: 12, horizon: 12, windows: 6 });
     result.forecasts.forEach((f, k) => expect(f.value).toBeCloseTo(200 + monthly[k]!, 6));
+  });
+
+  it('forecasts a series too short to backtest by ETS chosen by AICc, with model-based intervals', () => {
+    const random = seededRandom(31);
+    // 20 quarters growing by 5 a quarter: 5 + 1 + 16 = 22 periods would be needed for one backtest window of 16 steps.
+    const values = Array.from({ length: 20 }, (_, t) => 200 + 5 * t + (random() - 0.5) * 8);
+    const result = forecastSeries({ values }, { season: 4, horizon: 16, intervalLevels: [0.8] });
+    expect(result.model).toBe('ets');
+    expect(result.backtest.windows).toBe(0);
+    expect(result.reason).toMatch(/^20 periods are too short to backtest 16 steps \(need 21\): ETS\([AM],(A|Ad),N\) had the lowest AICc/);
+    expect(result.forecasts[15]!.value - result.forecasts[0]!.value).toBeGreaterThan(30);
+    const widths = result.forecasts.map((f) => f.upper - f.lower);
+    expect(widths[15]!).toBeGreaterThan(widths[0]!);
+    expect(result.intervals![0]!.halfWidths[0]!).toBeLessThan(widths[0]! / 2);
   });
 
   it('refuses a series too short to backtest, and bad options', () => {

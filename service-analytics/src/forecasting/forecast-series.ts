@@ -1,9 +1,11 @@
 import { backtestModel, originScales, residualsByStep, rollingOrigins, type CandidateBacktest } from './backtest.js';
-import { candidatesFor, MODELS } from './candidates.js';
+import { candidatesFor, MODELS, NOT_BY_DEFAULT, type SingleModelName } from './candidates.js';
 import { classifyDemand, type DemandProfile } from './demand-classifier.js';
 import type { BacktestPlan, DemandHistory, ForecastContext, ForecastModel, ModelName } from './forecasting.types.js';
 import { toDemandHistory, trainingSlice, type SeriesInput } from './history.js';
 import { conformalHalfWidthsAt } from './intervals.js';
+import { forecastShortSeries, type ShortSeriesForecast } from './short-series.js';
+import { combinationBacktest, COMBINATION_MEMBERS, meanForecast } from './models/combination.js';
 import { ensembleBacktest, medianForecast } from './models/ensemble.js';
 
 export interface ForecastSeriesOptions {
@@ -21,7 +23,7 @@ export interface ForecastSeriesOptions {
   futureCampaign?: readonly number[];
   /** Holiday flags of the forecast periods (known in advance); default none. */
   futureHoliday?: readonly number[];
-  /** Restrict the candidates (still filtered by the demand class). */
+  /** Restrict the candidates (still filtered by the demand class); default: the class's, less those tried only by name (Holt–Winters). */
   candidates?: readonly ModelName[];
   /** Further coverages to report interval half-widths at (`intervals`), from the same backtest errors. */
   intervalLevels?: readonly number[];
@@ -95,6 +97,10 @@ const DEFAULT_ENSEMBLE_SIZE = 3;
  * origin only — leakage-free, and one fit per candidate instead of one per
  * window. The chosen model's forecast is then fitted on the whole history.
  *
+ * A series too short for any backtest window (under season + 1 + horizon
+ * periods) is forecast by ETS chosen by AICc, with model-based intervals
+ * (see short-series.ts); it is refused only when even ETS cannot be fitted.
+ *
  * @example
  *   const values = Array.from({ length: 120 }, (_, t) => [10, 12, 15, 20, 30, 25, 8][t % 7]!);
  *   const result = forecastSeries({ values }, { season: 7, horizon: 7 });
@@ -112,15 +118,23 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
   // The MASE scale of the shortest window needs at least one seasonal-naive pair.
   const minTraining = season + 1;
   const origins = rollingOrigins(n, horizon, options.windows ?? DEFAULT_WINDOWS, minTraining);
-  if (origins.length === 0) {
-    throw new RangeError(`a series of ${n} periods is too short to backtest ${horizon} steps with season ${season}: need ${minTraining + horizon}`);
-  }
-
   // Demand cannot go below zero: every model's forecasts are clipped there, in the backtest as in the final fit.
   const nonNegative = history.values.every((v) => v >= 0);
   const demand = classifyDemand(history.values, history.censored);
+  if (origins.length === 0) {
+    const short = forecastShortSeries(
+      history,
+      { season, horizon, confidences: [confidence, ...(options.intervalLevels ?? [])], needed: minTraining + horizon },
+      demand,
+    );
+    if (short === null) {
+      throw new RangeError(`a series of ${n} periods is too short to backtest ${horizon} steps with season ${season}: need ${minTraining + horizon}`);
+    }
+    return shortSeriesResult(short, options, demand, nonNegative);
+  }
+
   const allowed = options.candidates;
-  const names = candidatesFor(demand.demandClass).filter((name) => allowed === undefined || allowed.includes(name));
+  const names = candidatesFor(demand.demandClass).filter((name) => (allowed === undefined ? !NOT_BY_DEFAULT.includes(name) : allowed.includes(name)));
   const scores: CandidateScore[] = [];
   const backtests: CandidateBacktest[] = [];
   const plan = { season, horizon, origins };
@@ -146,6 +160,12 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
     const ensemble = ensembleBacktest(history, members);
     backtests.push(ensemble);
     scores.push({ model: 'ensemble', mase: ensemble.mase, mae: ensemble.mae });
+  }
+  const combined = COMBINATION_MEMBERS.map((name) => backtests.find((b) => b.model === name));
+  if (combined.every((b) => b !== undefined) && (allowed === undefined || allowed.includes('combination'))) {
+    const combination = combinationBacktest(history, combined);
+    backtests.push(combination);
+    scores.push({ model: 'combination', mase: combination.mase, mae: combination.mae });
   }
   // Stable sort: among equal MASE, the earlier (simpler) candidate stays first.
   const chosen = [...backtests].sort((a, b) => a.mase - b.mase)[0]!;
@@ -189,6 +209,30 @@ export function forecastSeries(input: SeriesInput, options: ForecastSeriesOption
     ...(final.params ? { params: final.params } : {}),
     ...(intervals ? { intervals } : {}),
     ...(chosen.model === 'ensemble' ? { members: members.map((m) => m.model) } : {}),
+    ...(chosen.model === 'combination' ? { members: [...COMBINATION_MEMBERS] } : {}),
+  };
+}
+
+/**
+ * The answer for a series too short to backtest: ETS chosen by AICc with its
+ * model-based intervals. Half-widths are the larger side of each interval
+ * (the simulated ones of multiplicative forms are asymmetric), so `value ±
+ * halfWidth` never covers less than the model's interval.
+ */
+function shortSeriesResult(short: ShortSeriesForecast, options: ForecastSeriesOptions, demand: DemandProfile, nonNegative: boolean): SeriesForecast {
+  const clip = (v: number) => (nonNegative ? Math.max(0, v) : v);
+  const halfWidthsOf = (k: number) => short.values.map((value, h) => Math.max(short.intervals[k]!.upper[h]! - value, value - short.intervals[k]!.lower[h]!));
+  const main = halfWidthsOf(0);
+  const levels = options.intervalLevels;
+  return {
+    model: 'ets',
+    reason: short.reason,
+    demand,
+    confidence: options.confidence ?? 0.95,
+    forecasts: short.values.map((value, k) => ({ step: k + 1, value: clip(value), lower: clip(value - main[k]!), upper: clip(value) + main[k]! })),
+    backtest: { windows: 0, origins: [], candidates: [{ model: 'ets', mase: null, mae: null }], intervalsReliable: true },
+    params: short.params,
+    ...(levels ? { intervals: levels.map((level, i) => ({ confidence: level, halfWidths: halfWidthsOf(i + 1), reliable: true })) } : {}),
   };
 }
 
@@ -199,10 +243,12 @@ function fitFinal(
   context: ForecastContext,
   nonNegative: boolean,
 ): { values: number[]; weights?: Record<string, number>; params?: Record<string, number> } {
-  const single = (name: Exclude<ModelName, 'ensemble'>) => (nonNegative ? clampedAtZero(MODELS[name]) : MODELS[name]);
+  const single = (name: SingleModelName) => (nonNegative ? clampedAtZero(MODELS[name]) : MODELS[name]);
+  if (model === 'combination')
+    return { values: meanForecast(COMBINATION_MEMBERS.map((name) => single(name as SingleModelName).forecast(history, context).values)) };
   if (model !== 'ensemble') return single(model).forecast(history, context);
   // Members are single models: the ensemble is only ever built from their backtests.
-  const fits = members.map((m) => ({ model: m.model, fit: single(m.model as Exclude<ModelName, 'ensemble'>).forecast(history, context) }));
+  const fits = members.map((m) => ({ model: m.model, fit: single(m.model as SingleModelName).forecast(history, context) }));
   const weights = fits.find((f) => f.model === 'linear-regression')?.fit.weights;
   return { values: medianForecast(fits.map((f) => f.fit.values)), ...(weights ? { weights } : {}) };
 }
@@ -237,7 +283,12 @@ function explain(
   horizon: number,
 ): string {
   const others = scores.map((s) => (s.mase === null ? `${s.model} skipped (${s.skipped})` : `${s.model} ${s.mase.toFixed(3)}`)).join(', ');
-  const members = chosen.model === 'ensemble' ? ` (median of ${ensembleMembers.join(', ')})` : '';
+  const members =
+    chosen.model === 'ensemble'
+      ? ` (median of ${ensembleMembers.join(', ')})`
+      : chosen.model === 'combination'
+        ? ` (mean of ${COMBINATION_MEMBERS.join(', ')})`
+        : '';
   return (
     `${chosen.model}${members} had the lowest mean backtest MASE (${chosen.mase.toFixed(3)}) over ${windows} rolling-origin windows of ${horizon} steps ` +
     `[${others}]; demand is ${demand.demandClass} (ADI ${demand.adi.toFixed(2)}, CV² ${demand.cv2.toFixed(2)})`

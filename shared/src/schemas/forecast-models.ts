@@ -12,4 +12,8 @@ export const FORECAST_MODELS = [
   'tsb',
   'linear-regression',
   'ensemble',
+  'ets',
+  'theta',
+  'drift',
+  'combination',
 ] as const;
