@@ -23,6 +23,8 @@ export const PLANNING_COLLECTIONS = {
   planningPairs: 'planningPairs',
   /** One per tenant: a sample of the last run's pairs as the service allocation sees them (planning-calibration.ts). */
   planningCalibration: 'planningCalibration',
+  /** StoredAlert (shared alert.schemas): STOCKOUT_PREDICTED, OVERSTOCK, UNUSUAL_DEMAND, SUPPLIER_LATE, FORECAST_DEGRADED. */
+  planningAlerts: 'planningAlerts',
   /** The watchers' bookmarks (how far the stock watcher has looked), one document per watcher. */
   planningWatchers: 'planningWatchers',
 } as const;

@@ -14,3 +14,4 @@ export * from './stored-documents.schemas.js';
 export * from './live-outbox.schemas.js';
 export * from './planning.schemas.js';
 export * from './planning-api.schemas.js';
+export * from './alert.schemas.js';
