@@ -113,6 +113,7 @@ describe('security headers', () => {
       ['/', null],
       ['/dashboard/app.js', null],
       ['/dashboard/vendor/socket.io.min.js', null],
+      ['/favicon.ico', null],
       ['/docs/', null],
       ['/nowhere', null],
       // Engine.IO answers these before Express: a polling handshake and a refused transport.
@@ -129,6 +130,14 @@ describe('security headers', () => {
     expect(client.headers.get('content-type')).toMatch(/javascript/);
     expect(String(client.body)).toContain('Socket.IO');
     expect((await t.request('GET', '/socket.io/socket.io.js')).status).toBe(400);
+  });
+
+  it('serves the icon at /favicon.ico and the page links it', async () => {
+    const icon = await t.request('GET', '/favicon.ico');
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(String(icon.body)).toContain('<svg');
+    expect(String((await t.request('GET', '/')).body)).toContain('href="/dashboard/favicon.svg"');
   });
 
   it('forbid caching of every /api answer, success or error, but not of the dashboard', async () => {

@@ -37,6 +37,10 @@ export function dashboardRouter(): Router {
     noReferrer(res);
     res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: directory });
   });
+  // Browsers and tools that ignore the page's <link rel="icon"> still ask for /favicon.ico: the same SVG.
+  router.get('/favicon.ico', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').type('image/svg+xml').sendFile('favicon.svg', { root: directory });
+  });
   // As a root, not a path: the package sits under node_modules/.pnpm, and `send` refuses dot-folders in a path.
   const clientDirectory = socketIoClientDirectory();
   router.get('/dashboard/vendor/socket.io.min.js', (_req, res) => {
