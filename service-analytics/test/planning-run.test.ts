@@ -1,5 +1,6 @@
 import { DEFAULT_PLANNING_SETTINGS, type StoredRecommendation } from '@icc/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackorderMirrorDoc } from '../src/facts/backorder-mirror.js';
 import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
 import type { StockReadModelDoc } from '../src/facts/reference-mirror.js';
 import { FORECAST_COLLECTIONS } from '../src/forecasts/forecast-collections.js';
@@ -306,6 +307,33 @@ describe('triggered and scheduled runs', () => {
     ]);
     expect(await worker.drain()).toBe(1);
     expect(await pending('SKU-A', 'WH-2')).toMatchObject([{ quantity: 150, runId: triggered[0]!._id }]);
+    await worker.housekeeping();
+    expect(await runs().countDocuments({ kind: 'TRIGGERED', status: 'pending' })).toBe(0);
+  });
+
+  it('re-plans a pair whose back-orders take it to its reorder point, though its stock did not change', async () => {
+    await worker.housekeeping();
+    const pairs = await t.analytics.collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs).find({ tenantId: 'acme' }).toArray();
+    const pair = pairs.find((p) => p._id !== 'acme:SKU-A:WH-2' && p.inventoryPosition > p.reorderPoint)!;
+    expect(pair).toBeDefined();
+    const short = Math.ceil(pair.inventoryPosition - pair.reorderPoint);
+    // A confirmed order waits for `short` units there: the position falls by as much, the stock row stays as it was.
+    await t.analytics.collection<BackorderMirrorDoc>(FACT_COLLECTIONS.backordersMirror).insertOne({
+      _id: 'so-backordered-1',
+      sourceId: 'so-backordered-1',
+      tenantId: 'acme',
+      locationCode: pair.locationCode,
+      status: 'confirmed',
+      lines: [{ sku: pair.sku, quantity: short }],
+      updatedAt: new Date(NOW.getTime() + 2_000),
+    });
+    await worker.housekeeping();
+    const triggered = await runs().find({ kind: 'TRIGGERED', status: 'pending' }).toArray();
+    expect(triggered).toMatchObject([{ tenantId: 'acme', parameters: { skus: [pair.sku], locationCodes: [pair.locationCode] } }]);
+    expect(await worker.drain()).toBe(1);
+    const replanned = (await t.analytics.collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs).findOne({ _id: pair._id }))!;
+    expect(replanned.inventoryPosition).toBeCloseTo(pair.inventoryPosition - short, 6);
+    // Seen once: the next look finds nothing new.
     await worker.housekeeping();
     expect(await runs().countDocuments({ kind: 'TRIGGERED', status: 'pending' })).toBe(0);
   });

@@ -1,5 +1,6 @@
 import { isDuplicateKeyError, TrainRequestSchema, utcDayKey, type DayKey } from '@icc/shared';
 import type { Db } from 'mongodb';
+import { backorderedBySkuLocation, type BackorderMirrorDoc } from '../facts/backorder-mirror.js';
 import { FACT_COLLECTIONS } from '../facts/fact-collections.js';
 import type { StockReadModelDoc } from '../facts/reference-mirror.js';
 import { FORECAST_COLLECTIONS, type LatestForecastDocument, type TrainingJobDocument } from '../forecasts/forecast-collections.js';
@@ -58,39 +59,78 @@ export async function requestTriggeredRun(
   await planningRunsOf(db).insertOne(runDocument(tenantId, { kind: 'TRIGGERED', reason, skus, locationCodes }, now));
 }
 
+/** Rows changed after `since` of a collection with `updatedAt`, oldest first, at most one batch. */
+async function changedSince<T extends { updatedAt: Date }>(db: Db, collection: string, since: Date): Promise<T[]> {
+  return (await db
+    .collection(collection)
+    .find({ updatedAt: { $gt: since } })
+    .sort({ updatedAt: 1 })
+    .limit(STOCK_BATCH)
+    .toArray()) as unknown as T[];
+}
+
+/** A pair's key as the stock read model and `planningPairs` spell it. */
+function pairId(tenantId: string, sku: string, locationCode: string): string {
+  return `${tenantId}:${sku}:${locationCode}`;
+}
+
 /**
- * Look at the stock positions changed since the last look: a pair whose
- * position (on hand − reserved + in transit + on order + accepted not yet
- * ordered) is now at or below the reorder point its last run computed, having
- * been above it then, gets a TRIGGERED run. Pairs never planned wait for the
- * next scheduled or manual run. Answers how many pairs it triggered.
+ * Look at the positions changed since the last look — stock rows, and sales
+ * orders whose back-ordered lines changed (a back-order lowers the position
+ * without touching stock): a pair whose position (on hand − reserved + in
+ * transit + on order + accepted not yet ordered − back-ordered) is now at or
+ * below the reorder point its last run computed, having been above it then,
+ * gets a TRIGGERED run. Pairs never planned wait for the next scheduled or
+ * manual run. Answers how many pairs it triggered.
  */
 export async function watchStock(db: Db, now: Date): Promise<number> {
   const watchers = db.collection<PlanningWatcherDocument>(PLANNING_COLLECTIONS.planningWatchers);
   const bookmark = await watchers.findOne({ _id: 'stock' });
-  const since = new Date((bookmark?.stockSeenUntil ?? now).getTime() - STOCK_LOOKBACK_MS);
   if (!bookmark) {
     // First look: start from now (everything older is the next full run's business).
-    await watchers.updateOne({ _id: 'stock' }, { $set: { stockSeenUntil: now } }, { upsert: true });
+    await watchers.updateOne({ _id: 'stock' }, { $set: { stockSeenUntil: now, backordersSeenUntil: now } }, { upsert: true });
     return 0;
   }
-  const changed = await db
-    .collection<StockReadModelDoc>(FACT_COLLECTIONS.stockReadModel)
-    .find({ updatedAt: { $gt: since } })
-    .sort({ updatedAt: 1 })
-    .limit(STOCK_BATCH)
-    .toArray();
-  if (changed.length === 0) return 0;
+  const stockSince = new Date(bookmark.stockSeenUntil.getTime() - STOCK_LOOKBACK_MS);
+  // A bookmark from before back-orders were watched starts them where the stock is.
+  const backordersSince = new Date((bookmark.backordersSeenUntil ?? bookmark.stockSeenUntil).getTime() - STOCK_LOOKBACK_MS);
+  const [changedStock, changedBackorders] = await Promise.all([
+    changedSince<StockReadModelDoc>(db, FACT_COLLECTIONS.stockReadModel, stockSince),
+    changedSince<BackorderMirrorDoc>(db, FACT_COLLECTIONS.backordersMirror, backordersSince),
+  ]);
+  if (changedStock.length === 0 && changedBackorders.length === 0) return 0;
+
+  const stockById = new Map(changedStock.map((s) => [s._id, s]));
+  const backorderedPairs = changedBackorders.flatMap((order) => order.lines.map((line) => pairId(order.tenantId, line.sku, order.locationCode)));
+  const missing = [...new Set(backorderedPairs)].filter((id) => !stockById.has(id));
+  if (missing.length > 0) {
+    const rows = await db
+      .collection<StockReadModelDoc>(FACT_COLLECTIONS.stockReadModel)
+      .find({ _id: { $in: missing } })
+      .toArray();
+    for (const row of rows) stockById.set(row._id, row);
+  }
   const pairs = await db
     .collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs)
-    .find({ _id: { $in: changed.map((s) => s._id) } })
+    .find({ _id: { $in: [...stockById.keys()] } })
     .toArray();
   const planned = new Map(pairs.map((p) => [p._id, p]));
+  const backOrdered = await backorderedOfPlanned(
+    db,
+    [...stockById.values()].filter((s) => planned.has(s._id)),
+  );
+
   const below = new Map<string, { sku: string; locationCode: string }[]>();
-  for (const stock of changed) {
+  for (const stock of stockById.values()) {
     const pair = planned.get(stock._id);
     if (!pair) continue;
-    const position = stock.onHand - stock.reserved + stock.inTransit + stock.onOrder + pair.acceptedOpen;
+    const position =
+      stock.onHand -
+      stock.reserved +
+      stock.inTransit +
+      stock.onOrder +
+      pair.acceptedOpen -
+      (backOrdered.get(stock.tenantId)?.get(`${stock.sku}\u0000${stock.locationCode}`) ?? 0);
     if (position > pair.reorderPoint || pair.inventoryPosition <= pair.reorderPoint) continue;
     below.set(stock.tenantId, [...(below.get(stock.tenantId) ?? []), { sku: stock.sku, locationCode: stock.locationCode }]);
   }
@@ -106,9 +146,23 @@ export async function watchStock(db: Db, now: Date): Promise<number> {
       now,
     );
   }
-  const newest = changed.at(-1)!.updatedAt;
-  if (newest > bookmark.stockSeenUntil) await watchers.updateOne({ _id: 'stock' }, { $set: { stockSeenUntil: newest } });
+  const seen: Partial<Pick<PlanningWatcherDocument, 'stockSeenUntil' | 'backordersSeenUntil'>> = {};
+  const newestStock = changedStock.at(-1)?.updatedAt;
+  if (newestStock && newestStock > bookmark.stockSeenUntil) seen.stockSeenUntil = newestStock;
+  const newestBackorder = changedBackorders.at(-1)?.updatedAt;
+  if (newestBackorder && newestBackorder > (bookmark.backordersSeenUntil ?? bookmark.stockSeenUntil)) seen.backordersSeenUntil = newestBackorder;
+  if (Object.keys(seen).length > 0) await watchers.updateOne({ _id: 'stock' }, { $set: seen });
   return [...below.values()].reduce((n, list) => n + list.length, 0);
+}
+
+/** Back-ordered quantity per tenant, then per `${sku}\u0000${locationCode}`, of the given stock rows' SKUs. */
+async function backorderedOfPlanned(db: Db, rows: readonly StockReadModelDoc[]): Promise<Map<string, Map<string, number>>> {
+  const skusByTenant = new Map<string, Set<string>>();
+  for (const row of rows) skusByTenant.set(row.tenantId, (skusByTenant.get(row.tenantId) ?? new Set()).add(row.sku));
+  const entries = await Promise.all(
+    [...skusByTenant].map(async ([tenantId, skus]) => [tenantId, await backorderedBySkuLocation(db, tenantId, [...skus])] as const),
+  );
+  return new Map(entries);
 }
 
 /**

@@ -64,6 +64,8 @@ export interface PlanningPairDocument {
 export interface PlanningWatcherDocument {
   _id: string;
   stockSeenUntil: Date;
+  /** How far the watcher has looked at the back-order mirror (absent in bookmarks written before it watched back-orders). */
+  backordersSeenUntil?: Date;
 }
 
 export const EMPTY_RUN_COUNTS: PlanningRunCounts = {
