@@ -9,9 +9,6 @@
  * ledger sums to): no order without its stock effect, no stock effect without
  * its order.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import {
   CreateLocationSchema,
   CreateProductSchema,
@@ -30,8 +27,9 @@ import { createSupplierService } from '../src/suppliers/supplier.service.js';
 import { ensureTenant } from '../src/tenancy/api-key.service.js';
 import { runAsPrincipal } from '../src/tenancy/tenant-context.js';
 import { aLocation, aProduct, aSupplier, seededRandom } from './support/builders.js';
+import { childProcesses, uriOf, type Child } from './support/child-processes.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const children = childProcesses();
 const OPERATIONAL_DB = 'po_crash_operational';
 const ANALYTICS_DB = 'po_crash_analytics';
 const REQUESTS = 300;
@@ -46,42 +44,6 @@ const TENANT = 'acme';
 const progress = (line: string) => {
   if (process.env.PO_CRASH_VERBOSE) process.stderr.write(`po-crash ${new Date().toISOString().slice(11, 23)} ${line}\n`);
 };
-
-interface Child {
-  process: ChildProcess;
-  line: string;
-  exited: Promise<void>;
-}
-
-/** Every process this file started, so afterAll can end them even when the test timed out midway. */
-const children = new Set<ChildProcess>();
-let tornDown = false;
-
-/** Run `node <args>` from the repo root and wait for a stdout line starting with `ready`. */
-async function startChild(args: string[], ready: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
-  if (tornDown) throw new Error('test torn down');
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code, signal) => reject(new Error(`${args.join(' ')} exited (${code ?? signal}) before "${ready}"`)));
-    createInterface({ input: child.stdout }).on('line', (text) => {
-      if (text.startsWith(ready)) resolve(text);
-    });
-  });
-  return { process: child, line, exited };
-}
-
-const startService = (uri: string) =>
-  startChild(['--import', 'tsx', '--conditions=source', 'service-operational/src/main.ts'], 'operational ', {
-    MONGODB_URI: uri,
-    OPERATIONAL_DB,
-    ANALYTICS_DB,
-    OPERATIONAL_PORT: '0',
-    PO_REQUEST_POLL_MS: '200',
-    LOG_LEVEL: 'error',
-  });
 
 function aRequest(n: number, random: () => number): StoredPurchaseOrderRequest {
   const lineCount = 1 + Math.floor(random() * 3);
@@ -110,19 +72,17 @@ describe('purchase-order requests: crash safety (service as a child process, SIG
   let service: Child | null = null;
 
   beforeAll(async () => {
-    engine = await startChild(['--import', 'tsx', '--conditions=source', 'embedded-mongo/src/cli.ts', '--port', '0'], 'ready ');
-    client = await new MongoClient(engine.line.slice('ready '.length).trim()).connect();
+    engine = await children.startEngine();
+    client = await new MongoClient(uriOf(engine)).connect();
   });
   afterAll(async () => {
-    tornDown = true;
-    for (const child of children) if (child !== engine?.process) child.kill('SIGKILL');
     await client?.close();
-    engine?.process.kill('SIGTERM');
-    await engine?.exited;
+    await children.tearDown(engine);
   });
 
   it(`ends with exactly one order per request and on order equal to the open orders after ≥ ${MIN_KILLS} SIGKILLs`, async () => {
-    const uri = engine.line.slice('ready '.length).trim();
+    const uri = uriOf(engine);
+    const startService = () => children.startOperational(uri, { operational: OPERATIONAL_DB, analytics: ANALYTICS_DB });
     const random = seededRandom(SEED);
 
     // The catalogue, through the services' own code, in the tenant's scope.
@@ -148,7 +108,7 @@ describe('purchase-order requests: crash safety (service as a child process, SIG
     let recorded = REQUESTS / 3;
     let kills = 0;
     let killsMidWork = 0;
-    service = await startService(uri);
+    service = await startService();
     while (kills < MIN_KILLS || recorded < REQUESTS) {
       if (recorded < REQUESTS) {
         const more = all.slice(recorded, recorded + REQUESTS / 6);
@@ -165,7 +125,7 @@ describe('purchase-order requests: crash safety (service as a child process, SIG
       // so after transactionLifetimeLimitSeconds (60 s); embedded-mongo never does, so end it as an operator would.
       await client.db('admin').command({ killAllSessions: [] });
       progress(`kill ${kills}: ${before} of ${recorded} recorded requests had their order`);
-      service = await startService(uri);
+      service = await startService();
     }
 
     const deadline = Date.now() + 60_000;

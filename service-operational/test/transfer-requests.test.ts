@@ -121,6 +121,22 @@ describe('accepted TRANSFER recommendations → stock transfers', () => {
     expect(await onHand(admin, 'XFR-1', TO)).toBe(before.to);
   });
 
+  it('gets past a backlog of executed requests analytics has not completed yet (more than one batch)', async () => {
+    await admin.post('/api/stock/adjustment', { sku: 'XFR-1', locationCode: FROM, quantity: 300, reason: 'delivery' });
+    const before = { from: await onHand(admin, 'XFR-1', FROM), to: await onHand(admin, 'XFR-1', TO) };
+    await requests.insertMany(Array.from({ length: 150 }, () => aRequest({ quantity: 2 })));
+    const f = follower();
+    const first = await f.pass();
+    const second = await f.pass();
+    // Every one moved exactly once over the two passes; the second only skips what the first did.
+    expect(first.done + second.done).toBe(150);
+    expect(second).toMatchObject({ recorded: 150, done: 0, failed: 0 });
+    expect(await onHand(admin, 'XFR-1', FROM)).toBe(before.from - 300);
+    expect(await onHand(admin, 'XFR-1', TO)).toBe(before.to + 300);
+    // A fresh follower (a restart) reads the outcomes instead of its memory, and moves nothing again.
+    expect(await follower().pass()).toMatchObject({ recorded: 150, done: 0, existing: 150 });
+  });
+
   it("acts in the request's tenant only: an unknown location there is a failure, not another tenant's stock", async () => {
     const request = aRequest({ tenantId: OTHER_TENANT, toLocationCode: 'NOWHERE', quantity: 5 });
     await requests.insertOne(request);

@@ -81,35 +81,66 @@ export function followTransferRequests(options: TransferRequestFollowerOptions):
   const executions = () => tenantCollection<TransferExecutionRecord>(models.TransferExecution);
   /** Malformed requests, logged once each. */
   const malformed = new Set<string>();
+  /** Requests known to have their outcome: skipped until analytics completes them. */
+  const executedBefore = new Set<string>();
 
+  /**
+   * One pass over every recorded request, oldest first, a batch at a time.
+   * Requests stay `recorded` until analytics sees their outcome, so a pass
+   * must look past those it (or anyone) already executed, however many wait
+   * while analytics is behind or down: it walks them all and remembers the
+   * executed ones it saw until analytics completes them.
+   */
   async function pass(signal?: AbortSignal): Promise<TransferPassSummary> {
     const summary: TransferPassSummary = { recorded: 0, done: 0, failed: 0, existing: 0 };
-    const recorded = await requests
-      .find({ status: 'recorded' }, { sort: { createdAt: 1 } })
-      .limit(BATCH)
-      .toArray();
-    summary.recorded = recorded.length;
-    const parsed: StoredTransferRequest[] = [];
-    for (const doc of recorded) {
-      const request = StoredTransferRequestSchema.safeParse(doc);
-      if (request.success) parsed.push(request.data);
-      else if (!malformed.has(String(doc._id))) {
-        malformed.add(String(doc._id));
-        log.warn({ requestId: String(doc._id), issues: request.error.issues.length }, 'transfer request is malformed; skipped');
+    const seen = new Set<string>();
+    let batch: StoredTransferRequest[] = [];
+    const cursor = requests.find({ status: 'recorded' }, { sort: { createdAt: 1 }, batchSize: BATCH });
+    try {
+      for await (const doc of cursor) {
+        if (signal?.aborted) return summary;
+        const id = String(doc._id);
+        seen.add(id);
+        summary.recorded += 1;
+        if (executedBefore.has(id)) {
+          summary.existing += 1;
+          continue;
+        }
+        const request = StoredTransferRequestSchema.safeParse(doc);
+        if (request.success) batch.push(request.data);
+        else if (!malformed.has(id)) {
+          malformed.add(id);
+          log.warn({ requestId: id, issues: request.error.issues.length }, 'transfer request is malformed; skipped');
+        }
+        if (batch.length === BATCH) {
+          await executeBatch(batch, summary, signal);
+          batch = [];
+        }
       }
+      if (batch.length > 0) await executeBatch(batch, summary, signal);
+    } finally {
+      await cursor.close();
     }
-    for (const [tenantId, ofTenant] of byTenant(parsed)) {
-      if (signal?.aborted) break;
+    // Forget what analytics has completed (or removed): the memory holds recorded requests only.
+    for (const id of executedBefore) if (!seen.has(id)) executedBefore.delete(id);
+    for (const id of malformed) if (!seen.has(id)) malformed.delete(id);
+    return summary;
+  }
+
+  async function executeBatch(batch: readonly StoredTransferRequest[], summary: TransferPassSummary, signal?: AbortSignal): Promise<void> {
+    for (const [tenantId, ofTenant] of byTenant(batch)) {
+      if (signal?.aborted) return;
       const executed = await inTenant(tenantId, FOLLOWER, async () => {
         const rows = await executions().find({ requestId: { $in: ofTenant.map((r) => r._id) } }, { projection: { requestId: 1 } });
         return new Set(rows.map((row) => row.requestId));
       });
       for (const request of ofTenant) {
-        if (signal?.aborted) break;
-        summary[executed.has(request._id) ? 'existing' : await execute(request)] += 1;
+        if (signal?.aborted) return;
+        const outcome = executed.has(request._id) ? 'existing' : await execute(request);
+        summary[outcome] += 1;
+        executedBefore.add(request._id);
       }
     }
-    return summary;
   }
 
   function execute(request: StoredTransferRequest): Promise<Outcome> {
