@@ -25,22 +25,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  *   readSeriesCsv('3\n4\n')                                  // { values: [3, 4] }
  */
 export function readSeriesCsv(text: string): CsvSeries {
-  const lines: number[] = [];
-  let records: string[][];
-  try {
-    records = parse(text, {
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      on_record: (record: string[], context) => {
-        lines.push(context.lines);
-        return record;
-      },
-    });
-  } catch (error) {
-    throw new InputError(`not a readable CSV: ${(error as Error).message}`);
-  }
+  const { records, lines } = parseCsvRecords(text);
   if (records.length === 0) throw new InputError('the file holds no values');
 
   const header = records[0]!.map((cell) => cell.toLowerCase());
@@ -56,22 +41,42 @@ export function readSeriesCsv(text: string): CsvSeries {
   if (rows.length === 0) throw new InputError('the file has a header but no values');
   const values = rows.map((r, i) => numberAt(r[valueColumn] ?? '', lines[i + 1]!));
   if (dateColumn < 0) return { values };
-  const dates = rows.map((r, i) => {
-    const date = r[dateColumn] ?? '';
-    const line = lines[i + 1]!;
-    if (!DAY.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
-      throw new InputError(`line ${line}: date "${date}" is not a YYYY-MM-DD day`);
-    }
-    return date;
-  });
+  const dates = rows.map((r, i) => dayAt(r[dateColumn] ?? '', lines[i + 1]!));
   dates.forEach((date, i) => {
     if (i > 0 && date <= dates[i - 1]!) throw new InputError(`line ${lines[i + 1]}: date ${date} does not come after ${dates[i - 1]}`);
   });
   return { values, dates };
 }
 
-function numberAt(cell: string, line: number): number {
+/** CSV records (cells trimmed, blank lines skipped) and the 1-based line each starts on, for messages. */
+export function parseCsvRecords(text: string): { records: string[][]; lines: number[] } {
+  const lines: number[] = [];
+  try {
+    const records = parse(text, {
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      on_record: (record: string[], context) => {
+        lines.push(context.lines);
+        return record;
+      },
+    });
+    return { records, lines };
+  } catch (error) {
+    throw new InputError(`not a readable CSV: ${(error as Error).message}`);
+  }
+}
+
+/** The number in a cell, or an {@link InputError} naming the line. */
+export function numberAt(cell: string, line: number): number {
   const value = cell === '' ? Number.NaN : Number(cell);
   if (!Number.isFinite(value)) throw new InputError(`line ${line}: "${cell}" is not a number`);
   return value;
+}
+
+/** The `YYYY-MM-DD` day in a cell, or an {@link InputError} naming the line. */
+export function dayAt(cell: string, line: number): string {
+  if (!DAY.test(cell) || Number.isNaN(Date.parse(`${cell}T00:00:00Z`))) throw new InputError(`line ${line}: date "${cell}" is not a YYYY-MM-DD day`);
+  return cell;
 }
