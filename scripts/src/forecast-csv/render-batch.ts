@@ -1,5 +1,7 @@
 import type { BatchOutcome } from './batch-forecast.js';
 
+type Forecast = Exclude<BatchOutcome, { error: string }>;
+
 /**
  * The text report of a many-series run: one row per series (its model and,
  * with a holdout, MASE, sMAPE and interval coverage; without, the first and
@@ -7,7 +9,7 @@ import type { BatchOutcome } from './batch-forecast.js';
  * were forecast and the ones that were not.
  */
 export function renderBatch(outcomes: readonly BatchOutcome[], confidence: number): string {
-  const forecast = outcomes.filter((o) => !('error' in o));
+  const forecast = outcomes.filter((o): o is Forecast => !('error' in o));
   const holdout = forecast.some((o) => o.report.metrics !== undefined);
   const percent = `${Math.round(confidence * 1000) / 10}%`;
   const header = holdout
@@ -25,7 +27,7 @@ export function renderBatch(outcomes: readonly BatchOutcome[], confidence: numbe
   const out = table([header, ...rows]);
   out.push('');
   if (holdout && forecast.length > 0) {
-    const mean = (pick: (o: (typeof forecast)[number]) => number) => forecast.reduce((sum, o) => sum + pick(o), 0) / forecast.length;
+    const mean = (pick: (o: Forecast) => number) => forecast.reduce((sum, o) => sum + pick(o), 0) / forecast.length;
     const points = forecast.reduce((sum, o) => sum + o.report.forecasts.length, 0);
     const covered = forecast.reduce((sum, o) => sum + o.coverage! * o.report.forecasts.length, 0);
     out.push(

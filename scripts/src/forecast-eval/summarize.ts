@@ -39,8 +39,8 @@ export interface EvaluationSummary {
  * @example summarize(evaluations, 0.95).groups.at(-1)!.methods.engine.meanMase
  */
 export function summarize(evaluations: readonly SeriesEvaluation[], confidence: number): EvaluationSummary {
-  const scored = evaluations.filter((e) => !('error' in e));
-  const skipped = evaluations.filter((e) => 'error' in e);
+  const scored = evaluations.filter((e): e is Scored => !('error' in e));
+  const skipped = evaluations.filter((e): e is Exclude<SeriesEvaluation, Scored> => 'error' in e);
   const groups: GroupSummary[] = [];
   for (const frequency of FREQUENCIES) {
     const members = scored.filter((e) => e.frequency === frequency);
