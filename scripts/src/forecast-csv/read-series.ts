@@ -25,58 +25,81 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  *   readSeriesCsv('3\n4\n')                                  // { values: [3, 4] }
  */
 export function readSeriesCsv(text: string): CsvSeries {
-  const { records, lines } = parseCsvRecords(text);
+  const { records, lineOf } = parseCsvRecords(text);
   if (records.length === 0) throw new InputError('the file holds no values');
 
   const header = records[0]!.map((cell) => cell.toLowerCase());
   const valueColumn = header.indexOf('value');
   if (valueColumn < 0) {
     if (records.every((r) => r.length === 1) && !Number.isNaN(Number(records[0]![0]))) {
-      return { values: records.map((r, i) => numberAt(r[0]!, lines[i]!)) };
+      return { values: records.map((r, i) => numberAt(r[0]!, () => lineOf(i))) };
     }
     throw new InputError('expected a header with a "value" column (and optionally "date"), or one number per line');
   }
   const dateColumn = header.indexOf('date');
   const rows = records.slice(1);
   if (rows.length === 0) throw new InputError('the file has a header but no values');
-  const values = rows.map((r, i) => numberAt(r[valueColumn] ?? '', lines[i + 1]!));
+  const values = rows.map((r, i) => numberAt(r[valueColumn] ?? '', () => lineOf(i + 1)));
   if (dateColumn < 0) return { values };
-  const dates = rows.map((r, i) => dayAt(r[dateColumn] ?? '', lines[i + 1]!));
+  const dates = rows.map((r, i) => dayAt(r[dateColumn] ?? '', () => lineOf(i + 1)));
   dates.forEach((date, i) => {
-    if (i > 0 && date <= dates[i - 1]!) throw new InputError(`line ${lines[i + 1]}: date ${date} does not come after ${dates[i - 1]}`);
+    if (i > 0 && date <= dates[i - 1]!) throw new InputError(`line ${lineOf(i + 1)}: date ${date} does not come after ${dates[i - 1]}`);
   });
   return { values, dates };
 }
 
-/** CSV records (cells trimmed, blank lines skipped) and the 1-based line each starts on, for messages. */
-export function parseCsvRecords(text: string): { records: string[][]; lines: number[] } {
-  const lines: number[] = [];
+/**
+ * CSV records (cells trimmed, blank lines skipped) and `lineOf(i)`, the
+ * 1-based line record i starts on, for messages. The lines are counted only
+ * when a message asks for one: counting them costs csv-parse more than the
+ * parse itself, and a file without mistakes never needs them.
+ */
+export function parseCsvRecords(text: string): { records: string[][]; lineOf: (record: number) => number } {
+  const records = parseWith(text);
+  let lines: number[] | undefined;
+  return {
+    records,
+    lineOf: (record) => {
+      if (lines === undefined) {
+        const counted: number[] = [];
+        parseWith(text, (line) => counted.push(line));
+        lines = counted;
+      }
+      return lines[record]!;
+    },
+  };
+}
+
+function parseWith(text: string, onLine?: (line: number) => void): string[][] {
   try {
-    const records = parse(text, {
+    return parse(text, {
       bom: true,
       trim: true,
       skip_empty_lines: true,
       relax_column_count: true,
-      on_record: (record: string[], context) => {
-        lines.push(context.lines);
-        return record;
-      },
+      ...(onLine === undefined
+        ? {}
+        : {
+            on_record: (record: string[], context: { lines: number }) => {
+              onLine(context.lines);
+              return record;
+            },
+          }),
     });
-    return { records, lines };
   } catch (error) {
     throw new InputError(`not a readable CSV: ${(error as Error).message}`);
   }
 }
 
-/** The number in a cell, or an {@link InputError} naming the line. */
-export function numberAt(cell: string, line: number): number {
+/** The number in a cell, or an {@link InputError} naming its line. */
+export function numberAt(cell: string, lineOf: () => number): number {
   const value = cell === '' ? Number.NaN : Number(cell);
-  if (!Number.isFinite(value)) throw new InputError(`line ${line}: "${cell}" is not a number`);
+  if (!Number.isFinite(value)) throw new InputError(`line ${lineOf()}: "${cell}" is not a number`);
   return value;
 }
 
-/** The `YYYY-MM-DD` day in a cell, or an {@link InputError} naming the line. */
-export function dayAt(cell: string, line: number): string {
-  if (!DAY.test(cell) || Number.isNaN(Date.parse(`${cell}T00:00:00Z`))) throw new InputError(`line ${line}: date "${cell}" is not a YYYY-MM-DD day`);
+/** The `YYYY-MM-DD` day in a cell, or an {@link InputError} naming its line. */
+export function dayAt(cell: string, lineOf: () => number): string {
+  if (!DAY.test(cell) || Number.isNaN(Date.parse(`${cell}T00:00:00Z`))) throw new InputError(`line ${lineOf()}: date "${cell}" is not a YYYY-MM-DD day`);
   return cell;
 }

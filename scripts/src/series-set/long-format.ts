@@ -17,7 +17,7 @@ export interface NamedSeries extends CsvSeries {
  *   // [{ name: 'a', values: [3, 4], dates: ['2026-01-01', '2026-01-02'] }, { name: 'b', values: [5], dates: ['2026-01-01'] }]
  */
 export function readLongFormatCsv(text: string, seriesColumn: string): NamedSeries[] {
-  const { records, lines } = parseCsvRecords(text);
+  const { records, lineOf } = parseCsvRecords(text);
   if (records.length === 0) throw new InputError('the file holds no values');
   const header = records[0]!.map((cell) => cell.toLowerCase());
   const column = (name: string) => header.indexOf(name.toLowerCase());
@@ -30,9 +30,9 @@ export function readLongFormatCsv(text: string, seriesColumn: string): NamedSeri
 
   const byName = new Map<string, NamedSeries>();
   records.slice(1).forEach((record, i) => {
-    const line = lines[i + 1]!;
+    const line = () => lineOf(i + 1);
     const name = record[keyColumn] ?? '';
-    if (name === '') throw new InputError(`line ${line}: no series name in column "${seriesColumn}"`);
+    if (name === '') throw new InputError(`line ${line()}: no series name in column "${seriesColumn}"`);
     let series = byName.get(name);
     if (series === undefined) {
       series = { name, values: [], ...(dateColumn < 0 ? {} : { dates: [] }) };
@@ -42,7 +42,7 @@ export function readLongFormatCsv(text: string, seriesColumn: string): NamedSeri
     if (series.dates === undefined) return;
     const date = dayAt(record[dateColumn] ?? '', line);
     const previous = series.dates.at(-1);
-    if (previous !== undefined && date <= previous) throw new InputError(`line ${line}: series ${name}: date ${date} does not come after ${previous}`);
+    if (previous !== undefined && date <= previous) throw new InputError(`line ${line()}: series ${name}: date ${date} does not come after ${previous}`);
     series.dates.push(date);
   });
   return [...byName.values()];
