@@ -54,7 +54,14 @@ async function currentBundle() {
     return undefined;
   }
   const files = [...current.inputs, ...ALSO_WATCHED];
-  const times = await Promise.all(files.map((file) => stat(file).then((s) => s.mtimeMs, () => Number.POSITIVE_INFINITY)));
+  const times = await Promise.all(
+    files.map((file) =>
+      stat(file).then(
+        (s) => s.mtimeMs,
+        () => Number.POSITIVE_INFINITY,
+      ),
+    ),
+  );
   return times.every((t) => t < current.startedAt) ? current.directory : undefined;
 }
 

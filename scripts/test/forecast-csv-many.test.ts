@@ -39,7 +39,11 @@ afterAll(async () => {
 });
 
 type Line = { series: string; model: string; season: number; forecasts: { index: number; date: string; value: number; lower: number; upper: number }[] };
-const linesOf = (stdout: string) => stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Line);
+const linesOf = (stdout: string) =>
+  stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Line);
 
 describe('pnpm forecast-csv over many series', () => {
   it('forecasts every .csv of a directory, one JSON line per series in file-name order, each as the one-file form would', async () => {
@@ -69,7 +73,10 @@ describe('pnpm forecast-csv over many series', () => {
     const k = 14;
     const run = await runCli('forecast-csv', [join(stores, 'north.csv'), join(stores, 'west.csv'), '--season', '7', '--holdout', String(k), '--json']);
     expect(run.code).toBe(0);
-    const lines = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Line & { metrics: { mae: number; mase: number; smape: number; coverage: number } });
+    const lines = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Line & { metrics: { mae: number; mase: number; smape: number; coverage: number } });
     expect(lines.map((l) => l.series)).toEqual(['north', 'west']);
     for (const line of lines) {
       const { values } = seriesByName.get(line.series)!;
@@ -98,7 +105,10 @@ describe('pnpm forecast-csv over many series', () => {
     await Promise.all(names.map((name, i) => writeFile(join(many, `${name}.csv`), csvOf(aSeries(40 + i, 35)))));
     const run = await runCli('forecast-csv', [many, '--season', '7', '--holdout', '7', '--json', '--threads', '2']);
     expect(run.code).toBe(0);
-    const lines = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { series: string; forecasts: unknown[]; metrics: { mase: number } });
+    const lines = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { series: string; forecasts: unknown[]; metrics: { mase: number } });
     expect(lines.map((l) => l.series)).toEqual(names);
     for (const line of lines) {
       expect(line.forecasts).toHaveLength(7);
@@ -113,7 +123,10 @@ describe('pnpm forecast-csv over many series', () => {
     await writeFile(join(mixed, 'tiny.csv'), 'value\n1\n2\n');
     const run = await runCli('forecast-csv', [mixed, '--season', '7', '--horizon', '3', '--json']);
     expect(run.code).toBe(1);
-    const [ok, tiny] = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [ok, tiny] = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(ok).toMatchObject({ series: 'long-enough' });
     expect((ok!.forecasts as unknown[]).length).toBe(3);
     expect(tiny).toEqual({ series: 'tiny', error: expect.stringMatching(/too short/) });

@@ -21,7 +21,13 @@ const NAIVE_COVERAGE = 11 / 12;
 
 interface Summary {
   confidence: number;
-  groups: { group: string; series: number; points: number; horizons: number[]; methods: Record<string, { meanMase: number; meanSmape: number; coverage: number }> }[];
+  groups: {
+    group: string;
+    series: number;
+    points: number;
+    horizons: number[];
+    methods: Record<string, { meanMase: number; meanSmape: number; coverage: number }>;
+  }[];
   skipped: unknown[];
 }
 
@@ -41,7 +47,7 @@ afterAll(async () => {
 });
 
 describe('pnpm forecast-eval', () => {
-  it("scores naive exactly as by hand: mean MASE and coverage over the held-back points", async () => {
+  it('scores naive exactly as by hand: mean MASE and coverage over the held-back points', async () => {
     const run = await runCli('forecast-eval', [join(dir, 'long.csv'), '--frequency', 'yearly', '--json']);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as Summary;

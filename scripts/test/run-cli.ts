@@ -20,7 +20,7 @@ export function runCli(cli: 'forecast-csv' | 'forecast-eval', argv: readonly str
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['scripts/bin/bundled-cli.js', cli, ...argv], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error !== null && typeof error.code !== 'number') {
-        reject(error);
+        reject(new Error(`${cli} did not run: ${error.message}`, { cause: error }));
         return;
       }
       resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });

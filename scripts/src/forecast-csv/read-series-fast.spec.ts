@@ -22,7 +22,7 @@ describe('parseCsvRecords without quotes', () => {
       'series,date,value\na,2026-01-01,1\nb,2026-01-01,2,extra\n',
     ];
     for (const text of texts) {
-      const expected = parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+      const expected: string[][] = parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true });
       expect(parseCsvRecords(text).records, JSON.stringify(text)).toEqual(expected);
     }
   });

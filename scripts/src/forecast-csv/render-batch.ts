@@ -22,7 +22,13 @@ export function renderBatch(outcomes: readonly BatchOutcome[], confidence: numbe
     if (holdout) return [...head, report.metrics!.mase.toFixed(3), report.metrics!.smape.toFixed(1), `${Math.round(o.coverage! * 100)}%`];
     const first = report.forecasts[0]!;
     const last = report.forecasts.at(-1)!;
-    return [...head, first.value.toFixed(2), `[${first.lower.toFixed(2)}, ${first.upper.toFixed(2)}]`, last.value.toFixed(2), `[${last.lower.toFixed(2)}, ${last.upper.toFixed(2)}]`];
+    return [
+      ...head,
+      first.value.toFixed(2),
+      `[${first.lower.toFixed(2)}, ${first.upper.toFixed(2)}]`,
+      last.value.toFixed(2),
+      `[${last.lower.toFixed(2)}, ${last.upper.toFixed(2)}]`,
+    ];
   });
   const out = table([header, ...rows]);
   out.push('');
@@ -48,6 +54,9 @@ function table(rows: string[][]): string[] {
   return rows.map((r) =>
     r.length < widths.length
       ? r.join('  ').trimEnd()
-      : r.map((cell, j) => (j < 3 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!))).join('  ').trimEnd(),
+      : r
+          .map((cell, j) => (j < 3 ? cell.padEnd(widths[j]!) : cell.padStart(widths[j]!)))
+          .join('  ')
+          .trimEnd(),
   );
 }

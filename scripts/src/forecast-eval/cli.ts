@@ -45,8 +45,14 @@ export async function runForecastEval(argv: readonly string[], io: EvalIo): Prom
   const program = new Command('forecast-eval')
     .description('Score the forecasting engine against naive, seasonal naive and drift on held-back points of your series')
     .argument('<paths...>', 'CSV files or directories: one series per file ("value", optional "date"), or long format ("series,date,value")')
-    .addOption(new Option('--frequency <f>', 'frequency of every series (default: from its dates, else an M4-style name: Y1, Q1, M1, W1, D1)').choices(FREQUENCIES))
-    .option('--horizon <h>', 'points to hold back from each series (default by frequency: yearly 6, quarterly 8, monthly 18, weekly 13, daily 14)', positiveInteger)
+    .addOption(
+      new Option('--frequency <f>', 'frequency of every series (default: from its dates, else an M4-style name: Y1, Q1, M1, W1, D1)').choices(FREQUENCIES),
+    )
+    .option(
+      '--horizon <h>',
+      'points to hold back from each series (default by frequency: yearly 6, quarterly 8, monthly 18, weekly 13, daily 14)',
+      positiveInteger,
+    )
     .option('--season <m>', 'seasonal period of every series (default by frequency: yearly 1, quarterly 4, monthly 12, weekly 1, daily 7)', positiveInteger)
     .addOption(new Option('--confidence <c>', 'prediction interval coverage, between 0 and 1').default(0.95).argParser(probability))
     .option('--series-column <name>', 'the column naming each series of a long-format file (default: "series" when present)')

@@ -49,7 +49,11 @@ export function evaluateSeries(task: EvaluationTask): SeriesEvaluation[] {
     const training = values.slice(0, values.length - horizon);
     const actual = values.slice(values.length - horizon);
     if (training.length <= season) {
-      return { series: name, frequency, error: `${values.length} values leave ${training.length} to fit on after holding back ${horizon}; need more than ${season}` };
+      return {
+        series: name,
+        frequency,
+        error: `${values.length} values leave ${training.length} to fit on after holding back ${horizon}; need more than ${season}`,
+      };
     }
     let engine: BenchmarkForecast & { model: ModelName };
     try {

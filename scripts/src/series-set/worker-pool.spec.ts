@@ -10,7 +10,13 @@ describe('inOrderedChunks', () => {
       await new Promise((resolve) => setTimeout(resolve, (3 - chunk[0]! / 2) * 5));
       return chunk.map((n) => n * 10);
     };
-    await inOrderedChunks([0, 1, 2, 3, 4, 5, 6], 2, run, (results) => emitted.push(results), (done) => progress.push(done));
+    await inOrderedChunks(
+      [0, 1, 2, 3, 4, 5, 6],
+      2,
+      run,
+      (results) => emitted.push(results),
+      (done) => progress.push(done),
+    );
     expect(emitted).toEqual([[0, 10], [20, 30], [40, 50], [60]]);
     expect(progress).toEqual([1, 3, 5, 7]);
   });
