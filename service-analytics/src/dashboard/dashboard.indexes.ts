@@ -26,6 +26,9 @@ const DASHBOARD_INDEXES: Record<string, IndexDescription[]> = {
     // optimizationOpportunities and the excess read: PENDING EXCESS_STOCK / TRANSFER, largest savings first.
     { key: { tenantId: 1, status: 1, type: 1, savingsPotential: 1 }, name: 'dashboard_by_savings' },
   ],
+  // The critical-stock read: the tenant's largest safety stock, then the positions available below it.
+  [FACT_COLLECTIONS.productsMirror]: [{ key: { tenantId: 1, safetyStock: -1 }, name: 'dashboard_products_safety' }],
+  [FACT_COLLECTIONS.stockReadModel]: [{ key: { tenantId: 1, available: 1 }, name: 'dashboard_stock_available' }],
   [FACT_COLLECTIONS.purchaseOrdersMirror]: [
     // Pending deliveries per status, earliest expected date first.
     { key: { tenantId: 1, status: 1, expectedDate: 1 }, name: 'dashboard_po_expected' },

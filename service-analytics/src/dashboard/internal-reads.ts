@@ -14,17 +14,20 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 /**
  * Stock positions below their product's safety stock (master data), the
  * largest shortfall first, with the last planning run's reorder point and
- * position. Read through the stock read model's low-stock index: a position
- * below its safety stock is below its reorder point too whenever the safety
- * stock is not above the reorder point (as the operational product rules
- * keep it), so only low rows are read.
+ * position. Two index walks: the tenant's largest safety stock
+ * (`{ tenantId, safetyStock }` on products), then the positions whose
+ * available stock is below it (`{ tenantId, available }`), so only positions
+ * low enough to qualify are read; each is then compared with its own SKU's.
  *
  * @example await criticalStock(analyticsDb, 'acme', 50)
  */
 export async function criticalStock(db: Db, tenantId: string, limit: number): Promise<CriticalStock> {
+  const highest = await db
+    .collection<ProductMirrorDoc>(FACT_COLLECTIONS.productsMirror)
+    .findOne({ tenantId }, { sort: { safetyStock: -1 }, projection: { safetyStock: 1 } });
   const low = await db
     .collection<StockReadModelDoc>(FACT_COLLECTIONS.stockReadModel)
-    .find({ tenantId, lowStock: true }, { projection: { _id: 0, sku: 1, locationCode: 1, onHand: 1, available: 1 } })
+    .find({ tenantId, available: { $lt: highest?.safetyStock ?? 0 } }, { projection: { _id: 0, sku: 1, locationCode: 1, onHand: 1, available: 1 } })
     .toArray();
   const skus = [...new Set(low.map((row) => row.sku))];
   const [products, pairs] = await Promise.all([
