@@ -42,7 +42,7 @@ const today: DayKey = utcDayKey(new Date());
 
 beforeAll(async () => {
   t = await startAnalyticsTestApp();
-  acmeKey = await t.issueKey('acme', ['viewer']);
+  acmeKey = await t.issueKey('acme', ['sales']);
   globexKey = await t.issueKey('globex', ['purchasing']);
   await seedDashboardTenant(t.analytics, 'acme', { seed: 16, skus: 30, today });
   await seedDashboardTenant(t.analytics, 'globex', { seed: 61, skus: 20, today });
@@ -198,7 +198,10 @@ describe('GET /api/dashboard/summary', () => {
       .collection(PLANNING_COLLECTIONS.planningRuns)
       .insertOne({ _id: 'plan-20260101-0000abcd' as never, tenantId: 'acme', status: 'completed', createdAt: new Date(), completedAt });
     await new Promise((resolve) => setTimeout(resolve, 10));
+    const before = await everyCount();
     const fresh = await get<DashboardSummary>('/api/dashboard/summary');
+    // The stale summary is replaced in place: a read adds no document.
+    expect(await everyCount()).toEqual(before);
     expect(fresh.source).toBe('live');
     expect(fresh.alertsActive.CRITICAL).toBe(first.alertsActive.CRITICAL - critical.length);
     expectSummaryEquals(fresh, await expectedSummary('acme'));

@@ -139,11 +139,11 @@ export async function dashboardDetails(db: Db, tenantId: string, query: Dashboar
     reorderNeeded(db, tenantId, query.limit),
     slowMovingItems(db, tenantId, query.slowMovingDays, today, query.limit),
     optimizationOpportunities(db, tenantId, query.limit),
-    db.collection<DashboardSummaryDocument>(DASHBOARD_COLLECTIONS.dashboardSummaries).findOne({ _id: tenantId }, { projection: { asOf: 1 } }),
+    db.collection<DashboardSummaryDocument>(DASHBOARD_COLLECTIONS.dashboardSummaries).findOne({ _id: tenantId }, { projection: { slowMovingAsOf: 1 } }),
   ]);
   return {
     asOf: now.toISOString(),
-    slowMovingAsOf: summary?.asOf.toISOString() ?? null,
+    slowMovingAsOf: summary?.slowMovingAsOf?.toISOString() ?? null,
     slowMovingDays: query.slowMovingDays,
     stockoutRisks: risks,
     reorderNeeded: reorders,

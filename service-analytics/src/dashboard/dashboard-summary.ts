@@ -28,6 +28,8 @@ export interface DashboardSummaryDocument {
   tenantId: string;
   asOf: Date;
   numbers: SummaryNumbers;
+  /** When the slow-moving read model was last rewritten (the refresher's and planning's refreshes; a request's refresh keeps it). */
+  slowMovingAsOf: Date | null;
 }
 
 /** Purchase orders still to arrive: placed (on order) and not fully received. Drafts are not yet orders. */
@@ -170,19 +172,32 @@ export async function computeDashboardSummary(db: Db, tenantId: string, now: Dat
 }
 
 /**
- * Recompute and store the tenant's summary and its slow-moving read model.
- * Called after planning runs (the dashboard refresher, dashboard-refresher.ts)
- * and when a stored summary is older than the newest run; one replace per
- * tenant, so readers see either the old or the new numbers, never a mix.
+ * Recompute and store the tenant's summary and (unless `slowMoving: false`)
+ * its slow-moving read model. Called by the dashboard refresher after
+ * planning runs (dashboard-refresher.ts), and — summary only — by a request
+ * that finds the stored one older than the newest run. One document per
+ * tenant, replaced whole, so readers see the old numbers or the new, never a mix.
  *
  * @example await refreshDashboardSummary(analyticsDb, 'acme', new Date())
  */
-export async function refreshDashboardSummary(db: Db, tenantId: string, now: Date): Promise<DashboardSummaryDocument> {
+export async function refreshDashboardSummary(
+  db: Db,
+  tenantId: string,
+  now: Date,
+  options: { slowMoving?: boolean } = {},
+): Promise<DashboardSummaryDocument> {
+  const summaries = db.collection<DashboardSummaryDocument>(DASHBOARD_COLLECTIONS.dashboardSummaries);
   const stock = await readStockValuation(db, tenantId);
   const numbers = await computeDashboardSummary(db, tenantId, now, stock);
-  await refreshSlowMoving(db, tenantId, now, stock);
-  const doc: DashboardSummaryDocument = { _id: tenantId, tenantId, asOf: now, numbers };
-  await db.collection<DashboardSummaryDocument>(DASHBOARD_COLLECTIONS.dashboardSummaries).replaceOne({ _id: tenantId }, doc, { upsert: true });
+  let slowMovingAsOf: Date | null;
+  if (options.slowMoving === false) {
+    slowMovingAsOf = (await summaries.findOne({ _id: tenantId }, { projection: { slowMovingAsOf: 1 } }))?.slowMovingAsOf ?? null;
+  } else {
+    await refreshSlowMoving(db, tenantId, now, stock);
+    slowMovingAsOf = now;
+  }
+  const doc: DashboardSummaryDocument = { _id: tenantId, tenantId, asOf: now, numbers, slowMovingAsOf };
+  await summaries.replaceOne({ _id: tenantId }, doc, { upsert: true });
   return doc;
 }
 
@@ -209,7 +224,8 @@ export async function dashboardSummary(db: Db, tenantId: string, now: Date): Pro
   ]);
   if (stored && (lastRun === null || stored.asOf >= lastRun)) return { asOf: stored.asOf.toISOString(), source: 'stored', ...stored.numbers };
   if (stored) {
-    const fresh = await refreshDashboardSummary(db, tenantId, now);
+    // The slow-moving rows are the refresher's to rewrite: a read replaces one document and adds none.
+    const fresh = await refreshDashboardSummary(db, tenantId, now, { slowMoving: false });
     return { asOf: fresh.asOf.toISOString(), source: 'live', ...fresh.numbers };
   }
   return { asOf: now.toISOString(), source: 'live', ...(await computeDashboardSummary(db, tenantId, now)) };
