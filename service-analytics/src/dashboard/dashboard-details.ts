@@ -8,7 +8,7 @@ import {
   type StoredAlert,
   type StoredRecommendation,
 } from '@icc/shared';
-import type { Db, Filter } from 'mongodb';
+import type { Db } from 'mongodb';
 import { PLANNING_COLLECTIONS } from '../planning/planning.collections.js';
 import { DASHBOARD_COLLECTIONS } from './dashboard.collections.js';
 import type { DashboardSummaryDocument } from './dashboard-summary.js';
@@ -50,17 +50,19 @@ async function stockoutRisks(db: Db, tenantId: string, limit: number): Promise<D
     }));
 }
 
-/** PENDING REORDERs: by priority (CRITICAL first), then the earliest order-by date (none last): one index walk per priority until the list is full. */
+/**
+ * PENDING REORDERs: by priority (CRITICAL first), then the earliest order-by
+ * date (planning always sets one; a missing one would sort first, as MongoDB
+ * sorts null): one index walk per priority, in parallel, concatenated.
+ */
 async function reorderNeeded(db: Db, tenantId: string, limit: number): Promise<Details['reorderNeeded']> {
   const recommendations = db.collection<StoredRecommendation>(PLANNING_COLLECTIONS.recommendations);
-  const found: StoredRecommendation[] = [];
-  for (const priority of PLANNING_PRIORITIES) {
-    const base: Filter<StoredRecommendation> = { tenantId, status: 'PENDING', type: 'REORDER', priority };
-    for (const orderByDate of [HAS_DAY, null]) {
-      if (found.length >= limit) break;
-      found.push(...(await recommendations.find({ ...base, orderByDate }, { sort: { orderByDate: 1, _id: 1 }, limit: limit - found.length }).toArray()));
-    }
-  }
+  const lists = await Promise.all(
+    PLANNING_PRIORITIES.map((priority) =>
+      recommendations.find({ tenantId, status: 'PENDING', type: 'REORDER', priority }, { sort: { orderByDate: 1, _id: 1 }, limit }).toArray(),
+    ),
+  );
+  const found = lists.flat().slice(0, limit);
   return found.map((r) => ({
     recommendationId: r._id,
     sku: r.sku,

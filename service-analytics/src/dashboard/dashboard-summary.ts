@@ -20,7 +20,7 @@ import { refreshSlowMoving } from './slow-moving.js';
 import { readStockValuation, type StockValuation } from './stock-valuation.js';
 
 /** What the summary route answers, less when and how it was obtained. */
-export type SummaryNumbers = Omit<DashboardSummary, 'asOf' | 'source'>;
+export type SummaryNumbers = Omit<DashboardSummary, 'asOf' | 'source' | 'stale'>;
 
 /** One per tenant (`_id` = tenantId): the numbers as of `asOf`. */
 export interface DashboardSummaryDocument {
@@ -28,7 +28,7 @@ export interface DashboardSummaryDocument {
   tenantId: string;
   asOf: Date;
   numbers: SummaryNumbers;
-  /** When the slow-moving read model was last rewritten (the refresher's and planning's refreshes; a request's refresh keeps it). */
+  /** When the slow-moving read model was last rewritten (with the summary). */
   slowMovingAsOf: Date | null;
 }
 
@@ -172,32 +172,19 @@ export async function computeDashboardSummary(db: Db, tenantId: string, now: Dat
 }
 
 /**
- * Recompute and store the tenant's summary and (unless `slowMoving: false`)
- * its slow-moving read model. Called by the dashboard refresher after
- * planning runs (dashboard-refresher.ts), and — summary only — by a request
- * that finds the stored one older than the newest run. One document per
- * tenant, replaced whole, so readers see the old numbers or the new, never a mix.
+ * Recompute and store the tenant's summary and its slow-moving read model.
+ * Called by the dashboard refresher (dashboard-refresher.ts) after planning
+ * runs and when a summary grows old. One document per tenant, replaced
+ * whole, so readers see the old numbers or the new, never a mix.
  *
  * @example await refreshDashboardSummary(analyticsDb, 'acme', new Date())
  */
-export async function refreshDashboardSummary(
-  db: Db,
-  tenantId: string,
-  now: Date,
-  options: { slowMoving?: boolean } = {},
-): Promise<DashboardSummaryDocument> {
-  const summaries = db.collection<DashboardSummaryDocument>(DASHBOARD_COLLECTIONS.dashboardSummaries);
+export async function refreshDashboardSummary(db: Db, tenantId: string, now: Date): Promise<DashboardSummaryDocument> {
   const stock = await readStockValuation(db, tenantId);
   const numbers = await computeDashboardSummary(db, tenantId, now, stock);
-  let slowMovingAsOf: Date | null;
-  if (options.slowMoving === false) {
-    slowMovingAsOf = (await summaries.findOne({ _id: tenantId }, { projection: { slowMovingAsOf: 1 } }))?.slowMovingAsOf ?? null;
-  } else {
-    await refreshSlowMoving(db, tenantId, now, stock);
-    slowMovingAsOf = now;
-  }
-  const doc: DashboardSummaryDocument = { _id: tenantId, tenantId, asOf: now, numbers, slowMovingAsOf };
-  await summaries.replaceOne({ _id: tenantId }, doc, { upsert: true });
+  await refreshSlowMoving(db, tenantId, now, stock);
+  const doc: DashboardSummaryDocument = { _id: tenantId, tenantId, asOf: now, numbers, slowMovingAsOf: now };
+  await db.collection<DashboardSummaryDocument>(DASHBOARD_COLLECTIONS.dashboardSummaries).replaceOne({ _id: tenantId }, doc, { upsert: true });
   return doc;
 }
 
@@ -210,10 +197,11 @@ export async function lastRunCompletedAt(db: Db, tenantId: string): Promise<Date
 }
 
 /**
- * The summary a request answers: the stored one while it is at least as new
- * as the tenant's newest completed planning run; otherwise computed now —
- * and stored in place of the stale one (a tenant without a stored summary gets
- * live numbers and nothing is written: only the refresher creates summaries).
+ * The summary a request answers: the tenant's stored one, whatever its age,
+ * with `asOf` and `stale` (a planning run completed after it: the refresher
+ * replaces it within seconds) — two indexed reads, never a recomputation, and
+ * nothing written. Only a tenant without a stored summary yet (no planning run
+ * refreshed one) gets numbers computed for the request (`source: 'live'`).
  *
  * @example const summary = await dashboardSummary(analyticsDb, 'acme', new Date())
  */
@@ -222,11 +210,6 @@ export async function dashboardSummary(db: Db, tenantId: string, now: Date): Pro
     db.collection<DashboardSummaryDocument>(DASHBOARD_COLLECTIONS.dashboardSummaries).findOne({ _id: tenantId }),
     lastRunCompletedAt(db, tenantId),
   ]);
-  if (stored && (lastRun === null || stored.asOf >= lastRun)) return { asOf: stored.asOf.toISOString(), source: 'stored', ...stored.numbers };
-  if (stored) {
-    // The slow-moving rows are the refresher's to rewrite: a read replaces one document and adds none.
-    const fresh = await refreshDashboardSummary(db, tenantId, now, { slowMoving: false });
-    return { asOf: fresh.asOf.toISOString(), source: 'live', ...fresh.numbers };
-  }
-  return { asOf: now.toISOString(), source: 'live', ...(await computeDashboardSummary(db, tenantId, now)) };
+  if (stored) return { asOf: stored.asOf.toISOString(), source: 'stored', stale: lastRun !== null && stored.asOf < lastRun, ...stored.numbers };
+  return { asOf: now.toISOString(), source: 'live', stale: false, ...(await computeDashboardSummary(db, tenantId, now)) };
 }

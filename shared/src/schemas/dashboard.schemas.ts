@@ -30,8 +30,10 @@ const bySeverity = z.object(Object.fromEntries(ALERT_SEVERITIES.map((s) => [s, z
 export const DashboardSummarySchema = z.object({
   /** When the numbers were computed (the summary is a stored document refreshed after planning runs; see `source`). */
   asOf: IsoDateTimeSchema,
-  /** `stored`: the tenant's stored summary; `live`: computed for this request (no summary stored yet, or one older than the newest planning run). */
+  /** `stored`: the tenant's stored summary; `live`: computed for this request (no summary stored yet). */
   source: z.enum(['stored', 'live']),
+  /** A planning run completed after `asOf`: the stored numbers are being refreshed (within seconds, by the analytics service's refresher). */
+  stale: z.boolean(),
   criticalMetrics: z.object({
     productsAtRisk: DashboardMetricSchema,
     pendingStockouts: DashboardMetricSchema,
