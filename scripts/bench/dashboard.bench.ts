@@ -64,6 +64,25 @@ const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 const ALERT_STATUSES = ['ACTIVE', 'ACTIVE', 'ACKNOWLEDGED', 'RESOLVED', 'FALSE_POSITIVE'] as const;
 const ALERT_TYPES = ['STOCKOUT_PREDICTED', 'STOCKOUT_PREDICTED', 'OVERSTOCK', 'UNUSUAL_DEMAND', 'SUPPLIER_LATE', 'FORECAST_DEGRADED'] as const;
 
+const REASONING = [
+  'Position 42 (on hand 40, reserved 3, in transit 5, open orders 0) is below the reorder point 57.3',
+  'Demand over the lead time 8.4 d: mean 48.2, σ 9.1 (forecast seasonal-naive of 2026-03-09, 80 % interval)',
+  'Safety stock 12.6 = k 1.38 × σ 9.1 for a fill rate of 0.95 (class B); order up to 96.4',
+  'Supplier SUP-1: landed 4.31/unit (price 4.00, ordering 0.21, holding 0.10); SUP-4 4.52/unit',
+];
+const POLICY = {
+  reorderPoint: 57.3,
+  orderUpTo: 96.4,
+  safetyStock: 12.6,
+  leadTimeDays: 8.4,
+  leadTimeStdDays: 1.2,
+  serviceLevel: 0.95,
+  strategy: 'FORECAST_BASED',
+  abcClass: 'B',
+  demandOverLeadTime: 48.2,
+  sigmaOverLeadTime: 9.1,
+};
+
 /** One tenant of `pairs` SKU × location pairs (5 locations per SKU). */
 async function seedTenant(db: Db, tenantId: string, pairs: number): Promise<void> {
   const skus = Math.ceil(pairs / LOCATIONS);
@@ -184,9 +203,10 @@ async function seedTenant(db: Db, tenantId: string, pairs: number): Promise<void
         cost: (n * 7) % 5_000,
         savingsPotential: (n * 3) % 700,
         confidence: 0.5,
-        action: 'bench',
-        reasoning: ['bench'],
-        policy: {},
+        action: `Order ${10 + (n % 90)} units of ${sku(Math.floor(k / LOCATIONS))} from Supplier 1 for ${location(k)} by ${addUtcDays(TODAY, n % 14)}`,
+        // As large as a planning run's: four sentences of reasoning and the policy's numbers.
+        reasoning: REASONING,
+        policy: POLICY,
         runId: 'plan-bench',
         expiresAt: new Date(NOW.getTime() + 86_400_000),
         createdAt: at,
@@ -290,7 +310,15 @@ try {
     const key = generateApiKey();
     await operational
       .collection('apiKeys')
-      .insertOne({ tenantId: 'bench', name: 'bench', roles: ['purchasing'], keyHash: hashApiKey(key), prefix: key.slice(0, 10), createdAt: NOW, updatedAt: NOW });
+      .insertOne({
+        tenantId: 'bench',
+        name: 'bench',
+        roles: ['purchasing'],
+        keyHash: hashApiKey(key),
+        prefix: key.slice(0, 10),
+        createdAt: NOW,
+        updatedAt: NOW,
+      });
     const app = await createAnalyticsApp({ analytics, operational, limits: UNLIMITED });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -16,6 +16,10 @@ import type { SlowMovingDocument } from './slow-moving.js';
 
 type Details = Omit<DashboardDetails, 'asOf' | 'slowMovingAsOf' | 'slowMovingDays'>;
 
+/** Only what the lists show: the reasoning, policy numbers and lifecycle fields stay in the database (a page of 100 is then a few KB). */
+const ALERT_FIELDS = { tenantId: 0, description: 0, severityRule: 0, suggestedAction: 0, acknowledgedBy: 0, resolvedBy: 0, note: 0 };
+const RECOMMENDATION_FIELDS = { reasoning: 0, policy: 0, predictedDemand: 0, supplierReason: 0, actionedBy: 0, accepted: 0, transfer: 0 };
+
 /** Any predicted day: a range that keeps the walk on the index (alerts without a date are not risks with a date to rank). */
 const HAS_DAY = { $gte: '0000-00-00' };
 
@@ -59,7 +63,9 @@ async function reorderNeeded(db: Db, tenantId: string, limit: number): Promise<D
   const recommendations = db.collection<StoredRecommendation>(PLANNING_COLLECTIONS.recommendations);
   const lists = await Promise.all(
     PLANNING_PRIORITIES.map((priority) =>
-      recommendations.find({ tenantId, status: 'PENDING', type: 'REORDER', priority }, { sort: { orderByDate: 1, _id: 1 }, limit }).toArray(),
+      recommendations
+        .find({ tenantId, status: 'PENDING', type: 'REORDER', priority }, { sort: { orderByDate: 1, _id: 1 }, limit, projection: RECOMMENDATION_FIELDS })
+        .toArray(),
     ),
   );
   const found = lists.flat().slice(0, limit);
@@ -86,7 +92,11 @@ async function reorderNeeded(db: Db, tenantId: string, limit: number): Promise<D
 export async function bySavings(db: Db, tenantId: string, types: readonly StoredRecommendation['type'][], limit: number): Promise<StoredRecommendation[]> {
   const recommendations = db.collection<StoredRecommendation>(PLANNING_COLLECTIONS.recommendations);
   const lists = await Promise.all(
-    types.map((type) => recommendations.find({ tenantId, status: 'PENDING', type }, { sort: { savingsPotential: -1, _id: -1 }, limit }).toArray()),
+    types.map((type) =>
+      recommendations
+        .find({ tenantId, status: 'PENDING', type }, { sort: { savingsPotential: -1, _id: -1 }, limit, projection: RECOMMENDATION_FIELDS })
+        .toArray(),
+    ),
   );
   return lists
     .flat()
