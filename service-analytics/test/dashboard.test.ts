@@ -157,6 +157,42 @@ function expectSummaryEquals(summary: DashboardSummary, expected: Awaited<Return
   for (const metric of [...Object.values(m), summary.potentialSavings, ...Object.values(kpis)]) expect(metric.definition.length).toBeGreaterThan(20);
 }
 
+/** The slow-moving list for `days`, from the facts, stock, supplier links and products, against the route's answer. */
+async function expectSlowMoving(days: number): Promise<number> {
+  const details = await get<DashboardDetails>(`/api/dashboard/details?limit=100&slowMovingDays=${days}`);
+  expect(details.slowMovingDays).toBe(days);
+  expect(details.slowMovingAsOf).not.toBeNull();
+  const facts = await t.analytics
+    .collection<DailySalesFactDocument>(DAILY_SALES_FACTS)
+    .find({ tenantId: 'acme', quantitySold: { $gt: 0 } })
+    .toArray();
+  const stock = await t.analytics
+    .collection<StockReadModelDoc>(FACT_COLLECTIONS.stockReadModel)
+    .find({ tenantId: 'acme', onHand: { $gt: 0 } })
+    .toArray();
+  const links = await t.analytics.collection<ProductSupplierMirrorDoc>(FACT_COLLECTIONS.productSuppliersMirror).find({ tenantId: 'acme' }).toArray();
+  const products = await t.analytics.collection<ProductMirrorDoc>(FACT_COLLECTIONS.productsMirror).find({ tenantId: 'acme' }).toArray();
+  const lastSale = (s: StockReadModelDoc) =>
+    facts
+      .filter((f) => f.sku === s.sku && f.locationCode === s.locationCode)
+      .map((f) => f.day)
+      .sort()
+      .at(-1) ?? null;
+  const cost = (sku: string) => {
+    const costs = links.filter((l) => l.sku === sku).map((l) => l.unitCost);
+    return costs.length > 0 ? Math.min(...costs) : products.find((p) => p.sku === sku)!.price;
+  };
+  const slow = stock
+    .map((s) => ({ key: `${s.sku}@${s.locationCode}`, value: Math.round(s.onHand * cost(s.sku) * 100) / 100, last: lastSale(s) }))
+    .filter((s) => s.last === null || s.last < addUtcDays(today, -days))
+    .sort((a, b) => b.value - a.value);
+  expect(slow.length).toBeGreaterThan(0);
+  expect(details.slowMovingItems.map((i) => `${i.sku}@${i.locationCode}`).sort()).toEqual(slow.map((s) => s.key).sort());
+  expect(details.slowMovingItems.map((i) => i.value)).toEqual(slow.map((s) => s.value));
+  for (const item of details.slowMovingItems) expect(item.lastSaleDay === null || item.lastSaleDay < addUtcDays(today, -days)).toBe(true);
+  return slow.length;
+}
+
 describe('GET /api/dashboard/summary', () => {
   it('answers, before any summary is stored, live numbers equal to what the collections hold, and writes nothing', async () => {
     const expected = await expectedSummary('acme');
@@ -190,15 +226,13 @@ describe('GET /api/dashboard/summary', () => {
     expect(await get<DashboardSummary>('/api/dashboard/summary')).toEqual(first);
 
     // A planning run completes after it: the stored numbers are answered as they are, marked stale; reads never write.
-    await t.analytics
-      .collection(PLANNING_COLLECTIONS.planningRuns)
-      .insertOne({
-        _id: 'plan-20260101-0000abcd' as never,
-        tenantId: 'acme',
-        status: 'completed',
-        createdAt: new Date(),
-        completedAt: new Date(Date.now() + 5),
-      });
+    await t.analytics.collection(PLANNING_COLLECTIONS.planningRuns).insertOne({
+      _id: 'plan-20260101-0000abcd' as never,
+      tenantId: 'acme',
+      status: 'completed',
+      createdAt: new Date(),
+      completedAt: new Date(Date.now() + 5),
+    });
     await new Promise((resolve) => setTimeout(resolve, 10));
     const before = await everyCount();
     const marked = await get<DashboardSummary>('/api/dashboard/summary');
@@ -279,37 +313,44 @@ describe('GET /api/dashboard/details', () => {
   });
 
   it.each([14, 30, 45])('lists stock on hand with no sale in %i days, the largest value first', async (days) => {
-    const details = await get<DashboardDetails>(`/api/dashboard/details?limit=100&slowMovingDays=${days}`);
-    expect(details.slowMovingDays).toBe(days);
-    expect(details.slowMovingAsOf).not.toBeNull();
-    const facts = await t.analytics
-      .collection<DailySalesFactDocument>(DAILY_SALES_FACTS)
-      .find({ tenantId: 'acme', quantitySold: { $gt: 0 } })
-      .toArray();
-    const stock = await t.analytics
-      .collection<StockReadModelDoc>(FACT_COLLECTIONS.stockReadModel)
-      .find({ tenantId: 'acme', onHand: { $gt: 0 } })
-      .toArray();
-    const links = await t.analytics.collection<ProductSupplierMirrorDoc>(FACT_COLLECTIONS.productSuppliersMirror).find({ tenantId: 'acme' }).toArray();
-    const products = await t.analytics.collection<ProductMirrorDoc>(FACT_COLLECTIONS.productsMirror).find({ tenantId: 'acme' }).toArray();
-    const lastSale = (s: StockReadModelDoc) =>
-      facts
-        .filter((f) => f.sku === s.sku && f.locationCode === s.locationCode)
-        .map((f) => f.day)
-        .sort()
-        .at(-1) ?? null;
-    const cost = (sku: string) => {
-      const costs = links.filter((l) => l.sku === sku).map((l) => l.unitCost);
-      return costs.length > 0 ? Math.min(...costs) : products.find((p) => p.sku === sku)!.price;
-    };
-    const slow = stock
-      .map((s) => ({ key: `${s.sku}@${s.locationCode}`, value: Math.round(s.onHand * cost(s.sku) * 100) / 100, last: lastSale(s) }))
-      .filter((s) => s.last === null || s.last < addUtcDays(today, -days))
-      .sort((a, b) => b.value - a.value);
-    expect(slow.length).toBeGreaterThan(0);
-    expect(details.slowMovingItems.map((i) => `${i.sku}@${i.locationCode}`).sort()).toEqual(slow.map((s) => s.key).sort());
-    expect(details.slowMovingItems.map((i) => i.value)).toEqual(slow.map((s) => s.value));
-    for (const item of details.slowMovingItems) expect(item.lastSaleDay === null || item.lastSaleDay < addUtcDays(today, -days)).toBe(true);
+    expect(await expectSlowMoving(days)).toBeGreaterThan(0);
+  });
+
+  it('keeps the slow-moving rows in step when a pair sells, its stock changes or a new one appears', async () => {
+    const stock = t.analytics.collection<StockReadModelDoc>(FACT_COLLECTIONS.stockReadModel);
+    const [first, second] = (await get<DashboardDetails>('/api/dashboard/details?limit=100&slowMovingDays=7')).slowMovingItems;
+    // The first sells yesterday, the second's stock doubles, and a new position holds stock never sold.
+    const yesterday = addUtcDays(today, -1);
+    await t.analytics.collection<DailySalesFactDocument>(DAILY_SALES_FACTS).updateOne(
+      { _id: `acme:${first!.sku}:${first!.locationCode}:${yesterday}` },
+      {
+        $set: {
+          tenantId: 'acme',
+          sku: first!.sku,
+          locationCode: first!.locationCode,
+          day: yesterday,
+          quantitySold: 2,
+          quantityDemanded: 2,
+          quantityUnfulfilled: 0,
+        },
+        $setOnInsert: { quantityReturned: 0, revenue: 14, orders: 1, campaignActive: false, stockOut: false, endOfDayOnHand: 1 },
+      },
+      { upsert: true },
+    );
+    await stock.updateOne({ tenantId: 'acme', sku: second!.sku, locationCode: second!.locationCode }, { $mul: { onHand: 2, available: 2 } });
+    await stock.insertOne({
+      ...(await stock.findOne({ tenantId: 'acme', sku: second!.sku }))!,
+      _id: `acme:${second!.sku}:NEW-1`,
+      locationCode: 'NEW-1',
+      onHand: 7,
+      available: 7,
+    });
+    await refreshDashboardSummary(t.analytics, 'acme', new Date());
+    const after = (await get<DashboardDetails>('/api/dashboard/details?limit=100&slowMovingDays=7')).slowMovingItems;
+    expect(after.map((i) => `${i.sku}@${i.locationCode}`)).not.toContain(`${first!.sku}@${first!.locationCode}`);
+    expect(after.find((i) => i.sku === second!.sku && i.locationCode === second!.locationCode)?.onHand).toBe(second!.onHand * 2);
+    expect(after.find((i) => i.locationCode === 'NEW-1')).toMatchObject({ sku: second!.sku, onHand: 7, lastSaleDay: null });
+    for (const days of [7, 30]) await expectSlowMoving(days);
   });
 
   it.each([

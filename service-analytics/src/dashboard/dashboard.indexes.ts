@@ -13,8 +13,6 @@ const DASHBOARD_INDEXES: Record<string, IndexDescription[]> = {
   [DASHBOARD_COLLECTIONS.dashboardSlowMoving]: [
     // The slow-moving list: the largest value first, filtered by last sale day.
     { key: { tenantId: 1, value: -1 }, name: 'dashboard_slow_by_value' },
-    // The refresh removes the rows it did not rewrite.
-    { key: { tenantId: 1, refreshedAt: 1 }, name: 'dashboard_slow_refreshed' },
   ],
   [PLANNING_COLLECTIONS.planningAlerts]: [
     // stockoutRisks: open STOCKOUT_PREDICTED alerts, soonest predicted date first, larger value at risk first.
