@@ -57,18 +57,23 @@ async function stockoutRisks(db: Db, tenantId: string, limit: number): Promise<D
 /**
  * PENDING REORDERs: by priority (CRITICAL first), then the earliest order-by
  * date (planning always sets one; a missing one would sort first, as MongoDB
- * sorts null): one index walk per priority, in parallel, concatenated.
+ * sorts null): one index walk per priority, in priority order, until the list
+ * is full — usually the CRITICAL walk alone, so a long list reads about
+ * `limit` entries rather than `limit` per priority.
  */
 async function reorderNeeded(db: Db, tenantId: string, limit: number): Promise<Details['reorderNeeded']> {
   const recommendations = db.collection<StoredRecommendation>(PLANNING_COLLECTIONS.recommendations);
-  const lists = await Promise.all(
-    PLANNING_PRIORITIES.map((priority) =>
-      recommendations
-        .find({ tenantId, status: 'PENDING', type: 'REORDER', priority }, { sort: { orderByDate: 1, _id: 1 }, limit, projection: RECOMMENDATION_FIELDS })
-        .toArray(),
-    ),
-  );
-  const found = lists.flat().slice(0, limit);
+  const found: StoredRecommendation[] = [];
+  for (const priority of PLANNING_PRIORITIES) {
+    if (found.length >= limit) break;
+    const page = await recommendations
+      .find(
+        { tenantId, status: 'PENDING', type: 'REORDER', priority },
+        { sort: { orderByDate: 1, _id: 1 }, limit: limit - found.length, projection: RECOMMENDATION_FIELDS },
+      )
+      .toArray();
+    found.push(...page);
+  }
   return found.map((r) => ({
     recommendationId: r._id,
     sku: r.sku,
