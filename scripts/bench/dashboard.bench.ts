@@ -308,17 +308,15 @@ try {
     await seedTenant(analytics, 'other', Math.ceil(pairs / 10));
     log(`${pairs} pairs: seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
     const key = generateApiKey();
-    await operational
-      .collection('apiKeys')
-      .insertOne({
-        tenantId: 'bench',
-        name: 'bench',
-        roles: ['purchasing'],
-        keyHash: hashApiKey(key),
-        prefix: key.slice(0, 10),
-        createdAt: NOW,
-        updatedAt: NOW,
-      });
+    await operational.collection('apiKeys').insertOne({
+      tenantId: 'bench',
+      name: 'bench',
+      roles: ['purchasing'],
+      keyHash: hashApiKey(key),
+      prefix: key.slice(0, 10),
+      createdAt: NOW,
+      updatedAt: NOW,
+    });
     const app = await createAnalyticsApp({ analytics, operational, limits: UNLIMITED });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -32,7 +32,10 @@ async function stockoutRisks(db: Db, tenantId: string, limit: number): Promise<D
   const lists = await Promise.all(
     OPEN_ALERT_STATUSES.map((status) =>
       alerts
-        .find({ tenantId, type: 'STOCKOUT_PREDICTED', status, predictedDate: HAS_DAY }, { sort: { predictedDate: 1, 'impact.value': -1 }, limit })
+        .find(
+          { tenantId, type: 'STOCKOUT_PREDICTED', status, predictedDate: HAS_DAY },
+          { sort: { predictedDate: 1, 'impact.value': -1 }, limit, projection: ALERT_FIELDS },
+        )
         .toArray(),
     ),
   );

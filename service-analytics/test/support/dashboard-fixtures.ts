@@ -195,7 +195,7 @@ export async function seedDashboardTenant(db: Db, tenantId: string, options: { s
     recommendations.push(
       aRecommendation(tenantId, {
         type,
-        status: status as StoredRecommendation['status'],
+        status,
         priority: pick(random, PLANNING_PRIORITIES),
         sku,
         productName: `Product ${sku} of ${tenantId}`,
