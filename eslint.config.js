@@ -19,7 +19,7 @@ const root = new URL('.', import.meta.url);
 const PACKAGES = ['shared', 'embedded-mongo', 'service-operational', 'service-analytics', 'scripts', 'tests'];
 
 /** service-analytics' domain folders in pipeline order: a stage may import earlier stages only. */
-const STAGES = ['cdc', 'facts', 'features', 'forecasting', 'forecasts', 'planning'];
+const STAGES = ['cdc', 'facts', 'features', 'forecasting', 'forecasts', 'planning', 'dashboard'];
 /** Files that assemble the stages; no stage imports them. */
 const ASSEMBLY = ['pipeline', 'app', 'server', 'main'];
 /** The pure forecasting engine talks to no database. */

@@ -15,6 +15,7 @@ import {
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
+import { dashboardRoutes } from './dashboard/dashboard.routes.js';
 import { analyticsRoutes } from './features/analytics.routes.js';
 import { featureQueueDepth } from './features/feature-queue.js';
 import { forecastRoutes } from './forecasts/forecast.routes.js';
@@ -117,6 +118,7 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   await app.register(forecastRoutes({ db: options.analytics, ...(options.onJobQueued ? { onJobQueued: options.onJobQueued } : {}) }));
   await app.register(planningRoutes({ db: options.analytics, ...(options.onPlanningRunQueued ? { onRunQueued: options.onPlanningRunQueued } : {}) }));
   await app.register(recommendationRoutes({ db: options.analytics }));
+  await app.register(dashboardRoutes({ db: options.analytics }));
   await app.ready();
   return app;
 }

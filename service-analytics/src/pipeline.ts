@@ -9,6 +9,7 @@ import { ensureFeatureIndexes } from './features/feature-indexes.js';
 import { createFeatureWorker, type FeatureWorker, type FeatureWorkerOptions } from './features/feature-worker.js';
 import { ensureForecastIndexes } from './forecasts/forecast-collections.js';
 import { ensurePlanningIndexes } from './planning/planning.indexes.js';
+import { ensureDashboardIndexes } from './dashboard/dashboard.indexes.js';
 
 /**
  * The analytics pipeline, top to bottom, as the CDC consumer feeds it:
@@ -74,6 +75,7 @@ export async function ensureAnalyticsIndexes(analytics: Db): Promise<void> {
   await ensureFeatureIndexes(analytics);
   await ensureForecastIndexes(analytics);
   await ensurePlanningIndexes(analytics);
+  await ensureDashboardIndexes(analytics);
   // The queue is written inside transactions, which cannot create collections on every server version.
   await analytics.createCollection(FEATURE_QUEUE).catch((error: { code?: number }) => {
     if (error.code !== MONGO_ERROR_CODES.NamespaceExists) throw error;

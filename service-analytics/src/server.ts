@@ -2,6 +2,7 @@ import { analyticsConfig, createLogger, startDatabase, type Logger } from '@icc/
 import { MongoClient } from 'mongodb';
 import { createAnalyticsApp } from './app.js';
 import { createCdcConsumer } from './cdc/cdc-consumer.js';
+import { createDashboardRefresher } from './dashboard/dashboard-refresher.js';
 import { createForecastPool } from './forecasts/forecast-pool.js';
 import { createForecastRunner } from './forecasts/forecast-runner.js';
 import { createPipeline, ensureAnalyticsIndexes } from './pipeline.js';
@@ -10,7 +11,7 @@ import { createPlanningWorker } from './planning/planning-worker.js';
 /**
  * Start the analytics service: config, database (through the connection
  * chain unless a URI is given), indexes, HTTP, then the CDC consumer, the
- * forecast job runner and the planning worker in the background — the API answers (and /ready
+ * forecast job runner, the planning worker and the dashboard's summary refresher in the background — the API answers (and /ready
  * reports the backfill) while it catches up.
  */
 export async function startAnalytics(options: { databaseUri?: string; log?: Logger } = {}) {
@@ -33,6 +34,7 @@ export async function startAnalytics(options: { databaseUri?: string; log?: Logg
   const pool = createForecastPool(config.FORECAST_THREADS === undefined ? {} : { threads: config.FORECAST_THREADS });
   const runner = createForecastRunner({ db: analytics, pool, log });
   const planning = createPlanningWorker({ db: analytics, log, onTrainingJobQueued: () => runner.notify() });
+  const dashboard = createDashboardRefresher({ db: analytics, log });
   const app = await createAnalyticsApp({
     analytics,
     operational,
@@ -49,6 +51,7 @@ export async function startAnalytics(options: { databaseUri?: string; log?: Logg
   consumer.start().catch((error: unknown) => log.error({ err: error }, 'CDC consumer stopped'));
   runner.start();
   planning.start();
+  dashboard.start();
   log.info({ url }, 'analytics service listening');
 
   return {
@@ -58,6 +61,7 @@ export async function startAnalytics(options: { databaseUri?: string; log?: Logg
     runner,
     planning,
     async stop() {
+      await dashboard.stop();
       await planning.stop();
       await runner.stop();
       await pool.close();

@@ -5,6 +5,8 @@
  * service's own code, which imports its domain folders.
  */
 export { createCdcConsumer, type CdcConsumer } from './cdc/cdc-consumer.js';
+export { DASHBOARD_COLLECTIONS } from './dashboard/dashboard.collections.js';
+export { refreshDashboardSummary } from './dashboard/dashboard-summary.js';
 export type { ChangeSink, SourceChange } from './cdc/cdc.types.js';
 export { FACT_COLLECTIONS, type FactSeriesDoc } from './facts/fact-collections.js';
 export { recomputeAllFacts } from './facts/recompute-all.js';

@@ -7,6 +7,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
 import type { CampaignMirrorDoc } from '../src/facts/reference-mirror.js';
+import type { PurchaseOrderMirrorDoc } from '../src/facts/supply-mirror.js';
 import { DAILY_SALES_FACTS, type DailySalesFactDocument } from '../src/features/fact-reader.js';
 import { DEFAULT_MIN_HISTORY_DAYS } from '../src/features/feature-engineering.js';
 import {
@@ -20,8 +21,9 @@ import { createForecastRunner, type ForecastRunner } from '../src/forecasts/fore
 import { PLANNING_COLLECTIONS } from '../src/planning/planning.collections.js';
 import { runDocument } from '../src/planning/planning-runs.js';
 import type { PlanningRunDocument } from '../src/planning/planning.types.js';
+import { anAlert } from './support/dashboard-fixtures.js';
 import { seedDemand } from './support/forecast-fixtures.js';
-import { aProductSupplier, aRecommendation, aSupplier, storeRecommendations } from './support/planning-fixtures.js';
+import { aProductSupplier, aRecommendation, aStock, aSupplier, storeRecommendations } from './support/planning-fixtures.js';
 import { seededRandom } from './support/seeded-random.js';
 import './support/provided-context.js';
 import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-analytics.js';
@@ -155,6 +157,8 @@ interface TenantFixture {
   ruleMaxStock: number;
   recommendationId: string;
   runId: string;
+  /** Dashboard: the open alert of SHARED_SKU; its stock at WH-1 (on hand) is `settings.orderingCost`, its safety stock `ruleMaxStock`. */
+  alertId: string;
 }
 
 type Keys = Record<Role, string>;
@@ -202,7 +206,7 @@ async function seedTenant(
   otherSkus: string[],
   offsetDays: number,
   scale: number,
-): Promise<Omit<TenantFixture, 'earlyJobId' | 'lateJobId' | 'settings' | 'ruleMaxStock' | 'recommendationId' | 'runId'>> {
+): Promise<Omit<TenantFixture, 'earlyJobId' | 'lateJobId' | 'settings' | 'ruleMaxStock' | 'recommendationId' | 'runId' | 'alertId'>> {
   const from = addUtcDays(START, offsetDays);
   const days = DAYS - offsetDays;
   const skus = [ownSku, ...otherSkus, SHARED_SKU].sort();
@@ -265,6 +269,39 @@ async function seedPlanning(tenant: string, orderingCost: number, ruleMaxStock: 
   const run = { ...runDocument(tenant, { kind: 'MANUAL', reason: 'seed', skus: null, locationCodes: null }, new Date()), status: 'completed' as const };
   await t.analytics.collection<PlanningRunDocument>(PLANNING_COLLECTIONS.planningRuns).insertOne(run);
   return { settings, ruleMaxStock, recommendationId: recommendation._id, runId: run._id };
+}
+
+/**
+ * What the dashboard reads of a tenant, different numbers in each: SHARED_SKU
+ * at WH-1 below its safety stock (on hand `onHand`, safety stock
+ * `safetyStock`), one open STOCKOUT_PREDICTED alert, one purchase order on
+ * order, and (acme only) one received.
+ */
+async function seedDashboard(tenant: string, onHand: number, safetyStock: number): Promise<string> {
+  await t.analytics.collection(FACT_COLLECTIONS.productsMirror).updateOne({ tenantId: tenant, sku: SHARED_SKU }, { $set: { safetyStock } });
+  await aStock(t.analytics, tenant, SHARED_SKU, 'WH-1', { onHand });
+  const alert = anAlert(tenant, { sku: SHARED_SKU, productName: SHARED_SKU, impact: { units: safetyStock, value: onHand * 10 } });
+  await t.analytics.collection(PLANNING_COLLECTIONS.planningAlerts).insertOne(alert as never);
+  const order = (status: string, suffix: string): PurchaseOrderMirrorDoc => ({
+    _id: `${tenant}-po-${suffix}`,
+    sourceId: `${tenant}-po-${suffix}`,
+    tenantId: tenant,
+    poNumber: `PO-${tenant}-${suffix}`,
+    supplierCode: 'SUP-A',
+    locationCode: 'WH-1',
+    status,
+    expectedDate: new Date(`${END}T00:00:00Z`),
+    orderedAt: new Date(`${START}T00:00:00Z`),
+    receivedAt: status === 'received' ? new Date(`${END}T00:00:00Z`) : null,
+    lastReceivedAt: status === 'received' ? new Date(`${END}T00:00:00Z`) : null,
+    source: { type: 'manual', id: null },
+    lines: [{ line: 1, sku: SHARED_SKU, quantity: safetyStock, unitCost: 4, receivedQuantity: 0, openQuantity: status === 'received' ? 0 : safetyStock }],
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
+  const orders = [order('ordered', '1'), ...(tenant === 'acme' ? [order('received', '2')] : [])];
+  await t.analytics.collection<PurchaseOrderMirrorDoc>(FACT_COLLECTIONS.purchaseOrdersMirror).insertMany(orders);
+  return alert._id;
 }
 
 const RULE_BODY = {
@@ -333,8 +370,14 @@ beforeAll(async () => {
   expect(await runner.drain()).toBe(2);
   const late = { acme: await queueJob('acme', { horizon: HORIZON, asOf: END }), globex: await queueJob('globex', { horizon: HORIZON, asOf: END }) };
   expect(await runner.drain()).toBe(2);
-  acme = { ...acmeData, earlyJobId: early.acme, lateJobId: late.acme, ...(await seedPlanning('acme', 11, 80)) };
-  globex = { ...globexData, earlyJobId: early.globex, lateJobId: late.globex, ...(await seedPlanning('globex', 22, 90)) };
+  acme = { ...acmeData, earlyJobId: early.acme, lateJobId: late.acme, ...(await seedPlanning('acme', 11, 80)), alertId: await seedDashboard('acme', 11, 80) };
+  globex = {
+    ...globexData,
+    earlyJobId: early.globex,
+    lateJobId: late.globex,
+    ...(await seedPlanning('globex', 22, 90)),
+    alertId: await seedDashboard('globex', 22, 90),
+  };
   await seedActionPools();
   // Every SKU of both tenants forecast twice: the data the isolation checks compare.
   for (const f of [acme, globex]) {
@@ -443,6 +486,12 @@ const ACCESS: Record<string, Access> = {
     writes: { 'analytics.purchaseOrderRequests': 1, 'analytics.liveOutbox': 1 },
     request: () => ({ url: '/api/recommendations/accept', body: { ids: [next(bulkPool)] } }),
   },
+  'GET /api/dashboard/summary': { roles: 'any', status: 200, request: () => ({ url: '/api/dashboard/summary' }) },
+  'GET /api/dashboard/details': { roles: 'any', status: 200, request: () => ({ url: '/api/dashboard/details?limit=5&slowMovingDays=30' }) },
+  'GET /api/internal/stock/critical': { roles: 'any', status: 200, request: () => ({ url: '/api/internal/stock/critical' }) },
+  'GET /api/internal/stock/excess': { roles: 'any', status: 200, request: () => ({ url: '/api/internal/stock/excess?limit=10' }) },
+  'GET /api/internal/suppliers/lead-times': { roles: 'any', status: 200, request: () => ({ url: '/api/internal/suppliers/lead-times' }) },
+  'GET /api/internal/orders/pending-delivery': { roles: 'any', status: 200, request: () => ({ url: '/api/internal/orders/pending-delivery' }) },
   'POST /api/internal/forecast/batch': {
     roles: 'any',
     status: 200,
@@ -881,6 +930,42 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
   ]);
   const foreignRun = await send('POST', { url: '/api/planning/runs', body: { skus: [other.ownSku] } }, key);
   expectError(foreignRun, 'POST', 400, 'INVALID_INPUT', `${viewer.tenant} plans ${other.ownSku}`);
+
+  // Dashboard: the viewer's alert, stock, orders and recommendations only.
+  const pendingRecommendations = await t.analytics
+    .collection(PLANNING_COLLECTIONS.recommendations)
+    .countDocuments({ tenantId: viewer.tenant, status: 'PENDING' });
+  const summary = (await get('/api/dashboard/summary')) as {
+    criticalMetrics: Record<string, { value: number }>;
+    alertsActive: { total: number; HIGH: number };
+    recommendationsSummary: { total: number };
+    kpis: { inventoryValue: { value: number } };
+  };
+  expect(summary.alertsActive).toMatchObject({ total: 1, HIGH: 1 });
+  expect(summary.criticalMetrics['productsAtRisk']!.value).toBe(1);
+  expect(summary.criticalMetrics['pendingPurchaseOrders']!.value).toBe(1);
+  expect(summary.recommendationsSummary.total).toBe(pendingRecommendations);
+  // On hand × SUP-A's unit cost (4): the viewer's stock row only.
+  expect(summary.kpis.inventoryValue.value).toBe(viewer.settings.orderingCost * 4);
+  const dashboard = (await get('/api/dashboard/details?limit=100')) as {
+    stockoutRisks: Array<{ alertId: string; valueAtRisk: number }>;
+    reorderNeeded: Array<{ recommendationId: string }>;
+  };
+  expect(dashboard.stockoutRisks.map((r) => [r.alertId, r.valueAtRisk])).toEqual([[viewer.alertId, viewer.settings.orderingCost * 10]]);
+  expect(dashboard.reorderNeeded.map((r) => r.recommendationId)).toContain(viewer.recommendationId);
+  expect(dashboard.reorderNeeded.map((r) => r.recommendationId)).not.toContain(other.recommendationId);
+  expect(
+    await t.analytics
+      .collection(PLANNING_COLLECTIONS.recommendations)
+      .countDocuments({ _id: { $in: dashboard.reorderNeeded.map((r) => r.recommendationId) as never[] }, tenantId: viewer.tenant }),
+  ).toBe(dashboard.reorderNeeded.length);
+  const critical = (await get('/api/internal/stock/critical')) as { items: Array<{ sku: string; shortBy: number }> };
+  expect(critical.items.map((i) => [i.sku, i.shortBy])).toEqual([[SHARED_SKU, viewer.ruleMaxStock - viewer.settings.orderingCost]]);
+  expect(((await get('/api/internal/stock/excess')) as { items: unknown[] }).items).toEqual([]);
+  const leadTimes = (await get('/api/internal/suppliers/lead-times')) as { items: Array<{ supplierCode: string; measured: { receivedOrders: number } }> };
+  expect(leadTimes.items.map((i) => [i.supplierCode, i.measured.receivedOrders])).toEqual([['SUP-A', viewer.tenant === 'acme' ? 1 : 0]]);
+  const deliveries = (await get('/api/internal/orders/pending-delivery')) as { items: Array<{ poNumber: string }> };
+  expect(deliveries.items.map((i) => i.poNumber)).toEqual([`PO-${viewer.tenant}-1`]);
 
   // The service's own activity, for a monitoring key: counts by route template, no tenant's SKUs.
   const monitor = keys[viewer.tenant]!.service;

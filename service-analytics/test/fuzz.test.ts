@@ -1,6 +1,13 @@
 import {
   AcceptRecommendationBodySchema,
   BulkAcceptBodySchema,
+  CriticalStockSchema,
+  DashboardDetailsQuerySchema,
+  DashboardDetailsSchema,
+  ExcessStockSchema,
+  InternalListQuerySchema,
+  PendingDeliveriesSchema,
+  SupplierLeadTimesSchema,
   DEFAULT_PLANNING_SETTINGS,
   eachUtcDay,
   ErrorResponseSchema,
@@ -246,6 +253,22 @@ describe('malformed requests to the analytics API', () => {
         const res = await t.app.inject({ method: 'GET', url, headers: { 'x-api-key': key } });
         if (res.statusCode === 200) expect(res.json<{ items: unknown[] }>().items, url).toEqual([]);
         else expectRefused(res, url);
+      }
+      // Dashboard and internal reads: a value their schema accepts answers 200 in the answer's shape, any other a 4xx.
+      for (const [url, schema, accepted] of [
+        [`/api/dashboard/details?limit=${v}`, DashboardDetailsSchema, DashboardDetailsQuerySchema.safeParse({ limit: value }).success],
+        [`/api/dashboard/details?slowMovingDays=${v}`, DashboardDetailsSchema, DashboardDetailsQuerySchema.safeParse({ slowMovingDays: value }).success],
+        [`/api/dashboard/details?${v}=1`, DashboardDetailsSchema, DashboardDetailsQuerySchema.safeParse({ [value]: '1' }).success],
+        [`/api/internal/stock/critical?limit=${v}`, CriticalStockSchema, InternalListQuerySchema.safeParse({ limit: value }).success],
+        [`/api/internal/stock/excess?limit=${v}`, ExcessStockSchema, InternalListQuerySchema.safeParse({ limit: value }).success],
+        [`/api/internal/suppliers/lead-times?limit=${v}`, SupplierLeadTimesSchema, InternalListQuerySchema.safeParse({ limit: value }).success],
+        [`/api/internal/orders/pending-delivery?limit=${v}`, PendingDeliveriesSchema, InternalListQuerySchema.safeParse({ limit: value }).success],
+      ] as const) {
+        const res = await t.app.inject({ method: 'GET', url, headers: { 'x-api-key': key } });
+        if (accepted) {
+          expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
+          expect(schema.safeParse(res.json()).success, url).toBe(true);
+        } else expectRefused(res, url);
       }
     }
   });

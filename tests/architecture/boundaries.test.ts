@@ -10,7 +10,7 @@
  *       (`@icc/service-analytics/forecasting` yes, `@icc/service-analytics/src/…` no).
  *
  * (b) service-analytics reads top to bottom in pipeline order:
- *         cdc → facts → features → forecasting → forecasts → planning
+ *         cdc → facts → features → forecasting → forecasts → planning → dashboard
  *     - A file in one of these folders never imports a later one.
  *     - Nor src/pipeline.ts, app.ts, server.ts or main.ts (they assemble the stages).
  *     - forecasting/ is the pure engine: it imports no other domain folder and no
@@ -35,7 +35,7 @@ import {
 
 const SERVICE_ANALYTICS_RULES: StageRules = {
   packageDir: 'service-analytics',
-  stages: ['cdc', 'facts', 'features', 'forecasting', 'forecasts', 'planning'],
+  stages: ['cdc', 'facts', 'features', 'forecasting', 'forecasts', 'planning', 'dashboard'],
   assembly: ['pipeline', 'app', 'server', 'main'],
   pureStage: 'forecasting',
   databaseDrivers: ['mongodb', 'mongoose', 'mongodb-memory-server-core', '@icc/embedded-mongo'],
@@ -111,12 +111,14 @@ describe('the boundary checker', () => {
 
   it('flags a stage importing a later stage, and allows earlier stages and util/', () => {
     expect(reasonsOf('service-analytics/src/facts/record-facts.ts', '../features/feature-queue.js')).toEqual([
-      'stage facts/ imports the later stage features/ (order: cdc → facts → features → forecasting → forecasts → planning)',
+      'stage facts/ imports the later stage features/ (order: cdc → facts → features → forecasting → forecasts → planning → dashboard)',
     ]);
     expect(reasonsOf('service-analytics/src/cdc/x.ts', '../planning/reorder.js')).toHaveLength(1);
     expect(reasonsOf('service-analytics/src/forecasts/sub/x.ts', '../../planning/reorder.js')).toHaveLength(1);
     expect(check('service-analytics/src/forecasts/forecast-runner.ts', '../features/feature-queue.js')).toEqual([]);
     expect(check('service-analytics/src/planning/x.ts', '../forecasts/forecast-store.js')).toEqual([]);
+    expect(reasonsOf('service-analytics/src/planning/x.ts', '../dashboard/dashboard-summary.js')).toHaveLength(1);
+    expect(check('service-analytics/src/dashboard/x.ts', '../planning/planning.collections.js')).toEqual([]);
     expect(check('service-analytics/src/cdc/x.ts', '../util/sleep.js')).toEqual([]);
     expect(check('service-analytics/src/cdc/x.ts', './cdc.types.js')).toEqual([]);
   });

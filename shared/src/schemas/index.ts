@@ -15,3 +15,4 @@ export * from './live-outbox.schemas.js';
 export * from './planning.schemas.js';
 export * from './planning-api.schemas.js';
 export * from './alert.schemas.js';
+export * from './dashboard.schemas.js';
