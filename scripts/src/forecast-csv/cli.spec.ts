@@ -102,28 +102,28 @@ describe('forecast-csv', () => {
     expect(out.forecasts[0]).not.toHaveProperty('date');
   });
 
-  it('exits 1 with a clear message on bad input', async () => {
+  it('exits 2 with a clear message on bad input', async () => {
     const bad = join(dir, 'bad.csv');
     await writeFile(bad, 'value\n1\n2\nseven\n');
-    expect(await run(bad, '--season', '7', '--horizon', '3')).toMatchObject({ code: 1, stderr: 'forecast-csv: line 4: "seven" is not a number\n' });
+    expect(await run(bad, '--season', '7', '--horizon', '3')).toMatchObject({ code: 2, stderr: 'forecast-csv: line 4: "seven" is not a number\n' });
     expect(await run(join(dir, 'missing.csv'), '--season', '7', '--horizon', '3')).toMatchObject({
-      code: 1,
+      code: 2,
       stderr: expect.stringMatching(/cannot read .*missing\.csv: ENOENT/),
     });
-    expect(await run(csv, '--season', '7')).toMatchObject({ code: 1, stderr: expect.stringMatching(/give --horizon/) });
-    expect(await run(csv, '--season', 'weekly', '--horizon', '3')).toMatchObject({ code: 1, stderr: expect.stringMatching(/--season <m>.*whole number/) });
+    expect(await run(csv, '--season', '7')).toMatchObject({ code: 2, stderr: expect.stringMatching(/give --horizon/) });
+    expect(await run(csv, '--season', 'weekly', '--horizon', '3')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--season <m>.*whole number/) });
     expect(await run(csv, '--season', '7', '--horizon', '3', '--confidence', '95')).toMatchObject({
-      code: 1,
+      code: 2,
       stderr: expect.stringMatching(/between 0 and 1/),
     });
-    expect(await run(csv, '--season', '7', '--holdout', '126')).toMatchObject({ code: 1, stderr: expect.stringMatching(/leaves no training data/) });
-    expect(await run(csv, '--season', '7', '--horizon', '3', '--holdout', '5')).toMatchObject({ code: 1, stderr: expect.stringMatching(/disagree/) });
+    expect(await run(csv, '--season', '7', '--holdout', '126')).toMatchObject({ code: 2, stderr: expect.stringMatching(/leaves no training data/) });
+    expect(await run(csv, '--season', '7', '--horizon', '3', '--holdout', '5')).toMatchObject({ code: 2, stderr: expect.stringMatching(/disagree/) });
     const short = join(dir, 'short.csv');
     await writeFile(short, '1\n2\n3\n');
-    expect(await run(short, '--season', '7', '--horizon', '3')).toMatchObject({ code: 1, stderr: expect.stringMatching(/too short/) });
+    expect(await run(short, '--season', '7', '--horizon', '3')).toMatchObject({ code: 2, stderr: expect.stringMatching(/too short/) });
   });
 
-  it('exits 1 as a process too (the command behind pnpm forecast-csv)', async () => {
+  it('exits 2 as a process too (the command behind pnpm forecast-csv)', async () => {
     const root = fileURLToPath(new URL('../../../', import.meta.url));
     const tsx = join(root, 'node_modules', '.bin', 'tsx');
     const bad = join(dir, 'bad-process.csv');
@@ -134,7 +134,7 @@ describe('forecast-csv', () => {
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
     );
-    expect(failure.code).toBe(1);
+    expect(failure.code).toBe(2);
     expect(failure.stderr).toMatch(/"value" column/);
   });
 });

@@ -75,11 +75,11 @@ export async function runForecastCsv(argv: readonly string[], io: CliIo): Promis
     io.stdout(options.json ? `${JSON.stringify(jsonReport(report))}\n` : renderText(report, file));
     return 0;
   } catch (error) {
-    // Commander has already printed its own message (or the help, with exit code 0).
-    if (error instanceof CommanderError) return error.exitCode;
+    // Commander has already printed its own message (or the help, with exit code 0); a usage mistake is bad input: 2.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof InputError) {
       io.stderr(`forecast-csv: ${error.message}\n`);
-      return 1;
+      return 2;
     }
     throw error;
   }
