@@ -179,6 +179,7 @@ describe('stock levels against the enumerated optimum', () => {
       if (plan.constraints.find((c) => c.constraint === 'budget')!.binding) bindingBudgets++;
       const gap = (plan.totals.cost - best!.cost) / best!.cost;
       expect(gap).toBeGreaterThanOrEqual(-1e-9);
+      expect(plan.totals.lowerBound).toBeLessThanOrEqual(best!.cost * (1 + 1e-9));
       expect(gap).toBeLessThanOrEqual(0.005);
       worstGap = Math.max(worstGap, gap);
     }
@@ -261,6 +262,8 @@ describe('stock levels under a tightening budget', () => {
       expect(plans[i]!.totals.fillRate).toBeLessThanOrEqual(plans[i - 1]!.totals.fillRate);
       expect(plans[i]!.totals.inventoryValue).toBeLessThanOrEqual(free.totals.inventoryValue * shares[i]!);
       expect(plans[i]!.constraints[0]!.binding).toBe(true);
+      // The dual bound certifies the plan: no plan within the budget costs more than 0.1 % less.
+      expect(plans[i]!.totals.lowerBound).toBeGreaterThan(plans[i]!.totals.cost * 0.999);
       expect(plans[i]!.constraints[0]!.shadowPrice).toBeGreaterThan(i > 1 ? plans[i - 1]!.constraints[0]!.shadowPrice : 0);
       // A binding budget is spent: what is left is less than the dearest unit.
       expect(plans[i]!.totals.inventoryValue).toBeGreaterThan(free.totals.inventoryValue * shares[i]! - 201);

@@ -1,6 +1,7 @@
 import { AppError, type FieldIssue } from '@icc/shared';
 import {
   bestLevel,
+  costAt,
   holdingCost,
   inventoryValueAt,
   itemCurve,
@@ -131,6 +132,11 @@ export interface StockLevelPlan {
     expectedShortPerYear: number;
     /** 1 − units short / units demanded, over all items. */
     fillRate: number;
+    /**
+     * No plan within the limits costs less than this (the Lagrangian dual's value at the
+     * multipliers found): `cost − lowerBound` bounds how far the plan can be from the optimum.
+     */
+    lowerBound: number;
   };
   constraints: ConstraintReport[];
   method: 'lagrangian-relaxation+marginal-repair';
@@ -209,6 +215,11 @@ export function optimiseStockLevels(input: StockLevelsInput): StockLevelsResult 
   }
   let budgetUsed = solveSpace(budgetPrice);
   let spaceUsed = groups.map((g) => sumOf(g.members, (i) => spaceAt(curves[i]!.item, levels[i]!)));
+  // Weak duality: the relaxation's value at any prices ≥ 0 is a lower bound on the best whole-unit plan's cost.
+  const lowerBound =
+    sum(curves, (c, i) => costAt(c.item, levels[i]!)) +
+    (budget === null ? 0 : budgetPrice * (budgetUsed - budget)) +
+    sum(groups, (g, index) => spacePrices[index]! * (spaceUsed[index]! - g.limit));
 
   const state: RepairState = { curves, levels, budget, groups, groupOf };
   ({ budgetUsed, spaceUsed } = repairExcess(state, budgetUsed, spaceUsed));
@@ -239,7 +250,9 @@ export function optimiseStockLevels(input: StockLevelsInput): StockLevelsResult 
       shadowPrice: spacePrices[index]!,
     })),
   ];
-  return { ok: true, plan: planOf(input.items, curves, levels, constraints) };
+  const plan = planOf(input.items, curves, levels, constraints);
+  plan.totals.lowerBound = Math.min(lowerBound, plan.totals.cost);
+  return { ok: true, plan };
 }
 
 interface Problem {
@@ -364,6 +377,7 @@ function planOf(items: readonly StockLevelItem[], curves: readonly ItemCurve[], 
       space: sum(choices, (c) => c.space),
       expectedShortPerYear: shortPerYear,
       fillRate: demand > 0 ? 1 - shortPerYear / demand : 1,
+      lowerBound: holding + shortage,
     },
     constraints,
     method: 'lagrangian-relaxation+marginal-repair',
