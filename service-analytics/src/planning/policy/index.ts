@@ -31,6 +31,16 @@ export {
   safetyStockForFillRate,
   type FillRateTarget,
 } from './safety-stock.js';
+export {
+  optimiseStockLevels,
+  type ConstraintReport,
+  type StockLevelChoice,
+  type StockLevelItem,
+  type StockLevelPlan,
+  type StockLevelsInput,
+  type StockLevelsResult,
+  type StorageCapacity,
+} from './stock-levels.js';
 export { LANDED_COST_TIE, chooseSupplier, landedCost, type LandedCost, type SupplierCandidate, type SupplierChoice } from './supplier-choice.js';
 export {
   PRIORITY_THRESHOLDS,
