@@ -33,7 +33,7 @@ import { childProcesses, uriOf, type Child } from './support/child-processes.js'
 const children = childProcesses();
 const OPERATIONAL_DB = 'xfer_crash_operational';
 const ANALYTICS_DB = 'xfer_crash_analytics';
-const REQUESTS = 240;
+const REQUESTS = 400;
 const MIN_KILLS = 8;
 /** Kills that must land while requests were still waiting for their outcome (else the kills tested nothing). */
 const MIN_KILLS_MID_WORK = 4;
@@ -116,7 +116,15 @@ describe('transfer requests: crash safety (service as a child process, SIGKILL)'
         await requests.insertMany(more);
         recorded += more.length;
       }
-      await new Promise((resolve) => setTimeout(resolve, 200 + random() * 1_300));
+      // Kill as soon as the service is part-way through what waits (a transfer takes milliseconds, so a
+      // fixed pause would mostly land after it finished), else after a seeded-random pause.
+      const started = await outcomeCount();
+      const until = Date.now() + 200 + random() * 1_300;
+      while (Date.now() < until) {
+        const done = await outcomeCount();
+        if (done > started && done < recorded) break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       const before = await outcomeCount();
       service.process.kill('SIGKILL');
       await service.exited;
