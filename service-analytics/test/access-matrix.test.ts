@@ -321,8 +321,13 @@ const POOL = 30;
 const acceptPool: string[] = [];
 const bulkPool: string[] = [];
 const rejectPool: string[] = [];
+/** Locations that each hold one pending reorder of acme: a purchase plan filtered to one is one order. */
+const planPool: string[] = [];
 let deletableRule = 0;
 async function seedActionPools(): Promise<void> {
+  const planned = Array.from({ length: POOL }, (_, i) => aRecommendation('acme', { sku: SHARED_SKU, locationCode: `PLAN-${i}` }));
+  await storeRecommendations(t.analytics, planned);
+  planPool.push(...planned.map((r) => r.locationCode));
   for (const [p, pool] of [acceptPool, bulkPool, rejectPool].entries()) {
     const recs = Array.from({ length: POOL }, (_, i) => aRecommendation('acme', { sku: SHARED_SKU, locationCode: `POOL-${p * POOL + i}` }));
     await storeRecommendations(t.analytics, recs);
@@ -485,6 +490,12 @@ const ACCESS: Record<string, Access> = {
     status: 200,
     writes: { 'analytics.purchaseOrderRequests': 1, 'analytics.liveOutbox': 1 },
     request: () => ({ url: '/api/recommendations/accept', body: { ids: [next(bulkPool)] } }),
+  },
+  'POST /api/recommendations/purchase-plan/accept': {
+    roles: ['admin', 'purchasing', 'planner'],
+    status: 200,
+    writes: { 'analytics.purchaseOrderRequests': 1, 'analytics.liveOutbox': 1 },
+    request: () => ({ url: '/api/recommendations/purchase-plan/accept', body: { locationCode: next(planPool) } }),
   },
   'GET /api/dashboard/summary': { roles: 'any', status: 200, request: () => ({ url: '/api/dashboard/summary' }) },
   'GET /api/dashboard/details': { roles: 'any', status: 200, request: () => ({ url: '/api/dashboard/details?limit=5&slowMovingDays=30' }) },
@@ -919,6 +930,16 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
     { url: '/api/recommendations/accept', body: { ids: [missingId] } },
     [other.recommendationId, missingId],
   );
+
+  // The purchase plan is made of the viewer's pending reorders only; accepting the other's order answers like a missing one.
+  const plan = (await get(`/api/recommendations?type=BULK_PURCHASE&locationCode=WH-1`)) as { plans: Array<{ lines: Array<{ recommendationId: string }> }> };
+  expect(plan.plans.flatMap((p) => p.lines.map((l) => l.recommendationId))).toEqual([viewer.recommendationId]);
+  const foreignPlan = await send(
+    'POST',
+    { url: '/api/recommendations/purchase-plan/accept', body: { plans: [{ supplierCode: 'NO-SUCH-SUP', locationCode: 'WH-1' }] } },
+    key,
+  );
+  expectError(foreignPlan, 'POST', 404, 'NOT_FOUND', `${viewer.tenant} accepts a plan order it does not have`);
 
   // Planning runs: the viewer's; the other's run is unknown, its SKU not in the viewer's catalog.
   const runs = (await get('/api/planning/runs?limit=200')) as { items: Array<{ runId: string }> };

@@ -14,6 +14,8 @@ import {
   ForecastBatchRequestSchema,
   PlanningRunRequestSchema,
   PlanningSettingsSchema,
+  PurchasePlanAcceptBodySchema,
+  RecommendationListQuerySchema,
   RejectRecommendationBodySchema,
   ReorderRuleBodySchema,
   TrainRequestSchema,
@@ -152,6 +154,18 @@ const writes: { url: string; method?: 'POST' | 'PUT'; schema: ZodType; nasty: fc
     schema: BulkAcceptBodySchema,
     nasty: fc.record({ ids: fc.constantFrom([], [REC_ID, REC_ID], ['nope'], Array(101).fill(REC_ID)) }),
   },
+  {
+    url: '/api/recommendations/purchase-plan/accept',
+    schema: PurchasePlanAcceptBodySchema,
+    nasty: fc.record(
+      {
+        budget: fc.constantFrom(0, -1, 1e300, Number.MAX_VALUE),
+        locationCode: fc.constantFrom('WH 1', '', 'WH-1\n'),
+        plans: fc.constantFrom([], [{ supplierCode: 'SUP A', locationCode: 'WH-1' }], Array(101).fill({ supplierCode: 'SUP-A', locationCode: 'WH-1' })),
+      },
+      { requiredKeys: ['budget'] },
+    ),
+  },
 ];
 
 async function storedCounts(): Promise<number[]> {
@@ -234,6 +248,7 @@ describe('malformed requests to the analytics API', () => {
         `/api/recommendations/${v}`,
         `/api/recommendations?status=${v}`,
         `/api/recommendations?cursor=${v}`,
+        `/api/recommendations?type=BULK_PURCHASE&cursor=${v}`,
         `/api/planning/runs/${v}`,
         `/api/planning/runs?cursor=${v}`,
         `/api/planning/rules?cursor=${v}`,
@@ -254,6 +269,13 @@ describe('malformed requests to the analytics API', () => {
         if (res.statusCode === 200) expect(res.json<{ items: unknown[] }>().items, url).toEqual([]);
         else expectRefused(res, url);
       }
+      // A purchase plan's budget: a value the schema accepts is a plan (nothing pending here: empty), any other a 4xx.
+      const budgetUrl = `/api/recommendations?type=BULK_PURCHASE&budget=${v}`;
+      const budgetRes = await t.app.inject({ method: 'GET', url: budgetUrl, headers: { 'x-api-key': key } });
+      if (RecommendationListQuerySchema.safeParse({ type: 'BULK_PURCHASE', budget: value }).success) {
+        expect(budgetRes.statusCode, budgetUrl).toBe(200);
+        expect(budgetRes.json<{ plans: unknown[] }>().plans, budgetUrl).toEqual([]);
+      } else expectRefused(budgetRes, budgetUrl);
       // Dashboard and internal reads: a value their schema accepts answers 200 in the answer's shape, any other a 4xx.
       for (const [url, schema, accepted] of [
         [`/api/dashboard/details?limit=${v}`, DashboardDetailsSchema, DashboardDetailsQuerySchema.safeParse({ limit: value }).success],

@@ -94,7 +94,9 @@ export async function acceptRecommendation(
  * single-accept request id), the winners of each group are re-pointed at the
  * group's id, and the group's request is recorded. A crash before the
  * re-pointing leaves single requests (the sweeper writes them): still exactly
- * one order per recommendation, just not grouped.
+ * one order per recommendation, just not grouped. `quantities` orders other
+ * quantities than recommended (a purchase plan's, already checked against the
+ * supplier's minimum and packs).
  */
 export async function acceptRecommendations(
   db: Db,
@@ -102,6 +104,7 @@ export async function acceptRecommendations(
   ids: readonly string[],
   actor: Actor,
   now: Date,
+  quantities: ReadonlyMap<string, number> = new Map(),
 ): Promise<{
   recommendations: StoredRecommendation[];
   purchaseOrderRequests: StoredPurchaseOrderRequest[];
@@ -130,7 +133,7 @@ export async function acceptRecommendations(
           status: 'ACCEPTED',
           actionedAt: now,
           actionedBy: actor,
-          accepted: { quantity: rec.quantity, supplierCode: rec.supplierCode!, purchaseOrderRequestId: singleRequestId(rec._id) },
+          accepted: { quantity: quantities.get(rec._id) ?? rec.quantity, supplierCode: rec.supplierCode!, purchaseOrderRequestId: singleRequestId(rec._id) },
           updatedAt: now,
         },
       },

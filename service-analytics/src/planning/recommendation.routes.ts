@@ -2,8 +2,11 @@ import {
   AcceptRecommendationBodySchema,
   AcceptResponseSchema,
   BulkAcceptBodySchema,
+  BULK_PURCHASE,
   BulkAcceptResponseSchema,
   ErrorResponseSchema,
+  PurchasePlanAcceptBodySchema,
+  PurchasePlanSchema,
   RecommendationListQuerySchema,
   RecommendationListSchema,
   RecommendationParamsSchema,
@@ -14,9 +17,11 @@ import {
 } from '@icc/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
+import { z } from 'zod';
 import { actorOf } from './planning.routes.js';
 import { acceptRecommendation, acceptRecommendations, rejectRecommendation } from './recommendation-actions.js';
 import { findRecommendation, listRecommendations, toRecommendation } from './recommendations.store.js';
+import { acceptPurchasePlan, purchasePlanPage } from './purchase-plans.js';
 import { roleGuard } from '../http/auth.js';
 import '../http/principal.js';
 
@@ -48,13 +53,42 @@ export function recommendationRoutes(deps: { db: Db; now?: () => Date }): Fastif
       '/api/recommendations',
       {
         schema: {
-          summary: 'Recommendations, newest first, filtered by priority, type, status, SKU, location or supplier; a page at a time',
+          summary:
+            'Recommendations, newest first, filtered by priority, type, status, SKU, location or supplier; a page at a time. type=BULK_PURCHASE: the pending reorders as one proposed purchase order per supplier × location (optionally within a budget)',
           tags: ['recommendations'],
           querystring: RecommendationListQuerySchema,
-          response: { 200: RecommendationListSchema, ...errors },
+          response: { 200: z.union([RecommendationListSchema, PurchasePlanSchema]), ...errors },
         },
       },
-      async (request) => listRecommendations(deps.db, request.principal.tenantId, request.query),
+      async (request) => {
+        const { query, principal } = request;
+        if (query.type === BULK_PURCHASE) return purchasePlanPage(deps.db, principal.tenantId, query);
+        return listRecommendations(deps.db, principal.tenantId, { ...query, type: query.type });
+      },
+    );
+
+    app.post(
+      '/api/recommendations/purchase-plan/accept',
+      {
+        preValidation: actors.check,
+        schema: {
+          summary:
+            'Accept the bulk purchase plan (all of it, or the named supplier × location orders): one purchase-order request per order, at the plan’s quantities',
+          description: actors.description,
+          tags: ['recommendations'],
+          body: PurchasePlanAcceptBodySchema,
+          response: { 200: BulkAcceptResponseSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const { principal } = request;
+        const outcome = await acceptPurchasePlan(deps.db, principal.tenantId, request.body, actorOf(principal), now());
+        return {
+          recommendations: outcome.recommendations.map(toRecommendation),
+          purchaseOrderRequests: outcome.purchaseOrderRequests.map(toRequest),
+          conflicts: outcome.conflicts,
+        };
+      },
     );
 
     app.get(

@@ -1,4 +1,12 @@
-import { AppError, ObjectIdSchema, type Page, type Recommendation, type RecommendationListQuery, type StoredRecommendation } from '@icc/shared';
+import {
+  AppError,
+  ObjectIdSchema,
+  type Page,
+  type Recommendation,
+  type RecommendationListQuery,
+  type RecommendationType,
+  type StoredRecommendation,
+} from '@icc/shared';
 import type { Db, Filter } from 'mongodb';
 import { PLANNING_COLLECTIONS } from './planning.collections.js';
 
@@ -31,7 +39,11 @@ export async function findRecommendation(db: Db, tenantId: string, id: string): 
  * (at most 200: the query schema caps `limit`). The cursor is the last id
  * shown, so a page costs the same however deep.
  */
-export async function listRecommendations(db: Db, tenantId: string, query: RecommendationListQuery): Promise<Page<Recommendation>> {
+export async function listRecommendations(
+  db: Db,
+  tenantId: string,
+  query: RecommendationListQuery & { type?: RecommendationType | undefined },
+): Promise<Page<Recommendation>> {
   const filter: Filter<StoredRecommendation> = { tenantId };
   if (query.priority !== undefined) filter.priority = query.priority;
   if (query.type !== undefined) filter.type = query.type;

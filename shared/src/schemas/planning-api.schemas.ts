@@ -217,18 +217,41 @@ export const MAX_BULK_ACCEPT = 100;
 
 export const RecommendationParamsSchema = z.object({ id: ObjectIdSchema }).strict();
 
+/** The list's `type=BULK_PURCHASE` view: the pending reorders as one proposed purchase order per supplier × location. */
+export const BULK_PURCHASE = 'BULK_PURCHASE';
+
+/** A budget for a purchase plan, in the tenant's currency. */
+const PlanBudgetSchema = z.coerce
+  .number()
+  .finite()
+  .positive()
+  .max(1e12)
+  .describe('fund the plan up to this much money, most urgent lines first (type=BULK_PURCHASE only)');
+
 export const RecommendationListQuerySchema = z
   .object({
     priority: z.enum(PLANNING_PRIORITIES).optional(),
-    type: z.enum(RECOMMENDATION_TYPES).optional(),
+    type: z
+      .enum([...RECOMMENDATION_TYPES, BULK_PURCHASE])
+      .optional()
+      .describe('BULK_PURCHASE: the pending reorders consolidated into one proposed purchase order per supplier × location'),
     status: z.enum(RECOMMENDATION_STATUSES).optional(),
     sku: SkuSchema.optional(),
     locationCode: CodeSchema.optional(),
     supplierCode: CodeSchema.optional(),
+    budget: PlanBudgetSchema.optional(),
     limit: LimitSchema,
     cursor: CursorSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((query, ctx) => {
+    if (query.budget !== undefined && query.type !== BULK_PURCHASE) {
+      ctx.addIssue({ code: 'custom', path: ['budget'], message: 'a budget applies to the purchase plan only: add type=BULK_PURCHASE' });
+    }
+    if (query.type === BULK_PURCHASE && query.status !== undefined && query.status !== 'PENDING') {
+      ctx.addIssue({ code: 'custom', path: ['status'], message: 'a purchase plan is made of PENDING reorders only: leave status out' });
+    }
+  });
 export type RecommendationListQuery = z.infer<typeof RecommendationListQuerySchema>;
 export const RecommendationListSchema = z.object({ items: z.array(RecommendationSchema), nextCursor: z.string().nullable() });
 
@@ -244,6 +267,87 @@ export const AcceptRecommendationBodySchema = z
 export type AcceptRecommendationBody = z.infer<typeof AcceptRecommendationBodySchema>;
 
 export const RejectRecommendationBodySchema = z.object({ reason: lineSchema(500) }).strict();
+
+const PurchasePlanLineSchema = z.object({
+  recommendationId: z.string(),
+  sku: z.string(),
+  productName: z.string(),
+  priority: z.enum(PLANNING_PRIORITIES),
+  orderByDate: z.string().nullable(),
+  recommendedQuantity: z.number(),
+  quantity: z.number().describe("what the plan orders: the recommendation rounded to the supplier's minimum and packs, cut to fit a budget"),
+  unitCost: z.number(),
+  lineCost: z.number(),
+  adjustment: z.string().nullable().describe('why the quantity differs from the recommendation, in words'),
+});
+
+/** One proposed purchase order: a supplier × location's pending reorders. */
+export const SupplierPlanSchema = z.object({
+  supplierCode: z.string(),
+  supplierName: z.string().nullable(),
+  locationCode: z.string(),
+  priority: z.enum(PLANNING_PRIORITIES),
+  orderByDate: z.string().nullable(),
+  lines: z.array(PurchasePlanLineSchema),
+  totals: z.object({ lines: z.number(), units: z.number(), cost: z.number() }),
+});
+
+/** `GET /api/recommendations?type=BULK_PURCHASE`. */
+export const PurchasePlanSchema = z.object({
+  type: z.literal(BULK_PURCHASE),
+  plans: z.array(SupplierPlanSchema),
+  /** Pending reorders left out: over the budget, or their supplier no longer sells the SKU. */
+  deferred: z.array(
+    z.object({
+      recommendationId: z.string(),
+      sku: z.string(),
+      supplierCode: z.string(),
+      locationCode: z.string(),
+      priority: z.enum(PLANNING_PRIORITIES),
+      quantity: z.number(),
+      cost: z.number(),
+      reason: z.string(),
+    }),
+  ),
+  /** Over every plan, not just this page. */
+  totals: z.object({
+    plans: z.number(),
+    lines: z.number(),
+    units: z.number(),
+    cost: z.number(),
+    budget: z.number().nullable(),
+    budgetLeft: z.number().nullable(),
+  }),
+  /** True when more pending reorders matched than one plan considers (MAX_PLAN_CANDIDATES): narrow by location or supplier. */
+  truncated: z.boolean(),
+  nextCursor: z.string().nullable(),
+});
+export type PurchasePlanResponse = z.infer<typeof PurchasePlanSchema>;
+
+/** Pending reorders one purchase plan considers, most urgent first. */
+export const MAX_PLAN_CANDIDATES = 20_000;
+
+/**
+ * `POST /api/recommendations/purchase-plan/accept`: the plan is made again
+ * from these filters and budget, and its orders (all, or the named supplier ×
+ * location ones) are accepted at the plan's quantities.
+ */
+export const PurchasePlanAcceptBodySchema = z
+  .object({
+    budget: z.number().finite().positive().max(1e12).optional(),
+    priority: z.enum(PLANNING_PRIORITIES).optional(),
+    sku: SkuSchema.optional(),
+    locationCode: CodeSchema.optional(),
+    supplierCode: CodeSchema.optional(),
+    plans: z
+      .array(z.object({ supplierCode: CodeSchema, locationCode: CodeSchema }).strict())
+      .min(1)
+      .max(MAX_BULK_ACCEPT)
+      .optional()
+      .describe('accept only these supplier × location orders of the plan'),
+  })
+  .strict();
+export type PurchasePlanAcceptBody = z.infer<typeof PurchasePlanAcceptBodySchema>;
 
 export const BulkAcceptBodySchema = z
   .object({
