@@ -170,7 +170,11 @@ async function expectIsolated(callerKey: string, caller: string, victim: Fixture
     const request = await catalogEntry(route).valid(victim, client);
     const response = await client.get(request.path);
     const context = `${caller} ${routeName(route)} on ${victim.tenant}'s data`;
-    if (route.path.includes(':')) {
+    if (catalogEntry(route).perTenantNumber && response.status === 200) {
+      // The caller's own record under the same number: none of the victim's.
+      expect(response.body.id, context).not.toBe(victim.purchaseOrder?.id);
+      expect(leaks(response.body), context).toEqual([]);
+    } else if (route.path.includes(':')) {
       expectErrorShape(response, 404, 'NOT_FOUND', context);
     } else {
       expect(response.status, context).toBe(200);
