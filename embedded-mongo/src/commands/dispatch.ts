@@ -35,6 +35,21 @@ const ZERO_SIGNATURE = { hash: new Binary(Buffer.alloc(20)), keyId: Long.ZERO };
  * nothing a client sends can crash the server.
  */
 export async function runCommand(server: ServerState, body: Document, connectionId: number): Promise<Document> {
+  const { durable } = server;
+  if (!durable) return execute(server, body, connectionId);
+  // Acknowledged means durable: a command that wrote (even partly, then failed) is answered once its journal record is on disk.
+  const before = durable.appendedSeq;
+  const reply = await execute(server, body, connectionId);
+  if (durable.appendedSeq === before) return reply;
+  try {
+    await durable.waitDurable();
+  } catch (error) {
+    return withTimes(server, toErrorReply(error, server));
+  }
+  return reply;
+}
+
+async function execute(server: ServerState, body: Document, connectionId: number): Promise<Document> {
   const name = Object.keys(body)[0] ?? '';
   let view: StoreView | undefined;
   try {
