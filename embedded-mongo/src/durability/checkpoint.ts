@@ -51,11 +51,11 @@ export function captureCheckpoint(engine: Engine, history: ChangeHistory, unpubl
 }
 
 /** Write a captured state to `path` (a new file) and fsync it. */
-export async function writeCheckpoint(path: string, gen: number, state: CheckpointState): Promise<void> {
+export async function writeCheckpoint(path: string, gen: number, state: CheckpointState, engine: Engine): Promise<void> {
   const file = await open(path, 'w');
   try {
     const writer = new ChunkWriter(file);
-    const dropped = state.dropped ? eventDocument(state.dropped) : null;
+    const dropped = state.dropped ? eventDocument(state.dropped, null) : null;
     await writer.add(encodeRecord([BSON.serialize({ o: 'checkpoint', version: 1, gen, time: state.time, ...(dropped ? { dropped } : {}) })]));
     let docs = 0;
     for (const coll of state.collections) {
@@ -69,7 +69,7 @@ export async function writeCheckpoint(path: string, gen: number, state: Checkpoi
     }
     for (let i = 0; i < state.events.length; i += DOCS_PER_RECORD) {
       const slice = state.events.slice(i, i + DOCS_PER_RECORD);
-      await writer.add(encodeRecord([BSON.serialize({ o: 'events', n: slice.length }), ...slice.map((event) => BSON.serialize(eventDocument(event)))]));
+      await writer.add(encodeRecord([BSON.serialize({ o: 'events', n: slice.length }), ...slice.map((event) => BSON.serialize(eventDocument(event, engine)))]));
     }
     await writer.add(encodeRecord([BSON.serialize({ o: 'end', collections: state.collections.length, docs, events: state.events.length })]));
     await writer.flush();
@@ -88,7 +88,7 @@ export function loadCheckpoint(data: Buffer, replayer: Replayer, engine: Engine,
   if (header?.o !== 'checkpoint' || header.version !== 1) throw corrupt('no header');
   const last = payloads[payloads.length - 1];
   if (!last || payloadDocuments(last)[0]?.o !== 'end') throw corrupt('no end record');
-  if (header.dropped) history.restoreDropped(storedEvent(header.dropped as Document));
+  if (header.dropped) history.restoreDropped(storedEvent(header.dropped as Document, engine));
   let coll = null as ReturnType<Engine['restoreCollection']> | null;
   for (const payload of payloads.slice(1, -1)) {
     const [head, ...rest] = payloadDocuments(payload);
@@ -99,7 +99,7 @@ export function loadCheckpoint(data: Buffer, replayer: Replayer, engine: Engine,
       if (!coll) throw corrupt('documents before their collection');
       for (const doc of rest) coll.loadPut(encodeDocKey(doc), doc);
     } else if (head?.o === 'events') {
-      history.append(rest.map(storedEvent));
+      history.append(rest.map((doc) => storedEvent(doc, engine)));
     } else throw corrupt(`unknown record ${JSON.stringify(head?.o)}`);
   }
   return { gen: Number(header.gen), time: header.time as Timestamp };
@@ -109,12 +109,32 @@ function encodeDocKey(doc: Document): string {
   return encodeKey(doc._id);
 }
 
-function eventDocument(event: StoredEvent): Document {
-  return { k: event.key, t: event.clusterTime, w: event.wallTime, e: event.entry };
+/**
+ * An event as stored. Its post-image is usually the very document version the
+ * collection still holds (the newest write of that document): then only a
+ * mark is stored (`s: 1`) and loading shares the loaded document, as memory
+ * did before the restart — half the file, and no second copy in memory.
+ * Checked when serialising: a version object is never stored again once
+ * replaced, so "current now" implies "current when captured".
+ */
+function eventDocument(event: StoredEvent, engine: Engine | null): Document {
+  const { entry } = event;
+  const full = entry.fullDocument;
+  if (engine && full && entry.coll !== undefined && engine.collection(entry.db, entry.coll)?.docs.get(encodeKey(full._id))?.doc === full) {
+    const { fullDocument: _shared, ...rest } = entry;
+    return { k: event.key, t: event.clusterTime, w: event.wallTime, e: rest, s: 1 };
+  }
+  return { k: event.key, t: event.clusterTime, w: event.wallTime, e: entry };
 }
 
-function storedEvent(doc: Document): StoredEvent {
-  return { key: String(doc.k), clusterTime: doc.t as Timestamp, wallTime: doc.w as Date, entry: decodeEntry(doc.e as Document) };
+function storedEvent(doc: Document, engine: Engine): StoredEvent {
+  const entry = decodeEntry(doc.e as Document);
+  if (doc.s === 1 && entry.coll !== undefined) {
+    const shared = engine.collection(entry.db, entry.coll)?.docs.get(encodeKey(entry.documentKey?._id))?.doc;
+    if (!shared) throw new Error(`checkpoint is corrupt (the post-image of event ${String(doc.k)} is missing)`);
+    entry.fullDocument = shared;
+  }
+  return { key: String(doc.k), clusterTime: doc.t as Timestamp, wallTime: doc.w as Date, entry };
 }
 
 /** Buffers records and writes them in large sequential chunks, yielding to the event loop in between. */

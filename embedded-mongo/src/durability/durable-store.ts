@@ -221,7 +221,7 @@ export class DurableStore implements SchemaJournal {
     const gen = this.gen + 1;
     const tmp = join(dir, CHECKPOINT_TMP);
     try {
-      await writeCheckpoint(tmp, gen, state);
+      await writeCheckpoint(tmp, gen, state, engine);
       await rename(tmp, join(dir, CHECKPOINT_FILE));
       await syncDirectory(dir);
     } catch (error) {
