@@ -155,7 +155,7 @@ export class DurableStore implements SchemaJournal {
   }
 
   private record(docs: Uint8Array[], events?: readonly StoredEvent[], publish?: () => void): void {
-    this.batch.docs.push(...docs);
+    for (const doc of docs) this.batch.docs.push(doc); // not push(...docs): a large transaction exceeds the argument limit
     if (events && publish) {
       this.batch.events.push(events);
       this.batch.publishes.push(publish);
