@@ -286,7 +286,7 @@ const SIGMA2_FLOOR = 1e-12;
  * short budget and a stop at 1e-6 of −2 log-likelihood (≈ 0.001 on a few
  * hundred periods) bound the Kalman filter's cost, the dearest part of a fit.
  */
-const ML_ITERATIONS = 100;
+const ML_ITERATIONS = 60;
 /**
  * Largest state (max(p + mP, q + mQ + 1)) refitted by exact likelihood: the
  * filter's cost grows with its square and the stationary covariance's with
@@ -296,6 +296,85 @@ const ML_ITERATIONS = 100;
  */
 export const ML_MAX_STATE = 14;
 const ML_TOLERANCE = 1e-6;
+
+/**
+ * The conditional sum of squares of one form as a function of the optimiser's
+ * point, without allocating: the search evaluates it thousands of times per
+ * series, where building coefficient arrays would cost more than the sums.
+ */
+function cssEvaluator(
+  w: readonly number[],
+  spec: ArimaSpec,
+  condition: number,
+  muStart: number,
+  muScale: number,
+): (x: readonly number[]) => { ssq: number; used: number } {
+  const { p, q, P, Q, m } = spec;
+  const n = w.length;
+  const parts = [new Float64Array(p), new Float64Array(P), new Float64Array(q), new Float64Array(Q)];
+  const work = new Float64Array(Math.max(p, P, q, Q, 1));
+  const a = new Float64Array(p + m * P);
+  const b = new Float64Array(q + m * Q);
+  const e = new Float64Array(n);
+  const centred = new Float64Array(n);
+  // Lags that can be non-zero: 1..p, jm, jm + i (and the same for the MA side).
+  const lagsOf = (k: number, K: number) => {
+    const lags = new Set<number>();
+    for (let i = 1; i <= k; i += 1) lags.add(i);
+    for (let j = 1; j <= K; j += 1) for (let i = 0; i <= k; i += 1) lags.add(j * m + i);
+    return Int32Array.from([...lags].sort((x, y) => x - y));
+  };
+  const arLags = lagsOf(p, P);
+  const maLags = lagsOf(q, Q);
+  const partials = (x: readonly number[], from: number, out: Float64Array) => {
+    const k = out.length;
+    for (let j = 0; j < k; j += 1) out[j] = Math.tanh(x[from + j]!);
+    for (let j = 1; j < k; j += 1) {
+      const c = out[j]!;
+      for (let i = 0; i < j; i += 1) work[i] = out[i]! - c * out[j - i - 1]!;
+      for (let i = 0; i < j; i += 1) out[i] = work[i]!;
+    }
+  };
+  return (x) => {
+    let at = 0;
+    for (const part of parts) {
+      partials(x, at, part);
+      at += part.length;
+    }
+    const [ar, sar, ma, sma] = parts as [Float64Array, Float64Array, Float64Array, Float64Array];
+    a.fill(0);
+    b.fill(0);
+    for (let i = 0; i < p; i += 1) a[i] = ar[i]!;
+    for (let j = 0; j < P; j += 1) {
+      a[(j + 1) * m - 1] = a[(j + 1) * m - 1]! + sar[j]!;
+      for (let i = 0; i < p; i += 1) a[(j + 1) * m + i] = a[(j + 1) * m + i]! - ar[i]! * sar[j]!;
+    }
+    // MA partials are stored with the sign flipped: θ = −(partial-transformed values).
+    for (let i = 0; i < q; i += 1) b[i] = -ma[i]!;
+    for (let j = 0; j < Q; j += 1) {
+      b[(j + 1) * m - 1] = b[(j + 1) * m - 1]! - sma[j]!;
+      for (let i = 0; i < q; i += 1) b[(j + 1) * m + i] = b[(j + 1) * m + i]! + ma[i]! * sma[j]!;
+    }
+    const mu = spec.constant ? muStart + x[at]! * muScale : 0;
+    for (let t = 0; t < n; t += 1) centred[t] = w[t]! - mu;
+    let ssq = 0;
+    for (let t = condition; t < n; t += 1) {
+      let value = centred[t]!;
+      for (let k = 0; k < arLags.length; k += 1) {
+        const lag = arLags[k]!;
+        value -= a[lag - 1]! * centred[t - lag]!;
+      }
+      for (let k = 0; k < maLags.length; k += 1) {
+        const lag = maLags[k]!;
+        if (lag > t - condition) break;
+        value -= b[lag - 1]! * e[t - lag]!;
+      }
+      e[t] = value;
+      ssq += value * value;
+    }
+    return { ssq, used: n - condition };
+  };
+}
 
 export interface ArimaFitOptions {
   /** 'css' (search) or 'css-ml' (the final model; default). */
@@ -327,22 +406,15 @@ export function fitArima(values: readonly number[], spec: ArimaSpec, options: Ar
   const condition = spec.p + spec.m * spec.P;
   if (nUsed - condition < k + 3) return null;
   const muStart = spec.constant ? mean(w) : 0;
-  const spread = Math.sqrt(w.reduce((s, v) => s + (v - mean(w)) ** 2, 0) / nUsed) || 1;
+  const wMean = mean(w);
+  const spread = Math.sqrt(w.reduce((s, v) => s + (v - wMean) ** 2, 0) / nUsed) || 1;
   const muScale = spread / Math.sqrt(nUsed);
   const scale2 = Math.max(1, values.reduce((s, v) => s + v * v, 0) / values.length);
   const dims = k;
   const maxIterations = options.maxIterations ?? 300;
   const tolerance = options.tolerance ?? 1e-7;
 
-  const css = (x: readonly number[]) => {
-    const c = decode(spec, x, muStart, muScale);
-    const a = expandAr(c.ar, c.seasonalAr, spec.m);
-    const b = expandMa(c.ma, c.seasonalMa, spec.m);
-    const e = conditionalResiduals(w, a, b, c.mu, condition);
-    let ssq = 0;
-    for (let t = condition; t < nUsed; t += 1) ssq += e[t]! * e[t]!;
-    return { ssq, used: nUsed - condition };
-  };
+  const css = cssEvaluator(w, spec, condition, muStart, muScale);
   // −2 log-likelihood up to a constant: on its scale the optimiser's relative stop means the same for every series.
   const cssObjective = (x: readonly number[]) => {
     const { ssq, used } = css(x);
@@ -368,7 +440,7 @@ export function fitArima(values: readonly number[], spec: ArimaSpec, options: Ar
     const ml =
       dims === 0
         ? { point: [] as number[], value: start.minus2LogLik }
-        : nelderMead((x) => exact(x).minus2LogLik, best.point, { step: 0.1, maxIterations: options.mlIterations ?? ML_ITERATIONS, tolerance: ML_TOLERANCE });
+        : nelderMead((x) => exact(x).minus2LogLik, best.point, { step: 0.05, maxIterations: options.mlIterations ?? ML_ITERATIONS, tolerance: ML_TOLERANCE });
     const result = exact(ml.point);
     if (Number.isFinite(result.minus2LogLik)) {
       best = ml;
