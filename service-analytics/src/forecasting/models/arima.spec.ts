@@ -9,7 +9,9 @@ import {
   exactMinus2LogLik,
   expandAr,
   fitArima,
+  hasRootsNearUnitCircle,
   psiWeights,
+  rootsOutside,
   type ArimaSpec,
 } from './arima.js';
 import { autoArima, kpssStatistic, ndiffs, nsdiffs, seasonalStrength } from './auto-arima.js';
@@ -80,6 +82,23 @@ describe('ARIMA building blocks', () => {
     expect(psiWeights(walk, 4)).toEqual([1, 1, 1, 1]);
     const ar = { ...walk, spec: spec(1, 0, 0, false), ar: [0.7] };
     psiWeights(ar, 4).forEach((psi, j) => expect(psi).toBeCloseTo(0.7 ** j, 12));
+  });
+});
+
+describe('roots near the unit circle', () => {
+  it('finds them through the seasonal factors multiplied out, for AR and MA alike', () => {
+    // 1 − 0.5B: root 2.
+    expect(rootsOutside([0.5], 1.01)).toBe(true);
+    // 1 − 0.995B: root ≈ 1.005.
+    expect(rootsOutside([0.995], 1.01)).toBe(false);
+    // 1 − 1.62B + 0.65B²: roots ≈ 1.14 and 1.35, stationary and far enough.
+    expect(rootsOutside([1.62, -0.65], 1.01)).toBe(true);
+    // … but a seasonal (1 − 0.9B⁴) has roots 0.9^(−1/4) ≈ 1.027, and (1 − 0.97B⁴) ≈ 1.0076.
+    const base = { spec: spec(0, 0, 0, false, { P: 1, m: 4 }), ar: [], ma: [], seasonalMa: [] };
+    expect(hasRootsNearUnitCircle({ ...base, seasonalAr: [0.9] })).toBe(false);
+    expect(hasRootsNearUnitCircle({ ...base, seasonalAr: [0.97] })).toBe(true);
+    // An MA of θ = −0.999 (nearly non-invertible, an over-difference) is caught too.
+    expect(hasRootsNearUnitCircle({ ...base, spec: spec(0, 0, 1, false), seasonalAr: [], ma: [-0.999] })).toBe(true);
   });
 });
 

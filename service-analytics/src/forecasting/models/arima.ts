@@ -107,6 +107,45 @@ export function fromPartials(raw: readonly number[]): number[] {
   return next;
 }
 
+/**
+ * Whether every root of 1 − Σ c_i z^i lies outside the circle of radius
+ * `radius`: the roots of 1 − Σ c_i radius^i z^i then lie outside the unit
+ * circle, which the step-down (reverse Durbin–Levinson) recursion decides —
+ * every partial autocorrelation it meets must be inside (−1, 1).
+ *
+ * @example rootsOutside([0.995], 1.01) // false: the root 1/0.995 ≈ 1.005 is too close
+ */
+export function rootsOutside(coefficients: readonly number[], radius: number): boolean {
+  let last = coefficients.length;
+  while (last > 0 && Math.abs(coefficients[last - 1]!) < 1e-12) last -= 1;
+  const c = coefficients.slice(0, last).map((v, i) => v * radius ** (i + 1));
+  for (let j = c.length - 1; j >= 0; j -= 1) {
+    const kappa = c[j]!;
+    if (!(Math.abs(kappa) < 1)) return false;
+    const next = c.slice(0, j).map((v, k) => (v + kappa * c[j - k - 1]!) / (1 - kappa * kappa));
+    for (let k = 0; k < j; k += 1) c[k] = next[k]!;
+  }
+  return true;
+}
+
+/**
+ * R's `auto.arima` discards a form whose AR or MA polynomial (in B, seasonal
+ * factors multiplied out) has a root within 1.01 of the unit circle: near a
+ * unit root the form is a differencing the tests did not ask for, and its
+ * forecasts run away; near a non-invertible MA its residuals never settle.
+ */
+export function hasRootsNearUnitCircle(fit: Pick<ArimaFit, 'ar' | 'seasonalAr' | 'ma' | 'seasonalMa' | 'spec'>): boolean {
+  const a = expandAr(fit.ar, fit.seasonalAr, fit.spec.m);
+  const b = expandMa(fit.ma, fit.seasonalMa, fit.spec.m);
+  return (
+    !rootsOutside(a, 1.01) ||
+    !rootsOutside(
+      b.map((v) => -v),
+      1.01,
+    )
+  );
+}
+
 /** The expanded AR coefficients a₁..a_{p+mP} of φ(B)Φ(B^m) = 1 − Σ a_i B^i. */
 export function expandAr(ar: readonly number[], seasonalAr: readonly number[], m: number): number[] {
   const out = new Array<number>(ar.length + m * seasonalAr.length).fill(0);

@@ -1,4 +1,4 @@
-import { arimaName, difference, fitArima, type ArimaFit, type ArimaSpec } from './arima.js';
+import { arimaName, difference, fitArima, hasRootsNearUnitCircle, type ArimaFit, type ArimaSpec } from './arima.js';
 import { classicalSeasonalIndices } from './decomposition.js';
 
 /**
@@ -137,7 +137,8 @@ function key(s: ArimaSpec): string {
  * parts only when m > 1), with a constant when d + D ≤ 1, and the null form
  * without it; then move to the first neighbour with a lower AICc — P, Q, p, q
  * by ±1 alone or in pairs, the constant on or off — until no neighbour is
- * better or `maxModels` forms were fitted. The search compares CSS fits (R's
+ * better or `maxModels` forms were fitted. Forms with an AR or MA root within
+ * 1.01 of the unit circle are discarded, as R does. The search compares CSS fits (R's
  * `approximation`, cheap on long series); the chosen form is refitted by
  * exact likelihood. Null when no form fits.
  *
@@ -164,7 +165,8 @@ export function autoArima(values: readonly number[], m: number, options: AutoAri
   let best: ArimaSpec | null = null;
   const consider = (s: ArimaSpec): boolean => {
     if (!valid(s) || (s.constant && !allowConstant) || tried.has(key(s)) || tried.size >= maxModels) return false;
-    tried.set(key(s), fitArima(values, s, searchOptions));
+    const fit = fitArima(values, s, searchOptions);
+    tried.set(key(s), fit !== null && hasRootsNearUnitCircle(fit) ? null : fit);
     if (score(s) < (best === null ? Infinity : score(best))) {
       best = s;
       return true;
@@ -221,7 +223,9 @@ export function autoArima(values: readonly number[], m: number, options: AutoAri
   if (best === null) return null;
   const chosen: ArimaSpec = best;
   const searched = tried.get(key(chosen))!;
-  const final = options.finalMethod === 'css' ? searched : (fitArima(values, chosen, { method: 'css-ml' }) ?? searched);
+  const refit = options.finalMethod === 'css' ? null : fitArima(values, chosen, { method: 'css-ml' });
+  // The exact-likelihood refit may walk to the boundary the search kept away from: then the CSS fit stands.
+  const final = refit !== null && !hasRootsNearUnitCircle(refit) ? refit : searched;
   return { fit: final, fitted: tried.size };
 }
 
