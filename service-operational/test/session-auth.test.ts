@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger, ErrorResponseSchema } from '@icc/shared';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_TTL_MS, SIGN_IN_CODE_TTL_MS, hashSecret, issueSignInCode } from '../src/sessions/session.service.js';
 import { issueApiKey } from '../src/tenancy/api-key.service.js';
@@ -141,6 +142,25 @@ describe('POST /api/session', () => {
       415,
       'UNSUPPORTED_MEDIA_TYPE',
     );
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses every malformed body or made-up key with a 4xx in the error shape, writing nothing (fast-check, fixed seed)', async () => {
+    const before = await counts();
+    const bodies = fc.sample(fc.oneof(fc.anything(), fc.record({ apiKey: fc.oneof(fc.string({ maxLength: 300 }), fc.anything()) })), {
+      seed: 20_261_206,
+      numRuns: 120,
+    });
+    for (const body of bodies) {
+      const response = await t.request('POST', '/api/session', {
+        rawBody: JSON.stringify(body) ?? 'null',
+        headers: { ...CSRF, 'content-type': 'application/json' },
+      });
+      expect(response.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(response.status, JSON.stringify(body)).toBeLessThan(500);
+      expect(ErrorResponseSchema.safeParse(response.body).success, JSON.stringify(response.body)).toBe(true);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
     expect(await counts()).toEqual(before);
   });
 });
