@@ -28,6 +28,7 @@ import { productRoutes } from './products/product.routes.js';
 import { purchaseOrderRoutes } from './purchase-orders/purchase-order.routes.js';
 import { createPurchaseOrderService } from './purchase-orders/purchase-order.service.js';
 import { createProductService } from './products/product.service.js';
+import { analyticsProxy } from './sessions/analytics-proxy.js';
 import { sessionRouter } from './sessions/session.routes.js';
 import { configureSessions, type Clock } from './sessions/session.service.js';
 import { stockRoutes } from './stock/stock.routes.js';
@@ -50,7 +51,14 @@ export interface OperationalApp {
  * Build the operational service from its parts, without listening: tests drive
  * it over HTTP on an ephemeral port, main.ts listens for real.
  */
-export function createApp(options: { connection: Connection; log?: Logger; limits?: RateLimitSettings; clock?: Clock }): OperationalApp {
+export function createApp(options: {
+  connection: Connection;
+  log?: Logger;
+  limits?: RateLimitSettings;
+  clock?: Clock;
+  /** Where `/analytics/api/*` goes for the signed-in dashboard (e.g. http://127.0.0.1:4100); unset: 503. */
+  analyticsUrl?: string;
+}): OperationalApp {
   const log = options.log ?? createLogger({ name: 'operational', level: 'silent' });
   const models = registerModels(options.connection);
   const sessions = configureSessions(models, options.clock);
@@ -90,6 +98,7 @@ export function createApp(options: { connection: Connection; log?: Logger; limit
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi as swaggerUi.JsonObject));
   app.use(dashboardRouter());
   app.use(sessionRouter(models, sessions));
+  app.use(analyticsProxy(sessions, options.analyticsUrl));
   app.use(mountRoutes(models, routes, options.limits));
   app.use(notFoundHandler);
   app.use(errorHandler(log));

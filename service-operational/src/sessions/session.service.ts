@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { AppError, type Principal } from '@icc/shared';
+import { randomBytes } from 'node:crypto';
+import { AppError, hashSecret, looksLikeSecret, sessionVerifier, type Principal } from '@icc/shared';
 import type { Models } from '../db/models.js';
 
 /** How long a browser stays signed in: one working day, then the key is asked for again. */
@@ -9,13 +9,7 @@ export const SIGN_IN_CODE_TTL_MS = 10 * 60 * 1000;
 
 export type Clock = () => Date;
 
-/** The stored form of a session token or sign-in code (256 and 192 random bits: a fast hash is enough). */
-export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
-}
-
-/** Shape check before any lookup: base64url of the lengths issued here. */
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
+export { hashSecret };
 
 export interface OpenedSession {
   /** The cookie's value; shown once, stored only as its hash. */
@@ -37,10 +31,6 @@ export interface SessionService {
   exchangeCode(code: string | undefined): Promise<OpenedSession>;
 }
 
-function refused(message = 'Your session has ended or is not valid; sign in again at /signin'): AppError {
-  return new AppError('UNAUTHORIZED', message);
-}
-
 /** The caller a stored API key stands for, or undefined when the key is gone or revoked. */
 async function keyPrincipal(models: Models, apiKeyId: string, tenantId: string): Promise<Principal | undefined> {
   const key = await models.ApiKey.findById(apiKeyId).lean();
@@ -50,10 +40,17 @@ async function keyPrincipal(models: Models, apiKeyId: string, tenantId: string):
 
 /**
  * Server-side sessions for the dashboard. Every request with a session cookie costs two indexed
- * lookups (the session, its key): no cache, so signing out or revoking the key takes effect at once.
+ * lookups (the session, its key; see sessionVerifier in shared): no cache, so signing out or
+ * revoking the key takes effect at once.
  * `clock` is injectable so tests can move past an expiry.
  */
 export function createSessionService(models: Models, clock: Clock = () => new Date()): SessionService {
+  // The rules shared with the analytics service (which checks the token the /analytics proxy hands on).
+  const verify = sessionVerifier({
+    activeSession: (tokenHash, now) => models.Session.findOne({ tokenHash, revokedAt: null, expiresAt: { $gt: now } }).lean(),
+    apiKey: (apiKeyId) => models.ApiKey.findById(apiKeyId).lean(),
+  });
+
   async function open(principal: Principal): Promise<OpenedSession> {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(clock().getTime() + SESSION_TTL_MS);
@@ -70,17 +67,10 @@ export function createSessionService(models: Models, clock: Clock = () => new Da
   return {
     open,
 
-    async authenticate(token) {
-      if (!token || !TOKEN_SHAPE.test(token)) throw refused();
-      const session = await models.Session.findOne({ tokenHash: hashSecret(token), revokedAt: null, expiresAt: { $gt: clock() } }).lean();
-      if (!session) throw refused();
-      const principal = await keyPrincipal(models, session.apiKeyId, session.tenantId);
-      if (!principal) throw refused('The API key this session was opened with has been revoked; sign in with a valid key');
-      return { ...principal, sessionId: String(session._id) };
-    },
+    authenticate: (token) => verify(token, clock()),
 
     async revoke(token) {
-      if (!TOKEN_SHAPE.test(token)) return false;
+      if (!looksLikeSecret(token)) return false;
       const result = await models.Session.updateOne({ tokenHash: hashSecret(token), revokedAt: null }, { $set: { revokedAt: clock() } });
       return result.modifiedCount === 1;
     },
@@ -94,8 +84,8 @@ export function createSessionService(models: Models, clock: Clock = () => new Da
     },
 
     async exchangeCode(code) {
-      const invalid = () => refused('That sign-in link is not valid, has expired or was already used; sign in with your API key');
-      if (!code || !TOKEN_SHAPE.test(code)) throw invalid();
+      const invalid = () => new AppError('UNAUTHORIZED', 'That sign-in link is not valid, has expired or was already used; sign in with your API key');
+      if (!code || !looksLikeSecret(code)) throw invalid();
       const now = clock();
       // One atomic claim: of two requests with the same code, only one gets the document.
       const claimed = await models.SignInCode.findOneAndUpdate(
