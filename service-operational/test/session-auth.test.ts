@@ -1,7 +1,11 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger, ErrorResponseSchema } from '@icc/shared';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLiveHub } from '../src/live/live.hub.js';
 import { SESSION_TTL_MS, SIGN_IN_CODE_TTL_MS, hashSecret, issueSignInCode } from '../src/sessions/session.service.js';
 import { issueApiKey } from '../src/tenancy/api-key.service.js';
 import { aProduct } from './support/builders.js';
@@ -347,6 +351,35 @@ describe('live sockets signed in by the cookie', () => {
     const after = liveClient(t.baseUrl, undefined, { headers: { cookie }, reconnection: false });
     sockets.push(after);
     await expect(after.connected()).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+  });
+
+  it('are closed by the key sweep once their session ends, while other sessions stay connected', async () => {
+    // A hub of its own on the test database, sweeping often; the app's session service (and clock) is shared through the models.
+    const hub = createLiveHub(t.models, { keySweepIntervalMs: 50 });
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    hub.attach(server);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const leaving = await signIn(t.keys.admin);
+      const staying = await signIn(t.keys.admin);
+      const [gone, kept] = [
+        liveClient(url, undefined, { headers: { cookie: leaving }, reconnection: false }),
+        liveClient(url, undefined, { headers: { cookie: staying }, reconnection: false }),
+      ];
+      sockets.push(gone, kept);
+      await Promise.all([gone.connected(), kept.connected()]);
+      const disconnected = new Promise((resolve) => gone.socket.once('disconnect', resolve));
+      expect((await t.request('DELETE', '/api/session', withCookie(leaving, CSRF))).status).toBe(204);
+      expect(await disconnected).toBe('io server disconnect');
+      expect(kept.socket.connected).toBe(true);
+      expect((await kept.subscribe({ rooms: [{ type: 'dashboard' }] })).ok).toBe(true);
+    } finally {
+      await hub.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
