@@ -28,6 +28,9 @@ import { productRoutes } from './products/product.routes.js';
 import { purchaseOrderRoutes } from './purchase-orders/purchase-order.routes.js';
 import { createPurchaseOrderService } from './purchase-orders/purchase-order.service.js';
 import { createProductService } from './products/product.service.js';
+import { analyticsProxy } from './sessions/analytics-proxy.js';
+import { sessionRouter } from './sessions/session.routes.js';
+import { configureSessions, type Clock } from './sessions/session.service.js';
 import { stockRoutes } from './stock/stock.routes.js';
 import { createStockService } from './stock/stock.service.js';
 import { supplierRoutes } from './suppliers/supplier.routes.js';
@@ -48,9 +51,17 @@ export interface OperationalApp {
  * Build the operational service from its parts, without listening: tests drive
  * it over HTTP on an ephemeral port, main.ts listens for real.
  */
-export function createApp(options: { connection: Connection; log?: Logger; limits?: RateLimitSettings }): OperationalApp {
+export function createApp(options: {
+  connection: Connection;
+  log?: Logger;
+  limits?: RateLimitSettings;
+  clock?: Clock;
+  /** Where `/analytics/api/*` goes for the signed-in dashboard (e.g. http://127.0.0.1:4100); unset: 503. */
+  analyticsUrl?: string;
+}): OperationalApp {
   const log = options.log ?? createLogger({ name: 'operational', level: 'silent' });
   const models = registerModels(options.connection);
+  const sessions = configureSessions(models, options.clock);
   const live = createLiveHub(models, { log });
   const stock = createStockService(models, live);
   const routes: AnyRoute[] = [
@@ -69,6 +80,7 @@ export function createApp(options: { connection: Connection; log?: Logger; limit
     version: '0.1.0',
     description:
       'System of record: catalog, per-location stock and the movement ledger. Send an API key in X-API-Key. ' +
+      'Browsers sign in at /signin instead (a session cookie; writes then need the header X-ICC-CSRF: 1). ' +
       'Reads accept any valid key; every other route lists the roles it admits (x-roles), admin always among them; a key without one gets 403.',
   });
   const metrics = createMetrics(options.connection);
@@ -85,6 +97,8 @@ export function createApp(options: { connection: Connection; log?: Logger; limit
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi as swaggerUi.JsonObject));
   app.use(dashboardRouter());
+  app.use(sessionRouter(models, sessions));
+  app.use(analyticsProxy(sessions, options.analyticsUrl));
   app.use(mountRoutes(models, routes, options.limits));
   app.use(notFoundHandler);
   app.use(errorHandler(log));

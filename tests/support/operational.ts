@@ -13,9 +13,9 @@ export interface JourneyOperational {
 }
 
 /** The operational service on its own database, over real HTTP on an ephemeral port, with Socket.IO attached. */
-export async function startJourneyOperational(uri: string, dbName: string): Promise<JourneyOperational> {
+export async function startJourneyOperational(uri: string, dbName: string, options: { analyticsUrl?: string } = {}): Promise<JourneyOperational> {
   const connection = await mongoose.createConnection(uri, { dbName }).asPromise();
-  const operational = createApp({ connection });
+  const operational = createApp({ connection, ...options });
   await syncModels(operational.models);
   const server = operational.app.listen(0, '127.0.0.1');
   await once(server, 'listening');
