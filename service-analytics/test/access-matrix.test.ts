@@ -502,6 +502,15 @@ const ACCESS: Record<string, Access> = {
     status: 200,
     request: () => ({ url: '/api/internal/forecast/whatif', body: { sku: SHARED_SKU, scenario: 'campaign', discountPercent: 10, durationDays: 3 } }),
   },
+  // The planner's scenarios: a read unless ?save=true (the supplier delay needs no dates, so the request holds on any day).
+  'POST /api/analysis/whatif': {
+    roles: ['admin', 'planner', 'purchasing'],
+    status: 200,
+    request: (f) => ({
+      url: '/api/analysis/whatif',
+      body: { scenario: { type: 'supplierDelay', supplierCode: 'SUP-A', extraDays: 3 }, products: { skus: [f.ownSku, SHARED_SKU] } },
+    }),
+  },
 };
 
 function accessOf(route: RegisteredRoute): Access | undefined {
@@ -878,6 +887,18 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
     { url: '/api/internal/forecast/whatif', body: whatIfBody('NO-SUCH-SKU') },
     [other.ownSku, 'NO-SUCH-SKU'],
   );
+
+  // The planner's what-if: only the viewer's SKUs, answered or skipped; the other's SKU is refused like an unknown one.
+  const delay = { type: 'supplierDelay', supplierCode: 'SUP-A', extraDays: 3 };
+  const scenario = (await post('/api/analysis/whatif', { scenario: delay, products: { all: true } })) as {
+    products: { sku: string }[];
+    skipped: { sku: string }[];
+  };
+  expect([...scenario.products, ...scenario.skipped].map((p) => p.sku).sort()).toEqual([...viewer.skus].sort());
+  const foreignWhatIf = await send('POST', { url: '/api/analysis/whatif', body: { scenario: delay, products: { skus: [other.ownSku] } } }, key);
+  const missingWhatIf = await send('POST', { url: '/api/analysis/whatif', body: { scenario: delay, products: { skus: ['NO-SUCH-SKU'] } } }, key);
+  expectError(foreignWhatIf, 'POST', 400, 'INVALID_INPUT', `${viewer.tenant} what-if on ${other.ownSku}`);
+  expect(foreignWhatIf.json<{ message: string }>().message.replaceAll(other.ownSku, 'NO-SUCH-SKU')).toBe(missingWhatIf.json<{ message: string }>().message);
 
   // Training cannot name the other tenant's SKU (not in the viewer's catalog), and so writes nothing.
   const refused = await send('POST', { url: '/api/models/train', body: { skus: [other.ownSku], horizon: 7, asOf: END } }, key);

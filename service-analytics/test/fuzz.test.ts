@@ -17,6 +17,7 @@ import {
   RejectRecommendationBodySchema,
   ReorderRuleBodySchema,
   TrainRequestSchema,
+  WhatIfRequestBodySchema,
   WhatIfRequestSchema,
 } from '@icc/shared';
 import fc from 'fast-check';
@@ -110,6 +111,27 @@ const writes: { url: string; method?: 'POST' | 'PUT'; schema: ZodType; nasty: fc
       { requiredKeys: ['sku', 'scenario', 'discountPercent', 'durationDays', 'startDate'] },
     ),
   },
+  // The planner's what-if, with save=true: a refused body must not be saved either.
+  ...['/api/analysis/whatif', '/api/analysis/whatif?save=true'].map((url) => ({
+    url,
+    schema: WhatIfRequestBodySchema,
+    nasty: fc.record(
+      {
+        scenario: fc.oneof(
+          fc.record({ type: fc.constant('demandChange'), multiplier: fc.constantFrom(2, -1, 1e300), from: nastyDay, to: fc.constant('2026-01-10') }),
+          fc.record({ type: fc.constant('campaign'), discountPct: fc.constantFrom(10, 95), start: nastyDay, durationDays: nastyCount }),
+          fc.record({ type: fc.constant('supplierDelay'), supplierCode: fc.constantFrom('SUP A', 'SUP-A\u0000', ''), extraDays: nastyCount }),
+        ),
+        products: fc.oneof(
+          fc.record({ skus: fc.array(nastySku, { minLength: 1, maxLength: 2 }) }),
+          fc.constant({ category: 'a\nb' }),
+          fc.constant({ all: false }),
+        ),
+        horizon: nastyCount,
+      },
+      { requiredKeys: ['scenario', 'products'] },
+    ),
+  })),
   {
     url: '/api/planning/settings',
     method: 'PUT',

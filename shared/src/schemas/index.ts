@@ -16,3 +16,4 @@ export * from './planning.schemas.js';
 export * from './planning-api.schemas.js';
 export * from './alert.schemas.js';
 export * from './dashboard.schemas.js';
+export * from './whatif.schemas.js';
