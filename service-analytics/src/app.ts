@@ -29,6 +29,7 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { planningRoutes } from './planning/planning.routes.js';
 import { recommendationRoutes } from './planning/recommendation.routes.js';
 import { whatIfRoutes } from './planning/whatif/whatif.routes.js';
+import { optimizeRoutes } from './planning/optimize/optimize.routes.js';
 import './http/principal.js';
 
 export interface AnalyticsAppOptions {
@@ -120,6 +121,7 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   await app.register(planningRoutes({ db: options.analytics, ...(options.onPlanningRunQueued ? { onRunQueued: options.onPlanningRunQueued } : {}) }));
   await app.register(recommendationRoutes({ db: options.analytics }));
   await app.register(whatIfRoutes({ db: options.analytics }));
+  await app.register(optimizeRoutes({ db: options.analytics, ...(options.onPlanningRunQueued ? { onRunQueued: options.onPlanningRunQueued } : {}) }));
   await app.register(dashboardRoutes({ db: options.analytics }));
   await app.ready();
   return app;

@@ -17,6 +17,7 @@ import {
   RejectRecommendationBodySchema,
   ReorderRuleBodySchema,
   TrainRequestSchema,
+  OptimizeRunRequestSchema,
   WhatIfRequestBodySchema,
   WhatIfRequestSchema,
 } from '@icc/shared';
@@ -132,6 +133,22 @@ const writes: { url: string; method?: 'POST' | 'PUT'; schema: ZodType; nasty: fc
       { requiredKeys: ['scenario', 'products'] },
     ),
   })),
+  {
+    url: '/api/optimize/run',
+    schema: OptimizeRunRequestSchema,
+    nasty: fc.record(
+      {
+        optimizationType: fc.constantFrom('STOCK_LEVELS', 'SUPPLIER_MIX', 'stock_levels'),
+        constraints: fc.record({
+          budget: fc.constantFrom(-1, 0, 1e300),
+          storageCapacity: fc.constantFrom(-5, 1e300),
+          perLocation: fc.constantFrom({ 'WH 1': 5 }, { 'WH-1': -1 }),
+        }),
+        skus: fc.array(nastySku, { minLength: 1, maxLength: 2 }),
+      },
+      { requiredKeys: ['optimizationType', 'constraints'] },
+    ),
+  },
   {
     url: '/api/planning/settings',
     method: 'PUT',
@@ -258,6 +275,7 @@ describe('malformed requests to the analytics API', () => {
         `/api/recommendations?cursor=${v}`,
         `/api/planning/runs/${v}`,
         `/api/planning/runs?cursor=${v}`,
+        `/api/optimize/results/${v}`,
         `/api/planning/rules?cursor=${v}`,
       ]) {
         const res = await t.app.inject({ method: 'GET', url, headers: { 'x-api-key': key } });

@@ -17,3 +17,4 @@ export * from './planning-api.schemas.js';
 export * from './alert.schemas.js';
 export * from './dashboard.schemas.js';
 export * from './whatif.schemas.js';
+export * from './optimize.schemas.js';
