@@ -51,7 +51,7 @@ export const OptimizationItemSchema = z.object({
   locationCode: z.string(),
   current: LevelsSchema,
   proposed: LevelsSchema.extend({ orderUpTo: z.number(), safetyStock: z.number(), fillRate: z.number(), inventoryValue: z.number() }),
-  /** A year's expected holding + shortage cost at today's and at the proposed levels (null where today's has no reorder point). */
+  /** A year's expected holding + shortage + ordering cost at today's levels (r and Q) and at the proposed ones. */
   expectedCost: z.object({ current: z.number().nullable(), proposed: z.number() }),
   change: z.number().nullable(),
 });

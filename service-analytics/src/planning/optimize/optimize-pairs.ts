@@ -42,6 +42,8 @@ export interface PairModel {
    * planning policy's reorder point = μ_L + k·σ_{L+R}), Q = the EOQ rounded to the supplier.
    */
   item: StockLevelItem;
+  /** The tenant's cost of placing one order (priced with each Q, which the optimiser itself takes as given). */
+  orderingCost: number;
 }
 
 export type PairModelOutcome = { model: PairModel } | { skipped: { sku: string; locationCode: string; reason: string } };
@@ -132,6 +134,7 @@ export function pairModels(chunk: ChunkInputs, tenant: TenantInputs, settings: P
           shortageCost: Math.max(0, product.price - supplier.unitCost),
           orderQuantity: Math.max(1, eoqLevels.cycleQuantity),
         },
+        orderingCost: settings.orderingCost,
       },
     });
   }

@@ -22,12 +22,16 @@ function curveOf(model: PairModel, orderQuantity: number): CurveItem {
   return { ...model.item, orderQuantity: Math.max(1, orderQuantity), space: 1, minFillRate: null, maxFillRate: null };
 }
 
-/** One item's numbers at a level and order quantity. */
+/**
+ * One item's numbers at a level and order quantity; the cost is a year's holding + shortage (the
+ * optimiser's) + ordering S·D/Q, so today's levels (with today's Q) and the proposal (Q = EOQ) are
+ * compared on the whole relevant cost.
+ */
 function priced(model: PairModel, reorderPoint: number, orderQuantity: number) {
   const curve = curveOf(model, orderQuantity);
   const cycles = curve.annualDemand / curve.orderQuantity;
   return {
-    cost: costAt(curve, reorderPoint),
+    cost: costAt(curve, reorderPoint) + model.orderingCost * cycles,
     inventoryValue: inventoryValueAt(curve, reorderPoint),
     space: spaceAt(curve, reorderPoint),
     shortPerYear: shortPerCycle(curve, reorderPoint) * cycles,
