@@ -2,13 +2,15 @@
  * Planning-run time at scale (issue 14: 100,000 SKU × location pairs in
  * under 10 s on the 2-core machine).
  *
- *   pnpm exec tsx --conditions=source scripts/bench/planning-run.bench.ts [--skus 20000] [--locations 5] [--fact-days 4]
+ *   pnpm exec tsx --conditions=source scripts/bench/planning-run.bench.ts [--skus 20000] [--locations 5] [--fact-days 4] [--optimize]
  *
  * Seeds the read models a run reads (catalog and stock mirrors, supplier
  * mirrors, one stored forecast per SKU, `--fact-days` daily facts per pair in
  * the share window) into embedded-mongo running as its own process, then
  * times a first MANUAL run (every pair's recommendations inserted) and a
- * second (updated in place) through the product's planning worker.
+ * second (updated in place) through the product's planning worker. With
+ * `--optimize`, then times STOCK_LEVELS optimisation runs (issue 17) over the
+ * same pairs: unconstrained, then with the budget at 95 % of its inventory value.
  */
 import { parseArgs } from 'node:util';
 import { addUtcDays } from '@icc/shared';
@@ -18,14 +20,21 @@ import {
   ensureAnalyticsIndexes,
   FACT_COLLECTIONS,
   FORECAST_COLLECTIONS,
+  optimizationRunsOf,
   PLANNING_COLLECTIONS,
+  requestOptimizationRun,
   runDocument,
 } from '@icc/service-analytics/testing';
 import { startEngineProcess } from '../src/bench-kit/child-engine.js';
 import { describeMachine } from '../src/bench-kit/machine.js';
 
 const { values } = parseArgs({
-  options: { skus: { type: 'string', default: '20000' }, locations: { type: 'string', default: '5' }, 'fact-days': { type: 'string', default: '4' } },
+  options: {
+    skus: { type: 'string', default: '20000' },
+    locations: { type: 'string', default: '5' },
+    'fact-days': { type: 'string', default: '4' },
+    optimize: { type: 'boolean', default: false },
+  },
 });
 const SKUS = Number(values.skus);
 const LOCATIONS = Number(values.locations);
@@ -226,6 +235,22 @@ try {
       `${label}: ${seconds.toFixed(2)} s for ${stored?.counts.pairsAnalysed} pairs, status ${stored?.status}, counts ${JSON.stringify(stored?.counts)}`,
     );
     log(results.at(-1)!);
+  }
+  if (values.optimize) {
+    let budget: number | undefined;
+    for (const label of ['STOCK_LEVELS unconstrained', 'STOCK_LEVELS budget 95 %']) {
+      const constraints = budget === undefined ? {} : { budget };
+      const run = await requestOptimizationRun(db, TENANT, { optimizationType: 'STOCK_LEVELS', constraints }, { apiKeyId: 'bench', name: 'bench' }, NOW);
+      const started = Date.now();
+      await worker.drain();
+      const seconds = (Date.now() - started) / 1000;
+      const stored = await optimizationRunsOf(db).findOne({ _id: run._id });
+      budget = Math.round(0.95 * (stored?.totals?.inventoryValue ?? 0));
+      results.push(
+        `${label}: ${seconds.toFixed(2)} s for ${stored?.items.length} items, status ${stored?.status}${stored?.error ? ` (${stored.error})` : ''}, totals ${JSON.stringify(stored?.totals)}`,
+      );
+      log(results.at(-1)!);
+    }
   }
   await worker.stop();
   process.stdout.write(`${describeMachine()}\n${results.join('\n')}\n`);

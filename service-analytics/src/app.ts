@@ -29,6 +29,8 @@ import { installRateLimits } from './http/rate-limit.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { planningRoutes } from './planning/planning.routes.js';
 import { recommendationRoutes } from './planning/recommendation.routes.js';
+import { whatIfRoutes } from './planning/whatif/whatif.routes.js';
+import { optimizeRoutes } from './planning/optimize/optimize.routes.js';
 import './http/principal.js';
 
 export interface AnalyticsAppOptions {
@@ -120,6 +122,8 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   await app.register(forecastRoutes({ db: options.analytics, ...(options.onJobQueued ? { onJobQueued: options.onJobQueued } : {}) }));
   await app.register(planningRoutes({ db: options.analytics, ...(options.onPlanningRunQueued ? { onRunQueued: options.onPlanningRunQueued } : {}) }));
   await app.register(recommendationRoutes({ db: options.analytics }));
+  await app.register(whatIfRoutes({ db: options.analytics }));
+  await app.register(optimizeRoutes({ db: options.analytics, ...(options.onPlanningRunQueued ? { onRunQueued: options.onPlanningRunQueued } : {}) }));
   await app.register(dashboardRoutes({ db: options.analytics }));
   await app.ready();
   return app;

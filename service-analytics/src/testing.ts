@@ -28,3 +28,4 @@ export { ensureAnalyticsIndexes, type Pipeline } from './pipeline.js';
 export { createPlanningWorker, type PlanningWorker } from './planning/planning-worker.js';
 export { PLANNING_COLLECTIONS } from './planning/planning.collections.js';
 export { runDocument } from './planning/planning-runs.js';
+export { optimizationRunsOf, requestOptimizationRun } from './planning/optimize/optimize-runs.js';

@@ -21,9 +21,10 @@ import { createForecastRunner, type ForecastRunner } from '../src/forecasts/fore
 import { PLANNING_COLLECTIONS } from '../src/planning/planning.collections.js';
 import { runDocument } from '../src/planning/planning-runs.js';
 import type { PlanningRunDocument } from '../src/planning/planning.types.js';
+import type { OptimizationRunDocument } from '../src/planning/optimize/optimize-runs.js';
 import { anAlert } from './support/dashboard-fixtures.js';
 import { seedDemand } from './support/forecast-fixtures.js';
-import { aProductSupplier, aRecommendation, aStock, aSupplier, storeRecommendations } from './support/planning-fixtures.js';
+import { anOptimizationRun, aProductSupplier, aRecommendation, aStock, aSupplier, storeRecommendations } from './support/planning-fixtures.js';
 import { seededRandom } from './support/seeded-random.js';
 import './support/provided-context.js';
 import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-analytics.js';
@@ -157,6 +158,8 @@ interface TenantFixture {
   ruleMaxStock: number;
   recommendationId: string;
   runId: string;
+  /** A completed optimisation run of the tenant (one item of SHARED_SKU). */
+  optimizationRunId: string;
   /** Dashboard: the open alert of SHARED_SKU; its stock at WH-1 (on hand) is `settings.orderingCost`, its safety stock `ruleMaxStock`. */
   alertId: string;
 }
@@ -206,7 +209,7 @@ async function seedTenant(
   otherSkus: string[],
   offsetDays: number,
   scale: number,
-): Promise<Omit<TenantFixture, 'earlyJobId' | 'lateJobId' | 'settings' | 'ruleMaxStock' | 'recommendationId' | 'runId' | 'alertId'>> {
+): Promise<Omit<TenantFixture, 'earlyJobId' | 'lateJobId' | 'settings' | 'ruleMaxStock' | 'recommendationId' | 'runId' | 'optimizationRunId' | 'alertId'>> {
   const from = addUtcDays(START, offsetDays);
   const days = DAYS - offsetDays;
   const skus = [ownSku, ...otherSkus, SHARED_SKU].sort();
@@ -268,7 +271,9 @@ async function seedPlanning(tenant: string, orderingCost: number, ruleMaxStock: 
   await storeRecommendations(t.analytics, [recommendation]);
   const run = { ...runDocument(tenant, { kind: 'MANUAL', reason: 'seed', skus: null, locationCodes: null }, new Date()), status: 'completed' as const };
   await t.analytics.collection<PlanningRunDocument>(PLANNING_COLLECTIONS.planningRuns).insertOne(run);
-  return { settings, ruleMaxStock, recommendationId: recommendation._id, runId: run._id };
+  const optimization = anOptimizationRun(tenant, [{ sku: SHARED_SKU, locationCode: 'OPT-VIEW', reorderPoint: ruleMaxStock, orderQuantity: 10 }]);
+  await t.analytics.collection<OptimizationRunDocument>(PLANNING_COLLECTIONS.optimizationRuns).insertOne(optimization);
+  return { settings, ruleMaxStock, recommendationId: recommendation._id, runId: run._id, optimizationRunId: optimization._id };
 }
 
 /**
@@ -323,11 +328,18 @@ const bulkPool: string[] = [];
 const rejectPool: string[] = [];
 /** Locations that each hold one pending reorder of acme: a purchase plan filtered to one is one order. */
 const planPool: string[] = [];
+/** Completed optimisation runs of acme, each proposing one rule at a location of its own (so applying one adds one rule). */
+const applyPool: string[] = [];
 let deletableRule = 0;
 async function seedActionPools(): Promise<void> {
   const planned = Array.from({ length: POOL }, (_, i) => aRecommendation('acme', { sku: SHARED_SKU, locationCode: `PLAN-${i}` }));
   await storeRecommendations(t.analytics, planned);
   planPool.push(...planned.map((r) => r.locationCode));
+  const optimizations = Array.from({ length: POOL }, (_, i) =>
+    anOptimizationRun('acme', [{ sku: SHARED_SKU, locationCode: `APPLY-${i}`, reorderPoint: 12, orderQuantity: 30 }]),
+  );
+  await t.analytics.collection<OptimizationRunDocument>(PLANNING_COLLECTIONS.optimizationRuns).insertMany(optimizations);
+  applyPool.push(...optimizations.map((run) => run._id));
   for (const [p, pool] of [acceptPool, bulkPool, rejectPool].entries()) {
     const recs = Array.from({ length: POOL }, (_, i) => aRecommendation('acme', { sku: SHARED_SKU, locationCode: `POOL-${p * POOL + i}` }));
     await storeRecommendations(t.analytics, recs);
@@ -512,6 +524,29 @@ const ACCESS: Record<string, Access> = {
     roles: 'any',
     status: 200,
     request: () => ({ url: '/api/internal/forecast/whatif', body: { sku: SHARED_SKU, scenario: 'campaign', discountPercent: 10, durationDays: 3 } }),
+  },
+  // The planner's scenarios: a read unless ?save=true (the supplier delay needs no dates, so the request holds on any day).
+  'POST /api/analysis/whatif': {
+    roles: ['admin', 'planner', 'purchasing'],
+    status: 200,
+    request: (f) => ({
+      url: '/api/analysis/whatif',
+      body: { scenario: { type: 'supplierDelay', supplierCode: 'SUP-A', extraDays: 3 }, products: { skus: [f.ownSku, SHARED_SKU] } },
+    }),
+  },
+  // Optimisation runs: queued by planners and purchasing, read by any key, applied (rules written) by planners only.
+  'POST /api/optimize/run': {
+    roles: ['admin', 'planner', 'purchasing'],
+    status: 202,
+    writes: { 'analytics.optimizationRuns': 1 },
+    request: (f) => ({ url: '/api/optimize/run', body: { optimizationType: 'REORDER_POINTS', skus: [f.ownSku] } }),
+  },
+  'GET /api/optimize/results/:runId': { roles: 'any', status: 200, request: (f) => ({ url: `/api/optimize/results/${f.optimizationRunId}` }) },
+  'POST /api/optimize/results/:runId/apply': {
+    roles: ['admin', 'planner'],
+    status: 200,
+    writes: { 'analytics.reorderRules': 1 },
+    request: () => ({ url: `/api/optimize/results/${next(applyPool)}/apply`, body: {} }),
   },
 };
 
@@ -889,6 +924,33 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
     { url: '/api/internal/forecast/whatif', body: whatIfBody('NO-SUCH-SKU') },
     [other.ownSku, 'NO-SUCH-SKU'],
   );
+
+  // The planner's what-if: only the viewer's SKUs, answered or skipped; the other's SKU is refused like an unknown one.
+  const delay = { type: 'supplierDelay', supplierCode: 'SUP-A', extraDays: 3 };
+  const scenario = (await post('/api/analysis/whatif', { scenario: delay, products: { all: true } })) as {
+    products: { sku: string }[];
+    skipped: { sku: string }[];
+  };
+  expect([...scenario.products, ...scenario.skipped].map((p) => p.sku).sort()).toEqual([...viewer.skus].sort());
+  const foreignWhatIf = await send('POST', { url: '/api/analysis/whatif', body: { scenario: delay, products: { skus: [other.ownSku] } } }, key);
+  const missingWhatIf = await send('POST', { url: '/api/analysis/whatif', body: { scenario: delay, products: { skus: ['NO-SUCH-SKU'] } } }, key);
+  expectError(foreignWhatIf, 'POST', 400, 'INVALID_INPUT', `${viewer.tenant} what-if on ${other.ownSku}`);
+  expect(foreignWhatIf.json<{ message: string }>().message.replaceAll(other.ownSku, 'NO-SUCH-SKU')).toBe(missingWhatIf.json<{ message: string }>().message);
+
+  // Optimisation runs: the viewer's own; the other's answers like a missing one, to reading and to applying; its SKUs are unknown.
+  expect(
+    ((await get(`/api/optimize/results/${viewer.optimizationRunId}`)) as { items: { proposed: { reorderPoint: number } }[] }).items[0]!.proposed.reorderPoint,
+  ).toBe(viewer.ruleMaxStock);
+  for (const suffix of ['', '/apply']) {
+    await expectLikeMissing(
+      suffix === '' ? 'GET' : 'POST',
+      { url: `/api/optimize/results/${other.optimizationRunId}${suffix}`, ...(suffix ? { body: {} } : {}) },
+      { url: `/api/optimize/results/opt-20260101-00000000${suffix}`, ...(suffix ? { body: {} } : {}) },
+      [other.optimizationRunId, 'opt-20260101-00000000'],
+    );
+  }
+  const foreignOptimization = await send('POST', { url: '/api/optimize/run', body: { optimizationType: 'REORDER_POINTS', skus: [other.ownSku] } }, key);
+  expectError(foreignOptimization, 'POST', 400, 'INVALID_INPUT', `${viewer.tenant} optimises ${other.ownSku}`);
 
   // Training cannot name the other tenant's SKU (not in the viewer's catalog), and so writes nothing.
   const refused = await send('POST', { url: '/api/models/train', body: { skus: [other.ownSku], horizon: 7, asOf: END } }, key);

@@ -19,6 +19,8 @@ import {
   RejectRecommendationBodySchema,
   ReorderRuleBodySchema,
   TrainRequestSchema,
+  OptimizeRunRequestSchema,
+  WhatIfRequestBodySchema,
   WhatIfRequestSchema,
 } from '@icc/shared';
 import fc from 'fast-check';
@@ -110,6 +112,43 @@ const writes: { url: string; method?: 'POST' | 'PUT'; schema: ZodType; nasty: fc
         startDate: nastyDay,
       },
       { requiredKeys: ['sku', 'scenario', 'discountPercent', 'durationDays', 'startDate'] },
+    ),
+  },
+  // The planner's what-if, with save=true: a refused body must not be saved either.
+  ...['/api/analysis/whatif', '/api/analysis/whatif?save=true'].map((url) => ({
+    url,
+    schema: WhatIfRequestBodySchema,
+    nasty: fc.record(
+      {
+        scenario: fc.oneof(
+          fc.record({ type: fc.constant('demandChange'), multiplier: fc.constantFrom(2, -1, 1e300), from: nastyDay, to: fc.constant('2026-01-10') }),
+          fc.record({ type: fc.constant('campaign'), discountPct: fc.constantFrom(10, 95), start: nastyDay, durationDays: nastyCount }),
+          fc.record({ type: fc.constant('supplierDelay'), supplierCode: fc.constantFrom('SUP A', 'SUP-A\u0000', ''), extraDays: nastyCount }),
+        ),
+        products: fc.oneof(
+          fc.record({ skus: fc.array(nastySku, { minLength: 1, maxLength: 2 }) }),
+          fc.constant({ category: 'a\nb' }),
+          fc.constant({ all: false }),
+        ),
+        horizon: nastyCount,
+      },
+      { requiredKeys: ['scenario', 'products'] },
+    ),
+  })),
+  {
+    url: '/api/optimize/run',
+    schema: OptimizeRunRequestSchema,
+    nasty: fc.record(
+      {
+        optimizationType: fc.constantFrom('STOCK_LEVELS', 'SUPPLIER_MIX', 'stock_levels'),
+        constraints: fc.record({
+          budget: fc.constantFrom(-1, 0, 1e300),
+          storageCapacity: fc.constantFrom(-5, 1e300),
+          perLocation: fc.constantFrom({ 'WH 1': 5 }, { 'WH-1': -1 }),
+        }),
+        skus: fc.array(nastySku, { minLength: 1, maxLength: 2 }),
+      },
+      { requiredKeys: ['optimizationType', 'constraints'] },
     ),
   },
   {
@@ -251,6 +290,7 @@ describe('malformed requests to the analytics API', () => {
         `/api/recommendations?type=BULK_PURCHASE&cursor=${v}`,
         `/api/planning/runs/${v}`,
         `/api/planning/runs?cursor=${v}`,
+        `/api/optimize/results/${v}`,
         `/api/planning/rules?cursor=${v}`,
       ]) {
         const res = await t.app.inject({ method: 'GET', url, headers: { 'x-api-key': key } });

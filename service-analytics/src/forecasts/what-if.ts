@@ -47,7 +47,7 @@ function applyCampaign(
   effect: LearnedEffect,
   campaign: { start: DayKey; last: DayKey; discountPercent: number },
 ): WhatIfResponse {
-  const appliedLift = effect.averageDiscountPercent > 0 ? (effect.lift * campaign.discountPercent) / effect.averageDiscountPercent : 0;
+  const appliedLift = appliedLiftOf(effect, campaign.discountPercent);
   let extraUnits = 0;
   const predictions = forecast.predictions.map((p) => {
     const inCampaign = p.date >= campaign.start && p.date <= campaign.last;
@@ -71,11 +71,50 @@ function applyCampaign(
   };
 }
 
+/**
+ * The lift to apply at a discount: the learned lift scaled by the asked
+ * discount over the average discount it was learned at (shared with the
+ * multi-product what-if, planning/whatif).
+ */
+export function appliedLiftOf(effect: LearnedEffect, discountPercent: number): number {
+  return effect.averageDiscountPercent > 0 ? (effect.lift * discountPercent) / effect.averageDiscountPercent : 0;
+}
+
+/**
+ * The learned campaign effect of each forecast's SKU, read in bulk: the SKU's
+ * own (its model's) else the tenant's median; a SKU is absent when neither exists.
+ */
+export async function learnedEffects(
+  db: Db,
+  tenantId: string,
+  forecasts: readonly Pick<ForecastDocument, 'sku' | 'modelId'>[],
+): Promise<Map<string, LearnedEffect>> {
+  const [models, tenant] = await Promise.all([
+    db
+      .collection<MlModelDocument>(FORECAST_COLLECTIONS.mlModels)
+      .find({ _id: { $in: forecasts.map((f) => f.modelId) } }, { projection: { campaignEffect: 1 } })
+      .toArray(),
+    db.collection<TenantCampaignEffectDocument>(FORECAST_COLLECTIONS.campaignEffects).findOne({ _id: tenantId }),
+  ]);
+  const byModel = new Map(models.map((m) => [m._id, m]));
+  const effects = new Map<string, LearnedEffect>();
+  for (const forecast of forecasts) {
+    const own = byModel.get(forecast.modelId)?.campaignEffect;
+    if (own) effects.set(forecast.sku, { ...own, source: 'sku-history' });
+    else if (tenant)
+      effects.set(forecast.sku, {
+        lift: tenant.lift,
+        campaignDays: tenant.campaignDays,
+        averageDiscountPercent: tenant.averageDiscountPercent,
+        source: 'tenant-median',
+      });
+  }
+  return effects;
+}
+
 async function learnedEffect(db: Db, tenantId: string, forecast: ForecastDocument): Promise<LearnedEffect> {
-  const model = await db.collection<MlModelDocument>(FORECAST_COLLECTIONS.mlModels).findOne({ _id: forecast.modelId }, { projection: { campaignEffect: 1 } });
-  if (model?.campaignEffect) return { ...model.campaignEffect, source: 'sku-history' };
-  const tenant = await db.collection<TenantCampaignEffectDocument>(FORECAST_COLLECTIONS.campaignEffects).findOne({ _id: tenantId });
-  if (tenant) return { lift: tenant.lift, campaignDays: tenant.campaignDays, averageDiscountPercent: tenant.averageDiscountPercent, source: 'tenant-median' };
+  const effect = (await learnedEffects(db, tenantId, [forecast])).get(forecast.sku);
+  if (effect) return effect;
   throw new AppError(
     'CONFLICT',
     `No campaign effect learned yet: neither ${forecast.sku} nor any other SKU of this tenant had enough campaign days (7) in stock when the forecasts were trained`,

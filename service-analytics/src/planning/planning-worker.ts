@@ -1,5 +1,7 @@
 import { leasedJobs, pollLoop, silentLogger, type BackgroundLogger } from '@icc/shared';
 import type { Db } from 'mongodb';
+import { executeOptimizationRun } from './optimize/optimize-run.js';
+import { optimizationRunsOf } from './optimize/optimize-runs.js';
 import { executePlanningRun } from './planning-run.js';
 import { planningRunsOf } from './planning-runs.js';
 import { scheduleDailyRuns, watchForecastJobs, watchStock } from './planning-triggers.js';
@@ -40,7 +42,7 @@ const DEFAULT_CHUNK_SKUS = 1_000;
 
 /**
  * The planning worker, started with the analytics service: runs queued
- * planning runs one at a time (leased jobs: a run whose runner died is taken
+ * planning runs, then queued optimisation runs, one at a time (leased jobs: a run whose runner died is taken
  * over after the lease and resumes), and every couple of seconds a
  * housekeeping round — the stock and forecast triggers, the daily schedule,
  * the sweeper for accepts that crashed between their two writes, completion
@@ -54,11 +56,17 @@ export function createPlanningWorker(options: PlanningWorkerOptions): PlanningWo
   const now = options.now ?? (() => new Date());
   const chunkSkus = options.chunkSkus ?? DEFAULT_CHUNK_SKUS;
   const jobs = leasedJobs(planningRunsOf(db), { leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, log, jobName: 'planning run', now });
+  // Optimisation runs (planning/optimize) are leased jobs of their own, run by the same worker after the planning runs.
+  const optimizations = leasedJobs(optimizationRunsOf(db), { leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS, log, jobName: 'optimisation run', now });
   const stopping = new AbortController();
   let draining: Promise<number> = Promise.resolve(0);
 
   function drain(): Promise<number> {
-    const run = draining.then(() => jobs.drain((lease) => executePlanningRun(lease, { db, log, now, chunkSkus, signal: stopping.signal }), stopping.signal));
+    const run = draining.then(
+      async () =>
+        (await jobs.drain((lease) => executePlanningRun(lease, { db, log, now, chunkSkus, signal: stopping.signal }), stopping.signal)) +
+        (await optimizations.drain((lease) => executeOptimizationRun(lease, { db, now, chunkSkus }), stopping.signal)),
+    );
     draining = run.catch(() => 0);
     return run;
   }

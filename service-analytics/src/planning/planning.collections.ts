@@ -27,4 +27,8 @@ export const PLANNING_COLLECTIONS = {
   planningAlerts: 'planningAlerts',
   /** The watchers' bookmarks (how far the stock watcher has looked), one document per watcher. */
   planningWatchers: 'planningWatchers',
+  /** Saved what-if scenarios with their inputs and answer (planning/whatif, `POST /api/analysis/whatif?save=true`). */
+  whatifScenarios: 'whatifScenarios',
+  /** Leased jobs, one per optimisation run (seed 000 `optimization_runs`; planning/optimize). */
+  optimizationRuns: 'optimizationRuns',
 } as const;

@@ -40,6 +40,9 @@ const PLANNING_INDEXES: Record<string, IndexDescription[]> = {
     { key: { tenantId: 1, createdAt: -1 } },
   ],
   [PLANNING_COLLECTIONS.planningPairs]: [{ key: { tenantId: 1, sku: 1, locationCode: 1 } }],
+  [PLANNING_COLLECTIONS.whatifScenarios]: [{ key: { tenantId: 1, createdAt: -1 } }],
+  // The leased runner's claim, and a tenant's runs newest first.
+  [PLANNING_COLLECTIONS.optimizationRuns]: [{ key: { status: 1, createdAt: 1 } }, { key: { tenantId: 1, createdAt: -1 } }],
   // The stock watcher: positions changed since it last looked (planning's own read of the facts stage's read model).
   [FACT_COLLECTIONS.stockReadModel]: [{ key: { updatedAt: 1 }, name: 'planning_changed_since' }],
 };

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { ObjectId, type Db } from 'mongodb';
 import type { StoredRecommendation } from '@icc/shared';
 import { FACT_COLLECTIONS } from '../../src/facts/fact-collections.js';
 import type { ProductMirrorDoc, StockReadModelDoc } from '../../src/facts/reference-mirror.js';
 import { FORECAST_COLLECTIONS, type ForecastDocument, type LatestForecastDocument } from '../../src/forecasts/forecast-collections.js';
+import type { OptimizationRunDocument } from '../../src/planning/optimize/optimize-runs.js';
 import { PLANNING_COLLECTIONS } from '../../src/planning/planning.collections.js';
 
 /**
@@ -179,4 +181,49 @@ export function aRecommendation(tenantId: string, fields: Partial<StoredRecommen
 
 export async function storeRecommendations(db: Db, recommendations: StoredRecommendation[]): Promise<void> {
   await db.collection<StoredRecommendation>(PLANNING_COLLECTIONS.recommendations).insertMany(recommendations);
+}
+
+/** A completed optimisation run (planning/optimize) proposing, per item, a REORDER_POINT_EOQ rule at the given location. */
+export function anOptimizationRun(
+  tenantId: string,
+  items: { sku: string; locationCode: string; reorderPoint: number; orderQuantity: number }[],
+): OptimizationRunDocument {
+  const now = new Date();
+  return {
+    _id: `opt-20260101-${randomBytes(4).toString('hex')}`,
+    tenantId,
+    optimizationType: 'STOCK_LEVELS',
+    parameters: { constraints: { budget: null, storageCapacity: null, perLocation: null }, skus: null, locationCodes: null },
+    inputs: { today: '2026-01-01', forecastIds: items.length },
+    progress: { total: items.length, done: items.length },
+    method: 'fixture',
+    items: items.map((i) => ({
+      sku: i.sku,
+      locationCode: i.locationCode,
+      current: { strategy: 'FORECAST_BASED', reorderPoint: i.reorderPoint - 1, orderQuantity: i.orderQuantity },
+      proposed: {
+        strategy: 'REORDER_POINT_EOQ',
+        reorderPoint: i.reorderPoint,
+        orderQuantity: i.orderQuantity,
+        orderUpTo: i.reorderPoint + i.orderQuantity,
+        safetyStock: 1,
+        fillRate: 0.95,
+        inventoryValue: 100,
+      },
+      expectedCost: { current: 10, proposed: 9 },
+      change: 1,
+    })),
+    skipped: [],
+    totals: null,
+    constraints: [],
+    applied: null,
+    requestedBy: { apiKeyId: 'seed', name: 'seed' },
+    status: 'completed',
+    runner: null,
+    heartbeatAt: null,
+    createdAt: now,
+    startedAt: now,
+    completedAt: now,
+    error: null,
+  };
 }

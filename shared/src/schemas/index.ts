@@ -16,3 +16,5 @@ export * from './planning.schemas.js';
 export * from './planning-api.schemas.js';
 export * from './alert.schemas.js';
 export * from './dashboard.schemas.js';
+export * from './whatif.schemas.js';
+export * from './optimize.schemas.js';

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { CodeSchema, DayKeySchema, IsoDateTimeSchema, SkuSchema } from './common.schemas.js';
+
+/**
+ * Optimisation runs (issue 17, seed 000 `optimization_runs`): `POST
+ * /api/optimize/run` queues a leased job; `GET /api/optimize/results/{runId}`
+ * shows it; `POST …/apply` writes its levels as reorder rules, once.
+ */
+
+export const OPTIMIZATION_TYPES = ['STOCK_LEVELS', 'REORDER_POINTS'] as const;
+
+const LimitSchema = z.number().positive().max(1e12);
+
+export const OptimizeRunRequestSchema = z
+  .object({
+    optimizationType: z.enum(OPTIMIZATION_TYPES),
+    /** STOCK_LEVELS only: money tied in stock on average (cost × (Q/2 + safety stock)); units of storage in total, or per location. */
+    constraints: z
+      .object({
+        budget: LimitSchema.optional(),
+        storageCapacity: LimitSchema.optional().describe('units the items may hold at most, over all locations'),
+        perLocation: z.record(CodeSchema, LimitSchema).optional().describe('units per location (instead of storageCapacity)'),
+      })
+      .strict()
+      .superRefine((c, ctx) => {
+        if (c.storageCapacity !== undefined && c.perLocation !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['perLocation'], message: 'give storageCapacity (in total) or perLocation, not both' });
+        if (c.perLocation !== undefined && Object.keys(c.perLocation).length === 0)
+          ctx.addIssue({ code: 'custom', path: ['perLocation'], message: 'name at least one location' });
+      })
+      .default({}),
+    skus: z.array(SkuSchema).min(1).max(20_000).optional(),
+    locationCodes: z.array(CodeSchema).min(1).max(200).optional(),
+  })
+  .strict();
+export type OptimizeRunRequest = z.infer<typeof OptimizeRunRequestSchema>;
+
+export const OptimizeRunAcceptedSchema = z.object({ runId: z.string(), status: z.string(), statusUrl: z.string() });
+export const OptimizeRunParamsSchema = z
+  .object({ runId: z.string().regex(/^opt-\d{8}-[0-9a-f]{8}$/, 'an optimisation run id, opt-YYYYMMDD-xxxxxxxx') })
+  .strict();
+
+const LevelsSchema = z.object({
+  strategy: z.string(),
+  reorderPoint: z.number().nullable(),
+  orderQuantity: z.number().nullable(),
+});
+
+export const OptimizationItemSchema = z.object({
+  sku: z.string(),
+  locationCode: z.string(),
+  current: LevelsSchema,
+  proposed: LevelsSchema.extend({ orderUpTo: z.number(), safetyStock: z.number(), fillRate: z.number(), inventoryValue: z.number() }),
+  /** A year's expected holding + shortage + ordering cost at today's levels (r and Q) and at the proposed ones. */
+  expectedCost: z.object({ current: z.number().nullable(), proposed: z.number() }),
+  change: z.number().nullable(),
+});
+export type OptimizationItem = z.infer<typeof OptimizationItemSchema>;
+
+export const OptimizationTotalsSchema = z.object({
+  items: z.number().int(),
+  inventoryValue: z.number(),
+  space: z.number(),
+  expectedCost: z.number(),
+  currentExpectedCost: z.number(),
+  /** currentExpectedCost − expectedCost over the items that have today's levels (the model's yearly expectation, not a simulation). */
+  savingsIdentified: z.number(),
+  fillRate: z.number(),
+});
+
+export const OptimizationRunSchema = z.object({
+  runId: z.string(),
+  optimizationType: z.enum(OPTIMIZATION_TYPES),
+  status: z.enum(['pending', 'running', 'completed', 'failed']),
+  inputs: z.object({
+    constraints: z.object({ budget: z.number().nullable(), storageCapacity: z.number().nullable(), perLocation: z.record(z.string(), z.number()).nullable() }),
+    skus: z.array(z.string()).nullable(),
+    locationCodes: z.array(z.string()).nullable(),
+    today: DayKeySchema.nullable(),
+    forecastIds: z.number().int(),
+  }),
+  progress: z.object({ total: z.number().int(), done: z.number().int() }),
+  method: z.string().nullable(),
+  items: z.array(OptimizationItemSchema),
+  skipped: z.array(z.object({ sku: z.string(), locationCode: z.string(), reason: z.string() })),
+  totals: OptimizationTotalsSchema.nullable(),
+  constraints: z.array(
+    z.object({
+      constraint: z.string(),
+      locationCode: z.string().nullable(),
+      limit: z.number(),
+      used: z.number(),
+      binding: z.boolean(),
+      shadowPrice: z.number(),
+    }),
+  ),
+  applied: z.object({ at: IsoDateTimeSchema, by: z.string(), rulesWritten: z.number().int() }).nullable(),
+  error: z.string().nullable(),
+  createdAt: IsoDateTimeSchema,
+  completedAt: IsoDateTimeSchema.nullable(),
+});
+export type OptimizationRun = z.infer<typeof OptimizationRunSchema>;
