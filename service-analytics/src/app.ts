@@ -26,6 +26,7 @@ import { createAnalyticsMetrics } from './http/metrics.js';
 import { platformRoutes } from './http/platform.routes.js';
 import { installRateLimits } from './http/rate-limit.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { alertRoutes } from './planning/alerts/alert.routes.js';
 import { planningRoutes } from './planning/planning.routes.js';
 import { recommendationRoutes } from './planning/recommendation.routes.js';
 import './http/principal.js';
@@ -119,6 +120,7 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   await app.register(planningRoutes({ db: options.analytics, ...(options.onPlanningRunQueued ? { onRunQueued: options.onPlanningRunQueued } : {}) }));
   await app.register(recommendationRoutes({ db: options.analytics }));
   await app.register(dashboardRoutes({ db: options.analytics }));
+  await app.register(alertRoutes({ db: options.analytics }));
   await app.ready();
   return app;
 }
