@@ -177,6 +177,26 @@ describe('a planning run raises alerts', () => {
     expect((await events()).map((e) => e.event)).toEqual(Array(4).fill('alert:raised'));
   });
 
+  it('the dashboard counts exactly the open alerts the run left', async () => {
+    const summary = await get('/api/dashboard/summary', warehouse);
+    expect(summary.statusCode, summary.body).toBe(200);
+    const open = await alerts()
+      .find({ tenantId: 'acme', status: { $in: ['ACTIVE', 'ACKNOWLEDGED'] } })
+      .toArray();
+    const by = (severity: string) => open.filter((a) => a.severity === severity).length;
+    expect(summary.json().alertsActive).toMatchObject({ total: 4, CRITICAL: by('CRITICAL'), HIGH: by('HIGH'), MEDIUM: by('MEDIUM'), LOW: by('LOW') });
+    expect(summary.json().criticalMetrics.pendingStockouts.value).toBe(1);
+  });
+
+  it('keeps one open alert per key in the engine too: a second open alert with the same key is refused', async () => {
+    const open = (await openOf('OVERSTOCK', 'SKU-OVER'))!;
+    await expect(alerts().insertOne({ ...open, _id: '0123456789abcdef0123abcd' })).rejects.toThrow(/duplicate key/i);
+    // A closed one (no openKey) may share the pair.
+    const { openKey: _key, ...closed } = open;
+    await alerts().insertOne({ ...closed, _id: '0123456789abcdef0123abce', status: 'RESOLVED' });
+    await alerts().deleteOne({ _id: '0123456789abcdef0123abce' });
+  });
+
   it('updates, never duplicates, on the next run', async () => {
     const before = await alerts().find({ tenantId: 'acme' }).sort({ _id: 1 }).toArray();
     const second = await run();
