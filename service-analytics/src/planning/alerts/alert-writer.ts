@@ -63,6 +63,7 @@ export async function writeChunkAlerts(db: Db, scope: AlertScope, found: readonl
   const ops: AnyBulkWriteOperation<AlertDocument>[] = [];
   const events: { event: AlertEventName; alert: StoredAlert }[] = [];
   const fresh: AlertDocument[] = [];
+  const unchanged: string[] = [];
   for (const f of found) {
     const key = openKeyOf(tenantId, f.type, f.sku, f.locationCode);
     const fields = {
@@ -80,14 +81,27 @@ export async function writeChunkAlerts(db: Db, scope: AlertScope, found: readonl
     const open = byKey.get(key);
     if (open) {
       seen.add(open._id);
-      ops.push({
-        updateOne: {
-          filter: { _id: open._id, tenantId, status: { $in: OPEN } },
-          update: { $set: { ...fields, openKey: key, lastSeenRunId: runId, updatedAt: now } },
-        },
-      });
       const changed =
         open.severity !== f.severity || open.predictedDate !== f.predictedDate || open.impact.units !== f.impact.units || open.impact.value !== f.impact.value;
+      const same =
+        !changed &&
+        open.openKey === key &&
+        open.severityRule === f.severityRule &&
+        open.title === f.title &&
+        open.description === f.description &&
+        open.suggestedAction === f.suggestedAction &&
+        open.productName === f.productName &&
+        open.recommendationId === f.recommendationId &&
+        open.purchaseOrder?.id === f.purchaseOrder?.id;
+      // Found exactly as stored: only seen again, in one write for all of them below.
+      if (same) unchanged.push(open._id);
+      else
+        ops.push({
+          updateOne: {
+            filter: { _id: open._id, tenantId, status: { $in: OPEN } },
+            update: { $set: { ...fields, openKey: key, lastSeenRunId: runId, updatedAt: now } },
+          },
+        });
       if (changed) events.push({ event: 'alert:updated', alert: { ...open, ...fields, lastSeenRunId: runId, updatedAt: now } });
       continue;
     }
@@ -113,6 +127,10 @@ export async function writeChunkAlerts(db: Db, scope: AlertScope, found: readonl
   }
   const locations = scope.locationCodes ? new Set(scope.locationCodes) : null;
   const stale = existing.filter((a) => !seen.has(a._id) && (a.locationCode === null || locations === null || locations.has(a.locationCode)));
+  if (unchanged.length > 0)
+    ops.push({
+      updateMany: { filter: { _id: { $in: unchanged }, tenantId, status: { $in: OPEN } }, update: { $set: { lastSeenRunId: runId, updatedAt: now } } },
+    });
   for (const alert of stale) ops.push({ updateOne: { filter: { _id: alert._id, tenantId, status: { $in: OPEN } }, update: systemResolve(runId, now) } });
   if (ops.length > 0) await alerts.bulkWrite(ops, { ordered: false });
   for (const alert of stale) {
