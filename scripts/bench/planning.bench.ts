@@ -17,6 +17,7 @@ import { loadavg } from 'node:os';
 import { dayKey } from '../src/demo/index.js';
 import { describeMachine } from '../src/bench-kit/machine.js';
 import { phaseProgress } from '../src/forecast-bench/progress.js';
+import { alertQualityWatcher } from '../src/planning-sim/alert-quality.js';
 import { timeDecide } from '../src/planning-sim/decide-timing.js';
 import { parsePlanningBenchOptions } from '../src/planning-sim/options.js';
 import { PLANNING_SETUP, planningPolicy, serviceTargets } from '../src/planning-sim/planning-policy.js';
@@ -83,8 +84,11 @@ function main(): void {
   const secondsB = seconds(started);
 
   started = performance.now();
-  const planning = planningPolicy(scenario, targets);
+  // (c) also raises STOCKOUT_PREDICTED alerts each morning, as a planning run does: their precision and recall (issue 16).
+  const alertWatch = alertQualityWatcher(scenario, PLANNING_SETUP.reviewPeriodDays);
+  const planning = planningPolicy(scenario, targets, { onDecision: (state, day, seen) => alertWatch.observe(state, day, seen) });
   const planningStates = run('(c) planning', planning);
+  const alertQuality = alertWatch.result(planningStates);
   const secondsC = seconds(started);
 
   const tunedFree = tuneAll("(b') tuning min, cycle", scenario, FREE_CYCLE_DAYS);
@@ -136,6 +140,7 @@ function main(): void {
     hindsightBound: bound ?? null,
     shortagePrices: { first: allocated.shortagePrices[0] ?? null, last: allocated.shortagePrices.at(-1) ?? null },
     refits: planning.refits,
+    alertQuality,
     timing,
     seconds: { a: secondsA, b: secondsB, c: secondsC },
   };

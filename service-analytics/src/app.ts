@@ -27,6 +27,7 @@ import { createAnalyticsMetrics } from './http/metrics.js';
 import { platformRoutes } from './http/platform.routes.js';
 import { installRateLimits } from './http/rate-limit.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { alertRoutes } from './planning/alerts/alert.routes.js';
 import { planningRoutes } from './planning/planning.routes.js';
 import { recommendationRoutes } from './planning/recommendation.routes.js';
 import { whatIfRoutes } from './planning/whatif/whatif.routes.js';
@@ -125,6 +126,7 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   await app.register(whatIfRoutes({ db: options.analytics }));
   await app.register(optimizeRoutes({ db: options.analytics, ...(options.onPlanningRunQueued ? { onRunQueued: options.onPlanningRunQueued } : {}) }));
   await app.register(dashboardRoutes({ db: options.analytics }));
+  await app.register(alertRoutes({ db: options.analytics }));
   await app.ready();
   return app;
 }

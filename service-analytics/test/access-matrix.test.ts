@@ -330,6 +330,8 @@ const rejectPool: string[] = [];
 const planPool: string[] = [];
 /** Completed optimisation runs of acme, each proposing one rule at a location of its own (so applying one adds one rule). */
 const applyPool: string[] = [];
+/** ACTIVE alerts of acme the alert actions take in turn (OVERSTOCK, LOW: not in the dashboard's stock-out risks); closed before the isolation checks. */
+const alertPools: Record<'acknowledge' | 'resolve' | 'false-positive', string[]> = { acknowledge: [], resolve: [], 'false-positive': [] };
 let deletableRule = 0;
 async function seedActionPools(): Promise<void> {
   const planned = Array.from({ length: POOL }, (_, i) => aRecommendation('acme', { sku: SHARED_SKU, locationCode: `PLAN-${i}` }));
@@ -344,6 +346,13 @@ async function seedActionPools(): Promise<void> {
     const recs = Array.from({ length: POOL }, (_, i) => aRecommendation('acme', { sku: SHARED_SKU, locationCode: `POOL-${p * POOL + i}` }));
     await storeRecommendations(t.analytics, recs);
     pool.push(...recs.map((r) => r._id));
+  }
+  for (const [p, pool] of Object.values(alertPools).entries()) {
+    const alerts = Array.from({ length: POOL }, (_, i) =>
+      anAlert('acme', { type: 'OVERSTOCK', severity: 'LOW', sku: SHARED_SKU, locationCode: `APOOL-${p * POOL + i}`, predictedDate: null }),
+    );
+    await t.analytics.collection(PLANNING_COLLECTIONS.planningAlerts).insertMany(alerts as never[]);
+    pool.push(...alerts.map((a) => a._id));
   }
   await t.analytics.collection(PLANNING_COLLECTIONS.reorderRules).insertMany(
     Array.from({ length: POOL }, (_, i) => ({
@@ -508,6 +517,26 @@ const ACCESS: Record<string, Access> = {
     status: 200,
     writes: { 'analytics.purchaseOrderRequests': 1, 'analytics.liveOutbox': 1 },
     request: () => ({ url: '/api/recommendations/purchase-plan/accept', body: { locationCode: next(planPool) } }),
+  },
+  'GET /api/alerts/active': { roles: 'any', status: 200, request: () => ({ url: '/api/alerts/active?severity=HIGH' }) },
+  'GET /api/alerts/history': { roles: 'any', status: 200, request: () => ({ url: '/api/alerts/history?limit=10' }) },
+  'POST /api/alerts/:id/acknowledge': {
+    roles: ['admin', 'purchasing', 'planner'],
+    status: 200,
+    writes: { 'analytics.liveOutbox': 1 },
+    request: () => ({ url: `/api/alerts/${next(alertPools.acknowledge)}/acknowledge`, body: {} }),
+  },
+  'POST /api/alerts/:id/resolve': {
+    roles: ['admin', 'purchasing', 'planner'],
+    status: 200,
+    writes: { 'analytics.liveOutbox': 1 },
+    request: () => ({ url: `/api/alerts/${next(alertPools.resolve)}/resolve`, body: { note: 'done' } }),
+  },
+  'POST /api/alerts/:id/false-positive': {
+    roles: ['admin', 'purchasing', 'planner'],
+    status: 200,
+    writes: { 'analytics.liveOutbox': 1 },
+    request: () => ({ url: `/api/alerts/${next(alertPools['false-positive'])}/false-positive`, body: { note: 'not real' } }),
   },
   'GET /api/dashboard/summary': { roles: 'any', status: 200, request: () => ({ url: '/api/dashboard/summary' }) },
   'GET /api/dashboard/details': { roles: 'any', status: 200, request: () => ({ url: '/api/dashboard/details?limit=5&slowMovingDays=30' }) },
@@ -1014,6 +1043,21 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
   const foreignRun = await send('POST', { url: '/api/planning/runs', body: { skus: [other.ownSku] } }, key);
   expectError(foreignRun, 'POST', 400, 'INVALID_INPUT', `${viewer.tenant} plans ${other.ownSku}`);
 
+  // Alerts: the viewer's one open alert; the other's answers like a missing one on every action.
+  const active = (await get('/api/alerts/active')) as { items: Array<{ id: string }> };
+  expect(active.items.map((a) => a.id)).toEqual([viewer.alertId]);
+  const alertHistory = (await get('/api/alerts/history?limit=200')) as { items: Array<{ id: string }> };
+  expect(alertHistory.items.map((a) => a.id)).toContain(viewer.alertId);
+  expect(alertHistory.items.map((a) => a.id)).not.toContain(other.alertId);
+  for (const action of ['acknowledge', 'resolve', 'false-positive']) {
+    await expectLikeMissing(
+      'POST',
+      { url: `/api/alerts/${other.alertId}/${action}`, body: { note: 'x' } },
+      { url: `/api/alerts/${missingId}/${action}`, body: { note: 'x' } },
+      [other.alertId, missingId],
+    );
+  }
+
   // Dashboard: the viewer's alert, stock, orders and recommendations only.
   const pendingRecommendations = await t.analytics
     .collection(PLANNING_COLLECTIONS.recommendations)
@@ -1065,6 +1109,11 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
 
 describe('tenant isolation', () => {
   beforeAll(() => handlerStart.subscribe(recordHandled));
+  // The alert actions' targets are closed, leaving each tenant's one seeded alert open.
+  beforeAll(async () => {
+    const removed = await t.analytics.collection(PLANNING_COLLECTIONS.planningAlerts).deleteMany({ tenantId: 'acme', locationCode: /^APOOL-/ });
+    expect(removed.deletedCount).toBe(3 * POOL);
+  });
   afterAll(() => handlerStart.unsubscribe(recordHandled));
 
   it("acme's key sees acme's numbers and nothing of globex's", async () => {

@@ -1,5 +1,10 @@
 import {
   AcceptRecommendationBodySchema,
+  ActiveAlertsQuerySchema,
+  AlertFalsePositiveBodySchema,
+  AlertHistoryQuerySchema,
+  AlertListSchema,
+  AlertNoteBodySchema,
   BulkAcceptBodySchema,
   CriticalStockSchema,
   DashboardDetailsQuerySchema,
@@ -188,6 +193,17 @@ const writes: { url: string; method?: 'POST' | 'PUT'; schema: ZodType; nasty: fc
     schema: RejectRecommendationBodySchema,
     nasty: fc.record({ reason: fc.constantFrom('', 'two\nlines', 'nul\u0000', 'x'.repeat(501)) }),
   },
+  // An alert id that does not exist: a body the schema accepts would answer 404 (still the client's), a refused one 400.
+  ...(['acknowledge', 'resolve'] as const).map((action) => ({
+    url: `/api/alerts/${REC_ID}/${action}`,
+    schema: AlertNoteBodySchema.nullable(),
+    nasty: fc.record({ note: fc.constantFrom('', 'two\nlines', 'nul\u0000', 'x'.repeat(501), 7) }),
+  })),
+  {
+    url: `/api/alerts/${REC_ID}/false-positive`,
+    schema: AlertFalsePositiveBodySchema,
+    nasty: fc.record({ note: fc.constantFrom('', 'two\nlines', 'nul\u0000', 'x'.repeat(501)) }, { requiredKeys: [] }),
+  },
   {
     url: '/api/recommendations/accept',
     schema: BulkAcceptBodySchema,
@@ -292,6 +308,8 @@ describe('malformed requests to the analytics API', () => {
         `/api/planning/runs?cursor=${v}`,
         `/api/optimize/results/${v}`,
         `/api/planning/rules?cursor=${v}`,
+        `/api/alerts/active?cursor=${v}`,
+        `/api/alerts/history?cursor=${v}`,
       ]) {
         const res = await t.app.inject({ method: 'GET', url, headers: { 'x-api-key': key } });
         // 404 for a well-formed name that does not exist, 400 for a malformed one: both the client's to fix
@@ -318,6 +336,12 @@ describe('malformed requests to the analytics API', () => {
       } else expectRefused(budgetRes, budgetUrl);
       // Dashboard and internal reads: a value their schema accepts answers 200 in the answer's shape, any other a 4xx.
       for (const [url, schema, accepted] of [
+        [`/api/alerts/active?sku=${v}`, AlertListSchema, ActiveAlertsQuerySchema.safeParse({ sku: value }).success],
+        [`/api/alerts/active?severity=${v}`, AlertListSchema, ActiveAlertsQuerySchema.safeParse({ severity: value }).success],
+        [`/api/alerts/active?limit=${v}`, AlertListSchema, ActiveAlertsQuerySchema.safeParse({ limit: value }).success],
+        // One day (from = to): a range the handler takes whenever the schema does.
+        [`/api/alerts/history?from=${v}&to=${v}`, AlertListSchema, AlertHistoryQuerySchema.safeParse({ from: value, to: value }).success],
+        [`/api/alerts/history?locationCode=${v}`, AlertListSchema, AlertHistoryQuerySchema.safeParse({ locationCode: value }).success],
         [`/api/dashboard/details?limit=${v}`, DashboardDetailsSchema, DashboardDetailsQuerySchema.safeParse({ limit: value }).success],
         [`/api/dashboard/details?slowMovingDays=${v}`, DashboardDetailsSchema, DashboardDetailsQuerySchema.safeParse({ slowMovingDays: value }).success],
         [`/api/dashboard/details?${v}=1`, DashboardDetailsSchema, DashboardDetailsQuerySchema.safeParse({ [value]: '1' }).success],

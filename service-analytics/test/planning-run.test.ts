@@ -144,12 +144,13 @@ describe('a manual planning run', () => {
   it('recommends what decide() decides on the same input, records its run, and skips what it cannot plan', async () => {
     const runId = await manualRun();
     const run = await t.app.inject({ method: 'GET', url: `/api/planning/runs/${runId}`, headers: { 'x-api-key': warehouse } });
+    // Alerts (test/alerts.test.ts): SKU-A runs out at WH-1 (20 at 7.5 a day), SKU-C is overstocked (1 000 at 1 a day).
     expect(run.json()).toMatchObject({
       runId,
       kind: 'MANUAL',
       status: 'completed',
       progress: { total: 3, done: 3 },
-      counts: { skusAnalysed: 2, pairsAnalysed: 3, pairsSkipped: 1, recommendationsCreated: 3, recommendationsUpdated: 0, alertsCreated: 0 },
+      counts: { skusAnalysed: 2, pairsAnalysed: 3, pairsSkipped: 1, recommendationsCreated: 3, recommendationsUpdated: 0, alertsCreated: 2 },
       inputs: { today: TODAY, forecastJobIds: ['train-20260309-aaaaaaaa'], forecastDates: [TODAY], stockAsOf: '2026-03-10T05:00:00.000Z' },
       skipped: [{ sku: 'SKU-B', locationCode: 'WH-1', reason: expect.stringContaining('no stored forecast') }],
     });

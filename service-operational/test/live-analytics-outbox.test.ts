@@ -62,4 +62,38 @@ describe('analytics outbox → live hub', () => {
     expect(own.envelope.data.jobId).toBe('train-g');
     expect(globex.received.filter((r) => r.event === 'forecast:updated').map((r) => r.envelope.data.jobId)).toEqual(['train-g']);
   });
+
+  it('publishes alert:raised / alert:updated / alert:resolved with their typed payloads, in order; a payload outside the contract is skipped', async () => {
+    const acme = await connect(t.keys.admin);
+    await follower.ready;
+    const alert = (status: string, severity: string) => ({
+      id: '0123456789abcdef01234567',
+      type: 'STOCKOUT_PREDICTED',
+      severity,
+      status,
+      sku: 'SKU-1',
+      locationCode: 'WH-1',
+      title: 'SKU-1 runs out at WH-1 on 2026-03-13',
+      predictedDate: '2026-03-13',
+      impact: { units: 180, value: 1800 },
+    });
+    const row = (event: string, data: unknown) => ({ tenantId: 'acme', event, room: 'dashboard', data, createdAt: new Date() });
+    await analytics
+      .collection('liveOutbox')
+      .insertMany([
+        row('alert:raised', { id: 'x', severity: 'SEVERE' }),
+        row('alert:raised', alert('ACTIVE', 'CRITICAL')),
+        row('alert:updated', alert('ACKNOWLEDGED', 'CRITICAL')),
+        row('alert:resolved', alert('RESOLVED', 'CRITICAL')),
+      ]);
+    await acme.waitFor((r) => r.event === 'alert:resolved', 'alert:resolved');
+    const alerts = acme.received.filter((r) => r.event.startsWith('alert:'));
+    expect(alerts.map((r) => [r.event, (r.envelope.data as { status: string }).status])).toEqual([
+      ['alert:raised', 'ACTIVE'],
+      ['alert:updated', 'ACKNOWLEDGED'],
+      ['alert:resolved', 'RESOLVED'],
+    ]);
+    expect(alerts[0]!.envelope.data).toEqual(alert('ACTIVE', 'CRITICAL'));
+    expect(alerts[2]!.envelope.seq - alerts[0]!.envelope.seq).toBe(2);
+  });
 });

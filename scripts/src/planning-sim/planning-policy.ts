@@ -46,9 +46,14 @@ interface NetworkForecast {
 export function planningPolicy(
   scenario: Scenario,
   targets: Map<Pair, number>,
-  options: { targetFillRate?: number; onRefit?: (skusDone: number) => void } = {},
+  options: {
+    targetFillRate?: number;
+    onRefit?: (skusDone: number) => void;
+    /** Each morning's decision, with the location's demand forecast it was made on (the alert-quality figure watches them). */
+    onDecision?: (state: PairState, day: number, seen: { demand: DemandForecast; leadTimeDays: number }) => void;
+  } = {},
 ): ReplayPolicy & { refits: number; shortagePrices: number[] } {
-  const { targetFillRate, onRefit } = options;
+  const { targetFillRate, onRefit, onDecision } = options;
   let items: ServiceItem[] = [];
   let shortagePrice: number | null = null;
   const deliveries = new Map<string, DeliveryRecord>([...scenario.pastDeliveries].map(([code, r]) => [code, { ...r }]));
@@ -107,6 +112,7 @@ export function planningPolicy(
         costs: { holdingCostRate: HOLDING_COST_RATE, orderingCost: ORDERING_COST },
       });
       if (decision.serviceItem !== null) items.push(decision.serviceItem);
+      onDecision?.(state, day, { demand, leadTimeDays: decision.leadTimeDays });
       return decision.order === null ? null : { quantity: decision.order.quantity, supplierCode: decision.order.supplierCode };
     },
     onFirstReceipt(supplierCode: string, delayDays: number) {

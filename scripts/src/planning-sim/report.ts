@@ -1,4 +1,5 @@
 import type { DecideTiming } from './decide-timing.js';
+import type { AlertQuality } from './alert-quality.js';
 import { abcClasses } from '@icc/service-analytics/planning-policy';
 import type { PairState, PolicyResult } from './replay.js';
 import type { Pair, Scenario } from './scenario.js';
@@ -36,6 +37,8 @@ export interface PlanningBenchReport {
   shortagePrices: { first: number | null; last: number | null };
   /** Forecast refits of (c) (each over every SKU). */
   refits: number;
+  /** (c)'s STOCKOUT_PREDICTED alerts: precision against no further orders, recall of its real stock-outs (alert-quality.ts). */
+  alertQuality: AlertQuality;
   timing: DecideTiming[];
   seconds: { a: number; b: number; c: number };
 }
@@ -59,6 +62,10 @@ export function checkTargets(tuned: PolicyResult, planning: PolicyResult, aimedF
     aimTargetMet: Math.abs(aimGap) <= AIM_TOLERANCE,
   };
 }
+
+/** Issue 16's alert-quality target. */
+const ALERT_RECALL_TARGET = 0.9;
+const ALERT_PRECISION_TARGET = 0.6;
 
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)} %`;
 const money = (x: number) => x.toLocaleString('en-GB', { maximumFractionDigits: 0 });
@@ -98,6 +105,10 @@ export function renderReport(report: PlanningBenchReport): string {
       : `(b*) hindsight bound: per-pair min/max chosen on the window and allocated across pairs reaches ${pct(report.hindsightBound.fillRate, 2)} with ${money(report.hindsightBound.averageInventoryValue)} ` +
         `(${signed(1 - report.hindsightBound.averageInventoryValue / report.policies[1]!.averageInventoryValue)} against (b)); the target asks for at most ${money((1 - INVENTORY_REDUCTION_TARGET) * report.policies[1]!.averageInventoryValue)}`,
     `target: (c) within ${(AIM_TOLERANCE * 100).toFixed(0)} points of its aim: ${yes(report.checks.aimTargetMet)} (${report.checks.aimGap >= 0 ? '+' : ''}${(report.checks.aimGap * 100).toFixed(2)} points)`,
+    `(c) STOCKOUT_PREDICTED alerts: precision ${report.alertQuality.precision === null ? '—' : pct(report.alertQuality.precision)} ` +
+      `(${report.alertQuality.alertsFollowedByStockout} of ${report.alertQuality.alerts} alerts followed by a stock-out within their window if nothing more were ordered), ` +
+      `recall ${report.alertQuality.recall === null ? '—' : pct(report.alertQuality.recall)} (${report.alertQuality.stockoutsAlertedInTime} of ${report.alertQuality.stockouts} stock-outs alerted at least the lead time before); ` +
+      `target recall ≥ ${pct(ALERT_RECALL_TARGET, 0)} with precision ≥ ${pct(ALERT_PRECISION_TARGET, 0)}: ${yes((report.alertQuality.recall ?? 0) >= ALERT_RECALL_TARGET && (report.alertQuality.precision ?? 0) >= ALERT_PRECISION_TARGET)}`,
     `replay time: (a) ${report.seconds.a.toFixed(1)} s, (b) tuning + replay ${report.seconds.b.toFixed(1)} s, (c) ${report.seconds.c.toFixed(1)} s`,
   ];
   if (report.timing.length > 0) {

@@ -12,6 +12,7 @@ import type { ServiceItem } from './policy/index.js';
 import { PLANNING_COLLECTIONS } from './planning.collections.js';
 import type { PlanningPairDocument, PlanningRunDocument } from './planning.types.js';
 import { writeChunkRecommendations, type ChunkWrite } from './recommendation-writer.js';
+import { raiseChunkAlerts, resolveUnseenAlerts } from './alerts/alert-run.js';
 
 /** Skipped pairs a run keeps, with their reasons (the count is in `counts.pairsSkipped`). */
 const SKIPPED_KEPT = 20;
@@ -44,6 +45,7 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
   const { db, log, now, signal } = options;
   const run = lease.job;
   const started = Date.now();
+  const startedAt = now();
   if (run.awaitForecastJobId && !(await waitForForecast(lease, options))) return;
   if (signal.aborted) return;
 
@@ -70,7 +72,7 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
     const chunk = await prepared!;
     prepared = c + 1 < parts.length ? readChunkInputs(db, run.tenantId, parts[c + 1]!, run.parameters.locationCodes) : null;
     prepared?.catch(() => undefined);
-    await planChunk(db, run, chunk, tenant, settings, now(), serviceItems);
+    await planChunk(db, run, chunk, tenant, settings, now(), serviceItems, parts[c]!);
     run.progress.done += parts[c]!.length;
     run.resumeAfterSku = parts[c]!.at(-1)!;
     const saved = await lease.heartbeat({
@@ -80,6 +82,8 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
   }
   if (signal.aborted) return; // left running: another runner resumes it once the lease lapses
   if (calibrates) await saveCalibration(db, run.tenantId, run._id, serviceItems, now());
+  // A whole run resolves the alerts of pairs it no longer plans at all (each chunk resolved those of its own pairs).
+  if (!run.parameters.skus && !run.parameters.locationCodes) await resolveUnseenAlerts(db, run.tenantId, run._id, startedAt, now());
   const durationMs = Date.now() - started;
   await lease.complete({
     progress: run.progress,
@@ -101,6 +105,7 @@ async function planChunk(
   settings: PlanningSettings,
   at: Date,
   serviceItems: ServiceItem[],
+  chunkSkus: readonly string[],
 ): Promise<void> {
   const today = run.inputs.today!;
   const write: ChunkWrite = { pairs: [], pending: chunk.pending };
@@ -144,6 +149,16 @@ async function planChunk(
   transfersOf(planned, chunk, tenant, settings, run.tenantId);
   await writeChunkRecommendations(db, write, { runId: run._id, now: at, ttlHours: settings.recommendationTtlHours }, run.counts);
   if (pairDocs.length > 0) await db.collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs).bulkWrite(pairDocs, { ordered: false });
+  const scope = { tenantId: run.tenantId, runId: run._id, now: at, skus: chunkSkus, locationCodes: run.parameters.locationCodes };
+  await raiseChunkAlerts(
+    db,
+    scope,
+    today,
+    chunk,
+    planned.map((p) => p.pair),
+    settings,
+    run.counts,
+  );
 }
 
 function noteStock(run: PlanningRunDocument, stock: StockReadModelDoc): void {

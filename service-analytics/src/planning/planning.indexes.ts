@@ -39,6 +39,14 @@ const PLANNING_INDEXES: Record<string, IndexDescription[]> = {
     { key: { status: 1, createdAt: 1 } },
     { key: { tenantId: 1, createdAt: -1 } },
   ],
+  [PLANNING_COLLECTIONS.planningAlerts]: [
+    // One open (ACTIVE / ACKNOWLEDGED) alert per tenant × type × SKU × location: `openKey` is set while open, removed on close.
+    { key: { tenantId: 1, openKey: 1 }, unique: true, partialFilterExpression: { openKey: { $type: 'string' } }, name: 'one_open_alert_per_key' },
+    // A chunk's open alerts (by SKU), the active list (by status, newest first) and the history (newest first, by creation time).
+    { key: { tenantId: 1, sku: 1, status: 1 } },
+    { key: { tenantId: 1, status: 1, _id: -1 } },
+    { key: { tenantId: 1, createdAt: -1, _id: -1 } },
+  ],
   [PLANNING_COLLECTIONS.planningPairs]: [{ key: { tenantId: 1, sku: 1, locationCode: 1 } }],
   [PLANNING_COLLECTIONS.whatifScenarios]: [{ key: { tenantId: 1, createdAt: -1 } }],
   // The leased runner's claim, and a tenant's runs newest first.

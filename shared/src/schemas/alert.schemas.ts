@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CodeSchema, DayKeySchema, DEFAULT_PAGE_SIZE, IsoDateTimeSchema, lineSchema, MAX_PAGE_SIZE, ObjectIdSchema, SkuSchema } from './common.schemas.js';
 
 /**
  * Planning alerts (seed 000's `planning_alerts`, camelCase): what is at risk,
@@ -65,3 +66,81 @@ export const StoredAlertSchema = z.object({
   note: z.string().nullable(),
 });
 export type StoredAlert = z.infer<typeof StoredAlertSchema>;
+
+// ----- the alerts API -----
+
+/** An alert as the API shows it: `id` for `_id`, times as ISO strings. */
+export const AlertSchema = StoredAlertSchema.omit({
+  _id: true,
+  tenantId: true,
+  createdAt: true,
+  updatedAt: true,
+  acknowledgedAt: true,
+  resolvedAt: true,
+}).extend({
+  id: z.string(),
+  createdAt: IsoDateTimeSchema,
+  updatedAt: IsoDateTimeSchema,
+  acknowledgedAt: IsoDateTimeSchema.nullable(),
+  resolvedAt: IsoDateTimeSchema.nullable(),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+
+export const AlertParamsSchema = z.object({ id: ObjectIdSchema }).strict();
+
+const AlertCursorSchema = z.string().min(1).max(512).optional().describe('nextCursor of the previous page');
+const AlertLimitSchema = z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE);
+
+/** `GET /api/alerts/active`: open (ACTIVE or ACKNOWLEDGED) alerts, newest first. */
+export const ActiveAlertsQuerySchema = z
+  .object({
+    severity: z.enum(ALERT_SEVERITIES).optional(),
+    type: z.enum(ALERT_TYPES).optional(),
+    sku: SkuSchema.optional(),
+    locationCode: CodeSchema.optional(),
+    limit: AlertLimitSchema,
+    cursor: AlertCursorSchema,
+  })
+  .strict();
+export type ActiveAlertsQuery = z.infer<typeof ActiveAlertsQuerySchema>;
+
+/** Days of history one request may span at most. */
+export const MAX_ALERT_HISTORY_DAYS = 366;
+
+/** `GET /api/alerts/history`: every alert created from `from` to `to` (UTC days, inclusive; default the last 30 days), newest first. */
+export const AlertHistoryQuerySchema = z
+  .object({
+    from: DayKeySchema.optional().describe('first UTC day (inclusive); default 29 days before `to`'),
+    to: DayKeySchema.optional().describe('last UTC day (inclusive); default today'),
+    status: z.enum(ALERT_STATUSES).optional(),
+    type: z.enum(ALERT_TYPES).optional(),
+    sku: SkuSchema.optional(),
+    locationCode: CodeSchema.optional(),
+    limit: AlertLimitSchema,
+    cursor: AlertCursorSchema,
+  })
+  .strict();
+export type AlertHistoryQuery = z.infer<typeof AlertHistoryQuerySchema>;
+
+export const AlertListSchema = z.object({ items: z.array(AlertSchema), nextCursor: z.string().nullable() });
+
+/** `POST /api/alerts/{id}/acknowledge` and `/resolve`: an optional note. */
+export const AlertNoteBodySchema = z.object({ note: lineSchema(500).optional() }).strict();
+/** `POST /api/alerts/{id}/false-positive`: why it was not a real risk (kept with the alert). */
+export const AlertFalsePositiveBodySchema = z.object({ note: lineSchema(500) }).strict();
+
+// ----- live events -----
+
+/** `alert:raised` / `alert:updated` / `alert:resolved`, to the tenant's dashboard room: enough for a row; the rest is one GET away. */
+export const AlertEventSchema = z.object({
+  id: z.string(),
+  type: z.enum(ALERT_TYPES),
+  severity: z.enum(ALERT_SEVERITIES),
+  status: z.enum(ALERT_STATUSES),
+  sku: z.string(),
+  locationCode: z.string().nullable(),
+  title: z.string(),
+  predictedDate: z.string().nullable(),
+  impact: z.object({ units: z.number(), value: z.number() }),
+});
+export type AlertEvent = z.infer<typeof AlertEventSchema>;

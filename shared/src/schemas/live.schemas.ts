@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertEventSchema } from './alert.schemas.js';
 import { ForecastUpdatedSchema } from './forecast.schemas.js';
 import { IsoDateTimeSchema } from './common.schemas.js';
 import { RecommendationEventSchema } from './planning-api.schemas.js';
@@ -53,17 +54,15 @@ export const ReceiptSummarySchema = z.object({
 });
 export const PurchaseOrderReceivedSchema = z.object({ receipt: ReceiptSummarySchema });
 
-/** Reserved for the analytics issues; their payloads are defined there. */
-const AnalyticsPayloadSchema = z.record(z.string(), z.unknown());
-
 /** Event name → payload schema (the `data` of the envelope). Names are `domain:action`. */
 export const LiveEventSchemas = {
   'stock:updated': StockUpdatedSchema,
   'order:created': OrderCreatedSchema,
   'order:status': OrderStatusSchema,
   'purchase-order:received': PurchaseOrderReceivedSchema,
-  'alert:raised': AnalyticsPayloadSchema,
-  'alert:resolved': AnalyticsPayloadSchema,
+  'alert:raised': AlertEventSchema,
+  'alert:updated': AlertEventSchema,
+  'alert:resolved': AlertEventSchema,
   'recommendation:created': RecommendationEventSchema,
   'recommendation:updated': RecommendationEventSchema,
   'forecast:updated': ForecastUpdatedSchema,
