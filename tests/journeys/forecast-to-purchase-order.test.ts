@@ -10,18 +10,31 @@
  */
 import type { AddressInfo } from 'node:net';
 import {
+  AlertEventSchema,
+  AlertListSchema,
+  AlertSchema,
   createLogger,
+  DashboardSummarySchema,
   DEFAULT_PLANNING_SETTINGS,
+  OPEN_ALERT_STATUSES,
   PlanningRunSchema,
   PurchasePlanSchema,
   RecommendationListSchema,
   RecommendationSchema,
   silentLogger,
+  type Alert,
+  type AlertEvent,
   type PlanningRun,
   type PurchasePlanResponse,
   type Recommendation,
 } from '@icc/shared';
-import { followPurchaseOrderRequests, issueApiKey, type PurchaseOrderRequestFollower } from '@icc/service-operational';
+import {
+  followAnalyticsOutbox,
+  followPurchaseOrderRequests,
+  issueApiKey,
+  type AnalyticsOutboxFollower,
+  type PurchaseOrderRequestFollower,
+} from '@icc/service-operational';
 import {
   createAnalyticsApp,
   createForecastPool,
@@ -34,6 +47,7 @@ import {
 import { runTriggerForecast, seedDemo, yesterday } from '@icc/scripts';
 import { createCdcConsumer, createPlanningWorker, type CdcConsumer } from '@icc/service-analytics/testing';
 import { MongoClient } from 'mongodb';
+import { io, type Socket } from 'socket.io-client';
 import type mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withCdcMarker } from '../support/cdc.js';
@@ -55,6 +69,10 @@ let pool: ForecastPool;
 let runner: ForecastRunner;
 let planning: ReturnType<typeof createPlanningWorker>;
 let follower: PurchaseOrderRequestFollower;
+let outbox: AnalyticsOutboxFollower;
+let dashboard: Socket;
+/** The alert events the purchasing desk's dashboard heard, in order. */
+const heard: { event: string; alert: AlertEvent }[] = [];
 let analyticsApp: Awaited<ReturnType<typeof createAnalyticsApp>>;
 let analyticsUrl: string;
 const keys: Record<'planner' | 'purchasing' | 'warehouse', string> = { planner: '', purchasing: '', warehouse: '' };
@@ -131,9 +149,18 @@ beforeAll(async () => {
   await analyticsApp.listen({ host: '127.0.0.1', port: 0 });
   analyticsUrl = `http://127.0.0.1:${(analyticsApp.server.address() as AddressInfo).port}`;
   await caughtUp();
+  outbox = followAnalyticsOutbox({ analytics, live: operational.live, log: createLogger({ name: 'journey', level: 'silent' }) });
+  await outbox.ready;
+  dashboard = io(operational.url, { path: '/socket.io', transports: ['websocket'], forceNew: true, auth: { apiKey: keys.purchasing } });
+  for (const event of ['alert:raised', 'alert:updated', 'alert:resolved']) {
+    dashboard.on(event, (envelope: { data: unknown }) => heard.push({ event, alert: AlertEventSchema.parse(envelope.data) }));
+  }
+  await new Promise<void>((resolve, reject) => dashboard.once('connect', resolve).once('connect_error', reject));
 }, 300_000);
 
 afterAll(async () => {
+  dashboard?.close();
+  await outbox?.stop();
   await follower?.stop();
   await planning?.stop();
   await runner?.stop();
@@ -199,6 +226,69 @@ describe("the purchasing manager's morning", () => {
     expect(typeof critical.policy['safetyStock']).toBe('number');
     expect(critical.cost).toBeCloseTo(critical.quantity * (critical.unitCost ?? 0), 2);
   }, 300_000);
+
+  it('the run raises a CRITICAL stock-out alert for that shelf; the summary numbers are the collections; acknowledge and resolve, live', async () => {
+    const active = await call<unknown>(
+      analyticsUrl,
+      'GET',
+      `/api/alerts/active?type=STOCKOUT_PREDICTED&sku=${critical.sku}&locationCode=${critical.locationCode}`,
+      keys.purchasing,
+    );
+    expect(active.status).toBe(200);
+    const [alert] = AlertListSchema.parse(active.body).items;
+    expect(alert, 'no stock-out alert for the emptied shelf').toBeDefined();
+    expect(alert).toMatchObject({ severity: 'CRITICAL', status: 'ACTIVE', recommendationId: critical.id });
+    expect(alert!.impact.units).toBeGreaterThan(0);
+    expect(alert!.predictedDate! <= critical.expectedArrivalDate!).toBe(true);
+
+    // Every summary number is what the collections hold right now.
+    const summary = DashboardSummarySchema.parse((await call<unknown>(analyticsUrl, 'GET', '/api/dashboard/summary', keys.purchasing)).body);
+    const analytics = client.db(AN_DB);
+    const open = await analytics
+      .collection<{ severity: string; type: string; sku: string }>('planningAlerts')
+      .find({ tenantId: TENANT, status: { $in: [...OPEN_ALERT_STATUSES] } })
+      .toArray();
+    const pending = await analytics.collection<{ priority: string }>('recommendations').find({ tenantId: TENANT, status: 'PENDING' }).toArray();
+    const count = <T>(rows: T[], keep: (row: T) => boolean) => rows.filter(keep).length;
+    expect(summary.alertsActive).toEqual({
+      CRITICAL: count(open, (a) => a.severity === 'CRITICAL'),
+      HIGH: count(open, (a) => a.severity === 'HIGH'),
+      MEDIUM: count(open, (a) => a.severity === 'MEDIUM'),
+      LOW: count(open, (a) => a.severity === 'LOW'),
+      total: open.length,
+    });
+    expect(summary.alertsActive.CRITICAL).toBeGreaterThanOrEqual(1);
+    const stockouts = open.filter((a) => a.type === 'STOCKOUT_PREDICTED');
+    expect(summary.criticalMetrics.pendingStockouts.value).toBe(stockouts.length);
+    expect(summary.criticalMetrics.productsAtRisk.value).toBe(new Set(stockouts.map((a) => a.sku)).size);
+    expect(summary.recommendationsSummary).toEqual({
+      CRITICAL: count(pending, (r) => r.priority === 'CRITICAL'),
+      HIGH: count(pending, (r) => r.priority === 'HIGH'),
+      MEDIUM: count(pending, (r) => r.priority === 'MEDIUM'),
+      LOW: count(pending, (r) => r.priority === 'LOW'),
+      total: pending.length,
+    });
+
+    // The desk acknowledges it, then resolves it once the order is on its way; the dashboard hears each step.
+    const acknowledged = await call<Alert>(analyticsUrl, 'POST', `/api/alerts/${alert!.id}/acknowledge`, keys.purchasing, {});
+    expect(acknowledged.status).toBe(200);
+    expect(AlertSchema.parse(acknowledged.body)).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedBy: { kind: 'user', name: 'purchasing desk' } });
+    const resolved = await call<Alert>(analyticsUrl, 'POST', `/api/alerts/${alert!.id}/resolve`, keys.purchasing, { note: 'ordering now' });
+    expect(resolved.status).toBe(200);
+    expect(AlertSchema.parse(resolved.body)).toMatchObject({ status: 'RESOLVED', note: 'ordering now', resolvedBy: { kind: 'user' } });
+    const again = await call<{ message: string }>(analyticsUrl, 'POST', `/api/alerts/${alert!.id}/acknowledge`, keys.purchasing, {});
+    expect(again.status).toBe(409);
+
+    const steps = await eventually('the live alert events', async () => {
+      const mine = heard.filter((h) => h.alert.id === alert!.id);
+      return mine.some((h) => h.event === 'alert:resolved') ? mine : undefined;
+    });
+    expect(steps.map((h) => [h.event, h.alert.status])).toEqual([
+      ['alert:raised', 'ACTIVE'],
+      ['alert:updated', 'ACKNOWLEDGED'],
+      ['alert:resolved', 'RESOLVED'],
+    ]);
+  }, 60_000);
 
   it('the purchase plan (BULK_PURCHASE) puts it in its supplier × location order, with totals that add up', async () => {
     const res = await call<PurchasePlanResponse>(analyticsUrl, 'GET', '/api/recommendations?type=BULK_PURCHASE&limit=200', keys.purchasing);
