@@ -1,4 +1,4 @@
-import { createLogger, type Logger, type RateLimitSettings } from '@icc/shared';
+import { createLogger, operationalConfig, type Logger, type RateLimitSettings } from '@icc/shared';
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Registry } from 'prom-client';
@@ -9,6 +9,7 @@ import { customerRoutes } from './customers/customer.routes.js';
 import { createCustomerService } from './customers/customer.service.js';
 import { registerModels, type Models } from './db/models.js';
 import { healthRouter } from './health/health.routes.js';
+import { analyticsProxy } from './http/analytics-proxy.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { createMetrics } from './http/metrics.js';
 import { rejectLongUrls, securityHeaders } from './http/security-headers.js';
@@ -48,7 +49,13 @@ export interface OperationalApp {
  * Build the operational service from its parts, without listening: tests drive
  * it over HTTP on an ephemeral port, main.ts listens for real.
  */
-export function createApp(options: { connection: Connection; log?: Logger; limits?: RateLimitSettings }): OperationalApp {
+export function createApp(options: {
+  connection: Connection;
+  log?: Logger;
+  limits?: RateLimitSettings;
+  /** The analytics service behind `/analytics/*` (default: ANALYTICS_URL). */
+  analyticsUrl?: string;
+}): OperationalApp {
   const log = options.log ?? createLogger({ name: 'operational', level: 'silent' });
   const models = registerModels(options.connection);
   const live = createLiveHub(models, { log });
@@ -78,6 +85,7 @@ export function createApp(options: { connection: Connection; log?: Logger; limit
   app.use(requestLogging(log));
   app.use(metrics.middleware);
   app.use(rejectLongUrls, ...securityHeaders());
+  app.use('/analytics', analyticsProxy(options.analyticsUrl ?? operationalConfig.get().ANALYTICS_URL, log)); // before express.json: the body streams through
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRouter(options.connection, metrics.registry, models));
   app.get('/openapi.json', (_req, res) => {

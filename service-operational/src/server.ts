@@ -15,7 +15,7 @@ export async function startOperational(options: { databaseUri?: string; log?: Lo
   const log = options.log?.child({ name: 'operational' }) ?? createLogger({ name: 'operational', level: config.LOG_LEVEL });
   const database = options.databaseUri ? undefined : await startDatabase({ log });
   const connection = await mongoose.createConnection(options.databaseUri ?? database!.uri, { dbName: config.OPERATIONAL_DB }).asPromise();
-  const { app, models, live, metrics } = createApp({ connection, log });
+  const { app, models, live, metrics } = createApp({ connection, log, analyticsUrl: config.ANALYTICS_URL });
   await syncModels(models);
   const server = createHttpServer(app, config).listen(config.OPERATIONAL_PORT, config.OPERATIONAL_HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));

@@ -60,12 +60,17 @@ export const GENEROUS_LIMITS: RateLimitSettings = {
   tenantHeavyInFlight: 100_000,
 };
 
-export async function startTestApp(options: { limits?: RateLimitSettings } = {}): Promise<TestApp> {
+export async function startTestApp(options: { limits?: RateLimitSettings; analyticsUrl?: string } = {}): Promise<TestApp> {
   const dbName = `op_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const connection = await mongoose.createConnection(inject('mongoUri'), { dbName }).asPromise();
   // TEST_LOG_LEVEL=error shows the server side of a failing test.
   const log = createLogger({ name: 'operational-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const { app, models, live } = createApp({ connection, log, limits: options.limits ?? GENEROUS_LIMITS });
+  const { app, models, live } = createApp({
+    connection,
+    log,
+    limits: options.limits ?? GENEROUS_LIMITS,
+    ...(options.analyticsUrl ? { analyticsUrl: options.analyticsUrl } : {}),
+  });
   await syncModels(models);
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -66,6 +66,8 @@ export const OperationalEnvSchema = CommonEnvSchema.extend({
   ANALYTICS_DB: z.string().min(1).default('icc_analytics'),
   /** How often the analytics database's recorded purchase-order requests (accepted recommendations) are looked for. */
   PO_REQUEST_POLL_MS: milliseconds(1_000),
+  /** Where the analytics service answers; the dashboard reaches it through `/analytics/*` on this service. */
+  ANALYTICS_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:4100'),
   ...rateLimitVariables,
 });
 export type OperationalConfig = z.infer<typeof OperationalEnvSchema>;
