@@ -50,6 +50,8 @@ export function analyticsProxy(baseUrl: string, log: Logger): RequestHandler {
       (answer) => {
         res.status(answer.statusCode ?? 502);
         res.set(pick(answer.headers, FORWARDED_RESPONSE));
+        // One tenant's data, like the operational API's own answers.
+        if (!answer.headers['cache-control']) res.set('Cache-Control', 'no-store');
         answer.pipe(res);
         answer.once('error', () => res.destroy());
       },

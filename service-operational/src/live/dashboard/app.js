@@ -1,7 +1,12 @@
-// The live stock dashboard: snapshot first, then Socket.IO events on top.
+// The dashboard: the views (hash router), live state from a snapshot first, then Socket.IO events on top.
+import { setApiKey } from './api.js';
 import { createLiveSync } from './live-sync.js';
-import { createStockTable } from './stock-table.js';
+import { startRouter } from './router.js';
 import { createStream } from './stream.js';
+import { createOverview } from './views/overview.js';
+import { createProductView } from './views/product.js';
+import { createRecommendations } from './views/recommendations.js';
+import { createStockView } from './views/stock.js';
 
 const KEY_STORAGE = 'icc.apiKey';
 const $ = (id) => document.getElementById(id);
@@ -30,6 +35,7 @@ function takeKey() {
 function askForKey(message) {
   sessionStorage.removeItem(KEY_STORAGE);
   $('dashboard').hidden = true;
+  $('views-nav').hidden = true;
   $('sign-out').hidden = true;
   $('key-form').hidden = false;
   $('key-error').hidden = !message;
@@ -53,20 +59,24 @@ async function fetchSnapshot(key) {
 function start(key) {
   $('key-form').hidden = true;
   $('dashboard').hidden = false;
+  $('views-nav').hidden = false;
   $('sign-out').hidden = false;
   setStatus('connecting', 'Connecting…');
+  setApiKey(key);
 
-  const refreshCounts = () => {
-    const { positions, low } = table.counts();
-    $('count-positions').textContent = String(positions);
-    $('count-low').textContent = String(low);
-    $('stock-empty').hidden = positions > 0;
-    table.filter($('filter').value, $('low-only').checked);
-  };
-  const table = createStockTable($('stock-rows'), { onChange: refreshCounts });
+  const stockView = createStockView($('view-stock'));
+  const table = stockView.table;
+  const recommendations = createRecommendations($('view-recommendations'));
   const stream = createStream($('stream'), { onChange: () => ($('stream-empty').hidden = $('stream').children.length > 0) });
-  $('filter').addEventListener('input', refreshCounts);
-  $('low-only').addEventListener('change', refreshCounts);
+  startRouter(
+    {
+      overview: createOverview($('view-overview')),
+      recommendations,
+      stock: stockView,
+      product: createProductView($('view-product')),
+    },
+    'overview',
+  );
 
   // `io` is the global that /dashboard/vendor/socket.io.min.js (the Socket.IO client) defines.
   const socket = window.io({ auth: { apiKey: key } });
@@ -74,7 +84,8 @@ function start(key) {
   const sync = createLiveSync({
     loadSnapshot: () => fetchSnapshot(key),
     applySnapshot(snapshot) {
-      table.replaceAll(snapshot.positions);
+      // The stock view pages through the stock list itself: it reads its page again.
+      stockView.reload();
       stream.replaceAll(snapshot.recentOrders, snapshot.recentReceipts);
       if (socket.connected) setStatus('live', 'Live');
     },
@@ -91,6 +102,7 @@ function start(key) {
       } else if (name === 'order:created') stream.orderCreated(data.order);
       else if (name === 'order:status') stream.orderStatus(data);
       else if (name === 'purchase-order:received') stream.receiptAdded(data.receipt);
+      else if (name === 'recommendation:updated' || name === 'recommendation:created') recommendations.applyEvent(data);
     },
     onSeq(seq) {
       $('seq').textContent = String(seq);
@@ -112,9 +124,9 @@ function start(key) {
     },
   });
 
-  for (const name of ['stock:updated', 'order:created', 'order:status', 'purchase-order:received']) {
-    socket.on(name, (envelope) => sync.receive(name, envelope));
-  }
+  // Every event of the tenant's room carries the one live sequence: all go through the sync, so an
+  // event no view shows is no gap either.
+  socket.onAny((name, envelope) => sync.receive(name, envelope));
   socket.on('connect', () => {
     // A recovered session got its missed events replayed; otherwise the snapshot is the only safe start.
     if (socket.recovered) setStatus('live', 'Live (reconnected)');
