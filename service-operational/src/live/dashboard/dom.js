@@ -14,7 +14,7 @@ export function h(tag, attributes = {}, ...children) {
     else if (value === true) node.setAttribute(name, '');
     else node.setAttribute(name, String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : String(child));
   }

@@ -40,7 +40,7 @@ function counts(title, values, total, href, name) {
     h(
       'span',
       { class: 'severity-row' },
-      PRIORITIES.map((p) => h('span', { class: `pill pill-${p}`, title: `${p}: ${values[p]}` }, `${p.slice(0, 4)} ${format.int(values[p])}`)),
+      PRIORITIES.map((p) => h('span', { class: `pill pill-${p}`, title: `${p}: ${values[p]}` }, `${p[0]}${p.slice(1).toLowerCase()} ${format.int(values[p])}`)),
     ),
   );
 }
