@@ -85,7 +85,7 @@ export function createApp(options: {
   app.use(requestLogging(log));
   app.use(metrics.middleware);
   app.use(rejectLongUrls, ...securityHeaders());
-  app.use('/analytics', analyticsProxy(options.analyticsUrl ?? operationalConfig.get().ANALYTICS_URL, log)); // before express.json: the body streams through
+  app.use('/analytics', analyticsProxy(options.analyticsUrl ?? operationalConfig.get().ANALYTICS_URL, { models, log })); // before express.json: the body streams through
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRouter(options.connection, metrics.registry, models));
   app.get('/openapi.json', (_req, res) => {

@@ -100,6 +100,16 @@ describe('GET/POST /analytics/* → the analytics service', () => {
     expect(received[0]!.body).toBe(big);
   });
 
+  it('refuses a missing or wrong key here, in the one error shape, and forwards nothing', async () => {
+    const none = await t.request('GET', '/analytics/api/dashboard/summary');
+    const wrong = await t.request('POST', '/analytics/api/recommendations/accept', { key: 'icc_not-a-key', body: { ids: [] } });
+    for (const res of [none, wrong]) {
+      expect(res.status).toBe(401);
+      expect(ErrorResponseSchema.parse(res.body).code).toBe('UNAUTHORIZED');
+    }
+    expect(received).toEqual([]);
+  });
+
   it('answers 502 in the one error shape when analytics is down, and still serves its own routes', async () => {
     const res = await down.request('GET', '/analytics/api/dashboard/summary', { key: down.keys.admin });
     expect(res.status).toBe(502);

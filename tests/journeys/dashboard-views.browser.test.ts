@@ -185,7 +185,9 @@ describe("the purchasing manager's morning in the dashboard", () => {
     const pending = RecommendationListSchema.parse(
       (await call<unknown>(analyticsUrl, 'GET', '/api/recommendations?status=PENDING&limit=200', keys.purchasing)).body,
     ).items;
-    expect(pending.length).toBeGreaterThanOrEqual(2);
+    // The seeded demo's run leaves enough to act on: one reorder accepted alone, two together, one by the plan; an excess to dismiss.
+    expect(pending.filter((r) => r.type === 'REORDER' && r.supplierCode).length).toBeGreaterThanOrEqual(4);
+    expect(pending.filter((r) => r.type === 'EXCESS_STOCK').length).toBeGreaterThanOrEqual(1);
     const summary = await call<{ recommendationsSummary: { total: number }; alertsActive: { total: number } }>(
       analyticsUrl,
       'GET',
@@ -243,37 +245,61 @@ describe("the purchasing manager's morning in the dashboard", () => {
     await poll(() => card.getAttribute('data-status')).toBe('ORDERED');
     expect(await card.locator('[data-field="status"]').textContent()).toBe('ORDERED');
 
-    // Reject another pending one with a reason.
+    // Dismiss an excess-stock advice with a reason.
     await page.selectOption('#rec-filter-priority', '');
-    await page.selectOption('#rec-filter-type', '');
+    await page.selectOption('#rec-filter-type', 'EXCESS_STOCK');
     await page.fill('#rec-filter-location', '');
     await page.click('#rec-filters button[type="submit"]');
-    await poll(() => page.locator('#rec-list article').count()).toBe(pending.length - 1);
+    await poll(() => page.locator('#rec-list article').count()).toBe(pending.filter((r) => r.type === 'EXCESS_STOCK').length);
     const other = page.locator('#rec-list article[data-status="PENDING"]').first();
+    expect(await other.getByRole('button', { name: 'Accept' }).count()).toBe(0);
     const otherId = (await other.getAttribute('data-recommendation-id'))!;
-    await other.locator(`#reason-${otherId}`).fill('shelf being refitted next week');
-    await other.getByRole('button', { name: 'Reject' }).click();
+    await other.locator(`#reason-${otherId}`).fill('kept for the spring promotion');
+    await other.getByRole('button', { name: 'Dismiss' }).click();
     await poll(() => page.locator(`#rec-list article[data-recommendation-id="${otherId}"]`).getAttribute('data-status')).toBe('REJECTED');
     const rejected = await recommendation(otherId);
-    expect(rejected).toMatchObject({ status: 'REJECTED', rejectionReason: 'shelf being refitted next week' });
+    expect(rejected).toMatchObject({ status: 'REJECTED', rejectionReason: 'kept for the spring promotion' });
 
-    // The purchase plan of what is left, with the API's totals.
-    const plan = await call<{ plans: unknown[]; totals: { plans: number; cost: number } }>(
-      analyticsUrl,
-      'GET',
-      '/api/recommendations?type=BULK_PURCHASE&limit=50',
-      keys.purchasing,
-    );
-    await page.click('#plan-show');
-    if (plan.body.plans.length) {
-      await poll(() => page.locator('#plan-area section.plan').count()).toBe(plan.body.plans.length);
-      expect(await page.locator('#plan-totals').textContent()).toContain(`${plan.body.totals.plans} order(s)`);
-    } else {
-      await poll(() => page.locator('#plan-area').textContent()).toContain('No pending reorders');
+    // Select two more pending reorders and accept them together.
+    await page.selectOption('#rec-filter-type', 'REORDER');
+    await page.click('#rec-filters button[type="submit"]');
+    await poll(() => page.locator('#rec-list article').count()).toBe(pending.filter((r) => r.type === 'REORDER').length - 1);
+    const reorders = page.locator('#rec-list article[data-status="PENDING"]').filter({ has: page.locator('.kind', { hasText: 'REORDER' }) });
+    const picked = [(await reorders.nth(0).getAttribute('data-recommendation-id'))!, (await reorders.nth(1).getAttribute('data-recommendation-id'))!];
+    for (const id of picked) await page.check(`#pick-${id}`);
+    expect(await page.locator('#rec-bulk-accept').textContent()).toBe('Accept selected (2)');
+    await page.click('#rec-bulk-accept');
+    for (const id of picked) {
+      await poll(() => page.locator(`#rec-list article[data-recommendation-id="${id}"]`).getAttribute('data-status')).toMatch(/^(ACCEPTED|ORDERED)$/);
+      expect(['ACCEPTED', 'ORDERED']).toContain((await recommendation(id)).status);
     }
+    expect(await page.locator('#rec-message').textContent()).toMatch(/^Accepted 2 as \d purchase order/);
 
-    // The product of the rejected one (the accepted one left the PENDING list): stock per location, the chart, the model.
+    // The purchase plan of what is left, with the API's totals; accept one supplier's order of it.
+    const plan = await call<{
+      plans: Array<{ supplierCode: string; locationCode: string; lines: Array<{ recommendationId: string }> }>;
+      totals: { plans: number };
+    }>(analyticsUrl, 'GET', '/api/recommendations?type=BULK_PURCHASE&limit=50', keys.purchasing);
+    await page.click('#plan-show');
+    // Reorders are left after the accepts above (the seeded demo leaves more than four).
+    expect(plan.body.plans.length).toBeGreaterThan(0);
+    await poll(() => page.locator('#plan-area section.plan').count()).toBe(plan.body.plans.length);
+    expect(await page.locator('#plan-totals').textContent()).toContain(`${plan.body.totals.plans} order(s)`);
+    const first = plan.body.plans[0]!;
+    await page
+      .locator(`#plan-area section.plan[data-supplier="${first.supplierCode}"][data-location="${first.locationCode}"]`)
+      .getByRole('button', { name: /Accept this order/ })
+      .click();
+    await poll(() => page.locator('#rec-message').textContent()).toMatch(/^Plan accepted: 1 purchase order/);
+    for (const line of first.lines) expect(['ACCEPTED', 'ORDERED']).toContain((await recommendation(line.recommendationId)).status);
+
+    // The rejected ones, by the status filter; then the product of the one rejected above: stock per location, the chart, the model.
+    await page.selectOption('#rec-filter-type', '');
+    await page.selectOption('#rec-filter-status', 'REJECTED');
+    await page.click('#rec-filters button[type="submit"]');
+    await poll(() => page.locator('#rec-list article').count()).toBe(1);
     const rejectedCard = page.locator(`#rec-list article[data-recommendation-id="${otherId}"]`);
+    expect(await rejectedCard.textContent()).toContain('Rejected: kept for the spring promotion');
     await rejectedCard.getByRole('link', { name: new RegExp(rejected.sku) }).click();
     await poll(() => page.locator('body').getAttribute('data-chart')).toBe('drawn');
     const forecast = await call<{ modelUsed: string }>(analyticsUrl, 'GET', `/api/forecast/${rejected.sku}`, keys.purchasing);
@@ -306,7 +332,9 @@ describe("the purchasing manager's morning in the dashboard", () => {
     expect(all.length).toBeGreaterThan(1_000);
 
     const { page, errors } = await openPage(keys.bigWarehouse);
-    await page.click('nav a[data-view="stock"]');
+    // By keyboard: the view links are ordinary links.
+    await page.locator('nav a[data-view="stock"]').focus();
+    await page.keyboard.press('Enter');
     await poll(() => page.locator('#stock-rows tr').count()).toBe(100);
     for (let p = 2; p <= 11; p += 1) {
       await page.click('#page-next');

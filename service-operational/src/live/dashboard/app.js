@@ -86,6 +86,7 @@ function start(key) {
     applySnapshot(snapshot) {
       // The stock view pages through the stock list itself: it reads its page again.
       stockView.reload();
+      recommendations.refresh();
       stream.replaceAll(snapshot.recentOrders, snapshot.recentReceipts);
       if (socket.connected) setStatus('live', 'Live');
     },

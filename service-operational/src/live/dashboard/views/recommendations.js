@@ -55,6 +55,8 @@ export function createRecommendations(section, { onChange } = {}) {
   const listed = new Map();
   const selected = new Set();
   let loads = 0;
+  /** What the list shows: undefined (nothing loaded yet), null (the filtered list) or one id. */
+  let shown;
 
   const message = h('p', { class: 'notice', role: 'status', 'aria-live': 'polite', id: 'rec-message' });
   const list = h('div', { class: 'rec-list', id: 'rec-list' });
@@ -75,6 +77,9 @@ export function createRecommendations(section, { onChange } = {}) {
 
   function card(rec) {
     const pending = rec.status === 'PENDING';
+    // EXCESS_STOCK is advice: it can only be dismissed (rejected). Several at once: REORDERs with a supplier.
+    const orderable = pending && rec.type !== 'EXCESS_STOCK';
+    const bulkable = pending && rec.type === 'REORDER' && rec.supplierCode !== null;
     const id = rec.id;
     const quantity = h('input', {
       type: 'number',
@@ -91,22 +96,23 @@ export function createRecommendations(section, { onChange } = {}) {
       ? h(
           'div',
           { class: 'rec-actions' },
-          h(
-            'form',
-            {
-              class: 'inline-form accept-form',
-              onsubmit: (event) => {
-                event.preventDefault();
-                const body = {};
-                if (quantity.value) body.quantity = Number(quantity.value);
-                if (supplier.value.trim()) body.supplierCode = supplier.value.trim();
-                void act(rec, 'accept', body);
+          orderable &&
+            h(
+              'form',
+              {
+                class: 'inline-form accept-form',
+                onsubmit: (event) => {
+                  event.preventDefault();
+                  const body = {};
+                  if (quantity.value) body.quantity = Number(quantity.value);
+                  if (supplier.value.trim()) body.supplierCode = supplier.value.trim();
+                  void act(rec, 'accept', body);
+                },
               },
-            },
-            h('label', { for: quantity.id }, 'Quantity', quantity),
-            rec.type !== 'TRANSFER' && h('label', { for: supplier.id }, 'Supplier', supplier),
-            h('button', { type: 'submit', class: 'primary' }, 'Accept'),
-          ),
+              h('label', { for: quantity.id }, 'Quantity', quantity),
+              rec.type !== 'TRANSFER' && h('label', { for: supplier.id }, 'Supplier', supplier),
+              h('button', { type: 'submit', class: 'primary' }, 'Accept'),
+            ),
           h(
             'form',
             {
@@ -117,7 +123,7 @@ export function createRecommendations(section, { onChange } = {}) {
               },
             },
             h('label', { for: reason.id }, 'Reason', reason),
-            h('button', { type: 'submit' }, 'Reject'),
+            h('button', { type: 'submit' }, rec.type === 'EXCESS_STOCK' ? 'Dismiss' : 'Reject'),
           ),
         )
       : h(
@@ -130,7 +136,7 @@ export function createRecommendations(section, { onChange } = {}) {
               : '',
         );
     const checkbox =
-      pending &&
+      bulkable &&
       h('input', {
         type: 'checkbox',
         id: `pick-${id}`,
@@ -180,7 +186,12 @@ export function createRecommendations(section, { onChange } = {}) {
     refreshBulk();
   }
 
-  function replace(rec) {
+  /** PENDING → ACCEPTED → the end states: an answer read before a live event must not undo it. */
+  const progress = (status) => (status === 'PENDING' ? 0 : status === 'ACCEPTED' ? 1 : 2);
+
+  function replace(update) {
+    const known = listed.get(update.id);
+    const rec = known && progress(known.status) > progress(update.status) ? { ...update, status: known.status } : update;
     listed.set(rec.id, rec);
     const old = list.querySelector(`[data-recommendation-id="${CSS.escape(rec.id)}"]`);
     if (old) old.replaceWith(card(rec));
@@ -220,6 +231,7 @@ export function createRecommendations(section, { onChange } = {}) {
   }
 
   async function load(id) {
+    shown = id ?? null;
     const load = ++loads;
     list.replaceChildren(notice('Loading…'));
     try {
@@ -400,6 +412,13 @@ export function createRecommendations(section, { onChange } = {}) {
     section,
     show([id]) {
       void load(id);
+    },
+    /**
+     * After a resync: events the page missed are not in the snapshot (it holds stock and orders),
+     * so the list is read again.
+     */
+    refresh() {
+      if (shown !== undefined) void load(shown ?? undefined);
     },
     /** A live `recommendation:*` event: update the card it names, if listed. */
     applyEvent(event) {
