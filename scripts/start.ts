@@ -10,7 +10,7 @@
  *   database mongodb://127.0.0.1:41234/?replicaSet=rs0
  *   engine embedded
  *   operational http://127.0.0.1:4000
- *   dashboard http://127.0.0.1:4000/#key=icc_...
+ *   dashboard http://127.0.0.1:4000/signin?code=... (one-time sign-in link, valid 10 minutes)
  *   docs http://127.0.0.1:4000/docs
  *   api-key icc_...
  *   demo-data products=500 days=730 orders=... (seeded on first start; DEMO_DATA=off skips)
@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmbeddedMongoProcess } from '@icc/embedded-mongo';
 import { analyticsConfig, createLogger, startConfig, startDatabase, type StartedDatabase } from '@icc/shared';
 import { startAnalytics } from '@icc/service-analytics';
-import { ensureTenant, issueApiKey, startOperational, type Models } from '@icc/service-operational';
+import { ensureTenant, issueApiKey, issueSignInCode, startOperational, type Models } from '@icc/service-operational';
 import { seedDemoIfEmpty } from './src/demo/seed.js';
 
 const DEMO_TENANT = 'demo';
@@ -37,10 +37,10 @@ const log = createLogger({ name: 'start', level: config.LOG_LEVEL });
 const print = (name: string, value: string) => process.stdout.write(`${name} ${value}\n`);
 
 /** A fresh admin key for the demo tenant; earlier demo keys are revoked so they don't pile up. */
-async function demoKey(models: Models): Promise<string> {
+async function demoKey(models: Models): Promise<{ key: string; apiKeyId: string }> {
   await ensureTenant(models, DEMO_TENANT, 'Demo Trading Co.');
   await models.ApiKey.updateMany({ tenantId: DEMO_TENANT, name: DEMO_KEY_NAME, revokedAt: null }, { $set: { revokedAt: new Date() } });
-  return (await issueApiKey(models, DEMO_TENANT, DEMO_KEY_NAME, ['admin'])).key;
+  return issueApiKey(models, DEMO_TENANT, DEMO_KEY_NAME, ['admin']);
 }
 
 /**
@@ -85,13 +85,13 @@ function engineHeapMb(): number {
 
 const database = await startDemoDatabase();
 const operational = await startOperational({ databaseUri: database.uri, log });
-const key = await demoKey(operational.models);
+const { key, apiKeyId } = await demoKey(operational.models);
 
 print('database', database.uri);
 print('engine', database.engine);
 print('operational', operational.url);
-// The key in the fragment: browsers never send it to the server, so it is in no request log or Referer.
-print('dashboard', `${operational.url}/#key=${key}`);
+// A one-time code, not the key: spent for a session cookie, then redirected away from (no URL or history keeps a secret).
+print('dashboard', `${operational.url}/signin?code=${await issueSignInCode(operational.models, apiKeyId)}`);
 print('docs', `${operational.url}/docs`);
 print('api-key', key);
 

@@ -18,6 +18,10 @@ export interface EmbeddedMongoProcessOptions {
    * taken as it is used. Default 1 024.
    */
   reservedHeapMb?: number;
+  /** Data directory (the CLI's `--dbpath`): durable, recovered on the next start; in memory when omitted. */
+  dbpath?: string;
+  /** With `dbpath`: journal size that triggers a checkpoint (the CLI's `--checkpoint-bytes`); default 64 MiB. */
+  checkpointBytes?: number;
   /** Receives the child's log lines (its stderr); default writes them to this process's stderr. */
   log?: (line: string) => void;
 }
@@ -49,13 +53,24 @@ export async function startEmbeddedMongoProcess(options: EmbeddedMongoProcessOpt
     `--initial-old-space-size=${Math.min(options.reservedHeapMb ?? DEFAULT_RESERVED_HEAP_MB, options.maxHeapMb ?? Number.POSITIVE_INFINITY)}`,
     ...(fromSource ? ['--import', import.meta.resolve('tsx')] : []),
   ];
-  const cliArgs = ['--port', '0', '--exit-on-stdin-close', ...(options.historyLimit ? ['--history', String(options.historyLimit)] : [])];
+  const cliArgs = [
+    '--port',
+    '0',
+    '--exit-on-stdin-close',
+    ...(options.historyLimit ? ['--history', String(options.historyLimit)] : []),
+    ...(options.dbpath ? ['--dbpath', options.dbpath] : []),
+    ...(options.checkpointBytes ? ['--checkpoint-bytes', String(options.checkpointBytes)] : []),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, cli, ...cliArgs], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-  createInterface({ input: child.stderr }).on('line', log);
+  let lastLine = '';
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    lastLine = line;
+    log(line);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const uri = await new Promise<string>((resolve, reject) => {
-    void exited.then(() => reject(new Error(`embedded-mongo exited (code ${child.exitCode}) before it was ready`)));
+    void exited.then(() => reject(new Error(`embedded-mongo exited (code ${child.exitCode}) before it was ready${lastLine ? `: ${lastLine}` : ''}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.startsWith('ready ')) resolve(line.slice('ready '.length).trim());
     });

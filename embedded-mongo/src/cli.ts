@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startEmbeddedMongo } from './index.js';
 
 /**
- * `embedded-mongo --port <p> [--host <h>] [--history <events>] [--replSet <name>] [--exit-on-stdin-close]`:
+ * `embedded-mongo --port <p> [--host <h>] [--history <events>] [--replSet <name>] [--dbpath <dir>] [--exit-on-stdin-close]`:
  * prints exactly one `ready <uri>` line on stdout once accepting connections
  * (everything else goes to stderr), runs until SIGINT/SIGTERM — or, with
  * `--exit-on-stdin-close`, until its stdin closes (the parent that holds the
@@ -15,20 +15,27 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       history: { type: 'string' },
       replSet: { type: 'string', default: 'rs0' },
+      dbpath: { type: 'string' },
+      'checkpoint-bytes': { type: 'string' },
       'exit-on-stdin-close': { type: 'boolean', default: false },
     },
     strict: true,
   });
   const port = Number(values.port);
   const history = values.history === undefined ? undefined : Number(values.history);
-  if (!Number.isInteger(port) || port < 0 || (history !== undefined && !(history > 0))) {
-    process.stderr.write('usage: embedded-mongo --port <port> [--host <host>] [--history <events>] [--replSet <name>] [--exit-on-stdin-close]\n');
+  const checkpointBytes = values['checkpoint-bytes'] === undefined ? undefined : Number(values['checkpoint-bytes']);
+  if (!Number.isInteger(port) || port < 0 || (history !== undefined && !(history > 0)) || (checkpointBytes !== undefined && !(checkpointBytes > 0))) {
+    process.stderr.write(
+      'usage: embedded-mongo --port <port> [--host <host>] [--history <events>] [--replSet <name>] [--dbpath <dir> [--checkpoint-bytes <n>]] [--exit-on-stdin-close]\n',
+    );
     process.exit(2);
   }
   const server = await startEmbeddedMongo({
     port,
     host: values.host,
     replSetName: values.replSet,
+    ...(values.dbpath ? { dbpath: values.dbpath } : {}),
+    ...(checkpointBytes !== undefined ? { checkpointBytes } : {}),
     ...(history !== undefined ? { historyLimit: history } : {}),
   });
   process.stdout.write(`ready ${server.uri}\n`);

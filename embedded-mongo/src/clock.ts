@@ -27,6 +27,17 @@ export class LogicalClock {
     return this.current();
   }
 
+  /**
+   * After recovery: continue a second past both `last` (the newest recovered
+   * time) and the wall clock, so no later time can equal one handed out before
+   * a crash but never made durable (a change stream may hold such a time as
+   * its high-water mark).
+   */
+  restore(last: Timestamp): void {
+    this.seconds = Math.max(last.high, Math.floor(Date.now() / 1000)) + 1;
+    this.increment = 0;
+  }
+
   /** The last cluster time handed out (0,0 before the first write). */
   current(): Timestamp {
     return new Timestamp({ t: this.seconds, i: this.increment });

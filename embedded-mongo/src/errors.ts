@@ -38,6 +38,7 @@ export const ErrorCode = {
   InvalidResumeToken: 260,
   BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
+  OutOfDiskSpace: 14031,
   MergeStageNoMatchingDocument: 13113,
   Location40324: 40324,
   // Change-stream validation codes mongod raises by number (codeName LocationNNNNN).

@@ -19,6 +19,13 @@ export interface EmbeddedMongoOptions {
    * `noCursorTimeout`, like mongod's `cursorTimeoutMillis`; default 10 minutes.
    */
   cursorTimeoutMs?: number;
+  /**
+   * Data directory: committed writes are journaled there and recovered on the
+   * next start (see "Durability" in the README). Omitted: in memory only.
+   */
+  dbpath?: string;
+  /** With `dbpath`: journal size that triggers a checkpoint; default 64 MiB. */
+  checkpointBytes?: number;
 }
 
 export interface EmbeddedMongo {
@@ -30,8 +37,8 @@ export interface EmbeddedMongo {
 }
 
 /**
- * Start an in-memory, MongoDB-wire-compatible server for development and
- * tests. It is NOT a production database: data lives in memory only.
+ * Start a MongoDB-wire-compatible server for development and tests: in
+ * memory, or durable in `options.dbpath`. It is NOT a production database.
  *
  * @example
  *   import { MongoClient } from 'mongodb';
@@ -46,14 +53,20 @@ export interface EmbeddedMongo {
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const state = createServerState({ ...options, log });
+  const state = await createServerState({ ...options, log });
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     handleConnection(state, socket);
   });
-  const port = await listen(server, options.port ?? 0, host);
+  let port: number;
+  try {
+    port = await listen(server, options.port ?? 0, host);
+  } catch (error) {
+    await state.durable?.close();
+    throw error;
+  }
   state.hostPort = `${host}:${port}`;
   log(`embedded-mongo listening on ${state.hostPort} — a development/test engine, never a production database`);
   return {
@@ -76,10 +89,11 @@ function listen(server: net.Server, port: number, host: string): Promise<number>
   });
 }
 
-function stop(server: net.Server, sockets: Set<net.Socket>, state: ServerState): Promise<void> {
+async function stop(server: net.Server, sockets: Set<net.Socket>, state: ServerState): Promise<void> {
   state.cursors.closeAll();
   state.sessions.end('all');
   for (const socket of sockets) socket.destroy();
-  return new Promise((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await state.durable?.close();
 }
 export { DEFAULT_RESERVED_HEAP_MB, startEmbeddedMongoProcess, type EmbeddedMongoProcessOptions } from './child-process.js';

@@ -7,6 +7,7 @@ import {
   HttpServerEnvSchema,
   REQUEST_ID_HEADER,
   requestIdFrom,
+  SESSION_HEADER,
   type CdcStatus,
   type HttpServerConfig,
   type Logger,
@@ -82,7 +83,8 @@ export async function createAnalyticsApp(options: AnalyticsAppOptions): Promise<
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
     if (PUBLIC_PATHS.test(request.url)) return;
-    request.principal = await authenticate({ 'x-api-key': request.headers['x-api-key'], authorization: request.headers.authorization }, request.ip);
+    const { 'x-api-key': apiKey, authorization, [SESSION_HEADER]: session } = request.headers;
+    request.principal = await authenticate({ 'x-api-key': apiKey, authorization, [SESSION_HEADER]: session }, request.ip);
   });
   installRateLimits(app, options.limits);
   app.addHook('onResponse', async (request, reply) => {

@@ -1,4 +1,4 @@
-import { createLogger, operationalConfig, type Logger, type RateLimitSettings } from '@icc/shared';
+import { createLogger, type Logger, type RateLimitSettings } from '@icc/shared';
 import express, { type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Registry } from 'prom-client';
@@ -9,7 +9,6 @@ import { customerRoutes } from './customers/customer.routes.js';
 import { createCustomerService } from './customers/customer.service.js';
 import { registerModels, type Models } from './db/models.js';
 import { healthRouter } from './health/health.routes.js';
-import { analyticsProxy } from './http/analytics-proxy.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { createMetrics } from './http/metrics.js';
 import { rejectLongUrls, securityHeaders } from './http/security-headers.js';
@@ -29,6 +28,9 @@ import { productRoutes } from './products/product.routes.js';
 import { purchaseOrderRoutes } from './purchase-orders/purchase-order.routes.js';
 import { createPurchaseOrderService } from './purchase-orders/purchase-order.service.js';
 import { createProductService } from './products/product.service.js';
+import { analyticsProxy } from './sessions/analytics-proxy.js';
+import { sessionRouter } from './sessions/session.routes.js';
+import { configureSessions, type Clock } from './sessions/session.service.js';
 import { stockRoutes } from './stock/stock.routes.js';
 import { createStockService } from './stock/stock.service.js';
 import { supplierRoutes } from './suppliers/supplier.routes.js';
@@ -53,11 +55,13 @@ export function createApp(options: {
   connection: Connection;
   log?: Logger;
   limits?: RateLimitSettings;
-  /** The analytics service behind `/analytics/*` (default: ANALYTICS_URL). */
+  clock?: Clock;
+  /** Where `/analytics/api/*` goes for the signed-in dashboard (e.g. http://127.0.0.1:4100); unset: 503. */
   analyticsUrl?: string;
 }): OperationalApp {
   const log = options.log ?? createLogger({ name: 'operational', level: 'silent' });
   const models = registerModels(options.connection);
+  const sessions = configureSessions(models, options.clock);
   const live = createLiveHub(models, { log });
   const stock = createStockService(models, live);
   const routes: AnyRoute[] = [
@@ -76,6 +80,7 @@ export function createApp(options: {
     version: '0.1.0',
     description:
       'System of record: catalog, per-location stock and the movement ledger. Send an API key in X-API-Key. ' +
+      'Browsers sign in at /signin instead (a session cookie; writes then need the header X-ICC-CSRF: 1). ' +
       'Reads accept any valid key; every other route lists the roles it admits (x-roles), admin always among them; a key without one gets 403.',
   });
   const metrics = createMetrics(options.connection);
@@ -85,7 +90,6 @@ export function createApp(options: {
   app.use(requestLogging(log));
   app.use(metrics.middleware);
   app.use(rejectLongUrls, ...securityHeaders());
-  app.use('/analytics', analyticsProxy(options.analyticsUrl ?? operationalConfig.get().ANALYTICS_URL, { models, log })); // before express.json: the body streams through
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRouter(options.connection, metrics.registry, models));
   app.get('/openapi.json', (_req, res) => {
@@ -93,6 +97,8 @@ export function createApp(options: {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi as swaggerUi.JsonObject));
   app.use(dashboardRouter());
+  app.use(sessionRouter(models, sessions));
+  app.use(analyticsProxy(sessions, options.analyticsUrl));
   app.use(mountRoutes(models, routes, options.limits));
   app.use(notFoundHandler);
   app.use(errorHandler(log));

@@ -29,12 +29,17 @@ const authenticated = routes.filter((route) => route.authenticated !== false);
 let t: TestApp;
 let acme: Fixture;
 let revokedKey: string;
+/** An admin's session cookie (`icc_session=…`), signed in once through POST /api/session. */
+let adminCookie: string;
 
 beforeAll(async () => {
   t = await startTestApp();
   acme = await seedFixture(t.as(t.keys.admin), TENANT, 'ACMEONLY', routes);
   revokedKey = (await issueApiKey(t.models, TENANT, 'revoked admin key', ['admin'])).key;
   await t.models.ApiKey.collection.updateOne({ name: 'revoked admin key' }, { $set: { revokedAt: new Date() } });
+  const signIn = await t.request('POST', '/api/session', { body: { apiKey: t.keys.admin }, headers: { 'x-icc-csrf': '1' } });
+  expect(signIn.status).toBe(201);
+  adminCookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
 });
 afterAll(() => t?.close());
 
@@ -97,6 +102,17 @@ describe.each(authenticated.map((route) => [routeName(route), route] as const))(
       expectErrorShape(await send(route, key, request, headers), 401, 'UNAUTHORIZED', `${routeName(route)} with ${label}`);
     }
     expect(await collectionCounts(t)).toEqual(before);
+  });
+
+  it('accepts the session cookie like the key; a write needs X-ICC-CSRF (403 without it, writing nothing)', async () => {
+    const request = await entry().valid(acme, t.as(t.keys.admin));
+    if (route.method !== 'get') {
+      const before = await collectionCounts(t);
+      expectErrorShape(await send(route, null, request, { cookie: adminCookie }), 403, 'FORBIDDEN', `${routeName(route)} by cookie without X-ICC-CSRF`);
+      expect(await collectionCounts(t)).toEqual(before);
+    }
+    const response = await send(route, null, request, { cookie: adminCookie, 'x-icc-csrf': '1' });
+    expect(response.status, `${routeName(route)} by cookie: ${JSON.stringify(response.body)}`).toBe(route.status ?? 200);
   });
 
   it('accepts a valid key as a Bearer token too', async () => {
@@ -170,7 +186,11 @@ async function expectIsolated(callerKey: string, caller: string, victim: Fixture
     const request = await catalogEntry(route).valid(victim, client);
     const response = await client.get(request.path);
     const context = `${caller} ${routeName(route)} on ${victim.tenant}'s data`;
-    if (route.path.includes(':')) {
+    if (catalogEntry(route).perTenantNumber && response.status === 200) {
+      // The caller's own record under the same number: none of the victim's.
+      expect(response.body.id, context).not.toBe(victim.purchaseOrder?.id);
+      expect(leaks(response.body), context).toEqual([]);
+    } else if (route.path.includes(':')) {
       expectErrorShape(response, 404, 'NOT_FOUND', context);
     } else {
       expect(response.status, context).toBe(200);

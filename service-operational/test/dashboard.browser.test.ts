@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueSignInCode } from '../src/sessions/session.service.js';
 import { aCustomer, aLocation, aProduct } from './support/builders.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -46,6 +47,21 @@ async function openPage(path: string): Promise<{ page: Page; errors: string[]; s
   return { page, errors, sent };
 }
 
+/** The URLs of the tab's history entries (back/forward list), as the browser keeps them. */
+async function historyUrls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const { entries } = (await cdp.send('Page.getNavigationHistory')) as { entries: Array<{ url: string }> };
+  await cdp.detach();
+  return entries.map((entry) => entry.url);
+}
+
+/** A one-time sign-in link for a key of the test tenant, as `pnpm start` prints one. */
+async function signInLink(keyName: string): Promise<{ path: string; code: string }> {
+  const key = await t.models.ApiKey.collection.findOne({ name: keyName });
+  const code = await issueSignInCode(t.models, String(key!._id));
+  return { path: `/signin?code=${code}`, code };
+}
+
 beforeAll(async () => {
   browser = await launchChromium();
   t = await startTestApp();
@@ -65,7 +81,8 @@ afterAll(async () => {
 
 describe('the live dashboard in a browser', () => {
   it('shows the snapshot, then updates rows in place as stock and orders change', async () => {
-    const { page, errors, sent } = await openPage(`/#key=${t.keys.admin}`);
+    const link = await signInLink('admin key');
+    const { page, errors, sent } = await openPage(link.path);
     await page.click('nav a[data-view="stock"]');
     const row = page.locator(`#stock-rows tr[data-sku="${SKU}"][data-location="${WH}"]`);
     const cell = (field: string) => row.locator(`[data-field="${field}"]`);
@@ -74,9 +91,11 @@ describe('the live dashboard in a browser', () => {
 
     await row.waitFor({ timeout: 10_000 });
     await poll(() => page.locator('#status').getAttribute('data-state')).toBe('live');
-    // The key leaves the address bar once stored for the tab.
-    expect(page.url()).not.toContain('key=');
-    // The key never reached the server in a URL or a Referer, and the dashboard's own files say no Referer either.
+    // The one-time code left the address bar and the history with the redirect to / (the stock view is its own hash).
+    expect(page.url()).toBe(`${t.baseUrl}/#/stock`);
+    expect((await historyUrls(page)).filter((url) => url.includes(link.code))).toEqual([]);
+    // Only the sign-in request carried the code; nothing sent a Referer, and the dashboard's own files say no Referer either.
+    expect(sent.filter((request) => request.url.includes(link.code)).map((request) => request.url)).toEqual([`${t.baseUrl}${link.path}`]);
     expect(sent.filter((request) => request.url.includes(t.keys.admin) || Boolean(request.referer))).toEqual([]);
     const dashboardFiles = sent.filter((request) => request.url === `${t.baseUrl}/` || request.url.startsWith(`${t.baseUrl}/dashboard/`));
     expect(dashboardFiles.length).toBeGreaterThan(3);
@@ -136,6 +155,7 @@ describe('the live dashboard in a browser', () => {
         ws.send(message);
       });
     });
+    // The deprecated link form: the key in the fragment, exchanged for the cookie at once.
     await page.goto(`${t.baseUrl}/#key=${t.keys.admin}`);
     await page.click('nav a[data-view="stock"]');
     const onHand = page.locator(`#stock-rows tr[data-sku="${GAP_SKU}"] [data-field="onHand"]`);
@@ -164,18 +184,40 @@ describe('the live dashboard in a browser', () => {
     await page.close();
   });
 
-  it('asks for a key when there is none, and says so when one is refused', async () => {
-    const { page, errors } = await openPage('/');
-    await page.locator('#key-form').waitFor({ state: 'visible' });
-    await page.fill('#key-input', 'icc_wrong');
-    await page.click('#key-form button[type="submit"]');
+  it('sends a visitor without a session to the sign-in page; the key, typed once, ends up in no URL, history or storage', async () => {
+    const { page, errors, sent } = await openPage('/');
+    await page.waitForURL(`${t.baseUrl}/signin`, { timeout: 10_000 });
+    // Keyboard only: the field has focus, Enter submits.
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('key-input');
+    await page.keyboard.type('icc_wrong');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#key-error').textContent(), { timeout: 10_000 }).toMatch(/not valid/);
-    expect(await page.locator('#dashboard').isHidden()).toBe(true);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('key-input');
+    expect(await page.getByLabel('API key').getAttribute('type')).toBe('password');
 
-    await page.fill('#key-input', t.keys.planner);
-    await page.click('#key-form button[type="submit"]');
+    await page.getByLabel('API key').fill(t.keys.planner);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${t.baseUrl}/`, { timeout: 10_000 });
     await page.click('nav a[data-view="stock"]');
     await page.locator(`#stock-rows tr[data-sku="${SKU}"]`).waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.locator('#status').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+
+    const cookies = await page.context().cookies();
+    expect(cookies.map(({ name, httpOnly, sameSite, path }) => ({ name, httpOnly, sameSite, path }))).toEqual([
+      { name: 'icc_session', httpOnly: true, sameSite: 'Strict', path: '/' },
+    ]);
+    expect(await page.evaluate('document.cookie')).toBe('');
+    const stored = String(await page.evaluate('JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage })'));
+    expect(stored).not.toContain(t.keys.planner);
+    expect(page.url()).not.toContain(t.keys.planner);
+    expect((await historyUrls(page)).filter((url) => url.includes('icc_'))).toEqual([]);
+    expect(sent.filter((request) => request.url.includes(t.keys.planner))).toEqual([]);
+
+    // Sign out: back to the sign-in page, and the session no longer opens the API.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${t.baseUrl}/signin`, { timeout: 10_000 });
+    const after = await page.evaluate("fetch('/api/live/snapshot').then((response) => response.status)");
+    expect(after).toBe(401);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -113,3 +113,30 @@ describe('purchase orders', () => {
     expect((await admin.get('/api/stock/reconcile')).body.drift).toEqual([]);
   });
 });
+
+describe('finding a purchase order by its number (receiving)', () => {
+  it('answers the order for its number in any case, and the list filter finds exactly it', async () => {
+    const created = await buyer.post('/api/orders/purchase', purchase([{ sku: 'PO-A', quantity: 3 }], { order: true }));
+    expect(created.status).toBe(201);
+    const { id, poNumber } = created.body as { id: string; poNumber: string };
+    const found = await warehouse.get(`/api/orders/purchase/number/${poNumber}`);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({ id, poNumber, status: 'ordered', lines: [{ sku: 'PO-A', quantity: 3, receivedQuantity: 0 }] });
+    expect((await warehouse.get(`/api/orders/purchase/number/${poNumber.toLowerCase()}`)).body.id).toBe(id);
+    const listed = await warehouse.get(`/api/orders/purchase?poNumber=${poNumber}`);
+    expect(listed.body.items.map((po: { id: string }) => po.id)).toEqual([id]);
+  });
+
+  it('answers 404 naming an unknown number, 400 for something that is not a number, and 404 to another tenant', async () => {
+    const missing = await warehouse.get('/api/orders/purchase/number/PO-19990101-9999');
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toContain('PO-19990101-9999');
+    const malformed = await warehouse.get('/api/orders/purchase/number/12345');
+    expect(malformed.status).toBe(400);
+    expect(JSON.stringify(malformed.body)).toContain('PO-20260301-0001');
+    const { poNumber } = (await buyer.post('/api/orders/purchase', purchase([{ sku: 'PO-A', quantity: 1 }]))).body as { poNumber: string };
+    const foreign = await t.as(t.keys.otherTenant).get(`/api/orders/purchase/number/${poNumber}`);
+    expect(foreign.status).toBe(404);
+    expect((await t.as(t.keys.otherTenant).get(`/api/orders/purchase?poNumber=${poNumber}`)).body.items).toEqual([]);
+  });
+});

@@ -12,10 +12,10 @@ export interface JourneyOperational {
   close(): Promise<void>;
 }
 
-/** The operational service on its own database, over real HTTP on an ephemeral port, with Socket.IO attached (and `/analytics/*` proxied to `analyticsUrl`). */
+/** The operational service on its own database, over real HTTP on an ephemeral port, with Socket.IO attached. */
 export async function startJourneyOperational(uri: string, dbName: string, options: { analyticsUrl?: string } = {}): Promise<JourneyOperational> {
   const connection = await mongoose.createConnection(uri, { dbName }).asPromise();
-  const operational = createApp({ connection, ...(options.analyticsUrl ? { analyticsUrl: options.analyticsUrl } : {}) });
+  const operational = createApp({ connection, ...options });
   await syncModels(operational.models);
   const server = operational.app.listen(0, '127.0.0.1');
   await once(server, 'listening');

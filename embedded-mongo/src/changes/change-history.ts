@@ -87,6 +87,18 @@ export class ChangeHistory {
     return this.dropped;
   }
 
+  /** Recovery: the forgotten event a checkpoint recorded, set before its retained events are appended. */
+  restoreDropped(event: StoredEvent): void {
+    this.dropped = event;
+  }
+
+  /** Every retained event, oldest first. */
+  retained(): StoredEvent[] {
+    const out: StoredEvent[] = [];
+    for (let seq = this.first; seq < this.next; seq++) out.push(this.at(seq));
+    return out;
+  }
+
   /** Sequence number of the first retained event whose key sorts after `key` (binary search). */
   seqAfter(key: string): number {
     let lo = this.first;

@@ -20,7 +20,8 @@ const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 /** Everything a cursor reads from its change-stream layer. */
 export interface CursorContext {
   readonly history: ChangeHistory;
-  readonly clock: LogicalClock;
+  /** The time of the newest event readers may see (`LogicalClock`, or a durable engine's published time). */
+  readonly clock: Pick<LogicalClock, 'current'>;
   readonly lookup: DocumentLookup;
 }
 

@@ -25,7 +25,7 @@ const HISTORY_LOST_MESSAGE = 'Resume of change stream was not possible, as the r
  * @example
  *   resolveStart(history, clock, scope, { kind: 'now' }); // position = history.nextSeq
  */
-export function resolveStart(history: ChangeHistory, clock: LogicalClock, scope: StreamScope, start: StartPoint): StartState {
+export function resolveStart(history: ChangeHistory, clock: Pick<LogicalClock, 'current'>, scope: StreamScope, start: StartPoint): StartState {
   switch (start.kind) {
     case 'now':
       return { position: history.nextSeq, resumeKey: highWaterMarkKey(nextTimestamp(clock.current())), pendingInvalidate: null };

@@ -3,6 +3,7 @@ import { CommandError, ErrorCode } from '../errors.js';
 import type { LogicalClock } from '../clock.js';
 import type { ChangeStreams } from '../changes/change-stream-types.js';
 import type { CursorRegistry } from '../cursors/cursor-registry.js';
+import type { DurableStore } from '../durability/durable-store.js';
 import { validateNamespace, type Engine } from '../storage/engine.js';
 import type { StoreView } from '../storage/view.js';
 import type { Sessions } from '../txn/sessions.js';
@@ -14,6 +15,8 @@ export interface ServerState {
   readonly changeStreams: ChangeStreams;
   readonly cursors: CursorRegistry;
   readonly sessions: Sessions;
+  /** The journal and checkpoints of an engine started with `dbpath`; null in memory. */
+  readonly durable: DurableStore | null;
   readonly replSetName: string;
   /** `host:port` as clients reach it; `hello` reports it as the only member. */
   hostPort: string;

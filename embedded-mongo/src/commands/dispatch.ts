@@ -1,5 +1,6 @@
 import { Binary, Long, type Document } from 'bson';
 import { CommandError, ErrorCode } from '../errors.js';
+import type { DurableStore } from '../durability/durable-store.js';
 import type { StoreView } from '../storage/view.js';
 import { adminCommands } from './admin.commands.js';
 import { aggregateCommands } from './aggregate.commands.js';
@@ -35,6 +36,48 @@ const ZERO_SIGNATURE = { hash: new Binary(Buffer.alloc(20)), keyId: Long.ZERO };
  * nothing a client sends can crash the server.
  */
 export async function runCommand(server: ServerState, body: Document, connectionId: number): Promise<Document> {
+  const { durable } = server;
+  if (!durable) return execute(server, body, connectionId, null);
+  // Acknowledged means durable: a command that wrote (even partly, then failed) is answered once its journal record is on disk.
+  const writes = new WriteTracker(durable);
+  const reply = await execute(server, body, connectionId, writes);
+  if (!writes.wrote) return reply;
+  try {
+    await durable.waitDurable();
+  } catch (error) {
+    return withTimes(server, toErrorReply(error, server));
+  }
+  return reply;
+}
+
+/**
+ * Whether a command's handler recorded journal operations. Exact for a
+ * synchronous handler (every write command: nothing else runs meanwhile);
+ * for an asynchronous one, anything recorded while it ran counts, which at
+ * worst makes a read wait for a flush. Comparing sequence numbers around the
+ * whole command instead made reads and in-transaction writes wait for other
+ * connections' flushes.
+ */
+class WriteTracker {
+  wrote = false;
+
+  constructor(private readonly durable: DurableStore) {}
+
+  run(handler: () => Document | Promise<Document>): Document | Promise<Document> {
+    const since = this.durable.appendedSeq;
+    const check = (): void => {
+      if (this.durable.appendedSeq !== since) this.wrote = true;
+    };
+    try {
+      const result = handler();
+      return result instanceof Promise ? result.finally(check) : result;
+    } finally {
+      check();
+    }
+  }
+}
+
+async function execute(server: ServerState, body: Document, connectionId: number, writes: WriteTracker | null): Promise<Document> {
   const name = Object.keys(body)[0] ?? '';
   let view: StoreView | undefined;
   try {
@@ -45,7 +88,8 @@ export async function runCommand(server: ServerState, body: Document, connection
     if (cached && RETRYABLE_WRITE_COMMANDS.has(name)) return withTimes(server, { ...cached });
     view = TXN_CONTROL.has(name) ? server.sessions.direct : server.sessions.viewFor(body);
     const db = typeof body.$db === 'string' ? body.$db : 'admin';
-    const result = await handler({ server, db, body, view, connectionId });
+    const context = { server, db, body, view, connectionId };
+    const result = await (writes ? writes.run(() => handler(context)) : handler(context));
     const reply = { ...result, ok: 1 };
     if (!RETRYABLE_WRITE_COMMANDS.has(name)) return withTimes(server, reply);
     server.sessions.rememberRetryable(body, reply);

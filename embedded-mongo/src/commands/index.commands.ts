@@ -83,7 +83,7 @@ function createIndexes(ctx: CommandContext): Document {
   const numIndexesBefore = coll.indexes.length + 1;
   const specs = (raw as Document[]).map(normalizeSpec).filter((spec) => !existing(coll, spec));
   const built = specs.map((spec) => build(coll, spec));
-  coll.indexes.push(...built);
+  ctx.server.engine.addIndexes(coll, built);
   return {
     numIndexesBefore,
     numIndexesAfter: coll.indexes.length + 1,
@@ -106,12 +106,13 @@ function dropIndexes(ctx: CommandContext, command: string): Document {
   if (!coll) throw new CommandError(ErrorCode.NamespaceNotFound, `ns not found ${ctx.db}.${name}`);
   const nIndexesWas = coll.indexes.length + 1;
   const target: unknown = ctx.body.index;
-  if (target === '*') coll.indexes.splice(0);
-  else for (const one of Array.isArray(target) ? target : [target]) dropOne(coll, one);
+  const names = target === '*' ? coll.indexes.map((i) => i.spec.name) : (Array.isArray(target) ? target : [target]).map((one) => indexName(coll, one));
+  ctx.server.engine.dropIndexes(coll, [...new Set(names)]);
   return { nIndexesWas };
 }
 
-function dropOne(coll: Collection, target: unknown): void {
+/** The name of the secondary index a `dropIndexes` target (name or key pattern) names. */
+function indexName(coll: Collection, target: unknown): string {
   const isId = target === '_id_' || (typeof target === 'object' && isEqual(target, { _id: 1 }));
   if (isId) throw new CommandError(ErrorCode.InvalidOptions, 'cannot drop _id index');
   const at = coll.indexes.findIndex((i) => (typeof target === 'string' ? i.spec.name === target : isEqual(i.spec.key, target)));
@@ -119,7 +120,7 @@ function dropOne(coll: Collection, target: unknown): void {
     const what = typeof target === 'string' ? `with name [${target}]` : `with key pattern ${JSON.stringify(target)}`;
     throw new CommandError(ErrorCode.IndexNotFound, `index not found ${what}`);
   }
-  coll.indexes.splice(at, 1);
+  return (coll.indexes[at] as IndexStore).spec.name;
 }
 
 export const indexCommands: CommandTable = {

@@ -28,7 +28,7 @@ export class Collection {
   readonly docs = new Map<string, StoredEntry>();
   readonly tombstones = new Map<string, number>();
   readonly indexes: IndexStore[] = [];
-  readonly uuid = new UUID();
+  readonly uuid: UUID;
   /** The `_id_` index in `_id` order, for `_id` sorts and ranges (`docs` is its hash half). */
   readonly idOrder: OrderedIndex;
 
@@ -37,7 +37,9 @@ export class Collection {
     readonly name: string,
     readonly options: Document,
     readonly metrics: QueryMetrics,
+    uuid?: UUID,
   ) {
+    this.uuid = uuid ?? new UUID();
     this.idOrder = new OrderedIndex(['_id'], [1], metrics, this.current);
   }
 
@@ -77,6 +79,26 @@ export class Collection {
     for (const index of this.indexes) index.remove(id, previous.doc);
     this.docs.delete(id);
     if (keepTombstone) this.tombstones.set(id, version);
+  }
+
+  /** Recovery: set a document without index maintenance (`rebuildIndexes` follows). */
+  loadPut(id: string, doc: Document): void {
+    this.docs.set(id, { doc, version: 0 });
+  }
+
+  /** Recovery: delete a document without index maintenance. */
+  loadRemove(id: string): void {
+    this.docs.delete(id);
+  }
+
+  /** Recovery: build the `_id` order and every index once over the loaded documents. */
+  rebuildIndexes(): void {
+    this.idOrder.clear();
+    for (const index of this.indexes) index.clear();
+    for (const [id, { doc }] of this.docs) {
+      this.idOrder.add(id, doc);
+      for (const index of this.indexes) index.add(id, doc);
+    }
   }
 
   /**

@@ -1,9 +1,10 @@
-import type { Document, Timestamp } from 'bson';
+import type { Document, Timestamp, UUID } from 'bson';
 import type { LogicalClock } from '../clock.js';
 import type { ChangeEntry } from '../changes/change-types.js';
 import type { ChangeStreams } from '../changes/change-stream-types.js';
 import { CommandError, ErrorCode } from '../errors.js';
 import { Collection } from './collection.js';
+import type { IndexSpec, IndexStore } from './index-store.js';
 import { encodeKey } from './key-encoding.js';
 import { createQueryMetrics } from './metrics.js';
 
@@ -13,6 +14,16 @@ export interface PendingWrite {
   coll: string;
   id: string;
   doc: Document | null;
+}
+
+/**
+ * Where a durable engine records schema changes. Document writes and drops
+ * reach the journal as the change events of their commit.
+ */
+export interface SchemaJournal {
+  collectionCreated(coll: Collection): void;
+  indexesCreated(coll: Collection, specs: IndexSpec[]): void;
+  indexesDropped(coll: Collection, names: string[]): void;
 }
 
 /**
@@ -27,6 +38,8 @@ export class Engine {
   changeStreams!: ChangeStreams;
   /** Keys and documents examined by queries, for `serverStatus`. */
   readonly metrics = createQueryMetrics();
+  /** Set by a durable engine (`--dbpath`) once recovery is done. */
+  journal: SchemaJournal | null = null;
 
   constructor(readonly clock: LogicalClock) {}
 
@@ -53,8 +66,53 @@ export class Engine {
     let colls = this.dbs.get(db);
     if (!colls) this.dbs.set(db, (colls = new Map<string, Collection>()));
     let coll = colls.get(name);
-    if (!coll) colls.set(name, (coll = new Collection(db, name, options, this.metrics)));
+    if (!coll) {
+      colls.set(name, (coll = new Collection(db, name, options, this.metrics)));
+      this.journal?.collectionCreated(coll);
+    }
     return coll;
+  }
+
+  /** Every collection of every database. */
+  allCollections(): Collection[] {
+    return [...this.dbs.values()].flatMap((colls) => [...colls.values()]);
+  }
+
+  /** Add built indexes to a collection. */
+  addIndexes(coll: Collection, built: IndexStore[]): void {
+    if (built.length === 0) return;
+    coll.indexes.push(...built);
+    this.journal?.indexesCreated(
+      coll,
+      built.map((index) => index.spec),
+    );
+  }
+
+  /** Drop secondary indexes by name. */
+  dropIndexes(coll: Collection, names: string[]): void {
+    if (names.length === 0) return;
+    const dropped = new Set(names);
+    coll.indexes.splice(0, coll.indexes.length, ...coll.indexes.filter((index) => !dropped.has(index.spec.name)));
+    this.journal?.indexesDropped(coll, names);
+  }
+
+  /** Recovery: a collection as a checkpoint or the journal recorded it (no journal, no events). */
+  restoreCollection(db: string, name: string, options: Document, uuid: UUID): Collection {
+    let colls = this.dbs.get(db);
+    if (!colls) this.dbs.set(db, (colls = new Map<string, Collection>()));
+    const coll = new Collection(db, name, options, this.metrics, uuid);
+    colls.set(name, coll);
+    return coll;
+  }
+
+  /** Recovery: forget a collection (its drop event is restored separately). */
+  removeCollection(db: string, name: string): void {
+    this.dbs.get(db)?.delete(name);
+  }
+
+  /** Recovery: forget a database. */
+  removeDatabase(db: string): void {
+    this.dbs.delete(db);
   }
 
   dropCollection(db: string, name: string): boolean {

@@ -1,5 +1,6 @@
 import type { DemandClass } from './demand-classifier.js';
 import type { ForecastModel, ModelName } from './forecasting.types.js';
+import { arimaModel } from './models/arima-candidate.js';
 import { crostonSbaModel } from './models/croston.js';
 import { driftModel } from './models/drift.js';
 import { etsModel } from './models/ets-candidate.js';
@@ -26,17 +27,19 @@ export const MODELS: Readonly<Record<SingleModelName, ForecastModel>> = {
   ets: etsModel,
   theta: thetaModel,
   drift: driftModel,
+  arima: arimaModel,
 };
 
 /**
  * Which models a SKU of a demand class may get, simplest first (the first one
  * wins a tie). Frequent demand (smooth, erratic) gets the benchmarks (seasonal
  * naive, moving average, the random walk with drift), the models of level,
- * trend and season (Holt–Winters, ETS chosen by AICc, Theta) and the feature
+ * trend and season (Holt–Winters, ETS chosen by AICc, ARIMA chosen by a
+ * stepwise AICc search, Theta) and the feature
  * regression; rare demand (intermittent, lumpy) gets Croston-type methods,
  * whose rate forecasts do not chase the zeros, plus the two benchmarks. The
  * ensemble is added on top whenever two candidates survive, the combination
- * of ETS and Theta whenever both do. Unless the caller names its candidates,
+ * of ETS, ARIMA and Theta whenever all three do. Unless the caller names its candidates,
  * those {@link NOT_BY_DEFAULT} are left out.
  *
  * @example candidatesFor('lumpy') // ['seasonal-naive', 'moving-average', 'croston-sba', 'tsb']
@@ -45,7 +48,17 @@ export function candidatesFor(demandClass: DemandClass): SingleModelName[] {
   switch (demandClass) {
     case 'smooth':
     case 'erratic':
-      return ['seasonal-naive', 'moving-average', 'drift', 'holt-winters-additive', 'holt-winters-multiplicative', 'ets', 'theta', 'linear-regression'];
+      return [
+        'seasonal-naive',
+        'moving-average',
+        'drift',
+        'holt-winters-additive',
+        'holt-winters-multiplicative',
+        'ets',
+        'arima',
+        'theta',
+        'linear-regression',
+      ];
     case 'intermittent':
     case 'lumpy':
       return ['seasonal-naive', 'moving-average', 'croston-sba', 'tsb'];

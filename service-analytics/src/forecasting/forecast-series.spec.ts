@@ -22,7 +22,7 @@ describe('forecastSeries', () => {
     const result = forecastSeries({ values }, { season: 7, horizon: 14 });
     const scores = Object.fromEntries(result.backtest.candidates.map((c) => [c.model, c.mase]));
     expect(Object.keys(scores).sort()).toEqual(
-      ['ensemble', 'combination', 'drift', 'ets', 'theta', 'linear-regression', 'moving-average', 'seasonal-naive'].sort(),
+      ['ensemble', 'combination', 'drift', 'ets', 'arima', 'theta', 'linear-regression', 'moving-average', 'seasonal-naive'].sort(),
     );
     expect(scores[result.model]).toBe(Math.min(...Object.values(scores).map((s) => s ?? Infinity)));
     expect(scores[result.model]!).toBeLessThan(scores['seasonal-naive']!);
@@ -38,7 +38,7 @@ describe('forecastSeries', () => {
     // A yearly-like series: 40 periods rising by 3 a period with noise.
     const values = Array.from({ length: 40 }, (_, t) => 100 + 3 * t + (random() - 0.5) * 6);
     const result = forecastSeries({ values }, { season: 1, horizon: 6 });
-    expect(['drift', 'ets', 'theta', 'combination', 'ensemble', 'holt-winters-additive']).toContain(result.model);
+    expect(['drift', 'ets', 'arima', 'theta', 'combination', 'ensemble', 'holt-winters-additive']).toContain(result.model);
     const forecast = result.forecasts.map((f) => f.value);
     // The truth continues 217, 220, …, 232: a flat forecast would sit near 217.
     expect(forecast[5]! - forecast[0]!).toBeGreaterThan(10);
@@ -46,13 +46,16 @@ describe('forecastSeries', () => {
     expect(forecast[5]!).toBeLessThan(240);
   });
 
-  it('scores the combination of ETS and Theta whenever both fit, window by window as the mean of theirs', () => {
+  it('scores the combination of ETS, ARIMA and Theta whenever all fit, window by window as the mean of theirs', () => {
     const values = seasonalSeries({ length: 200, level: 80, trend: 0.1, pattern: [0, 4, 8, 6, 2, -10, -10], noise: 3, seed: 9 });
-    const result = forecastSeries({ values }, { season: 7, horizon: 7, candidates: ['ets', 'theta', 'combination'] });
+    const result = forecastSeries({ values }, { season: 7, horizon: 7, candidates: ['ets', 'arima', 'theta', 'combination'] });
     const scores = Object.fromEntries(result.backtest.candidates.map((c) => [c.model, c.mae]));
-    expect(Object.keys(scores).sort()).toEqual(['combination', 'ets', 'theta']);
+    expect(Object.keys(scores).sort()).toEqual(['arima', 'combination', 'ets', 'theta']);
     // The mean's absolute error is at most the mean of the members' (triangle inequality), window by window.
-    expect(scores['combination']!).toBeLessThanOrEqual((scores['ets']! + scores['theta']!) / 2 + 1e-9);
+    expect(scores['combination']!).toBeLessThanOrEqual((scores['ets']! + scores['arima']! + scores['theta']!) / 3 + 1e-9);
+    // Without ARIMA there is no combination: its members are fixed.
+    const without = forecastSeries({ values }, { season: 7, horizon: 7, candidates: ['ets', 'theta', 'combination'] });
+    expect(without.backtest.candidates.map((c) => c.model).sort()).toEqual(['ets', 'theta']);
   });
 
   it('routes an intermittent series to Croston-type candidates only', () => {

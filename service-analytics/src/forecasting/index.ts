@@ -15,5 +15,7 @@ export { autoEts, fitEts, etsFamily, etsName, etsPointForecast, type EtsFit, typ
 export { etsForecastDistribution, etsHorizonSum, type EtsForecastDistribution, type HorizonSumDistribution } from './models/ets-distribution.js';
 export { fitTheta, thetaPointForecast, thetaIntervals, isSeasonal, type ThetaFit } from './models/theta.js';
 export { fitDrift, driftPointForecast, driftIntervals, driftHorizonSum, type DriftFit } from './models/drift.js';
+export { fitArima, arimaForecast, arimaIntervals, arimaHorizonSum, arimaName, psiWeights, type ArimaFit, type ArimaSpec } from './models/arima.js';
+export { autoArima, ndiffs, nsdiffs, kpssStatistic, seasonalStrength, type AutoArimaOptions } from './models/auto-arima.js';
 export { normalQuantile } from './normal.js';
 export { leadTimeDemand, type LeadTimeDemand } from './lead-time.js';

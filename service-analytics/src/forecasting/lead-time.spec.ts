@@ -27,6 +27,32 @@ describe('leadTimeDemand', () => {
     expect(covered / series).toBeLessThanOrEqual(0.97);
   });
 
+  it('from ARIMA: covers about 95% (90.5% measured) of simulated 14-day totals, and names its form', () => {
+    let covered = 0;
+    const series = 200;
+    let name = '';
+    for (let seed = 1; seed <= series; seed += 1) {
+      const draw = seededNormal(seed);
+      // The same local level: an ARIMA(0,1,1) with θ = α − 1 = −0.8.
+      let level = 50;
+      const values: number[] = [];
+      for (let t = 0; t < 214; t += 1) {
+        const e = 3 * draw();
+        values.push(level + e);
+        level += 0.2 * e;
+      }
+      const result = leadTimeDemand({ values: values.slice(0, 200) }, { season: 1, days: 14, probabilities: [0.95], model: 'arima' });
+      name = result.model;
+      const total = values.slice(200).reduce((a, b) => a + b, 0);
+      if (total <= result.quantiles[0]!.value) covered += 1;
+    }
+    expect(name).toMatch(/^ARIMA\(/);
+    // Measured 90.5% (200 series), as ETS's 91% above and for the same reason: a plug-in distribution.
+    // Fitted on the pipeline's 84-day window instead, KPSS missed the unit root a third of the time: 76%.
+    expect(covered / series).toBeGreaterThanOrEqual(0.87);
+    expect(covered / series).toBeLessThanOrEqual(0.97);
+  });
+
   it('names the model and refuses a non-positive number of days', () => {
     const values = Array.from({ length: 60 }, (_, t) => 20 + (t % 3));
     expect(leadTimeDemand({ values }, { season: 1, days: 7 }).model).toMatch(/^ETS\(/);

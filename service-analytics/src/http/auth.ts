@@ -4,13 +4,16 @@ import {
   describeRoles,
   presentedApiKey,
   rateLimitSettings,
+  SESSION_HEADER,
+  sessionVerifier,
   type Principal,
   type RateLimitSettings,
   type Role,
   type StoredApiKey,
+  type StoredSession,
 } from '@icc/shared';
 import type { FastifyRequest } from 'fastify';
-import type { Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 
 /**
  * API keys are shared with the operational service: the same tenants, roles
@@ -21,8 +24,23 @@ export function createAuthenticator(operational: Db, limits: RateLimitSettings =
   const verify = apiKeyVerifier((keyHash) => operational.collection<StoredApiKey & { keyHash: string }>('apiKeys').findOne({ keyHash }), {
     authFailuresPerMinute: limits.authFailuresPerMinute,
   });
-  /** `clientAddress`: failures are counted per address (429 past the limit, see apiKeyVerifier). */
-  return (headers: Parameters<typeof presentedApiKey>[0], clientAddress?: string): Promise<Principal> => verify(presentedApiKey(headers), clientAddress);
+  // A dashboard session, handed on by the operational service's /analytics proxy (see sessionVerifier in shared).
+  const verifySession = sessionVerifier({
+    activeSession: (tokenHash, now) =>
+      operational.collection<StoredSession & { tokenHash: string }>('sessions').findOne({ tokenHash, revokedAt: null, expiresAt: { $gt: now } }),
+    apiKey: (apiKeyId) =>
+      ObjectId.isValid(apiKeyId)
+        ? operational.collection<Omit<StoredApiKey, '_id'> & { _id: ObjectId }>('apiKeys').findOne({ _id: new ObjectId(apiKeyId) })
+        : Promise.resolve(null),
+  });
+  /** `clientAddress`: failures are counted per address (429 past the limit, see apiKeyVerifier). A key wins over a session token. */
+  return async (headers: Parameters<typeof presentedApiKey>[0] & { [SESSION_HEADER]?: string | string[] }, clientAddress?: string): Promise<Principal> => {
+    const key = presentedApiKey(headers);
+    const session = headers[SESSION_HEADER];
+    if (key !== undefined || session === undefined) return verify(key, clientAddress);
+    const { sessionId: _sessionId, ...principal } = await verifySession(Array.isArray(session) ? session[0] : session, new Date());
+    return principal;
+  };
 }
 
 /** For mutating routes: the caller needs one of `roles` (admin always passes; see `authorize` in shared). */

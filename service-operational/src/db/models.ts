@@ -11,6 +11,7 @@ import { stockMovementModel } from '../stock/stock-movement.model.js';
 import { stockPositionModel } from '../stock/stock-position.model.js';
 import { transferExecutionModel } from '../stock/transfer-execution.model.js';
 import { productSupplierModel, supplierModel } from '../suppliers/supplier.model.js';
+import { sessionModel, signInCodeModel } from '../sessions/session.model.js';
 import { apiKeyModel } from '../tenancy/api-key.model.js';
 import { tenantModel } from '../tenancy/tenant.model.js';
 
@@ -24,6 +25,8 @@ export function registerModels(connection: Connection) {
     connection,
     Tenant: tenantModel(connection),
     ApiKey: apiKeyModel(connection),
+    Session: sessionModel(connection),
+    SignInCode: signInCodeModel(connection),
     Product: productModel(connection),
     Supplier: supplierModel(connection),
     ProductSupplier: productSupplierModel(connection),

@@ -1,5 +1,6 @@
 import { AppError, isDuplicateKeyError, toErrorResponse, type Logger } from '@icc/shared';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { redactedUrl } from './request-log.js';
 
 /** Errors raised by express.json() before a route runs, as the client's mistake they are. */
 function fromBodyParser(error: unknown): AppError | undefined {
@@ -41,7 +42,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const known = error instanceof AppError ? error : (fromBodyParser(error) ?? fromMongo(error));
     const response = toErrorResponse(known ?? error);
     if (response.statusCode >= 500) {
-      log.error({ err: error, requestId: res.locals.requestId, method: req.method, url: req.originalUrl }, 'request failed');
+      log.error({ err: error, requestId: res.locals.requestId, method: req.method, url: redactedUrl(req.originalUrl) }, 'request failed');
     }
     res.status(response.statusCode).json(response);
   };

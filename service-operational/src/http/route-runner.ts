@@ -13,6 +13,8 @@ import {
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { Models } from '../db/models.js';
+import { requireCsrfProof, sessionToken } from '../sessions/session.http.js';
+import { sessionsFor } from '../sessions/session.service.js';
 import { authenticate, configureAuthentication } from '../tenancy/api-key.service.js';
 import { runAsPrincipal } from '../tenancy/tenant-context.js';
 import { claimIdempotencyKey } from './idempotency.js';
@@ -29,6 +31,19 @@ function presentedKey(req: Request): string | undefined {
   return presentedApiKey({ 'x-api-key': req.get('x-api-key'), authorization: req.get('authorization') });
 }
 
+/**
+ * The caller: by the API key in a header when there is one, else by the session cookie (then
+ * with the CSRF rule for anything that changes state), else a 401 asking for a key.
+ */
+async function callerOf(models: Models, req: Request): Promise<Principal> {
+  const key = presentedKey(req);
+  const token = key === undefined ? sessionToken(req.headers) : undefined;
+  if (token === undefined) return authenticate(models, key, req.ip);
+  const { sessionId: _sessionId, ...principal } = await sessionsFor(models).authenticate(token);
+  requireCsrfProof(req);
+  return principal;
+}
+
 /** A 429 carries `Retry-After`; the error handler writes the body in the one error shape. */
 async function withRetryAfter<T>(res: Response, work: () => Promise<T>): Promise<T> {
   try {
@@ -41,8 +56,8 @@ async function withRetryAfter<T>(res: Response, work: () => Promise<T>): Promise
 }
 
 /**
- * Mount declared routes on an Express router. Order of checks: API key (401,
- * or 429 for an address with too many failures), the key's and tenant's request
+ * Mount declared routes on an Express router. Order of checks: API key, or session cookie and
+ * its CSRF proof (401/403, or 429 for an address with too many failures), the key's and tenant's request
  * limits (429), role (403), input (400), idempotency (409/422), then the handler
  * inside the caller's tenant scope. Nothing is written before every check has passed.
  */
@@ -58,7 +73,7 @@ export function mountRoutes(models: Models, routes: readonly AnyRoute[], limits:
         route.authenticated === false
           ? undefined
           : await withRetryAfter(res, async () => {
-              const caller = await authenticate(models, presentedKey(req), req.ip);
+              const caller = await callerOf(models, req);
               await limiter.admit(caller);
               return caller;
             });

@@ -8,7 +8,7 @@ import express, { type Response, type Router } from 'express';
  * The dashboard's files are plain browser JS/CSS kept in src/ (no build step);
  * tsc does not copy them, so a compiled dist/ build still serves them from src/.
  */
-function dashboardDirectory(): string {
+export function dashboardDirectory(): string {
   const candidates = ['./dashboard/', '../../../src/live/dashboard/'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
   const found = candidates.find((directory) => existsSync(`${directory}index.html`));
   if (!found) throw new Error(`Dashboard files not found in ${candidates.join(' or ')}`);

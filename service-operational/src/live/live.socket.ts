@@ -4,6 +4,8 @@ import type { Server, Socket } from 'socket.io';
 /** Set by the handshake middleware before `connection` fires. */
 export interface LiveSocketData {
   principal: Principal;
+  /** Set when the socket signed in by the session cookie rather than a key. */
+  sessionId?: string;
 }
 
 /** No server-to-server events: one process, the in-memory adapter. */

@@ -120,8 +120,16 @@ export function createPurchaseOrderService(models: Models, live: LivePublisher, 
       return toPurchaseOrder(await loadIn(id));
     },
 
+    /** The tenant's order with this number (already upper-cased by the schema); NOT_FOUND names the number. */
+    async getByNumber(poNumber: string): Promise<PurchaseOrder> {
+      const po = await models.PurchaseOrder.findOne({ poNumber }).lean<PurchaseOrderRecord>();
+      if (!po) throw new AppError('NOT_FOUND', `No purchase order ${poNumber}: check the number on the delivery note (PO-YYYYMMDD-NNNN)`);
+      return toPurchaseOrder(po);
+    },
+
     list(query: z.infer<typeof ListPurchaseOrdersQuerySchema>): Promise<Page<PurchaseOrder>> {
       const filter: Record<string, unknown> = {};
+      if (query.poNumber) filter.poNumber = query.poNumber;
       if (query.status) filter.status = query.status;
       if (query.supplierId) filter.supplierId = new Types.ObjectId(query.supplierId);
       if (query.locationCode) filter.locationCode = query.locationCode;

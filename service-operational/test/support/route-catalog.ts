@@ -35,7 +35,7 @@ export interface Fixture {
   campaign: { id: string };
   /** A confirmed sales order and an ordered purchase order, when the app has order routes. */
   salesOrder?: { id: string };
-  purchaseOrder?: { id: string };
+  purchaseOrder?: { id: string; poNumber: string };
 }
 
 type Client = ReturnType<TestApp['as']>;
@@ -94,7 +94,8 @@ export async function seedFixture(admin: Client, tenant: string, marker: string,
     fx.salesOrder = { id: created('sales order', await admin.post('/api/orders/sales', aSalesOrder(fx, true))).body.id };
   }
   if (declared.has('POST /api/orders/purchase')) {
-    fx.purchaseOrder = { id: created('purchase order', await admin.post('/api/orders/purchase', aPurchaseOrder(fx, true))).body.id };
+    const po = created('purchase order', await admin.post('/api/orders/purchase', aPurchaseOrder(fx, true)));
+    fx.purchaseOrder = { id: po.body.id, poNumber: (po.body as { poNumber: string }).poNumber };
   }
   return fx;
 }
@@ -118,6 +119,7 @@ export function concretePath(path: string, fx: Fixture, options: { lenient?: boo
   ];
   return path.replace(/:(\w+)/g, (_, name: string) => {
     if (name === 'sku') return fx.sku;
+    if (name === 'poNumber' && fx.purchaseOrder) return fx.purchaseOrder.poNumber;
     const id = name === 'id' ? ids.find(([prefix]) => path.startsWith(prefix))?.[1] : undefined;
     if (id) return id;
     if (options.lenient) return SOME_OBJECT_ID;
@@ -144,6 +146,12 @@ export interface CatalogEntry {
    * reuse the code, since codes and SKUs are unique per tenant only.
    */
   crossTenant?: { status: 201 | 404; body(fx: Fixture): unknown };
+  /**
+   * The path names a per-tenant number (document numbers run per tenant and
+   * day), so another tenant may hold the same number for a record of its own:
+   * it gets that one, never the fixture's.
+   */
+  perTenantNumber?: true;
 }
 
 const at = (path: string, body?: unknown): CatalogRequest => (body === undefined ? { path } : { path, body });
@@ -270,6 +278,10 @@ export const ROUTE_CATALOG: Record<string, CatalogEntry> = {
   },
   'GET /api/orders/purchase': { valid: () => at('/api/orders/purchase') },
   'GET /api/orders/purchase/:id': { valid: (fx) => at(`/api/orders/purchase/${fx.purchaseOrder?.id}`) },
+  'GET /api/orders/purchase/number/:poNumber': {
+    valid: (fx) => at(`/api/orders/purchase/number/${fx.purchaseOrder?.poNumber}`),
+    perTenantNumber: true,
+  },
   'PUT /api/orders/purchase/:id/status': {
     valid: async (fx, admin) => {
       const po = await expectCreated(admin.post('/api/orders/purchase', aPurchaseOrder(fx, false)), 'purchase order to place');

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createLogger, type RateLimitSettings, type Role } from '@icc/shared';
+import { createLogger, type Logger, type RateLimitSettings, type Role } from '@icc/shared';
 import mongoose from 'mongoose';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.js';
@@ -60,17 +60,13 @@ export const GENEROUS_LIMITS: RateLimitSettings = {
   tenantHeavyInFlight: 100_000,
 };
 
-export async function startTestApp(options: { limits?: RateLimitSettings; analyticsUrl?: string } = {}): Promise<TestApp> {
+/** `log`: capture what the app logs; `clock`: move session and sign-in-code expiry (see sessions/). */
+export async function startTestApp(options: { limits?: RateLimitSettings; log?: Logger; clock?: () => Date } = {}): Promise<TestApp> {
   const dbName = `op_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const connection = await mongoose.createConnection(inject('mongoUri'), { dbName }).asPromise();
   // TEST_LOG_LEVEL=error shows the server side of a failing test.
-  const log = createLogger({ name: 'operational-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const { app, models, live } = createApp({
-    connection,
-    log,
-    limits: options.limits ?? GENEROUS_LIMITS,
-    ...(options.analyticsUrl ? { analyticsUrl: options.analyticsUrl } : {}),
-  });
+  const log = options.log ?? createLogger({ name: 'operational-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const { app, models, live } = createApp({ connection, log, limits: options.limits ?? GENEROUS_LIMITS, ...(options.clock ? { clock: options.clock } : {}) });
   await syncModels(models);
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -1,2 +1,3 @@
 export * from './api-keys.js';
 export * from './authorize.js';
+export * from './sessions.js';

@@ -64,10 +64,10 @@ export const OperationalEnvSchema = CommonEnvSchema.extend({
   OPERATIONAL_DB: z.string().min(1).default('icc_operational'),
   /** The analytics database, whose live outbox (forecast:updated …) the live hub publishes from (read only). */
   ANALYTICS_DB: z.string().min(1).default('icc_analytics'),
+  /** The analytics service, for the dashboard's `/analytics/api/*` proxy (signed in by cookie). */
+  ANALYTICS_URL: z.url().default('http://127.0.0.1:4100'),
   /** How often the analytics database's recorded purchase-order requests (accepted recommendations) are looked for. */
   PO_REQUEST_POLL_MS: milliseconds(1_000),
-  /** Where the analytics service answers; the dashboard reaches it through `/analytics/*` on this service. */
-  ANALYTICS_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:4100'),
   ...rateLimitVariables,
 });
 export type OperationalConfig = z.infer<typeof OperationalEnvSchema>;

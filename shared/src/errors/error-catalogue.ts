@@ -22,7 +22,6 @@ export const errorCatalogue = {
   RATE_LIMITED: { statusCode: 429, error: 'Too Many Requests' },
   HEADERS_TOO_LARGE: { statusCode: 431, error: 'Request Header Fields Too Large' },
   INTERNAL: { statusCode: 500, error: 'Internal Server Error' },
-  BAD_GATEWAY: { statusCode: 502, error: 'Bad Gateway' },
   SERVICE_UNAVAILABLE: { statusCode: 503, error: 'Service Unavailable' },
 } as const satisfies Record<string, { statusCode: number; error: string }>;
 

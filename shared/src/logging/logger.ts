@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -26,10 +26,15 @@ export function requestIdFrom(header: string | string[] | undefined): string {
  * @example
  *   const log = createLogger({ name: 'operational', level: config.LOG_LEVEL });
  *   log.child({ requestId }).info({ route }, 'request completed');
+ *
+ * `destination`: where lines go instead of stdout (tests capture them to check what is logged).
  */
-export function createLogger(options: { name: string; level?: LoggerOptions['level'] } & Omit<LoggerOptions, 'name' | 'level'>): Logger {
+export function createLogger(
+  options: { name: string; level?: LoggerOptions['level'] } & Omit<LoggerOptions, 'name' | 'level'>,
+  destination?: DestinationStream,
+): Logger {
   const { name, level = 'info', ...rest } = options;
-  return pino({
+  const settings: LoggerOptions = {
     name,
     level,
     redact: {
@@ -37,5 +42,6 @@ export function createLogger(options: { name: string; level?: LoggerOptions['lev
       censor: '[redacted]',
     },
     ...rest,
-  });
+  };
+  return destination ? pino(settings, destination) : pino(settings);
 }

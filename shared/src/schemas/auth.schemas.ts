@@ -25,3 +25,6 @@ export interface Principal {
 
 export const CreateTenantSchema = z.object({ id: TenantIdSchema, name: lineSchema(120) }).strict();
 export const CreateApiKeySchema = z.object({ name: lineSchema(80), roles: z.array(RoleSchema).min(1) }).strict();
+
+/** `POST /api/session`: the API key, exchanged once for a session cookie (the key is not kept). */
+export const SignInSchema = z.object({ apiKey: z.string().trim().min(1).max(200) }).strict();

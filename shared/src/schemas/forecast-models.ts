@@ -16,4 +16,5 @@ export const FORECAST_MODELS = [
   'theta',
   'drift',
   'combination',
+  'arima',
 ] as const;

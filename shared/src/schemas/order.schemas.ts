@@ -227,7 +227,18 @@ export const ReceivePurchaseOrderSchema = z
   .strict();
 export type ReceivePurchaseOrder = z.infer<typeof ReceivePurchaseOrderSchema>;
 
+/** A purchase-order number as the product issues them (`PO-YYYYMMDD-NNNN`); case does not matter. */
+export const PoNumberSchema = z
+  .string()
+  .trim()
+  .regex(/^PO-\d{8}-\d{4,9}$/i, 'a purchase-order number looks like PO-20260301-0001')
+  .transform((n) => n.toUpperCase());
+
+export const PoNumberParamsSchema = z.object({ poNumber: PoNumberSchema }).strict();
+
 export const ListPurchaseOrdersQuerySchema = PageQuerySchema.extend({
+  /** The order with this number (at most one). */
+  poNumber: PoNumberSchema.optional(),
   sort: z.enum(['createdAt', 'expectedDate', 'poNumber']).default('createdAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
   status: z.enum(PURCHASE_ORDER_STATUSES).optional(),

@@ -2,14 +2,14 @@ import { scoreWindow, summarise, type CandidateBacktest } from '../backtest.js';
 import type { DemandHistory, ModelName } from '../forecasting.types.js';
 
 /**
- * The combination: the plain mean of the point forecasts of ETS and Theta
- * (and ARIMA, once the engine has it) — the combination of the classical
+ * The combination: the plain mean of the point forecasts of ETS, ARIMA and
+ * Theta — the combination of the classical
  * strong methods that forecasting competitions keep finding hard to beat
  * (e.g. the M4 benchmark "Comb"). Unlike the ensemble its members are fixed,
  * not the backtest's best, so its backtest score is not optimistic, and its
  * held-out errors give it conformal intervals of its own.
  */
-export const COMBINATION_MEMBERS: readonly ModelName[] = ['ets', 'theta'];
+export const COMBINATION_MEMBERS: readonly ModelName[] = ['ets', 'arima', 'theta'];
 
 /** @example meanForecast([[1, 10], [3, 20]]) // [2, 15] */
 export function meanForecast(forecasts: readonly (readonly number[])[]): number[] {

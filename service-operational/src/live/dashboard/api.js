@@ -1,13 +1,9 @@
 // Every HTTP call of the dashboard's views goes through `api`: the one place that says how the
-// page proves who it is (today the API key app.js holds, as `x-api-key`). Analytics paths go
-// through the operational service's same-origin proxy: `/analytics/api/...`.
+// page proves who it is — the session cookie (sent by the browser, same origin only) and, on
+// writes, the CSRF header the server requires with it. Analytics paths go through the operational
+// service's same-origin proxy: `/analytics/api/...`.
 
-let apiKey = null;
-
-/** app.js hands over the key it holds; nothing else reads or stores it. */
-export function setApiKey(key) {
-  apiKey = key;
-}
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** An answer in the one error shape (or a network failure, status 0). */
 export class ApiError extends Error {
@@ -26,7 +22,7 @@ export class ApiError extends Error {
  */
 export async function api(path, { method = 'GET', body } = {}) {
   const headers = { accept: 'application/json' };
-  if (apiKey) headers['x-api-key'] = apiKey;
+  if (WRITE_METHODS.has(method)) headers['x-icc-csrf'] = '1';
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response;
   try {

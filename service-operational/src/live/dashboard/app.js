@@ -1,5 +1,4 @@
 // The dashboard: the views (hash router), live state from a snapshot first, then Socket.IO events on top.
-import { setApiKey } from './api.js';
 import { createLiveSync } from './live-sync.js';
 import { startRouter } from './router.js';
 import { createStream } from './stream.js';
@@ -8,39 +7,38 @@ import { createProductView } from './views/product.js';
 import { createRecommendations } from './views/recommendations.js';
 import { createStockView } from './views/stock.js';
 
-const KEY_STORAGE = 'icc.apiKey';
 const $ = (id) => document.getElementById(id);
+/** Sent on every write: with the session cookie, the server refuses writes without it (CSRF). */
+const CSRF = { 'x-icc-csrf': '1' };
 
 class Unauthorized extends Error {}
 
-/**
- * The key from the link's fragment (`#key=…`: a fragment is never sent to the server nor in a
- * Referer), else this tab's stored one. The key then leaves the address bar and history entry.
- * A `?key=` of an older link is taken the same way, so it does not linger in the address bar.
- */
-function takeKey() {
-  const url = new URL(window.location.href);
-  const fragment = new URLSearchParams(url.hash.slice(1));
-  const fromUrl = fragment.get('key') ?? url.searchParams.get('key');
-  if (fromUrl !== null) {
-    if (fromUrl) sessionStorage.setItem(KEY_STORAGE, fromUrl);
-    fragment.delete('key');
-    url.searchParams.delete('key');
-    url.hash = fragment.toString();
-    history.replaceState(null, '', url);
-  }
-  return sessionStorage.getItem(KEY_STORAGE);
+/** Not signed in (or no longer): to the sign-in page, without leaving this page in the history. */
+function toSignIn() {
+  window.location.replace('/signin');
 }
 
-function askForKey(message) {
-  sessionStorage.removeItem(KEY_STORAGE);
-  $('dashboard').hidden = true;
-  $('views-nav').hidden = true;
-  $('sign-out').hidden = true;
-  $('key-form').hidden = false;
-  $('key-error').hidden = !message;
-  $('key-error').textContent = message ?? '';
-  $('key-input').focus();
+/**
+ * Deprecated: links of older versions carried the key (`#key=…`, `?key=…`). It is taken out of
+ * the address bar at once and exchanged for a session cookie; `pnpm start` prints a one-time
+ * sign-in link instead. False when the key was refused.
+ */
+async function exchangeLegacyKey() {
+  const url = new URL(window.location.href);
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  const key = fragment.get('key') ?? url.searchParams.get('key');
+  if (key === null) return true;
+  fragment.delete('key');
+  url.searchParams.delete('key');
+  url.hash = fragment.toString();
+  history.replaceState(null, '', url);
+  const response = await fetch('/api/session', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', ...CSRF },
+    body: JSON.stringify({ apiKey: key }),
+  });
+  return response.ok;
 }
 
 function setStatus(state, text) {
@@ -48,21 +46,19 @@ function setStatus(state, text) {
   $('status-text').textContent = text;
 }
 
-async function fetchSnapshot(key) {
-  const response = await fetch('/api/live/snapshot', { headers: { 'x-api-key': key } });
+async function fetchSnapshot() {
+  const response = await fetch('/api/live/snapshot', { credentials: 'same-origin' });
   const body = await response.json().catch(() => ({}));
-  if (response.status === 401) throw new Unauthorized(body.message ?? 'That API key was refused');
+  if (response.status === 401) throw new Unauthorized(body.message ?? 'Not signed in');
   if (!response.ok) throw new Error(body.message ?? `Snapshot failed with HTTP ${response.status}`);
   return body;
 }
 
-function start(key) {
-  $('key-form').hidden = true;
+function start() {
   $('dashboard').hidden = false;
   $('views-nav').hidden = false;
   $('sign-out').hidden = false;
   setStatus('connecting', 'Connecting…');
-  setApiKey(key);
 
   const stockView = createStockView($('view-stock'));
   const table = stockView.table;
@@ -79,10 +75,11 @@ function start(key) {
   );
 
   // `io` is the global that /dashboard/vendor/socket.io.min.js (the Socket.IO client) defines.
-  const socket = window.io({ auth: { apiKey: key } });
+  // It signs in by the session cookie, which the browser sends with the handshake.
+  const socket = window.io();
 
   const sync = createLiveSync({
-    loadSnapshot: () => fetchSnapshot(key),
+    loadSnapshot: () => fetchSnapshot(),
     applySnapshot(snapshot) {
       // The stock view pages through the stock list itself: it reads its page again.
       stockView.reload();
@@ -117,7 +114,7 @@ function start(key) {
     onError(error) {
       if (error instanceof Unauthorized) {
         socket.close();
-        askForKey(error.message);
+        toSignIn();
         return false;
       }
       setStatus('error', `${error.message} — retrying`);
@@ -137,25 +134,16 @@ function start(key) {
   socket.on('connect_error', (error) => {
     if (error.data?.code === 'UNAUTHORIZED') {
       socket.close();
-      askForKey(error.message);
+      toSignIn();
     } else setStatus('offline', `Cannot reach the service (${error.message}) — retrying…`);
   });
 
-  $('sign-out').onclick = () => {
-    sessionStorage.removeItem(KEY_STORAGE);
-    window.location.reload();
+  $('sign-out').onclick = async () => {
+    socket.close();
+    await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin', headers: CSRF }).catch(() => undefined);
+    toSignIn();
   };
 }
 
-$('key-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const key = $('key-input').value.trim();
-  if (!key) return;
-  sessionStorage.setItem(KEY_STORAGE, key);
-  // A fresh page per key: no state of a previous key survives.
-  window.location.reload();
-});
-
-const key = takeKey();
-if (key) start(key);
-else askForKey();
+if (await exchangeLegacyKey()) start();
+else toSignIn();

@@ -9,9 +9,8 @@ export function startRouter(views, fallback) {
   function route() {
     const [name, ...params] = window.location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
     const current = views[name] ? name : fallback;
-    if (!views[name]) {
-      history.replaceState(null, '', `#/${fallback}`);
-    }
+    // An unknown view becomes the fallback's address; an empty hash stays as it is (`/` is the overview).
+    if (name && !views[name]) history.replaceState(null, '', `#/${fallback}`);
     for (const [viewName, view] of Object.entries(views)) view.section.hidden = viewName !== current;
     for (const link of document.querySelectorAll('[data-view]')) {
       if (link.dataset.view === current) link.setAttribute('aria-current', 'page');
