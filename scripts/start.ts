@@ -21,7 +21,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedMongoProcess } from '@icc/embedded-mongo';
-import { createLogger, startConfig, startDatabase, type StartedDatabase } from '@icc/shared';
+import { analyticsConfig, createLogger, startConfig, startDatabase, type StartedDatabase } from '@icc/shared';
 import { startAnalytics } from '@icc/service-analytics';
 import { ensureTenant, issueApiKey, issueSignInCode, startOperational, type Models } from '@icc/service-operational';
 import { seedDemoIfEmpty } from './src/demo/seed.js';
@@ -30,6 +30,9 @@ const DEMO_TENANT = 'demo';
 const DEMO_KEY_NAME = 'demo admin (pnpm start)';
 
 const config = startConfig.get();
+// The operational service proxies the dashboard's `/analytics/*` calls to where analytics will listen.
+const { ANALYTICS_HOST, ANALYTICS_PORT } = analyticsConfig.get();
+process.env.ANALYTICS_URL ??= `http://${ANALYTICS_HOST}:${ANALYTICS_PORT}`;
 const log = createLogger({ name: 'start', level: config.LOG_LEVEL });
 const print = (name: string, value: string) => process.stdout.write(`${name} ${value}\n`);
 

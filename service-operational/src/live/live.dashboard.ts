@@ -29,7 +29,22 @@ function socketIoClientDirectory(): string {
   return join(dirname(createRequire(import.meta.url).resolve('socket.io/package.json')), 'client-dist');
 }
 
-/** `GET /` → the live stock dashboard; its assets under `/dashboard/`. The page asks for an API key itself. */
+/** The folder of uPlot's browser build (the product view's chart), a dependency of this package. */
+function uPlotDirectory(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist');
+}
+
+/** The vendored browser files served under /dashboard/vendor/: URL name → [folder, file]. */
+function vendorFiles(): Record<string, [string, string]> {
+  const uPlot = uPlotDirectory();
+  return {
+    'socket.io.min.js': [socketIoClientDirectory(), 'socket.io.min.js'],
+    'uPlot.iife.min.js': [uPlot, 'uPlot.iife.min.js'],
+    'uPlot.min.css': [uPlot, 'uPlot.min.css'],
+  };
+}
+
+/** `GET /` → the dashboard (overview, recommendations, stock, product views); its assets under `/dashboard/`. The page asks for an API key itself. */
 export function dashboardRouter(): Router {
   const directory = dashboardDirectory();
   const router = express.Router();
@@ -42,11 +57,12 @@ export function dashboardRouter(): Router {
     res.set('Cache-Control', 'public, max-age=86400').type('image/svg+xml').sendFile('favicon.svg', { root: directory });
   });
   // As a root, not a path: the package sits under node_modules/.pnpm, and `send` refuses dot-folders in a path.
-  const clientDirectory = socketIoClientDirectory();
-  router.get('/dashboard/vendor/socket.io.min.js', (_req, res) => {
-    noReferrer(res);
-    res.set('Cache-Control', 'no-cache').sendFile('socket.io.min.js', { root: clientDirectory });
-  });
+  for (const [name, [root, file]] of Object.entries(vendorFiles())) {
+    router.get(`/dashboard/vendor/${name}`, (_req, res) => {
+      noReferrer(res);
+      res.set('Cache-Control', 'no-cache').sendFile(file, { root });
+    });
+  }
   router.use(
     '/dashboard',
     express.static(directory, {

@@ -1,7 +1,11 @@
-// The live stock dashboard: snapshot first, then Socket.IO events on top.
+// The dashboard: the views (hash router), live state from a snapshot first, then Socket.IO events on top.
 import { createLiveSync } from './live-sync.js';
-import { createStockTable } from './stock-table.js';
+import { startRouter } from './router.js';
 import { createStream } from './stream.js';
+import { createOverview } from './views/overview.js';
+import { createProductView } from './views/product.js';
+import { createRecommendations } from './views/recommendations.js';
+import { createStockView } from './views/stock.js';
 
 const $ = (id) => document.getElementById(id);
 /** Sent on every write: with the session cookie, the server refuses writes without it (CSRF). */
@@ -52,20 +56,23 @@ async function fetchSnapshot() {
 
 function start() {
   $('dashboard').hidden = false;
+  $('views-nav').hidden = false;
   $('sign-out').hidden = false;
   setStatus('connecting', 'Connecting…');
 
-  const refreshCounts = () => {
-    const { positions, low } = table.counts();
-    $('count-positions').textContent = String(positions);
-    $('count-low').textContent = String(low);
-    $('stock-empty').hidden = positions > 0;
-    table.filter($('filter').value, $('low-only').checked);
-  };
-  const table = createStockTable($('stock-rows'), { onChange: refreshCounts });
+  const stockView = createStockView($('view-stock'));
+  const table = stockView.table;
+  const recommendations = createRecommendations($('view-recommendations'));
   const stream = createStream($('stream'), { onChange: () => ($('stream-empty').hidden = $('stream').children.length > 0) });
-  $('filter').addEventListener('input', refreshCounts);
-  $('low-only').addEventListener('change', refreshCounts);
+  startRouter(
+    {
+      overview: createOverview($('view-overview')),
+      recommendations,
+      stock: stockView,
+      product: createProductView($('view-product')),
+    },
+    'overview',
+  );
 
   // `io` is the global that /dashboard/vendor/socket.io.min.js (the Socket.IO client) defines.
   // It signs in by the session cookie, which the browser sends with the handshake.
@@ -74,7 +81,9 @@ function start() {
   const sync = createLiveSync({
     loadSnapshot: () => fetchSnapshot(),
     applySnapshot(snapshot) {
-      table.replaceAll(snapshot.positions);
+      // The stock view pages through the stock list itself: it reads its page again.
+      stockView.reload();
+      recommendations.refresh();
       stream.replaceAll(snapshot.recentOrders, snapshot.recentReceipts);
       if (socket.connected) setStatus('live', 'Live');
     },
@@ -91,6 +100,7 @@ function start() {
       } else if (name === 'order:created') stream.orderCreated(data.order);
       else if (name === 'order:status') stream.orderStatus(data);
       else if (name === 'purchase-order:received') stream.receiptAdded(data.receipt);
+      else if (name === 'recommendation:updated' || name === 'recommendation:created') recommendations.applyEvent(data);
     },
     onSeq(seq) {
       $('seq').textContent = String(seq);
@@ -112,9 +122,9 @@ function start() {
     },
   });
 
-  for (const name of ['stock:updated', 'order:created', 'order:status', 'purchase-order:received']) {
-    socket.on(name, (envelope) => sync.receive(name, envelope));
-  }
+  // Every event of the tenant's room carries the one live sequence: all go through the sync, so an
+  // event no view shows is no gap either.
+  socket.onAny((name, envelope) => sync.receive(name, envelope));
   socket.on('connect', () => {
     // A recovered session got its missed events replayed; otherwise the snapshot is the only safe start.
     if (socket.recovered) setStatus('live', 'Live (reconnected)');

@@ -1,5 +1,6 @@
 // The current-stock table, updated in place: one row per SKU × location,
-// keyed by data-sku / data-location, one cell per field (data-field).
+// keyed by data-sku / data-location, one cell per field (data-field). It holds one page of
+// positions (views/stock.js pages through the stock list API); live events update the rows shown.
 
 const FIELDS = ['sku', 'locationCode', 'onHand', 'reserved', 'available', 'reorderPoint', 'onOrder', 'damaged', 'updatedAt'];
 const NUMERIC = new Set(['onHand', 'reserved', 'available', 'reorderPoint', 'onOrder', 'damaged']);
@@ -13,7 +14,7 @@ function formatTime(iso) {
   return today ? timeFormat.format(date) : `${dayFormat.format(date)} ${timeFormat.format(date)}`;
 }
 
-export function createStockTable(body, { onChange }) {
+export function createStockTable(body, { onChange, appendNew = true }) {
   /** key → { row, updatedAt, movementId } */
   const rows = new Map();
   const keyOf = (p) => `${p.sku}\u0000${p.locationCode}`;
@@ -71,6 +72,8 @@ export function createStockTable(body, { onChange }) {
     update(position, movementId) {
       const key = keyOf(position);
       const known = rows.get(key);
+      // A paged table shows one page: a position of another page is not added to this one.
+      if (!known && !appendNew) return false;
       if (known && isOlder(position, movementId, known)) return false;
       const row = known?.row ?? createRow(position);
       fill(row, position);
