@@ -18,6 +18,9 @@ import { dayKey } from '../src/demo/index.js';
 import { describeMachine } from '../src/bench-kit/machine.js';
 import { phaseProgress } from '../src/forecast-bench/progress.js';
 import { alertQualityWatcher } from '../src/planning-sim/alert-quality.js';
+
+/** Probability thresholds the alert-quality sweep reports beside the production rule (the mean projection). */
+const ALERT_PROBABILITY_SWEEP = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7];
 import { timeDecide } from '../src/planning-sim/decide-timing.js';
 import { parsePlanningBenchOptions } from '../src/planning-sim/options.js';
 import { PLANNING_SETUP, planningPolicy, serviceTargets } from '../src/planning-sim/planning-policy.js';
@@ -86,9 +89,22 @@ function main(): void {
   started = performance.now();
   // (c) also raises STOCKOUT_PREDICTED alerts each morning, as a planning run does: their precision and recall (issue 16).
   const alertWatch = alertQualityWatcher(scenario, PLANNING_SETUP.reviewPeriodDays);
-  const planning = planningPolicy(scenario, targets, { onDecision: (state, day, seen) => alertWatch.observe(state, day, seen) });
+  // The same mornings judged by a probability rule instead of the mean projection: P(run out by day d) ≥ p.
+  const sweep = ALERT_PROBABILITY_SWEEP.map((p) => ({ p, watch: alertQualityWatcher(scenario, PLANNING_SETUP.reviewPeriodDays, p) }));
+  const planning = planningPolicy(scenario, targets, {
+    onDecision: (state, day, seen) => {
+      alertWatch.observe(state, day, seen);
+      for (const { watch } of sweep) watch.observe(state, day, seen);
+    },
+  });
   const planningStates = run('(c) planning', planning);
   const alertQuality = alertWatch.result(planningStates);
+  for (const { p, watch } of sweep) {
+    const q = watch.result(planningStates);
+    console.log(
+      `alert rule P(stock-out) ≥ ${p}: precision ${((q.precision ?? 0) * 100).toFixed(1)} % (${q.alertsFollowedByStockout}/${q.alerts}), recall ${((q.recall ?? 0) * 100).toFixed(1)} % (${q.stockoutsAlertedInTime}/${q.stockouts})`,
+    );
+  }
   const secondsC = seconds(started);
 
   const tunedFree = tuneAll("(b') tuning min, cycle", scenario, FREE_CYCLE_DAYS);

@@ -35,7 +35,7 @@ interface PairRecord {
   raised: { day: number; window: number; followed: boolean | null }[];
 }
 
-export function alertQualityWatcher(scenario: Scenario, reviewPeriodDays: number) {
+export function alertQualityWatcher(scenario: Scenario, reviewPeriodDays: number, minProbability?: number) {
   const records = new Map<Pair, PairRecord>();
   const recordOf = (pair: Pair) => {
     let record = records.get(pair);
@@ -54,6 +54,7 @@ export function alertQualityWatcher(scenario: Scenario, reviewPeriodDays: number
         leadTimeDays: seen.leadTimeDays,
         reviewPeriodDays,
         unitPrice: state.pair.product.price,
+        ...(minProbability === undefined ? {} : { minProbability, dailyStd: seen.demand.std }),
       });
       if (!found) return;
       const lead = Math.max(0, Math.ceil(seen.leadTimeDays));

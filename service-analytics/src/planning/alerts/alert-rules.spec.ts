@@ -30,6 +30,18 @@ describe('predictStockout', () => {
     expect(found).toMatchObject({ predictedDate: '2026-03-14', impact: { units: 10, value: 100 } });
   });
 
+  it('with a spread and a probability, alerts on the first day P(run out) reaches it', () => {
+    // 105 lasts the 21-day window at the mean. σ 5 a day: after d days σ = 5√d. P(out by the end of day d) = 1 − Φ((105 − 5d + 0.5) / 5√d).
+    // Day 15 (16 days of demand): (105 − 80 + 0.5) / 20 = 1.275 → 10.1 %; day 14: (105 − 75 + 0.5) / 19.36 = 1.575 → 5.8 %.
+    const spread = { available: 105, dailyStd: Array(28).fill(5) };
+    expect(predictStockout(stockout({ ...spread, minProbability: 0.1 }))!.predictedDate).toBe('2026-03-25');
+    expect(predictStockout(stockout({ ...spread, minProbability: 0.05 }))!.predictedDate).toBe('2026-03-24');
+    // At 0.5 it is the mean projection again: 105 does not run out within the window.
+    expect(predictStockout(stockout({ ...spread, minProbability: 0.5 }))).toBeNull();
+    // Without a spread the probability has nothing to work on: the mean decides.
+    expect(predictStockout(stockout({ available: 105, minProbability: 0.05 }))).toBeNull();
+  });
+
   it('does not run out when a receipt arrives in time, nor when stock lasts the window', () => {
     expect(predictStockout(stockout({ receipts: [{ quantity: 100, expectedDate: '2026-03-13' }] }))).toBeNull();
     // 105 lasts 21 days at 5 a day exactly (never below zero within days 0–20).

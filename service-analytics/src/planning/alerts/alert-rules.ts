@@ -1,5 +1,5 @@
 import { addUtcDays, utcDayNumber, utcDaysBetween, type AlertSeverity, type DayKey } from '@icc/shared';
-import { inverseStandardNormal } from '../policy/index.js';
+import { inverseStandardNormal, standardNormalCdf } from '../policy/index.js';
 
 /**
  * The alert rules: pure functions over plain numbers, one per alert type,
@@ -57,6 +57,13 @@ export interface StockoutInput {
   leadTimeDays: number;
   reviewPeriodDays: number;
   unitPrice: number;
+  /**
+   * With `dailyStd` (each day's forecast error σ, as `dailyDemand`): alert on the first day the
+   * probability of having run out reaches this (days' errors independent, normal). Without
+   * either, the mean projection decides (the same as 0.5 with a spread).
+   */
+  minProbability?: number;
+  dailyStd?: readonly number[];
 }
 
 /** Mean demand on day `d` from today: past the forecast's end its last week repeats (as the policy's projection). */
@@ -89,11 +96,18 @@ export function predictStockout(input: StockoutInput): Finding | null {
   const todayNumber = utcDayNumber(input.today);
   const arrivals = input.receipts.map((r) => ({ day: Math.max(0, utcDayNumber(r.expectedDate) - todayNumber), quantity: r.quantity }));
   let stock = input.available;
+  let variance = 0;
+  const threshold = input.dailyStd && input.minProbability !== undefined ? input.minProbability : null;
   let out: number | null = null;
   for (let day = 0; day < window; day += 1) {
     for (const a of arrivals) if (a.day === day) stock += a.quantity;
     stock -= demandOn(input.dailyDemand, day);
-    if (stock < 0) {
+    if (threshold !== null) {
+      const sigma = demandOn(input.dailyStd!, day);
+      variance += sigma * sigma;
+    }
+    const runOut = threshold === null || variance === 0 ? stock < 0 : 1 - standardNormalCdf((stock + 0.5) / Math.sqrt(variance)) >= threshold;
+    if (runOut) {
       out = day;
       break;
     }
