@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLANNING_COLLECTIONS } from '../src/planning/planning.collections.js';
 import type { ReorderRuleDocument } from '../src/planning/planning.types.js';
 import { createPlanningWorker, type PlanningWorker } from '../src/planning/planning-worker.js';
-import { demandOverDays, optimiseStockLevels, protectionDemand, replenishmentLevels, type StockLevelItem } from '../src/planning/policy/index.js';
+import {
+  demandOverDays,
+  optimiseStockLevels,
+  optimiseStockLevelsFlexible,
+  protectionDemand,
+  replenishmentLevels,
+  type StockLevelItem,
+} from '../src/planning/policy/index.js';
 import { aForecast, aProduct, aProductSupplier, aStock, aSupplier } from './support/planning-fixtures.js';
 import './support/provided-context.js';
 import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-analytics.js';
@@ -93,6 +100,8 @@ function itemOf(sku: string): StockLevelItem {
   };
 }
 
+const flexibleItemOf = (sku: string) => ({ ...itemOf(sku), orderingCost, minimumOrderQuantity: 1 });
+
 describe('STOCK_LEVELS', () => {
   it('answers the optimiser’s levels for the hand-built items, with today’s levels beside them', async () => {
     const result = await run({ optimizationType: 'STOCK_LEVELS' });
@@ -130,17 +139,39 @@ describe('STOCK_LEVELS', () => {
     expect(result.totals!.inventoryValue).toBeGreaterThan(0.99 * budget);
     expect(result.items.reduce((s, i) => s + i.proposed.inventoryValue, 0)).toBeLessThanOrEqual(budget + 0.05);
     expect(result.constraints.find((c) => c.constraint === 'budget')).toMatchObject({ limit: budget, binding: true });
-    expect(result.totals!.fillRate).toBeLessThan(free.totals!.fillRate);
-    const expected = optimiseStockLevels({
-      items: Object.keys(DAILY).map(itemOf),
+    // Smaller orders or lower levels: never a better fill rate than without the budget.
+    expect(result.totals!.fillRate).toBeLessThanOrEqual(free.totals!.fillRate);
+    // Q is free under the budget: the flexible optimiser (Q shrunk by the budget's price where that costs less in all).
+    const expected = optimiseStockLevelsFlexible({
+      items: Object.keys(DAILY).map(flexibleItemOf),
       constraints: { budget, storageCapacity: { basis: 'units', total: 10_000 } },
     });
     if (!expected.ok) throw expected.error;
-    expect(result.items.map((i) => i.proposed.reorderPoint)).toEqual(expected.plan.items.map((i) => i.reorderPoint));
+    expect(result.items.map((i) => [i.proposed.reorderPoint, i.proposed.orderQuantity])).toEqual(
+      expected.plan.items.map((i) => [i.reorderPoint, i.orderQuantity]),
+    );
+  });
+
+  it('answers a budget below the cycle stock at the EOQ with smaller orders, within it', async () => {
+    const lowest = optimiseStockLevels({ items: Object.keys(DAILY).map(itemOf), constraints: { budget: 1 } });
+    if (lowest.ok) throw new Error('a budget of 1 must be infeasible');
+    const minimum = (lowest.error.details as { infeasible: { minimumNeeded: number }[] }).infeasible[0]!.minimumNeeded;
+    const budget = Math.round(0.7 * minimum);
+    const result = await run({ optimizationType: 'STOCK_LEVELS', constraints: { budget } });
+    expect(result.status, result.error ?? '').toBe('completed');
+    expect(result.totals!.inventoryValue).toBeLessThanOrEqual(budget);
+    expect(result.method).toContain('√(2DS / (c(h + α)))');
+    for (const item of result.items) expect(item.proposed.orderQuantity!).toBeLessThan(itemOf(item.sku).orderQuantity);
+    const expected = optimiseStockLevelsFlexible({ items: Object.keys(DAILY).map(flexibleItemOf), constraints: { budget } });
+    if (!expected.ok) throw expected.error;
+    expect(result.items.map((i) => [i.proposed.reorderPoint, i.proposed.orderQuantity])).toEqual(
+      expected.plan.items.map((i) => [i.reorderPoint, i.orderQuantity]),
+    );
   });
 
   it('a budget even the lowest levels exceed fails the run, saying so', async () => {
-    const result = await run({ optimizationType: 'STOCK_LEVELS', constraints: { budget: 10 } });
+    // Orders of one unit at the lowest levels (k ≥ −q/2) tie up about half a unit's value (4) per item: 1 is below it.
+    const result = await run({ optimizationType: 'STOCK_LEVELS', constraints: { budget: 1 } });
     expect(result.status).toBe('failed');
     expect(result.error).toContain('Infeasible');
     expect(result.items).toEqual([]);

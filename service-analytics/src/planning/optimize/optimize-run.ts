@@ -4,7 +4,7 @@ import { FACT_COLLECTIONS } from '../../facts/fact-collections.js';
 import type { StockReadModelDoc } from '../../facts/reference-mirror.js';
 import { readChunkInputs, readTenantInputs } from '../planning-inputs.js';
 import { planningSettingsOf } from '../planning-settings.js';
-import { optimiseStockLevels, type StockLevelsInput } from '../policy/index.js';
+import { optimiseStockLevelsFlexible, type FlexibleStockLevelsInput } from '../policy/index.js';
 import { costAt, inventoryValueAt, shortPerCycle, spaceAt, type CurveItem } from '../policy/stock-levels-curve.js';
 import { pairModels, type PairModel } from './optimize-pairs.js';
 import type { OptimizationRunDocument } from './optimize-runs.js';
@@ -98,14 +98,14 @@ export async function executeOptimizationRun(lease: Lease<OptimizationRunDocumen
   }
 
   const { budget, storageCapacity, perLocation } = run.parameters.constraints;
-  const input: StockLevelsInput = {
-    items: models.map((m) => m.item),
+  const input: FlexibleStockLevelsInput = {
+    items: models.map((m) => ({ ...m.item, orderingCost: m.orderingCost, minimumOrderQuantity: m.supplier.minimumOrderQuantity })),
     constraints: {
       budget,
       storageCapacity: storageCapacity !== null ? { basis: 'units', total: storageCapacity } : perLocation !== null ? { basis: 'units', perLocation } : null,
     },
   };
-  const result = optimiseStockLevels(input);
+  const result = optimiseStockLevelsFlexible(input);
   if (!result.ok) {
     await lease.fail(result.error, fields);
     return;
@@ -113,11 +113,14 @@ export async function executeOptimizationRun(lease: Lease<OptimizationRunDocumen
   const byPair = new Map(models.map((m) => [`${m.sku}\u0000${m.locationCode}`, m]));
   const items = result.plan.items.map((choice) => {
     const m = byPair.get(`${choice.sku}\u0000${choice.locationCode}`)!;
-    return itemOf(m, 'REORDER_POINT_EOQ', choice.reorderPoint, m.item.orderQuantity, choice.orderUpTo, choice.safetyStock, choice.fillRate);
+    return itemOf(m, 'REORDER_POINT_EOQ', choice.reorderPoint, choice.orderQuantity, choice.orderUpTo, choice.safetyStock, choice.fillRate);
   });
   await lease.complete({
     ...fields,
-    method: `${result.plan.method}: per SKU × location the reorder point minimising a year's expected holding + shortage (lost margin) cost, (r, Q) with Q = EOQ`,
+    method:
+      result.plan.orderQuantityPrice > 0
+        ? `${result.plan.method}: per SKU × location Q = √(2DS / (c(h + α))) under the budget's price α (the EOQ shrunk) and the reorder point minimising a year's expected holding + shortage (lost margin) cost`
+        : `${result.plan.method}: per SKU × location the reorder point minimising a year's expected holding + shortage (lost margin) cost, (r, Q) with Q = EOQ`,
     items: items.map((i) => i.item),
     totals: totalsOf(items),
     constraints: result.plan.constraints.map((c) => ({

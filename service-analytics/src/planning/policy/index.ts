@@ -41,6 +41,22 @@ export {
   type StockLevelsResult,
   type StorageCapacity,
 } from './stock-levels.js';
+export {
+  budgetOrderQuantities,
+  cycleCost,
+  orderQuantityAtPrice,
+  smallestPriceWithin,
+  type BudgetOrderItem,
+  type BudgetOrderQuantities,
+} from './budget-order-quantity.js';
+export {
+  optimiseStockLevelsFlexible,
+  type FlexibleStockLevelChoice,
+  type FlexibleStockLevelItem,
+  type FlexibleStockLevelPlan,
+  type FlexibleStockLevelsInput,
+  type FlexibleStockLevelsResult,
+} from './stock-levels-flexible.js';
 export { LANDED_COST_TIE, chooseSupplier, landedCost, type LandedCost, type SupplierCandidate, type SupplierChoice } from './supplier-choice.js';
 export {
   PRIORITY_THRESHOLDS,
