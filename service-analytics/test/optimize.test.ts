@@ -11,6 +11,7 @@ import {
   replenishmentLevels,
   type StockLevelItem,
 } from '../src/planning/policy/index.js';
+import { drawDays, SIMULATION, simulateRule } from '../src/planning/optimize/optimize-simulation.js';
 import { aForecast, aProduct, aProductSupplier, aStock, aSupplier } from './support/planning-fixtures.js';
 import './support/provided-context.js';
 import { startAnalyticsTestApp, type AnalyticsTestApp } from './support/test-analytics.js';
@@ -120,8 +121,37 @@ describe('STOCK_LEVELS', () => {
     const sku2 = result.items.find((i) => i.sku === 'SKU-2')!;
     expect(sku2.current).toEqual({ strategy: 'REORDER_POINT_EOQ', reorderPoint: 30, orderQuantity: 100 });
     expect(sku2.change).toBe(sku2.proposed.reorderPoint! - 30);
-    // Unconstrained, the optimum costs no more than today's levels.
-    expect(result.totals!.savingsIdentified).toBeGreaterThanOrEqual(0);
+    // Unconstrained, the optimum costs no more than today's levels in the cost model.
+    expect(result.totals!.expectedSavings).toBeGreaterThanOrEqual(0);
+    // savingsIdentified is the simulation's: today's rules and the proposal over the same simulated year.
+    const sim = result.totals!.simulation!;
+    expect(sim.days).toBe(SIMULATION.days);
+    expect(result.totals!.savingsIdentified).toBeCloseTo(
+      sim.current.holdingCost + sim.current.orderingCost - (sim.proposed.holdingCost + sim.proposed.orderingCost),
+      1,
+    );
+    // By hand: each SKU's daily demand (σ 2 from the stored interval), lead time 7 days, the proposal's (r, Q) on its own draws.
+    const byHand = result.items.map((item) => {
+      const pair = {
+        sku: item.sku,
+        locationCode: 'WH-1',
+        dailyMean: DAILY[item.sku]!,
+        dailyStd: 2,
+        leadTimeDays: 7,
+        leadTimeStdDays: 0,
+        unitCost: 8,
+        holdingCostRate,
+        orderingCost,
+        shortageCost: 12,
+        minimumOrderQuantity: 1,
+        packSize: 1,
+      };
+      return simulateRule(pair, { reorderPoint: item.proposed.reorderPoint!, orderQuantity: item.proposed.orderQuantity! }, drawDays(pair));
+    });
+    expect(sim.proposed.orders).toBe(byHand.reduce((n, o) => n + o.orders, 0));
+    // σ is the interval's half-width ÷ z(0.9) (1.9999…, not exactly 2): within 0.1 %.
+    const handHolding = byHand.reduce((n, o) => n + o.holdingCost, 0);
+    expect(Math.abs(sim.proposed.holdingCost - handHolding) / handHolding).toBeLessThan(1e-3);
   });
 
   it('never exceeds the budget, and reports it binding', async () => {

@@ -57,15 +57,38 @@ export const OptimizationItemSchema = z.object({
 });
 export type OptimizationItem = z.infer<typeof OptimizationItemSchema>;
 
+const SimulatedCostsSchema = z.object({
+  holdingCost: z.number(),
+  orderingCost: z.number(),
+  /** Units short × the lost margin (not in `savingsIdentified`: shown so a saving bought with lost sales is visible). */
+  lostMarginCost: z.number(),
+  fillRate: z.number(),
+  orders: z.number().int(),
+});
+
 export const OptimizationTotalsSchema = z.object({
   items: z.number().int(),
   inventoryValue: z.number(),
   space: z.number(),
   expectedCost: z.number(),
   currentExpectedCost: z.number(),
-  /** currentExpectedCost − expectedCost over the items that have today's levels (the model's yearly expectation, not a simulation). */
+  /**
+   * A year's holding + ordering cost of today's rules minus the proposed ones', measured by the
+   * run's replenishment simulation (both rules over the same simulated days: `simulation`).
+   */
   savingsIdentified: z.number(),
+  /** currentExpectedCost − expectedCost: the cost model's yearly expectation (holding + shortage + ordering). */
+  expectedSavings: z.number().optional(),
   fillRate: z.number(),
+  /** The simulation behind `savingsIdentified`: a year of each rule on the same drawn demand and lead times. */
+  simulation: z
+    .object({
+      days: z.number().int(),
+      current: SimulatedCostsSchema,
+      proposed: SimulatedCostsSchema,
+    })
+    .nullable()
+    .optional(),
 });
 
 export const OptimizationRunSchema = z.object({

@@ -3,6 +3,7 @@ import type { ProductMirrorDoc } from '../../facts/reference-mirror.js';
 import { resolveRule } from '../planning-decisions.js';
 import { forecastFromToday, supplierOptions, type ChunkInputs, type TenantInputs } from '../planning-inputs.js';
 import type { ReorderRuleDocument } from '../planning.types.js';
+import type { SimulatedPair } from './optimize-simulation.js';
 import {
   demandForecastFromIntervals,
   demandOverDays,
@@ -44,6 +45,8 @@ export interface PairModel {
   item: StockLevelItem;
   /** The tenant's cost of placing one order (priced with each Q, which the optimiser itself takes as given). */
   orderingCost: number;
+  /** What the run's replenishment simulation draws this pair's days from (`optimize-simulation.ts`). */
+  simulated: SimulatedPair;
 }
 
 export type PairModelOutcome = { model: PairModel } | { skipped: { sku: string; locationCode: string; reason: string } };
@@ -135,6 +138,21 @@ export function pairModels(chunk: ChunkInputs, tenant: TenantInputs, settings: P
           orderQuantity: Math.max(1, eoqLevels.cycleQuantity),
         },
         orderingCost: settings.orderingCost,
+        simulated: {
+          sku,
+          locationCode,
+          dailyMean,
+          // The forecast's daily σ, averaged in variance over its days.
+          dailyStd: demand.std.length > 0 ? Math.sqrt(demand.std.reduce((s, x) => s + x * x, 0) / demand.std.length) : 0,
+          leadTimeDays: lead.days,
+          leadTimeStdDays: lead.stdDays,
+          unitCost: supplier.unitCost,
+          holdingCostRate: settings.holdingCostRate,
+          orderingCost: settings.orderingCost,
+          shortageCost: Math.max(0, product.price - supplier.unitCost),
+          minimumOrderQuantity: supplier.minimumOrderQuantity,
+          packSize: supplier.packSize,
+        },
       },
     });
   }

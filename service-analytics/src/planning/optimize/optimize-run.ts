@@ -8,6 +8,7 @@ import { optimiseStockLevelsFlexible, type FlexibleStockLevelsInput } from '../p
 import { costAt, inventoryValueAt, shortPerCycle, spaceAt, type CurveItem } from '../policy/stock-levels-curve.js';
 import { pairModels, type PairModel } from './optimize-pairs.js';
 import type { OptimizationRunDocument } from './optimize-runs.js';
+import { addOutcomes, drawDays, NO_OUTCOME, SIMULATION, simulateRule, type SimulatedOutcome } from './optimize-simulation.js';
 
 export interface OptimizeRunOptions {
   db: Db;
@@ -139,6 +140,8 @@ interface PricedItem {
   proposed: ReturnType<typeof priced>;
   current: ReturnType<typeof priced>;
   demand: number;
+  /** Today's rule and the proposed one over the same simulated year. */
+  simulated: { current: SimulatedOutcome; proposed: SimulatedOutcome };
 }
 
 function itemOf(
@@ -154,7 +157,13 @@ function itemOf(
   const currentQuantity = Math.max(1, m.today.cycleQuantity);
   const proposed = priced(m, reorderPoint, orderQuantity);
   const current = priced(m, currentPoint, currentQuantity);
+  const draws = drawDays(m.simulated);
+  const simulated = {
+    current: simulateRule(m.simulated, { reorderPoint: currentPoint, orderQuantity: currentQuantity }, draws),
+    proposed: simulateRule(m.simulated, { reorderPoint, orderQuantity }, draws),
+  };
   return {
+    simulated,
     item: {
       sku: m.sku,
       locationCode: m.locationCode,
@@ -184,7 +193,11 @@ function totalsOf(items: readonly PricedItem[]): NonNullable<OptimizationRun['to
   let currentCost = 0;
   let short = 0;
   let demand = 0;
+  let simulatedCurrent = NO_OUTCOME;
+  let simulatedProposed = NO_OUTCOME;
   for (const i of items) {
+    simulatedCurrent = addOutcomes(simulatedCurrent, i.simulated.current);
+    simulatedProposed = addOutcomes(simulatedProposed, i.simulated.proposed);
     inventoryValue += i.proposed.inventoryValue;
     space += i.proposed.space;
     cost += i.proposed.cost;
@@ -198,7 +211,19 @@ function totalsOf(items: readonly PricedItem[]): NonNullable<OptimizationRun['to
     space: round2(space),
     expectedCost: round2(cost),
     currentExpectedCost: round2(currentCost),
-    savingsIdentified: round2(currentCost - cost),
+    savingsIdentified: round2(simulatedCurrent.holdingCost + simulatedCurrent.orderingCost - (simulatedProposed.holdingCost + simulatedProposed.orderingCost)),
+    expectedSavings: round2(currentCost - cost),
     fillRate: demand > 0 ? Math.round((1 - short / demand) * 10_000) / 10_000 : 1,
+    simulation: { days: SIMULATION.days, current: simulatedCosts(simulatedCurrent), proposed: simulatedCosts(simulatedProposed) },
+  };
+}
+
+function simulatedCosts(o: SimulatedOutcome) {
+  return {
+    holdingCost: round2(o.holdingCost),
+    orderingCost: round2(o.orderingCost),
+    lostMarginCost: round2(o.lostMarginCost),
+    fillRate: o.demanded > 0 ? Math.round((o.served / o.demanded) * 10_000) / 10_000 : 1,
+    orders: o.orders,
   };
 }
