@@ -978,8 +978,10 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
       [other.optimizationRunId, 'opt-20260101-00000000'],
     );
   }
-  const foreignOptimization = await send('POST', { url: '/api/optimize/run', body: { optimizationType: 'REORDER_POINTS', skus: [other.ownSku] } }, key);
-  expectError(foreignOptimization, 'POST', 400, 'INVALID_INPUT', `${viewer.tenant} optimises ${other.ownSku}`);
+  for (const optimizationType of ['REORDER_POINTS', 'SUPPLIER_MIX']) {
+    const foreignOptimization = await send('POST', { url: '/api/optimize/run', body: { optimizationType, skus: [other.ownSku] } }, key);
+    expectError(foreignOptimization, 'POST', 400, 'INVALID_INPUT', `${viewer.tenant} optimises ${other.ownSku} (${optimizationType})`);
+  }
 
   // Training cannot name the other tenant's SKU (not in the viewer's catalog), and so writes nothing.
   const refused = await send('POST', { url: '/api/models/train', body: { skus: [other.ownSku], horizon: 7, asOf: END } }, key);

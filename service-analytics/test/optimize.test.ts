@@ -9,8 +9,10 @@ import {
   optimiseStockLevelsFlexible,
   protectionDemand,
   replenishmentLevels,
+  shareCost,
   type StockLevelItem,
 } from '../src/planning/policy/index.js';
+import { FACT_COLLECTIONS } from '../src/facts/fact-collections.js';
 import { drawDays, SIMULATION, simulateRule } from '../src/planning/optimize/optimize-simulation.js';
 import { aForecast, aProduct, aProductSupplier, aStock, aSupplier } from './support/planning-fixtures.js';
 import './support/provided-context.js';
@@ -303,7 +305,8 @@ describe('bad input and access', () => {
     const before = await runs();
     for (const body of [
       {},
-      { optimizationType: 'SUPPLIER_MIX' },
+      { optimizationType: 'SUPPLIER_MIX', constraints: { budget: 100 } },
+      { optimizationType: 'NO_SUCH_TYPE' },
       { optimizationType: 'STOCK_LEVELS', constraints: { budget: -1 } },
       { optimizationType: 'STOCK_LEVELS', constraints: { storageCapacity: 10, perLocation: { 'WH-1': 5 } } },
       { optimizationType: 'STOCK_LEVELS', constraints: { perLocation: {} } },
@@ -327,5 +330,58 @@ describe('bad input and access', () => {
     expect((await post(planner, `/api/optimize/results/${runId}/apply`)).statusCode).toBe(409);
     expect(await worker.drain()).toBe(1);
     expect((await post(otherPlanner, '/api/optimize/run', { optimizationType: 'STOCK_LEVELS', skus: ['SKU-3'] })).statusCode).toBe(400);
+  });
+});
+
+describe('SUPPLIER_MIX', () => {
+  it('chooses per SKU × location the supplier with the lowest purchase + ordering + holding cost; apply is refused with where to act', async () => {
+    // SKU-3 gets a second supplier, 0.5 cheaper at the same 7-day lead time: it wins on price alone against today's (SUP-A, preferred).
+    const links = t.analytics.collection(FACT_COLLECTIONS.productSuppliersMirror);
+    await links.updateOne({ _id: 'acme:SUP-A:SKU-3' as never }, { $set: { preferred: true } });
+    await aSupplier(t.analytics, 'acme', 'SUP-B');
+    await aProductSupplier(t.analytics, 'acme', 'SUP-B', 'SKU-3', { unitCost: 7.5, minimumOrderQuantity: 1, packSize: 1, leadTimeDays: 7 });
+    try {
+      const result = await run({ optimizationType: 'SUPPLIER_MIX', skus: ['SKU-1', 'SKU-3'] });
+      expect(result.status, result.error ?? '').toBe('completed');
+      expect(result.skipped).toEqual([{ sku: 'SKU-1', locationCode: 'WH-1', reason: 'one active supplier: nothing to choose' }]);
+      expect(result.items).toHaveLength(1);
+      const [item] = result.items;
+      expect(item!.supplierMix!.current).toEqual([expect.objectContaining({ supplierCode: 'SUP-A', share: 1 })]);
+      expect(item!.supplierMix!.proposed).toEqual([expect.objectContaining({ supplierCode: 'SUP-B', share: 1 })]);
+      // By hand: daily 5 (σ 2), k from the pair's service level; the two costs differ by the price on 5 × 365 units and the holding at each price.
+      const safetyFactor = item!.supplierMix!.current[0]!.safetyStock / (2 * Math.sqrt(7));
+      const input = {
+        annualDemand: 5 * 365,
+        dailyMean: 5,
+        dailyStd: 2,
+        safetyFactor,
+        costs: { holdingCostRate, orderingCost },
+        suppliers: [] as never[],
+      };
+      const supplier = (code: string, unitCost: number) => ({
+        supplierCode: code,
+        unitCost,
+        minimumOrderQuantity: 1,
+        packSize: 1,
+        leadTimeDays: 7,
+        leadTimeStdDays: 0,
+      });
+      expect(item!.expectedCost.current).toBeCloseTo(shareCost(input, supplier('SUP-A', 8), 1).yearlyCost, 0);
+      expect(item!.expectedCost.proposed).toBeCloseTo(shareCost(input, supplier('SUP-B', 7.5), 1).yearlyCost, 0);
+      expect(result.totals!.savingsIdentified).toBeCloseTo(item!.expectedCost.current! - item!.expectedCost.proposed, 1);
+      expect(result.totals!.savingsIdentified).toBeGreaterThan(0.5 * 5 * 365 - 50);
+
+      const before = await rules().countDocuments();
+      const applied = await post(planner, `/api/optimize/results/${result.runId}/apply`);
+      expect(applied.statusCode).toBe(409);
+      expect(applied.json<{ message: string }>().message).toContain('operational service');
+      expect(await rules().countDocuments()).toBe(before);
+      expect((await t.app.inject({ method: 'GET', url: `/api/optimize/results/${result.runId}`, headers: { 'x-api-key': otherPlanner } })).statusCode).toBe(
+        404,
+      );
+    } finally {
+      await links.deleteOne({ _id: 'acme:SUP-B:SKU-3' as never });
+      await links.updateOne({ _id: 'acme:SUP-A:SKU-3' as never }, { $set: { preferred: false } });
+    }
   });
 });

@@ -7,7 +7,7 @@ import { CodeSchema, DayKeySchema, IsoDateTimeSchema, SkuSchema } from './common
  * shows it; `POST …/apply` writes its levels as reorder rules, once.
  */
 
-export const OPTIMIZATION_TYPES = ['STOCK_LEVELS', 'REORDER_POINTS'] as const;
+export const OPTIMIZATION_TYPES = ['STOCK_LEVELS', 'REORDER_POINTS', 'SUPPLIER_MIX'] as const;
 
 const LimitSchema = z.number().positive().max(1e12);
 
@@ -46,6 +46,15 @@ const LevelsSchema = z.object({
   orderQuantity: z.number().nullable(),
 });
 
+const MixShareSchema = z.object({
+  supplierCode: z.string(),
+  share: z.number(),
+  orderQuantity: z.number(),
+  safetyStock: z.number(),
+  /** Purchase + ordering + holding (cycle and safety stock) a year. */
+  yearlyCost: z.number(),
+});
+
 export const OptimizationItemSchema = z.object({
   sku: z.string(),
   locationCode: z.string(),
@@ -54,6 +63,13 @@ export const OptimizationItemSchema = z.object({
   /** A year's expected holding + shortage + ordering cost at today's levels (r and Q) and at the proposed ones. */
   expectedCost: z.object({ current: z.number().nullable(), proposed: z.number() }),
   change: z.number().nullable(),
+  /** SUPPLIER_MIX: today's supplier and the proposed supplier(s) with their share of demand and a year's cost. */
+  supplierMix: z
+    .object({
+      current: z.array(MixShareSchema),
+      proposed: z.array(MixShareSchema),
+    })
+    .optional(),
 });
 export type OptimizationItem = z.infer<typeof OptimizationItemSchema>;
 

@@ -31,6 +31,8 @@ export interface PairModel {
   locationCode: string;
   product: ProductMirrorDoc;
   supplier: SupplierOption;
+  /** Every active supplier of the SKU (SUPPLIER_MIX chooses among them). */
+  suppliers: SupplierOption[];
   /** The stored rule that applies (the location's, else the SKU's); null: the default FORECAST_BASED. */
   rule: ReorderRuleDocument | null;
   resolved: ResolvedRule;
@@ -91,7 +93,8 @@ export function pairModels(chunk: ChunkInputs, tenant: TenantInputs, settings: P
       skipped(`the latest forecast (${forecast.forecastDate}) ends before ${today}`);
       continue;
     }
-    const supplier = orderSupplier(supplierOptions(chunk.links.get(sku) ?? [], tenant));
+    const suppliers = supplierOptions(chunk.links.get(sku) ?? [], tenant);
+    const supplier = orderSupplier(suppliers);
     if (!supplier) {
       skipped('no active supplier');
       continue;
@@ -121,6 +124,7 @@ export function pairModels(chunk: ChunkInputs, tenant: TenantInputs, settings: P
         locationCode,
         product,
         supplier,
+        suppliers,
         rule,
         resolved,
         today: replenishmentLevels({ ...levelsInput, rule: resolved }),

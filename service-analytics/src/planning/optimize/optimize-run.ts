@@ -4,7 +4,15 @@ import { FACT_COLLECTIONS } from '../../facts/fact-collections.js';
 import type { StockReadModelDoc } from '../../facts/reference-mirror.js';
 import { readChunkInputs, readTenantInputs } from '../planning-inputs.js';
 import { planningSettingsOf } from '../planning-settings.js';
-import { optimiseStockLevelsFlexible, type FlexibleStockLevelsInput } from '../policy/index.js';
+import {
+  effectiveLeadTime,
+  optimiseStockLevelsFlexible,
+  optimiseSupplierMix,
+  shareCost,
+  type FlexibleStockLevelsInput,
+  type MixShare,
+  type SupplierMixInput,
+} from '../policy/index.js';
 import { costAt, inventoryValueAt, shortPerCycle, spaceAt, type CurveItem } from '../policy/stock-levels-curve.js';
 import { pairModels, type PairModel } from './optimize-pairs.js';
 import type { OptimizationRunDocument } from './optimize-runs.js';
@@ -93,6 +101,38 @@ export async function executeOptimizationRun(lease: Lease<OptimizationRunDocumen
       method: "recompute: each rule's strategy with its fixed numbers dropped, from the current forecast (planning policy replenishmentLevels)",
       items: items.map((i) => i.item),
       totals: totalsOf(items),
+      constraints: [],
+    });
+    return;
+  }
+
+  if (run.optimizationType === 'SUPPLIER_MIX') {
+    const mixed = models.filter((m) => {
+      if (m.suppliers.length < 2) skipped.push({ sku: m.sku, locationCode: m.locationCode, reason: 'one active supplier: nothing to choose' });
+      return m.suppliers.length >= 2;
+    });
+    const items = mixed.map(supplierMixItem);
+    const sum = (f: (i: (typeof items)[number]) => number) => items.reduce((t, i) => t + f(i), 0);
+    const current = sum((i) => i.current);
+    const proposed = sum((i) => i.proposed);
+    const demand = sum((i) => i.demand);
+    await lease.complete({
+      ...fields,
+      method:
+        'supplier mix: per SKU × location each active supplier alone and every two-way split in 10 % steps, priced as purchase + ordering (EOQ rounded to the minimum and pack) + holding of cycle and safety stock k·√(L·σ_d² + μ_d²·σ_L²) from the supplier’s effective lead time and measured spread; the cheapest',
+      items: items.map((i) => i.item),
+      totals: {
+        items: items.length,
+        inventoryValue: round2(sum((i) => i.item.proposed.inventoryValue)),
+        space: 0,
+        expectedCost: round2(proposed),
+        currentExpectedCost: round2(current),
+        // Not simulated: a supplier change moves purchase price and safety stock, which the cost model prices directly.
+        savingsIdentified: round2(current - proposed),
+        expectedSavings: round2(current - proposed),
+        fillRate: demand > 0 ? Math.round((sum((i) => i.fillRate * i.demand) / demand) * 10_000) / 10_000 : 1,
+        simulation: null,
+      },
       constraints: [],
     });
     return;
@@ -225,5 +265,58 @@ function simulatedCosts(o: SimulatedOutcome) {
     lostMarginCost: round2(o.lostMarginCost),
     fillRate: o.demanded > 0 ? Math.round((o.served / o.demanded) * 10_000) / 10_000 : 1,
     orders: o.orders,
+  };
+}
+
+/** One pair's SUPPLIER_MIX proposal against buying everything from today's supplier (the preferred, else the cheapest). */
+function supplierMixItem(m: PairModel): { item: OptimizationItem; current: number; proposed: number; demand: number; fillRate: number } {
+  const protectionStd = m.item.demandStd;
+  const input: SupplierMixInput = {
+    annualDemand: m.item.annualDemand,
+    dailyMean: m.simulated.dailyMean,
+    dailyStd: m.simulated.dailyStd,
+    // The pair's own service level as a safety factor on its protection-interval σ.
+    safetyFactor: protectionStd > 0 ? Math.max(0, m.recomputed.safetyStock / protectionStd) : 0,
+    costs: { holdingCostRate: m.item.holdingCostRate, orderingCost: m.orderingCost },
+    suppliers: m.suppliers.map((s) => {
+      const lead = effectiveLeadTime(s);
+      return {
+        supplierCode: s.supplierCode,
+        unitCost: s.unitCost,
+        minimumOrderQuantity: s.minimumOrderQuantity,
+        packSize: s.packSize,
+        leadTimeDays: lead.days,
+        leadTimeStdDays: lead.stdDays,
+      };
+    }),
+  };
+  const today = input.suppliers.find((s) => s.supplierCode === m.supplier.supplierCode)!;
+  const current = shareCost(input, today, 1);
+  const mix = optimiseSupplierMix(input);
+  const costOf = (code: string) => input.suppliers.find((s) => s.supplierCode === code)!.unitCost;
+  const rounded = (x: MixShare): MixShare => ({ ...x, safetyStock: round2(x.safetyStock), yearlyCost: round2(x.yearlyCost) });
+  const fillRate = m.recomputed.fillRate;
+  return {
+    item: {
+      sku: m.sku,
+      locationCode: m.locationCode,
+      current: { strategy: `supplier ${today.supplierCode}`, reorderPoint: null, orderQuantity: current.orderQuantity },
+      proposed: {
+        strategy: `supplier ${mix.shares.map((x) => `${x.supplierCode} ${Math.round(x.share * 100)} %`).join(' + ')}`,
+        reorderPoint: null,
+        orderQuantity: mix.shares.reduce((t, x) => t + x.orderQuantity, 0),
+        orderUpTo: round2(mix.shares.reduce((t, x) => t + x.orderQuantity + x.safetyStock, 0)),
+        safetyStock: round2(mix.shares.reduce((t, x) => t + x.safetyStock, 0)),
+        fillRate: Math.round(fillRate * 10_000) / 10_000,
+        inventoryValue: round2(mix.shares.reduce((t, x) => t + costOf(x.supplierCode) * (x.orderQuantity / 2 + x.safetyStock), 0)),
+      },
+      expectedCost: { current: round2(current.yearlyCost), proposed: round2(mix.yearlyCost) },
+      change: null,
+      supplierMix: { current: [rounded(current)], proposed: mix.shares.map(rounded) },
+    },
+    current: current.yearlyCost,
+    proposed: mix.yearlyCost,
+    demand: m.item.annualDemand,
+    fillRate,
   };
 }

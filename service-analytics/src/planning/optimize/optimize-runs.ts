@@ -61,8 +61,8 @@ export async function requestOptimizationRun(db: Db, tenantId: string, request: 
     }
   }
   const { constraints } = request;
-  if (request.optimizationType === 'REORDER_POINTS' && Object.keys(constraints).length > 0)
-    throw new AppError('INVALID_INPUT', 'constraints apply to STOCK_LEVELS only: REORDER_POINTS recomputes each rule on its own', [
+  if (request.optimizationType !== 'STOCK_LEVELS' && Object.keys(constraints).length > 0)
+    throw new AppError('INVALID_INPUT', `constraints apply to STOCK_LEVELS only: ${request.optimizationType} decides each SKU × location on its own`, [
       { path: 'constraints', message: 'only with STOCK_LEVELS' },
     ]);
   const run: OptimizationRunDocument = {
@@ -152,6 +152,11 @@ export function proposedRule(type: OptimizationRun['optimizationType'], item: Op
 export async function applyOptimizationRun(db: Db, tenantId: string, runId: string, actor: Actor, now: Date): Promise<OptimizationRunDocument> {
   const run = await getOptimizationRun(db, tenantId, runId);
   if (run.status !== 'completed') throw new AppError('CONFLICT', `Optimisation run ${runId} is ${run.status}: only a completed run can be applied`);
+  if (run.optimizationType === 'SUPPLIER_MIX')
+    throw new AppError(
+      'CONFLICT',
+      `Optimisation run ${runId} is a SUPPLIER_MIX: it proposes suppliers, which are product-supplier links kept by the operational service (mark the proposed supplier preferred there); reorder rules carry no supplier, so there is nothing to apply here`,
+    );
   if (run.applied) throw new AppError('CONFLICT', `Optimisation run ${runId} was already applied at ${run.applied.at.toISOString()} by ${run.applied.by.name}`);
   const claimed = await optimizationRunsOf(db).updateOne(
     { _id: runId, tenantId, status: 'completed', applied: null },

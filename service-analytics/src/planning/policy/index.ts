@@ -57,6 +57,7 @@ export {
   type FlexibleStockLevelsInput,
   type FlexibleStockLevelsResult,
 } from './stock-levels-flexible.js';
+export { MIX_STEPS, optimiseSupplierMix, shareCost, type MixShare, type MixSupplier, type SupplierMix, type SupplierMixInput } from './supplier-mix.js';
 export { LANDED_COST_TIE, chooseSupplier, landedCost, type LandedCost, type SupplierCandidate, type SupplierChoice } from './supplier-choice.js';
 export {
   PRIORITY_THRESHOLDS,
