@@ -25,7 +25,8 @@ export function optimizeRoutes(deps: { db: Db; onRunQueued?: () => void; now?: (
       {
         preValidation: runners.check,
         schema: {
-          summary: 'Queue an optimisation run (STOCK_LEVELS within a budget and storage capacity, or REORDER_POINTS recomputed); answers its id at once',
+          summary:
+            'Queue an optimisation run (STOCK_LEVELS within a budget and storage capacity, REORDER_POINTS recomputed, or SUPPLIER_MIX); answers its id at once',
           description: runners.description,
           tags: ['planning'],
           body: OptimizeRunRequestSchema,
