@@ -88,25 +88,33 @@ function normals(uniform: () => number, count: number): Float64Array {
   return out;
 }
 
-/** The draws both rules share: each day's demand and the n-th order's lead time. */
+/** The draws both rules share: each day's demand and the n-th order's lead time (drawn as far as asked, the same sequence whoever asks first). */
 export interface SimulationDraws {
   demand: Int32Array;
-  leadTimes: Int32Array;
+  leadTime(order: number): number;
 }
 
-/** Draw a pair's days (warm-up included) and lead times once, for every rule simulated on it. */
+/** Draw a pair's days (warm-up included) once, and its orders' lead times on demand, for every rule simulated on it. */
 export function drawDays(pair: SimulatedPair, options: { days: number; warmupDays: number; seed: number } = SIMULATION): SimulationDraws {
   const total = options.days + options.warmupDays;
   const base = hash(`${options.seed}\u0000${pair.sku}\u0000${pair.locationCode}`);
   const z = normals(stream(base), total);
   const demand = new Int32Array(total);
   for (let d = 0; d < total; d++) demand[d] = Math.max(0, Math.round(pair.dailyMean + pair.dailyStd * z[d]!));
-  // More orders than days can never be placed at one order a day; a few a day are allowed below.
-  const orders = total * 4;
-  const zl = normals(stream(base ^ 0x9e3779b9), orders);
-  const leadTimes = new Int32Array(orders);
-  for (let k = 0; k < orders; k++) leadTimes[k] = Math.max(0, Math.round(pair.leadTimeDays + pair.leadTimeStdDays * zl[k]!));
-  return { demand, leadTimes };
+  if (!(pair.leadTimeStdDays > 0)) {
+    const fixed = Math.max(0, Math.round(pair.leadTimeDays));
+    return { demand, leadTime: () => fixed };
+  }
+  const uniform = stream(base ^ 0x9e3779b9);
+  const leadTimes: number[] = [];
+  const leadTime = (order: number) => {
+    while (leadTimes.length <= order) {
+      const pairOfNormals = normals(uniform, 2);
+      for (const x of pairOfNormals) leadTimes.push(Math.max(0, Math.round(pair.leadTimeDays + pair.leadTimeStdDays * x)));
+    }
+    return leadTimes[order]!;
+  };
+  return { demand, leadTime };
 }
 
 /**
@@ -137,7 +145,7 @@ export function simulateRule(
       onOrder -= arrivals[day]!;
     }
     for (let n = 0; n < 4 && onHand + onOrder <= rule.reorderPoint; n++) {
-      const lead = draws.leadTimes[placed++]!;
+      const lead = draws.leadTime(placed++);
       onOrder += quantity;
       if (lead === 0) {
         onHand += quantity;
