@@ -6,6 +6,9 @@
  * engine examined per backfilled document (serverStatus), memory and CPU of
  * `pnpm start` and of the database process, and how long a Ctrl-C (SIGINT to
  * the process group, as a terminal sends it) took to stop everything.
+ * Then, as a user would (`pnpm trigger-forecast`), asks for forecasts of every SKU and follows the
+ * job to its end: "ready with forecasts" is first start to that job completed (the job waits for
+ * the feature work the backfill queued, so it covers the features too).
  *
  *   pnpm exec tsx --conditions=source scripts/bench/start-backfill.bench.ts [--every 10] [--json]
  *
@@ -153,6 +156,8 @@ for (;;) {
 }
 await client.close();
 const backfillCpuS = seconds((processCpuMillis(start.pid) ?? 0) - cpuAtSeeded.start + (processCpuMillis(separateEngine) ?? 0) - cpuAtSeeded.engine);
+// After the backfill's CPU is read: the forecast job (and the features it waits for) is not the backfill.
+const forecasts = await firstForecasts(analyticsUrl, apiKey);
 
 // Ctrl-C: everything must stop, promptly — the database process too.
 const interruptedAt = performance.now();
@@ -170,6 +175,9 @@ const result = {
   documents: final.eventsProcessed,
   docsPerS: Math.round(final.eventsProcessed / backfillS),
   backfillCpuS,
+  forecastJobS: seconds(forecasts.atMs - readyAt),
+  readyWithForecastsS: seconds(forecasts.atMs - started),
+  forecastJob: forecasts.job,
   peakRssMb: Math.max(...samples.map((s) => s.rssMb ?? 0)),
   peakDatabaseRssMb: separateEngine ? Math.max(...samples.map((s) => s.engineRssMb ?? 0)) : null,
   stopS: seconds(stopMs),
@@ -185,11 +193,29 @@ if (flags.json) {
       `machine       ${result.machine}`,
       `seed          ${result.seedS} s`,
       `backfill      ${result.backfillS} s until /ready (CDC streaming), ${result.documents} documents, ${result.docsPerS} docs/s`,
+      `forecasts     job ${result.forecastJobS} s after /ready, ${result.forecastJob.status} ${JSON.stringify(result.forecastJob.progress)}`,
+      `first start   ${result.readyWithForecastsS} s to analytics ready with forecasts (seed + backfill + features + forecast job)`,
       `backfill CPU  ${result.backfillCpuS} s (all processes; steadier than wall time on a shared machine)`,
       `memory        peak RSS ${result.peakRssMb} MB (pnpm start)${separateEngine ? `, ${result.peakDatabaseRssMb} MB (its database process)` : ''}`,
       `Ctrl-C        stopped in ${result.stopS} s, exit code ${exitCode}${databaseStopped ? '' : ', DATABASE PROCESS STILL RUNNING'}`,
     ].join('\n') + '\n',
   );
+}
+
+/** Ask for forecasts of every SKU (`pnpm trigger-forecast`'s request) and wait until the job is done. */
+async function firstForecasts(url: string, key: string): Promise<{ atMs: number; job: { status: string; progress: unknown } }> {
+  const headers = { 'x-api-key': key, 'content-type': 'application/json' };
+  const accepted = await fetch(`${url}/api/models/train`, { method: 'POST', headers, body: '{}' });
+  if (!accepted.ok) throw new Error(`POST /api/models/train answered ${accepted.status}: ${await accepted.text()}`);
+  const { jobId } = (await accepted.json()) as { jobId: string };
+  for (;;) {
+    const job = (await (await fetch(`${url}/api/models/status/${jobId}`, { headers })).json()) as { status: string; progress: unknown };
+    if (job.status === 'completed' || job.status === 'failed') {
+      progress(`forecasts: job ${job.status} ${JSON.stringify(job.progress)}`);
+      return { atMs: performance.now(), job };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** Whether a process exists (signal 0 checks without signalling). */

@@ -336,6 +336,38 @@ describe('CDC consumer', () => {
     await consumer.stop();
   });
 
+  it('a backfill delivers batches of backfillBatchSize, the stream batches of batchSize', async () => {
+    const f = await fixture();
+    await orders(f.source, 20);
+    const sink = recordingSink();
+    const phases: string[] = [];
+    const consumer = f.consumer(
+      {
+        apply: (changes, context) => {
+          phases.push(context?.phase ?? 'none');
+          return sink.apply(changes, context);
+        },
+      },
+      { batchSize: 4, backfillBatchSize: 30 },
+    );
+    await consumer.start();
+    await waitFor(() => consumer.status().state === 'streaming', 'backfill to finish', 30_000);
+    await orders(f.source, 3);
+    await waitFor(async () => (await differences(f.operational, sink.changes)).length === 0, 'every document final', 30_000);
+    await consumer.stop();
+    const backfilled = sink.batches.filter((_, i) => phases[i] === 'backfill');
+    const streamed = sink.batches.filter((_, i) => phases[i] === 'stream');
+    // Each collection's documents come in batches of 30 (its last one shorter), never mixed with another collection's.
+    const perCollection = new Map<string, number>();
+    for (const change of backfilled.flat()) perCollection.set(change.collection, (perCollection.get(change.collection) ?? 0) + 1);
+    const expected = [...perCollection.values()].flatMap((n) => [...Array<number>(Math.floor(n / 30)).fill(30), ...(n % 30 ? [n % 30] : [])]);
+    const bySize = (a: number, b: number) => a - b;
+    expect(backfilled.map((b) => b.length).sort(bySize)).toEqual(expected.sort(bySize));
+    expect(Math.max(...backfilled.map((b) => b.length))).toBe(30);
+    expect(streamed.length).toBeGreaterThan(0);
+    expect(Math.max(...streamed.map((b) => b.length))).toBeLessThanOrEqual(4);
+  });
+
   it('a backfill interrupted by stop() continues where it stopped', async () => {
     const f = await fixture();
     await orders(f.source, 30);

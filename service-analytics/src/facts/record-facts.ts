@@ -288,11 +288,13 @@ async function applyBatch(
   const carried = new Map<string, FactKey>();
   const seriesWrites: AnyBulkWriteOperation<FactSeriesDoc>[] = [];
   const effectiveSeries = new Map<string, SeriesDays>();
+  // Grouped once (in newStock's order): filtering all of newStock per series made a batch cost series × movements.
+  const stockBySeries = groupBy(newStock, seriesId);
   for (const [sid, keys] of groupBy(changedKeys, seriesId)) {
     const identity = { tenantId: keys[0]!.tenantId, sku: keys[0]!.sku, locationCode: keys[0]!.locationCode };
     const recorded = series.get(sid) ?? { days: [], stockDays: [] };
     const last = lastStock.get(sid) ?? null;
-    const events = newStock.filter((e) => seriesId(e) === sid);
+    const events = stockBySeries.get(sid) ?? [];
     const newStockDays = [...new Set(events.map((e) => e.day))];
     const newRowDays = keys.filter((k) => !stored.has(factId(k))).map((k) => k.day);
     effectiveSeries.set(sid, {
