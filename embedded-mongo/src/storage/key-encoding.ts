@@ -48,7 +48,7 @@ function encodeObject(value: object): string {
   const bsontype = (value as { _bsontype?: string })._bsontype;
   switch (bsontype) {
     case 'ObjectId':
-      return `o${(value as { toHexString(): string }).toHexString()}`;
+      return objectIdKey((value as { toHexString(): string }).toHexString());
     case 'Long':
     case 'Int32':
     case 'Double':
@@ -62,4 +62,17 @@ function encodeObject(value: object): string {
     default:
       return `${bsontype ?? 'object'}:${JSON.stringify(value)}`;
   }
+}
+
+const OBJECT_ID_KEY = Buffer.alloc(25, 0x6f); // 'o' + 24 hex digits
+
+/**
+ * `o<hex>` as one flat string. bson builds `toHexString()` from twelve
+ * two-digit pieces, a rope V8 keeps as eleven cons strings (~230 bytes);
+ * ObjectId keys are held by the `_id` index and every index entry for as long
+ * as the document lives, so they are copied out flat (40 bytes).
+ */
+function objectIdKey(hex: string): string {
+  OBJECT_ID_KEY.write(hex, 1, 'latin1');
+  return OBJECT_ID_KEY.toString('latin1', 0, 25);
 }
