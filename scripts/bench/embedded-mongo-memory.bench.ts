@@ -13,7 +13,8 @@
  * into a durable engine (a data directory) as a third run, and that engine is
  * then restarted to time its recovery. Reports the engine's resident set
  * (`serverStatus.mem`, and the peak from /proc), its V8 heap, and bytes per
- * document.
+ * document. `--engine <file>` loads `startEmbeddedMongoProcess` from another
+ * checkout's embedded-mongo/src/child-process.ts, to compare before/after.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,8 +31,12 @@ const { values: flags } = parseArgs({
     history: { type: 'string', default: '2000000' },
     durable: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    engine: { type: 'string' },
   },
 });
+const startEngine: typeof startEmbeddedMongoProcess = flags.engine
+  ? ((await import(flags.engine)) as { startEmbeddedMongoProcess: typeof startEmbeddedMongoProcess }).startEmbeddedMongoProcess
+  : startEmbeddedMongoProcess;
 const DOCS = Number(flags.docs);
 const UPDATES = Math.round(DOCS * Number(flags.updates));
 const HISTORY = Number(flags.history);
@@ -68,20 +73,21 @@ interface Phase {
   heapUsedMb: number;
 }
 
-/** Peak resident set (VmHWM) of a process from /proc, in MiB. */
-function peakResidentMb(pid: number): number {
-  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+/** Resident set (VmRSS) or its peak (VmHWM) of a process from /proc, in MiB. */
+function residentMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
 }
 
 async function measure(db: Db, pid: number, started: number): Promise<Phase> {
   const status = await db.admin().command({ serverStatus: 1 });
-  const mem = status.mem as { resident: number; heap: { used: number | bigint } };
+  // serverStatus.mem.heap is new; an older engine (--engine) reports no heap.
+  const heapUsed = (status.mem as { heap?: { used: number | bigint } } | undefined)?.heap?.used;
   return {
     seconds: Math.round((performance.now() - started) / 100) / 10,
-    residentMb: mem.resident,
-    peakResidentMb: peakResidentMb(pid),
-    heapUsedMb: Math.round(Number(mem.heap.used) / 2 ** 20),
+    residentMb: residentMb(pid, 'VmRSS'),
+    peakResidentMb: residentMb(pid, 'VmHWM'),
+    heapUsedMb: heapUsed === undefined ? Number.NaN : Math.round(Number(heapUsed) / 2 ** 20),
   };
 }
 
@@ -113,7 +119,7 @@ async function load(db: Db, pid: number): Promise<{ loaded: Phase; updated: Phas
 
 async function run(label: string, historyLimit: number, dbpath?: string): Promise<{ loaded: Phase; updated: Phase; recovery?: Document }> {
   progress(`${label}: ${DOCS.toLocaleString()} documents, ${UPDATES.toLocaleString()} updates, history ${historyLimit.toLocaleString()}`);
-  const engine = await startEmbeddedMongoProcess({ historyLimit, maxHeapMb: HEAP_MB, ...(dbpath ? { dbpath } : {}), log: () => {} });
+  const engine = await startEngine({ historyLimit, maxHeapMb: HEAP_MB, ...(dbpath ? { dbpath } : {}), log: () => {} });
   let result: { loaded: Phase; updated: Phase };
   const client = await MongoClient.connect(engine.uri);
   try {
@@ -126,7 +132,7 @@ async function run(label: string, historyLimit: number, dbpath?: string): Promis
   progress(`${label}: restart (recovery from the final checkpoint)`);
   let recoveryMs = Number.NaN;
   const started = performance.now();
-  const again = await startEmbeddedMongoProcess({
+  const again = await startEngine({
     historyLimit,
     maxHeapMb: HEAP_MB,
     dbpath,
