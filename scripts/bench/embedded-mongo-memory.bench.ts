@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmbeddedMongoProcess } from '@icc/embedded-mongo';
 import { MongoClient, ObjectId, type Db, type Document } from 'mongodb';
-import { describeMachine } from '../src/bench-kit/machine.js';
+import { describeMachine, processCpuMillis } from '../src/bench-kit/machine.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -142,13 +142,15 @@ async function run(label: string, historyLimit: number, dbpath?: string): Promis
     },
   });
   const readyMs = Math.round(performance.now() - started);
+  // CPU the engine used to start and recover: steadier than wall time on a busy machine.
+  const readyCpuMs = processCpuMillis(again.pid);
   const check = await MongoClient.connect(again.uri);
   const count = await check.db('bench').collection('movements').estimatedDocumentCount();
   const after = await measure(check.db('bench'), again.pid, started);
   await check.close();
   await again.stop();
   if (count !== DOCS) throw new Error(`expected ${DOCS} documents after restart, found ${count}`);
-  return { ...result, recovery: { readyMs, recoveryMs, residentMb: after.residentMb, peakResidentMb: after.peakResidentMb } };
+  return { ...result, recovery: { readyMs, readyCpuMs, recoveryMs, residentMb: after.residentMb, peakResidentMb: after.peakResidentMb } };
 }
 
 async function main(): Promise<void> {
