@@ -44,14 +44,17 @@ export class ChangeHistory {
     return this.next;
   }
 
-  /** Record events (keys must keep increasing) and wake every waiting cursor. */
+  /**
+   * Record events (keys must keep increasing) and wake every waiting cursor.
+   * An update's post-image is not kept (see `withoutUpdatePostImage`).
+   */
   append(events: readonly StoredEvent[]): void {
     for (const event of events) {
       if (this.next - this.first === this.limit) {
         this.dropped = this.at(this.first);
         this.first += 1;
       }
-      this.slots[this.next % this.limit] = event;
+      this.slots[this.next % this.limit] = withoutUpdatePostImage(event);
       this.next += 1;
     }
     if (events.length > 0) this.wake();
@@ -134,4 +137,22 @@ export class ChangeHistory {
     this.waiters = new Set();
     for (const waiter of woken) waiter();
   }
+}
+
+/**
+ * An update event as the history keeps it: without the post-image storage
+ * recorded with it (the journal has it; the history does not need it). mongod
+ * keeps no post-images unless a collection enables
+ * `changeStreamPreAndPostImages`, which this engine does not support, so its
+ * streams answer `fullDocument: 'whenAvailable'` with null and `'required'`
+ * with an error for updates, as mongod does; `'updateLookup'` reads the
+ * current document. Keeping them held every superseded version of every
+ * document updated within the history window alive: with the demo's 2M-event
+ * history, a copy of each frequently updated document per update.
+ */
+function withoutUpdatePostImage(event: StoredEvent): StoredEvent {
+  const { entry } = event;
+  if (entry.op !== 'update' || entry.fullDocument === undefined) return event;
+  const { fullDocument: _dropped, ...rest } = entry;
+  return { ...event, entry: rest };
 }

@@ -12,8 +12,9 @@ export type ChangeEventDocument = Document & { _id: { _data: string } };
  * The change event document mongod would send for a history entry, in
  * mongod's field order. `fullDocument` for updates depends on the stream's
  * `fullDocument` mode: `updateLookup` reads the document as it is NOW (null
- * once deleted), while `whenAvailable`/`required` give the post-image recorded
- * with the update, as mongod does for collections with post-images enabled.
+ * once deleted), while `whenAvailable`/`required` find no post-image (the
+ * history keeps none, as mongod without `changeStreamPreAndPostImages`): null,
+ * or an error when required.
  *
  * @example
  *   buildEvent(stored, { fullDocument: 'updateLookup', ... }, lookup);

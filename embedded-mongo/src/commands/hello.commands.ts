@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Long, type Document } from 'bson';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE_BYTES, MAX_WRITE_BATCH_SIZE } from '../wire/protocol.js';
 import type { CommandContext, CommandTable } from './context.js';
@@ -67,9 +68,42 @@ function serverStatus(ctx: CommandContext): Document {
         scannedObjects: Long.fromNumber(server.engine.metrics.docsExamined),
       },
     },
-    storageEngine: { name: 'embedded', supportsCommittedReads: true, persistent: false },
+    mem: memoryStatus(),
+    storageEngine: { name: 'embedded', supportsCommittedReads: true, persistent: server.durable !== null },
     repl: { setName: server.replSetName, isWritablePrimary: true, primary: server.hostPort, me: server.hostPort },
   };
+}
+
+/**
+ * mongod's `mem` section (resident and virtual size in MiB), plus the V8
+ * heap in bytes under `heap` (the engine's documents, indexes and change
+ * history live there).
+ */
+function memoryStatus(): Document {
+  const usage = process.memoryUsage();
+  const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+  return {
+    bits: 64,
+    resident: mib(usage.rss),
+    virtual: mib(virtualBytes() ?? usage.rss),
+    supported: true,
+    heap: {
+      used: Long.fromNumber(usage.heapUsed),
+      total: Long.fromNumber(usage.heapTotal),
+      external: Long.fromNumber(usage.external),
+      arrayBuffers: Long.fromNumber(usage.arrayBuffers),
+    },
+  };
+}
+
+/** VmSize from /proc (Linux); undefined elsewhere. */
+function virtualBytes(): number | undefined {
+  try {
+    const match = /^VmSize:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const helloCommands: CommandTable = {

@@ -50,8 +50,8 @@ export function captureCheckpoint(engine: Engine, history: ChangeHistory, unpubl
   };
 }
 
-/** Write a captured state to `path` (a new file) and fsync it. */
-export async function writeCheckpoint(path: string, gen: number, state: CheckpointState, engine: Engine): Promise<void> {
+/** Write a captured state to `path` (a new file) and fsync it; returns the file's size. */
+export async function writeCheckpoint(path: string, gen: number, state: CheckpointState, engine: Engine): Promise<number> {
   const file = await open(path, 'w');
   try {
     const writer = new ChunkWriter(file);
@@ -74,6 +74,7 @@ export async function writeCheckpoint(path: string, gen: number, state: Checkpoi
     await writer.add(encodeRecord([BSON.serialize({ o: 'end', collections: state.collections.length, docs, events: state.events.length })]));
     await writer.flush();
     await file.datasync();
+    return writer.size;
   } finally {
     await file.close();
   }
@@ -144,6 +145,11 @@ class ChunkWriter {
   private position = 0;
 
   constructor(private readonly file: FileHandle) {}
+
+  /** Bytes written so far. */
+  get size(): number {
+    return this.position;
+  }
 
   async add(record: Buffer): Promise<void> {
     this.parts.push(record);

@@ -18,7 +18,11 @@ export interface DurableStoreOptions {
   history: ChangeHistory;
   clock: LogicalClock;
   log: (line: string) => void;
-  /** Journal size that triggers a checkpoint; default 64 MiB. */
+  /**
+   * Least journal size that triggers a checkpoint; default 64 MiB. The
+   * threshold grows with the data: the journal may reach the size of the
+   * last checkpoint before the next is written (see `nextCheckpointAt`).
+   */
   checkpointBytes?: number;
 }
 
@@ -74,8 +78,9 @@ export class DurableStore implements SchemaJournal {
     private journal: FileHandle,
     private gen: number,
     private journalBytes: number,
+    checkpointFileBytes: number,
   ) {
-    this.checkpointAt = this.checkpointBytes;
+    this.checkpointAt = this.nextCheckpointAt(checkpointFileBytes);
   }
 
   /** Lock the directory, recover its state into the engine and history, and start journaling. */
@@ -89,10 +94,10 @@ export class DurableStore implements SchemaJournal {
     const release = acquireLock(dir);
     try {
       const started = Date.now();
-      const { gen, journalBytes, records, docs } = await recover(options);
+      const { gen, journalBytes, records, docs, checkpointFileBytes } = await recover(options);
       const journal = await openJournal(dir, gen);
       log(`recovered ${docs} documents from ${dir} (checkpoint generation ${gen} + ${records} journal records) in ${Date.now() - started} ms`);
-      const store = new DurableStore(options, release, journal, gen, journalBytes);
+      const store = new DurableStore(options, release, journal, gen, journalBytes, checkpointFileBytes);
       options.engine.journal = store;
       return store;
     } catch (error) {
@@ -103,6 +108,20 @@ export class DurableStore implements SchemaJournal {
 
   private get checkpointBytes(): number {
     return this.options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES;
+  }
+
+  /**
+   * The journal size for the next checkpoint, after one of `checkpointFileBytes`:
+   * at least `checkpointBytes`, and at least the checkpoint's own size. With a
+   * fixed threshold, loading a large database rewrote the whole (growing) state
+   * every 64 MiB of journal: quadratic in its size (a 1M-document import wrote
+   * dozens of checkpoints of up to 700 MB). Scaled like a log-structured store's
+   * compaction, checkpoints during a load grow geometrically, so everything
+   * written is a small multiple of the data, and recovery replays at most about
+   * as many journal bytes as it loads from the checkpoint.
+   */
+  private nextCheckpointAt(checkpointFileBytes: number): number {
+    return Math.max(this.checkpointBytes, checkpointFileBytes);
   }
 
   /** Sequence number of the last recorded operation (compare before and after a command to see if it wrote). */
@@ -220,13 +239,14 @@ export class DurableStore implements SchemaJournal {
     const started = Date.now();
     const gen = this.gen + 1;
     const tmp = join(dir, CHECKPOINT_TMP);
+    let fileBytes: number;
     try {
-      await writeCheckpoint(tmp, gen, state, engine);
+      fileBytes = await writeCheckpoint(tmp, gen, state, engine);
       await rename(tmp, join(dir, CHECKPOINT_FILE));
       await syncDirectory(dir);
     } catch (error) {
       await rm(tmp, { force: true }).catch(() => {});
-      this.checkpointAt = this.journalBytes + this.checkpointBytes;
+      this.checkpointAt = this.journalBytes + this.nextCheckpointAt(0);
       this.failed(batch, error);
       return false;
     }
@@ -241,9 +261,9 @@ export class DurableStore implements SchemaJournal {
     } catch (error) {
       this.broken = journalError(dir, error, true);
     }
-    this.checkpointAt = this.checkpointBytes;
+    this.checkpointAt = this.nextCheckpointAt(fileBytes);
     const docs = state.collections.reduce((n, c) => n + c.docs.length, 0);
-    log(`checkpoint ${gen}: ${docs} documents, ${state.events.length} change events in ${Date.now() - started} ms`);
+    log(`checkpoint ${gen}: ${docs} documents, ${state.events.length} change events, ${fileBytes} bytes in ${Date.now() - started} ms`);
     return true;
   }
 
@@ -293,7 +313,9 @@ function journalError(dir: string, error: unknown, fatal: boolean): CommandError
 }
 
 /** Load the last checkpoint, replay its journal, drop a torn tail, remove leftovers. */
-async function recover(options: DurableStoreOptions): Promise<{ gen: number; journalBytes: number; records: number; docs: number }> {
+async function recover(
+  options: DurableStoreOptions,
+): Promise<{ gen: number; journalBytes: number; records: number; docs: number; checkpointFileBytes: number }> {
   const { dir, engine, history, clock, log } = options;
   const replayer = new Replayer(engine, history);
   let gen = 0;
@@ -314,7 +336,7 @@ async function recover(options: DurableStoreOptions): Promise<{ gen: number; jou
   replayer.finish();
   clock.restore(replayer.lastTime ?? time);
   const docs = engine.allCollections().reduce((n, c) => n + c.docs.size, 0);
-  return { gen, journalBytes: validLength, records: payloads.length, docs };
+  return { gen, journalBytes: validLength, records: payloads.length, docs, checkpointFileBytes: checkpoint?.length ?? 0 };
 }
 
 async function readIfExists(path: string): Promise<Buffer | null> {

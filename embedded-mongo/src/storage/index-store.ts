@@ -21,6 +21,14 @@ export interface IndexSpec {
 const MAX_KEYS_PER_DOC = 10_000;
 
 /**
+ * The documents holding one key: the id itself while there is one (the usual
+ * case for selective keys, and always for unique ones), a Set once there are
+ * more. A Set per key cost ~150 bytes per document and prefix, the largest
+ * part of a big collection's memory (see `pnpm bench:embedded-mongo-memory`).
+ */
+type Posting = string | Set<string>;
+
+/**
  * A secondary index: hash maps from the canonical encoding of each key prefix
  * to the ids of the documents holding it (prefix maps make equality lookups on
  * the leading fields of a compound index as cheap as on the whole key), plus,
@@ -30,7 +38,7 @@ const MAX_KEYS_PER_DOC = 10_000;
 export class IndexStore {
   readonly fields: string[];
   /** prefixes[j]: key of the first j+1 fields → ids. */
-  private readonly prefixes: Array<Map<string, Set<string>>>;
+  private readonly prefixes: Array<Map<string, Posting>>;
   private readonly partial: Matcher | null;
   /** Null for partial/sparse indexes (they may miss matches) and special ones (text, 2dsphere, hashed). */
   readonly ordered: OrderedIndex | null;
@@ -42,7 +50,7 @@ export class IndexStore {
     resolve: (id: string) => Document | undefined,
   ) {
     this.fields = Object.keys(spec.key);
-    this.prefixes = this.fields.map(() => new Map<string, Set<string>>());
+    this.prefixes = this.fields.map(() => new Map<string, Posting>());
     this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;
     const directions = Object.values(spec.key).map((d) => (d === 1 || d === -1 ? d : null));
     this.ordered = this.complete && directions.every((d) => d !== null) ? new OrderedIndex(this.fields, directions, metrics, resolve) : null;
@@ -93,9 +101,10 @@ export class IndexStore {
   add(id: string, doc: Document): void {
     this.ordered?.add(id, doc);
     this.forEachKey(doc, (map, key) => {
-      let ids = map.get(key);
-      if (!ids) map.set(key, (ids = new Set()));
-      ids.add(id);
+      const ids = map.get(key);
+      if (ids === undefined) map.set(key, id);
+      else if (typeof ids !== 'string') ids.add(id);
+      else if (ids !== id) map.set(key, new Set([ids, id]));
     });
   }
 
@@ -103,15 +112,20 @@ export class IndexStore {
     this.ordered?.remove(id, doc);
     this.forEachKey(doc, (map, key) => {
       const ids = map.get(key);
-      if (!ids) return;
+      if (ids === undefined) return;
+      if (typeof ids === 'string') {
+        if (ids === id) map.delete(key);
+        return;
+      }
       ids.delete(id);
-      if (ids.size === 0) map.delete(key);
+      if (ids.size === 1) map.set(key, ids.values().next().value as string);
     });
   }
 
   /** Ids whose first `keys.length` fields encode to `keys`. */
-  lookup(encodedPrefix: string[]): ReadonlySet<string> | undefined {
-    return this.prefixes[encodedPrefix.length - 1]?.get(encodeTuple(encodedPrefix));
+  lookup(encodedPrefix: string[]): Iterable<string> | undefined {
+    const ids = this.prefixes[encodedPrefix.length - 1]?.get(encodeTuple(encodedPrefix));
+    return typeof ids === 'string' ? [ids] : ids;
   }
 
   clear(): void {
@@ -119,7 +133,7 @@ export class IndexStore {
     for (const map of this.prefixes) map.clear();
   }
 
-  private forEachKey(doc: Document, fn: (map: Map<string, Set<string>>, key: string) => void): void {
+  private forEachKey(doc: Document, fn: (map: Map<string, Posting>, key: string) => void): void {
     const seen = new Set<string>();
     for (const tuple of this.tuples(doc)) {
       const encoded = tuple.map(encodeKey);
@@ -127,7 +141,7 @@ export class IndexStore {
         const key = `${j}:${encodeTuple(encoded.slice(0, j + 1))}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        fn(this.prefixes[j] as Map<string, Set<string>>, encodeTuple(encoded.slice(0, j + 1)));
+        fn(this.prefixes[j] as Map<string, Posting>, encodeTuple(encoded.slice(0, j + 1)));
       }
     }
   }

@@ -48,7 +48,7 @@ function encodeObject(value: object): string {
   const bsontype = (value as { _bsontype?: string })._bsontype;
   switch (bsontype) {
     case 'ObjectId':
-      return `o${(value as { toHexString(): string }).toHexString()}`;
+      return objectIdKey((value as { id: Uint8Array }).id);
     case 'Long':
     case 'Int32':
     case 'Double':
@@ -62,4 +62,22 @@ function encodeObject(value: object): string {
     default:
       return `${bsontype ?? 'object'}:${JSON.stringify(value)}`;
   }
+}
+
+const OBJECT_ID_KEY = Buffer.alloc(25, 0x6f); // 'o' + 24 hex digits
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+
+/**
+ * `o<hex>` as one flat string. bson's `toHexString()` joins twelve two-digit
+ * pieces, a rope V8 keeps as eleven cons strings (~230 bytes); ObjectId keys
+ * are held by the `_id` index and every index entry for as long as the
+ * document lives, so they are built flat (40 bytes).
+ */
+function objectIdKey(bytes: Uint8Array): string {
+  for (let i = 0; i < 12; i++) {
+    const byte = bytes[i] as number;
+    OBJECT_ID_KEY[1 + 2 * i] = HEX_DIGITS[byte >> 4] as number;
+    OBJECT_ID_KEY[2 + 2 * i] = HEX_DIGITS[byte & 15] as number;
+  }
+  return OBJECT_ID_KEY.toString('latin1', 0, 25);
 }
