@@ -118,17 +118,16 @@ describe('bounded history', () => {
     expect(await asyncCodeOf(drain(cursor))).toBe(286);
   });
 
-  it('appends stay O(1): 200k events into a 10k window quickly, cursors keep up', async () => {
+  it('a long stream through a small window: every event delivered once and in order (the window bounds are the tests above)', async () => {
+    // Speed is measured by `pnpm bench:embedded-mongo`, not asserted here; this checks what a bounded window must keep.
     const s = new FakeStorage(10_000);
     const cursor = s.open({ db: 'app', coll: 'c', pipeline: [{ $match: { 'fullDocument.n': { $gte: 0 } } }] });
-    const started = performance.now();
-    let delivered = 0;
+    const seen: number[] = [];
     for (let i = 0; i < 200_000; i += 1) {
       s.changes.append([{ db: 'app', coll: 'c', op: 'insert', documentKey: { _id: i }, fullDocument: { _id: i, n: i } }]);
-      if (i % 5_000 === 4_999) delivered += (await drain(cursor, 10_000)).length;
+      if (i % 5_000 === 4_999) for (const event of await drain(cursor, 10_000)) seen.push((event as { documentKey: { _id: number } }).documentKey._id);
     }
-    const elapsed = performance.now() - started;
-    expect(delivered).toBe(200_000);
-    expect(elapsed).toBeLessThan(5_000);
+    expect(seen.length).toBe(200_000);
+    expect(seen.every((id, index) => id === index)).toBe(true);
   });
 });
