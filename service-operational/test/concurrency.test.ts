@@ -99,7 +99,6 @@ describe(`${REQUESTS} parallel adjustments and transfers on one position`, () =>
     // Both outcomes happen: the mix really contends for too little stock.
     expect(outcomes.some((o) => o.response.status === 201)).toBe(true);
     expect(outcomes.some((o) => o.response.status === 409)).toBe(true);
-    expect(elapsedMs).toBeLessThan(30_000);
   });
 
   it('records exactly one ledger row per successful adjustment, two per transfer, none per refusal', async () => {
