@@ -151,7 +151,13 @@ describe('the back-order mirror', () => {
     backfilled.clear();
     const second = start();
     await second.start();
-    await waitFor(async () => (await backorderedBySkuLocation(analytics, 't1', ['A'])).get('A\u0000WH1') === 8, 'the mirror refilled');
+    // The refill's checkpoint is saved after its batch applies: wait for both, or a loaded machine reads between them.
+    await waitFor(
+      async () =>
+        (await backorderedBySkuLocation(analytics, 't1', ['A'])).get('A\u0000WH1') === 8 &&
+        (await checkpoints.findOne({ _id: 'operational' }))?.mirrors?.length === ALL_MIRRORS.length,
+      'the mirror refilled and its checkpoint saved',
+    );
     expect([...backfilled.keys()]).toEqual(['salesOrders']);
     expect((await checkpoints.findOne({ _id: 'operational' }))!.mirrors).toEqual(ALL_MIRRORS);
     await second.stop();
