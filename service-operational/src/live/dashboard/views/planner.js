@@ -188,7 +188,7 @@ export function createPlanner(section) {
           groups.demandChange,
           groups.campaign,
           groups.supplierDelay,
-          h('button', { type: 'submit', class: 'primary', id: 'whatif-run' }, 'Compare'),
+          h('div', { class: 'bulk-bar' }, h('button', { type: 'submit', class: 'primary', id: 'whatif-run' }, 'Compare')),
         )
       : notice('What-if analysis is for planners and purchasing; this key cannot run it.'),
     result,
