@@ -91,10 +91,11 @@ export function createAlerts(section) {
       acknowledged,
       h(
         'form',
-        { class: 'inline-form rec-actions', onsubmit: run('resolve') },
+        // Enter in the note does nothing: each step is a button of its own, so nothing is resolved by accident.
+        { class: 'inline-form rec-actions', onsubmit: (event) => event.preventDefault() },
         h('label', { for: note.id }, 'Note', note),
         alert.status === 'ACTIVE' && h('button', { type: 'button', class: 'primary', onclick: run('acknowledge') }, 'Acknowledge'),
-        h('button', { type: 'submit' }, 'Resolve'),
+        h('button', { type: 'button', onclick: run('resolve') }, 'Resolve'),
         h('button', { type: 'button', onclick: run('false-positive') }, 'False positive'),
       ),
     );
