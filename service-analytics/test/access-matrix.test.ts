@@ -540,6 +540,7 @@ const ACCESS: Record<string, Access> = {
   },
   'GET /api/dashboard/summary': { roles: 'any', status: 200, request: () => ({ url: '/api/dashboard/summary' }) },
   'GET /api/dashboard/details': { roles: 'any', status: 200, request: () => ({ url: '/api/dashboard/details?limit=5&slowMovingDays=30' }) },
+  'GET /api/dashboard/trends': { roles: 'any', status: 200, request: () => ({ url: '/api/dashboard/trends?days=30' }) },
   'GET /api/internal/stock/critical': { roles: 'any', status: 200, request: () => ({ url: '/api/internal/stock/critical' }) },
   'GET /api/internal/stock/excess': { roles: 'any', status: 200, request: () => ({ url: '/api/internal/stock/excess?limit=10' }) },
   'GET /api/internal/suppliers/lead-times': { roles: 'any', status: 200, request: () => ({ url: '/api/internal/suppliers/lead-times' }) },
@@ -1088,6 +1089,14 @@ async function expectOnlyOwnData(viewer: TenantFixture, other: TenantFixture): P
       .collection(PLANNING_COLLECTIONS.recommendations)
       .countDocuments({ _id: { $in: dashboard.reorderNeeded.map((r) => r.recommendationId) as never[] }, tenantId: viewer.tenant }),
   ).toBe(dashboard.reorderNeeded.length);
+  // The trends: the viewer's daily facts only, summed per day.
+  const trends = (await get('/api/dashboard/trends?days=180')) as { from: DayKey; to: DayKey; days: Array<{ demanded: number }> };
+  const ownFacts = await t.analytics
+    .collection<DailySalesFactDocument>(DAILY_SALES_FACTS)
+    .find({ tenantId: viewer.tenant, day: { $gte: trends.from, $lte: trends.to } })
+    .toArray();
+  expect(ownFacts.length).toBeGreaterThan(0);
+  expect(trends.days.reduce((sum, d) => sum + d.demanded, 0)).toBe(ownFacts.reduce((sum, f) => sum + f.quantityDemanded, 0));
   const critical = (await get('/api/internal/stock/critical')) as { items: Array<{ sku: string; shortBy: number }> };
   expect(critical.items.map((i) => [i.sku, i.shortBy])).toEqual([[SHARED_SKU, viewer.ruleMaxStock - viewer.settings.orderingCost]]);
   expect(((await get('/api/internal/stock/excess')) as { items: unknown[] }).items).toEqual([]);

@@ -97,6 +97,7 @@ describe('POST /api/session', () => {
       tenantId: TENANT,
       keyName: 'warehouse key',
       roles: ['warehouse'],
+      currency: 'USD',
       expiresAt: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
     });
     expect(JSON.stringify(response.body)).not.toContain(t.keys.warehouse);
@@ -174,7 +175,7 @@ describe('requests signed in by the cookie', () => {
     const cookie = await signIn(t.keys.planner);
     const who = await t.request('GET', '/api/session', withCookie(cookie));
     expect(who.status).toBe(200);
-    expect(who.body).toEqual({ tenantId: TENANT, keyName: 'planner key', roles: ['planner'] });
+    expect(who.body).toEqual({ tenantId: TENANT, keyName: 'planner key', roles: ['planner'], currency: 'USD' });
     const products = await t.request('GET', '/api/products', withCookie(cookie));
     expect(products.status, JSON.stringify(products.body)).toBe(200);
     const snapshot = await t.request('GET', '/api/live/snapshot', withCookie(cookie));
@@ -228,8 +229,11 @@ describe('requests signed in by the cookie', () => {
   it("shows another tenant's data to nobody: a cookie of globex sees none of acme's", async () => {
     const product = aProduct({ name: 'ACME-SECRET widget' });
     expect((await t.as(t.keys.admin).post('/api/products', product)).status).toBe(201);
+    // Each tenant's own currency (ISO 4217) for the dashboard's money: globex counts in euros, acme in dollars.
+    await t.models.Tenant.updateOne({ _id: OTHER_TENANT }, { $set: { currency: 'EUR' } });
     const cookie = await signIn(t.keys.otherTenant);
-    expect((await t.request('GET', '/api/session', withCookie(cookie))).body.tenantId).toBe(OTHER_TENANT);
+    expect((await t.request('GET', '/api/session', withCookie(cookie))).body).toMatchObject({ tenantId: OTHER_TENANT, currency: 'EUR' });
+    expect((await t.request('GET', '/api/session', withCookie(await signIn(t.keys.warehouse)))).body).toMatchObject({ tenantId: TENANT, currency: 'USD' });
     expectError(await t.request('GET', `/api/products/${product.sku}`, withCookie(cookie)), 404, 'NOT_FOUND');
     const list = await t.request('GET', `/api/products?search=ACME-SECRET`, withCookie(cookie));
     expect(list.status).toBe(200);
@@ -290,7 +294,7 @@ describe('GET /signin?code= (pnpm start’s one-time link)', () => {
     expect(cookie.attributes.get('httponly')).toBe('true');
     expect(cookie.attributes.get('samesite')).toBe('Strict');
     const who = await t.request('GET', '/api/session', withCookie(`icc_session=${cookie.value}`));
-    expect(who.body).toEqual({ tenantId: TENANT, keyName: 'admin key', roles: ['admin'] });
+    expect(who.body).toEqual({ tenantId: TENANT, keyName: 'admin key', roles: ['admin'], currency: 'USD' });
 
     const sessionsBefore = await t.models.Session.collection.countDocuments();
     const again = await fetch(`${t.baseUrl}/signin?code=${code}`, { redirect: 'manual' });

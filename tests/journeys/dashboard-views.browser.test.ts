@@ -11,9 +11,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
+  AlertListSchema,
   createLogger,
+  DashboardTrendsSchema,
   DEFAULT_PLANNING_SETTINGS,
   PlanningRunSchema,
+  PurchaseOrderPageSchema,
+  PurchaseOrderSchema,
   RecommendationListSchema,
   RecommendationSchema,
   silentLogger,
@@ -95,6 +99,8 @@ async function openPage(key: string): Promise<{ page: Page; errors: string[] }> 
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${operational.url}/#key=${key}`);
+  // Signed in and the session read (roles, currency): the views' navigation is shown.
+  await page.locator('#views-nav').waitFor({ state: 'visible' });
   return { page, errors };
 }
 
@@ -202,6 +208,22 @@ describe("the purchasing manager's morning in the dashboard", () => {
     expect(await page.locator('[data-tile="alerts"] .tile-value').textContent()).toBe(String(summary.body.alertsActive.total));
     expect(await page.locator('#view-overview [data-tile="fillRate30d"]').count()).toBe(1);
     expect(await page.locator('#view-overview').isVisible()).toBe(true);
+    // The trend charts: one canvas each, as many points as the API has days, the last value as the API says.
+    const trends = DashboardTrendsSchema.parse((await call<unknown>(analyticsUrl, 'GET', '/api/dashboard/trends?days=90', keys.purchasing)).body);
+    expect(trends.days.length).toBeGreaterThan(60);
+    await poll(() => page.locator('body').getAttribute('data-trends')).toBe('drawn');
+    for (const field of ['fillRate', 'stockoutRate', 'demanded', 'revenue'] as const) {
+      const box = page.locator(`#trend-${field}`);
+      expect(await box.locator('canvas').count()).toBe(1);
+      expect(await box.getAttribute('data-points')).toBe(String(trends.days.filter((d) => d[field] !== null).length));
+    }
+    const lastDemand = trends.days.at(-1)!.demanded;
+    expect(await page.locator('#trend-demanded .trend-last').textContent()).toBe(` ${lastDemand.toLocaleString('en-US')}`);
+    const lastRevenue = trends.days.at(-1)!.revenue;
+    // Money in the tenant's currency (USD unless set).
+    expect(await page.locator('#trend-revenue .trend-last').textContent()).toBe(
+      ` ${new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(lastRevenue)}`,
+    );
     await screenshot(page, 'overview');
 
     // One click to the recommendations, highest priority first.
@@ -362,4 +384,199 @@ describe("the purchasing manager's morning in the dashboard", () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('alerts: an emptied shelf raises a CRITICAL alert; acknowledged in the page (stored), resolved elsewhere and the card follows live; the warehouse gets no buttons', async () => {
+    // A count finds the busiest shelf empty; the next planning run raises a stock-out alert for it.
+    const stock = await call<{ items: Array<{ sku: string; locationCode: string; onHand: number }> }>(
+      operational.url,
+      'GET',
+      '/api/stock/current?limit=200',
+      keys.warehouse,
+    );
+    const busiest = [...stock.body.items].sort((a, b) => b.onHand - a.onHand)[0]!;
+    expect(busiest.onHand).toBeGreaterThan(0);
+    const emptied = await call(operational.url, 'POST', '/api/stock/adjustment', keys.warehouse, {
+      sku: busiest.sku,
+      locationCode: busiest.locationCode,
+      quantity: -busiest.onHand,
+      reason: 'cycle count: shelf empty',
+    });
+    expect(emptied.status).toBe(201);
+    await cdc.caughtUp(client, OP_DB, TENANT, 120_000);
+    const queued = await call<{ runId: string }>(analyticsUrl, 'POST', '/api/planning/runs', keys.planner, {});
+    expect(queued.status).toBe(202);
+    await eventually('the second planning run', async () => {
+      const run = PlanningRunSchema.parse((await call<unknown>(analyticsUrl, 'GET', `/api/planning/runs/${queued.body.runId}`, keys.planner)).body);
+      expect(run.status).not.toBe('failed');
+      return run.status === 'completed' ? run : undefined;
+    });
+    const activeOf = async (path: string) => AlertListSchema.parse((await call<unknown>(analyticsUrl, 'GET', path, keys.purchasing)).body).items;
+    const [alert] = await activeOf(`/api/alerts/active?type=STOCKOUT_PREDICTED&sku=${busiest.sku}&locationCode=${busiest.locationCode}`);
+    expect(alert, 'no stock-out alert for the emptied shelf').toBeDefined();
+    expect(alert!.status).toBe('ACTIVE');
+    const open = await activeOf('/api/alerts/active?limit=200');
+
+    const { page, errors } = await openPage(keys.purchasing);
+    await page.click('nav a[data-view="alerts"]');
+    await poll(() => page.locator('#alert-list article').count()).toBe(open.length);
+    expect(await page.locator('#alert-count').textContent()).toBe(`${open.length} open`);
+    // Most severe first.
+    const severities = await page.locator('#alert-list article .rec-head .pill').allTextContents();
+    const rank = (s: string) => ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].indexOf(s);
+    expect(severities.map(rank)).toEqual([...severities.map(rank)].sort((a, b) => a - b));
+    const card = page.locator(`#alert-list article[data-alert-id="${alert!.id}"]`);
+    expect(await card.locator('h3').textContent()).toBe(alert!.title);
+    expect(await card.textContent()).toContain(alert!.description);
+    expect(await card.textContent()).toContain(alert!.suggestedAction);
+    expect(await card.textContent()).toContain(`${alert!.impact.units.toLocaleString('en-US')} units`);
+    if (alert!.recommendationId) {
+      expect(await card.locator('a.alert-recommendation').getAttribute('href')).toBe(`#/recommendations/${alert!.recommendationId}`);
+    }
+    // Filter by severity: exactly the API's CRITICAL ones.
+    await page.selectOption('#alert-filter-severity', 'CRITICAL');
+    await page.click('#alert-filters button[type="submit"]');
+    await poll(() => page.locator('#alert-list article').count()).toBe(open.filter((a) => a.severity === 'CRITICAL').length);
+    await page.selectOption('#alert-filter-severity', '');
+    await page.click('#alert-filters button[type="submit"]');
+    await poll(() => page.locator('#alert-list article').count()).toBe(open.length);
+    await screenshot(page, 'alerts');
+
+    // Acknowledge with a note, by keyboard: the card and the stored alert say ACKNOWLEDGED.
+    await card.locator(`#alert-note-${alert!.id}`).fill('seen, ordering today');
+    await card.getByRole('button', { name: 'Acknowledge' }).focus();
+    await page.keyboard.press('Enter');
+    await poll(() => card.getAttribute('data-status')).toBe('ACKNOWLEDGED');
+    const [stored] = await activeOf(`/api/alerts/active?type=STOCKOUT_PREDICTED&sku=${busiest.sku}&locationCode=${busiest.locationCode}`);
+    expect(stored).toMatchObject({ id: alert!.id, status: 'ACKNOWLEDGED', acknowledgedBy: { kind: 'user', name: 'purchasing desk' } });
+    expect(await card.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+
+    // The planner resolves it through the API: the card follows live (alert:resolved), no reload.
+    const resolved = await call(analyticsUrl, 'POST', `/api/alerts/${alert!.id}/resolve`, keys.planner, { note: 'order placed' });
+    expect(resolved.status).toBe(200);
+    await poll(() => card.getAttribute('data-status')).toBe('RESOLVED');
+    expect(await card.locator('button').count()).toBe(0);
+    // The history holds it, resolved, with who did it and the note.
+    await page.click('#alert-tab-history');
+    const inHistory = page.locator(`#alert-list article[data-alert-id="${alert!.id}"]`);
+    await poll(() => inHistory.getAttribute('data-status')).toBe('RESOLVED');
+    expect(await inHistory.textContent()).toContain('Resolved by planner desk');
+    expect(await inHistory.textContent()).toContain('order placed');
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // A warehouse key reads the alerts but is offered no action on them (the API would answer 403).
+    const warehouse = await openPage(keys.warehouse);
+    await warehouse.page.click('nav a[data-view="alerts"]');
+    await poll(() => warehouse.page.locator('#alert-list article').count()).toBe(open.length - 1);
+    expect(await warehouse.page.locator('#alert-list button').count()).toBe(0);
+    expect(warehouse.errors).toEqual([]);
+    await warehouse.page.close();
+  }, 240_000);
+
+  it('receiving: finds a purchase order by its number, receives part of a line then the rest; on hand rises by exactly that (API)', async () => {
+    const listed = PurchaseOrderPageSchema.parse(
+      (await call<unknown>(operational.url, 'GET', '/api/orders/purchase?status=ordered&limit=100', keys.warehouse)).body,
+    ).items;
+    const order = listed.find((o) => o.lines[0]!.quantity >= 2);
+    expect(order, 'no placed purchase order to receive').toBeDefined();
+    const line = order!.lines[0]!;
+    const onHand = async () => {
+      const res = await call<{ locations: Array<{ locationCode: string; onHand: number }> }>(
+        operational.url,
+        'GET',
+        `/api/products/${line.sku}/stock`,
+        keys.warehouse,
+      );
+      return res.body.locations.find((p) => p.locationCode === order!.locationCode)?.onHand ?? 0;
+    };
+    const before = await onHand();
+    const sameSku = order!.lines.filter((l) => l.sku === line.sku).reduce((sum, l) => sum + l.quantity, 0);
+
+    const { page, errors } = await openPage(keys.warehouse);
+    await page.locator('nav a[data-view="receiving"]').focus();
+    await page.keyboard.press('Enter');
+    await poll(() => page.locator(`#receiving-awaiting-table tr[data-po-number="${order!.poNumber}"]`).count()).toBe(1);
+    // Typed as on the delivery note, in lower case: the lookup finds it all the same.
+    await page.fill('#receiving-po-number', order!.poNumber.toLowerCase());
+    await page.keyboard.press('Enter');
+    const panel = page.locator(`#receiving-order section[data-po-number="${order!.poNumber}"]`);
+    await poll(() => panel.getAttribute('data-status')).toBe('ordered');
+    expect(await panel.locator('tbody tr').count()).toBe(order!.lines.length);
+
+    // A partial delivery: half of the first line, nothing of the others.
+    const part = Math.floor(line.quantity / 2);
+    for (const other of order!.lines) await page.fill(`#receive-line-${other.line}`, other.line === line.line ? String(part) : '0');
+    await page.click('#receiving-confirm');
+    await poll(() => panel.getAttribute('data-status')).toBe('partiallyReceived');
+    expect(await onHand()).toBe(before + part);
+    const row = panel.locator(`tbody tr[data-line="${line.line}"]`);
+    expect(await row.locator('[data-field="received"]').textContent()).toBe(part.toLocaleString('en-US'));
+    expect(await row.locator('[data-field="stock"]').textContent()).toBe(`${before.toLocaleString('en-US')} → ${(before + part).toLocaleString('en-US')}`);
+    const stored = PurchaseOrderSchema.parse((await call<unknown>(operational.url, 'GET', `/api/orders/purchase/${order!.id}`, keys.warehouse)).body);
+    expect(stored.lines.find((l) => l.line === line.line)!.receivedQuantity).toBe(part);
+
+    // The rest: the open quantities are filled in; confirm receives them all.
+    expect(await page.inputValue(`#receive-line-${line.line}`)).toBe(String(line.quantity - part));
+    await page.click('#receiving-confirm');
+    await poll(() => panel.getAttribute('data-status')).toBe('received');
+    expect(await onHand()).toBe(before + sameSku);
+    expect(await page.locator('#receiving-message').textContent()).toContain('now received');
+    expect(await page.locator(`#receiving-awaiting-table tr[data-po-number="${order!.poNumber}"]`).count()).toBe(0);
+    await screenshot(page, 'receiving');
+    // Over-receipt is refused in the one error shape, shown as it is.
+    const over = await call<{ code: string }>(operational.url, 'PUT', `/api/orders/purchase/${order!.id}/receive`, keys.warehouse, {
+      lines: [{ line: line.line, quantity: 1 }],
+    });
+    expect(over.status).toBeGreaterThanOrEqual(400);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it("planner: the what-if form's answer is the API's, baseline against scenario; a warehouse key gets no form", async () => {
+    const pending = RecommendationListSchema.parse(
+      (await call<unknown>(analyticsUrl, 'GET', '/api/recommendations?status=PENDING&type=REORDER&limit=50', keys.planner)).body,
+    ).items;
+    const skus = [...new Set(pending.map((r) => r.sku))].slice(0, 2);
+    expect(skus.length).toBeGreaterThan(0);
+    const { page, errors } = await openPage(keys.planner);
+    await page.click('nav a[data-view="planner"]');
+    await page.selectOption('#whatif-type', 'demandChange');
+    await page.fill('#whatif-percentage', '100');
+    const from = await page.inputValue('#whatif-from');
+    const to = await page.inputValue('#whatif-to');
+    await page.fill('#whatif-skus', skus.join(', '));
+    await page.click('#whatif-run');
+    await poll(() => page.locator('#whatif-totals').count()).toBe(1);
+    const body = { scenario: { type: 'demandChange', percentage: 100, from, to }, products: { skus }, horizon: 28 };
+    const answer = await call<{
+      total: Record<'baseline' | 'scenario', { demand: number; unitsShort: number; stockNeededCost: number }>;
+      products: Array<{ sku: string }>;
+    }>(analyticsUrl, 'POST', '/api/analysis/whatif', keys.planner, body);
+    expect(answer.status).toBe(200);
+    const cell = (field: string, which: string) => page.locator(`#whatif-totals tr[data-field="${field}"] [data-value="${which}"]`).textContent();
+    const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+    expect(await cell('demand', 'baseline')).toBe(num(answer.body.total.baseline.demand));
+    expect(await cell('demand', 'scenario')).toBe(num(answer.body.total.scenario.demand));
+    // Doubled demand over part of the horizon: more demand than the baseline.
+    expect(answer.body.total.scenario.demand).toBeGreaterThan(answer.body.total.baseline.demand);
+    expect(await cell('stockNeededCost', 'scenario')).toBe(
+      new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(answer.body.total.scenario.stockNeededCost),
+    );
+    expect(await page.locator('#whatif-products tbody tr').count()).toBe(answer.body.products.length);
+    await screenshot(page, 'planner');
+    // A bad scenario: the API's 400 message, as it says it.
+    await page.selectOption('#whatif-type', 'supplierDelay');
+    await page.fill('#whatif-supplier', 'NO-SUCH-SUPPLIER');
+    await page.click('#whatif-run');
+    await poll(() => page.locator('#whatif-result .notice-error').count()).toBe(1);
+    expect(await page.locator('#whatif-result .notice-error').textContent()).toContain('NO-SUCH-SUPPLIER');
+    expect(errors).toEqual([]);
+    await page.close();
+
+    const warehouse = await openPage(keys.warehouse);
+    await warehouse.page.click('nav a[data-view="planner"]');
+    expect(await warehouse.page.locator('#whatif-form').count()).toBe(0);
+    expect(await warehouse.page.locator('#view-planner').textContent()).toContain('cannot run it');
+    await warehouse.page.close();
+  }, 120_000);
 });

@@ -3,6 +3,8 @@ import {
   DashboardDetailsQuerySchema,
   DashboardDetailsSchema,
   DashboardSummarySchema,
+  DashboardTrendsQuerySchema,
+  DashboardTrendsSchema,
   ErrorResponseSchema,
   ExcessStockSchema,
   InternalListQuerySchema,
@@ -13,6 +15,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from 'mongodb';
 import { dashboardDetails } from './dashboard-details.js';
 import { dashboardSummary } from './dashboard-summary.js';
+import { dashboardTrends } from './dashboard-trends.js';
 import { criticalStock, excessStock, pendingDeliveries, supplierLeadTimes } from './internal-reads.js';
 import '../http/principal.js';
 
@@ -40,6 +43,19 @@ export function dashboardRoutes(deps: { db: Db; now?: () => Date }): FastifyPlug
         },
       },
       async (request) => dashboardSummary(deps.db, request.principal.tenantId, now()),
+    );
+
+    app.get(
+      '/api/dashboard/trends',
+      {
+        schema: {
+          summary: 'Daily fill rate, stock-out rate, units and revenue over the last 7–180 days (the overview trend charts), from the daily sales facts',
+          tags: ['dashboard'],
+          querystring: DashboardTrendsQuerySchema,
+          response: { 200: DashboardTrendsSchema, ...errors },
+        },
+      },
+      async (request) => dashboardTrends(deps.db, request.principal.tenantId, request.query, now()),
     );
 
     app.get(

@@ -1,4 +1,4 @@
-import { AppError, invalidInput, SignInSchema, type Principal } from '@icc/shared';
+import { AppError, DEFAULT_CURRENCY, invalidInput, SignInSchema, type Principal } from '@icc/shared';
 import { Router, type Request, type Response } from 'express';
 import type { Models } from '../db/models.js';
 import { dashboardDirectory } from '../live/live.dashboard.js';
@@ -6,12 +6,14 @@ import { authenticate } from '../tenancy/api-key.service.js';
 import { clearSessionCookie, fromOtherOrigin, requireCsrfProof, sessionToken, setSessionCookie } from './session.http.js';
 import type { OpenedSession, SessionService } from './session.service.js';
 
-/** What the page may know of its session: never the key, never the token. */
-function describe(principal: Principal, expiresAt?: Date) {
+/** What the page may know of its session: never the key, never the token; the tenant's currency for money. */
+async function describe(models: Models, principal: Principal, expiresAt?: Date) {
+  const tenant = await models.Tenant.findById(principal.tenantId, { currency: 1 }).lean();
   return {
     tenantId: principal.tenantId,
     keyName: principal.keyName,
     roles: principal.roles,
+    currency: tenant?.currency ?? DEFAULT_CURRENCY,
     ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
   };
 }
@@ -58,12 +60,12 @@ export function sessionRouter(models: Models, sessions: SessionService): Router 
     const principal = await authenticate(models, parsed.data.apiKey, req.ip);
     const opened = await sessions.open(principal);
     signedIn(req, res, opened);
-    res.status(201).json(describe(principal, opened.expiresAt));
+    res.status(201).json(await describe(models, principal, opened.expiresAt));
   });
 
   router.get('/api/session', async (req, res) => {
     const principal = await sessions.authenticate(sessionToken(req.headers));
-    res.json(describe(principal));
+    res.json(await describe(models, principal));
   });
 
   router.delete('/api/session', async (req, res) => {

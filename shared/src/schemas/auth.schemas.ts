@@ -23,6 +23,13 @@ export interface Principal {
   roles: Role[];
 }
 
+/** A tenant's currency: an ISO 4217 code; money in the APIs is in this unit, the dashboard formats it. */
+export const CurrencyCodeSchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'a currency is an ISO 4217 code such as USD or EUR')
+  .describe('ISO 4217 currency code');
+export const DEFAULT_CURRENCY = 'USD';
+
 export const CreateTenantSchema = z.object({ id: TenantIdSchema, name: lineSchema(120) }).strict();
 export const CreateApiKeySchema = z.object({ name: lineSchema(80), roles: z.array(RoleSchema).min(1) }).strict();
 

@@ -218,3 +218,28 @@ export const PendingDeliverySchema = z.object({
 });
 export const PendingDeliveriesSchema = z.object({ items: z.array(PendingDeliverySchema), definition: z.string() });
 export type PendingDeliveries = z.infer<typeof PendingDeliveriesSchema>;
+
+// ----- GET /api/dashboard/trends -----
+
+export const MAX_TREND_DAYS = 180;
+
+/** `GET /api/dashboard/trends`: the last `days` whole UTC days (ending yesterday: today's facts are still arriving). */
+export const DashboardTrendsQuerySchema = z
+  .object({ days: z.coerce.number().int().min(7).max(MAX_TREND_DAYS).default(90).describe(`days of history, 7–${MAX_TREND_DAYS}`) })
+  .strict();
+export type DashboardTrendsQuery = z.infer<typeof DashboardTrendsQuerySchema>;
+
+/** One day of the tenant's daily sales facts, summed over every SKU × location; days without facts are absent. */
+export const DashboardTrendDaySchema = z.object({
+  day: DayKeySchema,
+  demanded: z.number(),
+  sold: z.number(),
+  unfulfilled: z.number(),
+  revenue: z.number(),
+  /** 1 − unfulfilled ÷ demanded (the summary's fill rate, for one day); null without demand. */
+  fillRate: z.number().nullable(),
+  /** Stock-out rows ÷ rows (the summary's stock-out rate, for one day). */
+  stockoutRate: z.number(),
+});
+export const DashboardTrendsSchema = z.object({ from: DayKeySchema, to: DayKeySchema, days: z.array(DashboardTrendDaySchema), definition: z.string() });
+export type DashboardTrends = z.infer<typeof DashboardTrendsSchema>;

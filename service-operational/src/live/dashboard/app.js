@@ -1,9 +1,13 @@
 // The dashboard: the views (hash router), live state from a snapshot first, then Socket.IO events on top.
 import { createLiveSync } from './live-sync.js';
 import { startRouter } from './router.js';
+import { loadSession } from './session.js';
 import { createStream } from './stream.js';
+import { createAlerts } from './views/alerts.js';
 import { createOverview } from './views/overview.js';
+import { createPlanner } from './views/planner.js';
 import { createProductView } from './views/product.js';
+import { createReceiving } from './views/receiving.js';
 import { createRecommendations } from './views/recommendations.js';
 import { createStockView } from './views/stock.js';
 
@@ -63,12 +67,17 @@ function start() {
   const stockView = createStockView($('view-stock'));
   const table = stockView.table;
   const recommendations = createRecommendations($('view-recommendations'));
+  const alerts = createAlerts($('view-alerts'));
+  const receiving = createReceiving($('view-receiving'));
   const stream = createStream($('stream'), { onChange: () => ($('stream-empty').hidden = $('stream').children.length > 0) });
   startRouter(
     {
       overview: createOverview($('view-overview')),
+      alerts,
       recommendations,
       stock: stockView,
+      receiving,
+      planner: createPlanner($('view-planner')),
       product: createProductView($('view-product')),
     },
     'overview',
@@ -84,6 +93,7 @@ function start() {
       // The stock view pages through the stock list itself: it reads its page again.
       stockView.reload();
       recommendations.refresh();
+      alerts.refresh();
       stream.replaceAll(snapshot.recentOrders, snapshot.recentReceipts);
       if (socket.connected) setStatus('live', 'Live');
     },
@@ -99,8 +109,11 @@ function start() {
         }
       } else if (name === 'order:created') stream.orderCreated(data.order);
       else if (name === 'order:status') stream.orderStatus(data);
-      else if (name === 'purchase-order:received') stream.receiptAdded(data.receipt);
-      else if (name === 'recommendation:updated' || name === 'recommendation:created') recommendations.applyEvent(data);
+      else if (name === 'purchase-order:received') {
+        stream.receiptAdded(data.receipt);
+        receiving.refresh();
+      } else if (name === 'recommendation:updated' || name === 'recommendation:created') recommendations.applyEvent(data);
+      else if (name.startsWith('alert:')) alerts.applyEvent(name, data);
     },
     onSeq(seq) {
       $('seq').textContent = String(seq);
@@ -145,5 +158,16 @@ function start() {
   };
 }
 
-if (await exchangeLegacyKey()) start();
-else toSignIn();
+/** The session's roles and currency first (the views hide what the key cannot do); not signed in → sign in. */
+async function boot() {
+  if (!(await exchangeLegacyKey())) return toSignIn();
+  try {
+    await loadSession();
+  } catch (error) {
+    if (error.status === 401) return toSignIn();
+    // Anything else: the views still work; actions the key cannot do answer 403 with the reason.
+  }
+  start();
+}
+
+await boot();

@@ -23,8 +23,17 @@ export function h(tag, attributes = {}, ...children) {
 
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
-const money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+let money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' });
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
+
+/** Money in the tenant's currency (ISO 4217, from the session), in the browser's locale. */
+export function setCurrency(code) {
+  try {
+    money = new Intl.NumberFormat(undefined, { style: 'currency', currency: code });
+  } catch {
+    money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' });
+  }
+}
 
 export const format = {
   int: (n) => (n === null || n === undefined ? '–' : integer.format(n)),

@@ -2,6 +2,7 @@
 // interval band on one uPlot chart (stock-out days marked), the model and its accuracy, and the
 // open purchase orders. uPlot is loaded on the first visit only, so the first view stays small.
 import { api, query, ApiError } from '../api.js';
+import { loadUPlot } from '../charts.js';
 import { format, h, notice } from '../dom.js';
 
 const HISTORY_DAYS = 90;
@@ -16,19 +17,6 @@ const BUCKET_LABELS = {
   reorderPoint: 'Reorder point',
 };
 const DAY_MS = 86_400_000;
-
-let uPlotReady = null;
-/** The vendored uPlot (served from node_modules by the operational service), once. */
-function loadUPlot() {
-  uPlotReady ??= new Promise((resolve, reject) => {
-    const css = h('link', { rel: 'stylesheet', href: '/dashboard/vendor/uPlot.min.css' });
-    const script = h('script', { src: '/dashboard/vendor/uPlot.iife.min.js' });
-    script.onload = () => resolve(window.uPlot);
-    script.onerror = () => reject(new Error('The chart library could not be loaded'));
-    document.head.append(css, script);
-  });
-  return uPlotReady;
-}
 
 const dayKey = (date) => date.toISOString().slice(0, 10);
 const toSeconds = (key) => Date.parse(`${key}T00:00:00Z`) / 1000;
