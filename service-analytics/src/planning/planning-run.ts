@@ -13,6 +13,7 @@ import { PLANNING_COLLECTIONS } from './planning.collections.js';
 import type { PlanningPairDocument, PlanningRunDocument } from './planning.types.js';
 import { writeChunkRecommendations, type ChunkWrite } from './recommendation-writer.js';
 import { raiseChunkAlerts, resolveUnseenAlerts } from './alerts/alert-run.js';
+import { timed, timedSync, type PhaseTimes } from './planning-phases.js';
 
 /** Skipped pairs a run keeps, with their reasons (the count is in `counts.pairsSkipped`). */
 const SKIPPED_KEPT = 20;
@@ -29,6 +30,8 @@ export interface RunOptions {
   /** SKUs read, decided and written together. */
   chunkSkus: number;
   signal: AbortSignal;
+  /** Where the time goes, by phase (benchmarks). */
+  phases?: PhaseTimes;
 }
 
 /**
@@ -42,7 +45,7 @@ export interface RunOptions {
  * which updates its recommendations in place rather than duplicating them.
  */
 export async function executePlanningRun(lease: Lease<PlanningRunDocument>, options: RunOptions): Promise<void> {
-  const { db, log, now, signal } = options;
+  const { db, log, now, signal, phases } = options;
   const run = lease.job;
   const started = Date.now();
   const startedAt = now();
@@ -51,13 +54,15 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
 
   const today = utcDayKey(now());
   const settings = await planningSettingsOf(db, run.tenantId);
-  const tenant = await readTenantInputs(db, run.tenantId, today);
+  const tenant = await timed(phases, 'read tenant inputs', () => readTenantInputs(db, run.tenantId, today));
   // A tenant-wide fill-rate target is allocated at a price solved from the last full run's pairs (planning-calibration.ts).
-  tenant.allocation = await runAllocationOf(db, run.tenantId, settings);
+  tenant.allocation = await timed(phases, 'read tenant inputs', () => runAllocationOf(db, run.tenantId, settings));
   // Only a whole run, from its start, measures every pair for the next one's allocation.
   const calibrates = run.resumeAfterSku === null && !run.parameters.skus && !run.parameters.locationCodes;
   const serviceItems: ServiceItem[] = [];
-  const skus = run.parameters.skus ? [...run.parameters.skus].sort() : await stockedSkus(db, run.tenantId, run.parameters.locationCodes);
+  const skus = run.parameters.skus
+    ? [...run.parameters.skus].sort()
+    : await timed(phases, 'read tenant inputs', () => stockedSkus(db, run.tenantId, run.parameters.locationCodes));
   run.progress.total = skus.length;
   run.inputs.today = today;
   const todo = skus.filter((sku) => run.resumeAfterSku === null || sku > run.resumeAfterSku);
@@ -69,21 +74,24 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
   const parts = chunks(todo, options.chunkSkus);
   let prepared: Promise<ChunkInputs> | null = parts.length > 0 ? readChunkInputs(db, run.tenantId, parts[0]!, run.parameters.locationCodes) : null;
   for (let c = 0; c < parts.length && !signal.aborted; c += 1) {
-    const chunk = await prepared!;
+    const chunk = await timed(phases, 'read chunk inputs (waited)', () => prepared!);
     prepared = c + 1 < parts.length ? readChunkInputs(db, run.tenantId, parts[c + 1]!, run.parameters.locationCodes) : null;
     prepared?.catch(() => undefined);
-    await planChunk(db, run, chunk, tenant, settings, now(), serviceItems, parts[c]!);
+    await planChunk(db, run, chunk, tenant, settings, now(), serviceItems, parts[c]!, phases);
     run.progress.done += parts[c]!.length;
     run.resumeAfterSku = parts[c]!.at(-1)!;
-    const saved = await lease.heartbeat({
-      $set: { progress: run.progress, counts: run.counts, resumeAfterSku: run.resumeAfterSku, inputs: run.inputs, skipped: run.skipped },
-    });
+    const saved = await timed(phases, 'progress heartbeat', () =>
+      lease.heartbeat({
+        $set: { progress: run.progress, counts: run.counts, resumeAfterSku: run.resumeAfterSku, inputs: run.inputs, skipped: run.skipped },
+      }),
+    );
     if (!saved) return; // taken over by another runner (logged by the lease)
   }
   if (signal.aborted) return; // left running: another runner resumes it once the lease lapses
-  if (calibrates) await saveCalibration(db, run.tenantId, run._id, serviceItems, now());
+  if (calibrates) await timed(phases, 'calibration', () => saveCalibration(db, run.tenantId, run._id, serviceItems, now()));
   // A whole run resolves the alerts of pairs it no longer plans at all (each chunk resolved those of its own pairs).
-  if (!run.parameters.skus && !run.parameters.locationCodes) await resolveUnseenAlerts(db, run.tenantId, run._id, startedAt, now());
+  if (!run.parameters.skus && !run.parameters.locationCodes)
+    await timed(phases, 'alerts: resolve unseen', () => resolveUnseenAlerts(db, run.tenantId, run._id, startedAt, now()));
   const durationMs = Date.now() - started;
   await lease.complete({
     progress: run.progress,
@@ -106,8 +114,10 @@ async function planChunk(
   at: Date,
   serviceItems: ServiceItem[],
   chunkSkus: readonly string[],
+  phases?: PhaseTimes,
 ): Promise<void> {
   const today = run.inputs.today!;
+  const decideStarted = performance.now();
   const write: ChunkWrite = { pairs: [], pending: chunk.pending };
   const pairDocs: AnyBulkWriteOperation<PlanningPairDocument>[] = [];
   const skus = new Set<string>();
@@ -145,10 +155,16 @@ async function planChunk(
     });
   }
   run.counts.skusAnalysed += skus.size;
+  phases?.set('decide', (phases.get('decide') ?? 0) + performance.now() - decideStarted);
   // TRANSFERs per SKU across its locations, once every pair is decided: they replace or reduce the receivers' REORDERs in `desired`.
-  transfersOf(planned, chunk, tenant, settings, run.tenantId);
-  await writeChunkRecommendations(db, write, { runId: run._id, now: at, ttlHours: settings.recommendationTtlHours }, run.counts);
-  if (pairDocs.length > 0) await db.collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs).bulkWrite(pairDocs, { ordered: false });
+  timedSync(phases, 'transfers', () => transfersOf(planned, chunk, tenant, settings, run.tenantId));
+  await timed(phases, 'write recommendations', () =>
+    writeChunkRecommendations(db, write, { runId: run._id, now: at, ttlHours: settings.recommendationTtlHours }, run.counts),
+  );
+  if (pairDocs.length > 0)
+    await timed(phases, 'write pair states', () =>
+      db.collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs).bulkWrite(pairDocs, { ordered: false }),
+    );
   const scope = { tenantId: run.tenantId, runId: run._id, now: at, skus: chunkSkus, locationCodes: run.parameters.locationCodes };
   await raiseChunkAlerts(
     db,
@@ -158,6 +174,7 @@ async function planChunk(
     planned.map((p) => p.pair),
     settings,
     run.counts,
+    phases,
   );
 }
 
