@@ -1,9 +1,10 @@
-import { sleep, utcDayKey, type BackgroundLogger, type Lease, type PlanningSettings } from '@icc/shared';
+import { sleep, utcDayKey, type BackgroundLogger, type Lease, type PlanningRunCounts, type PlanningSettings } from '@icc/shared';
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { FACT_COLLECTIONS } from '../facts/fact-collections.js';
 import type { StockReadModelDoc } from '../facts/reference-mirror.js';
 import { FORECAST_COLLECTIONS, type TrainingJobDocument } from '../forecasts/forecast-collections.js';
 import { chunks } from '../util/collections.js';
+import { bulkWriteIgnoringDuplicates } from '../util/bulk-writes.js';
 import { excessOf, planPair, reorderOf, transfersOf, type DesiredRecommendation, type PairDesire } from './planning-decisions.js';
 import { readChunkInputs, readTenantInputs, type ChunkInputs, type TenantInputs } from './planning-inputs.js';
 import { runAllocationOf, saveCalibration } from './planning-calibration.js';
@@ -72,21 +73,21 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
   );
 
   const parts = chunks(todo, options.chunkSkus);
-  let prepared: Promise<ChunkInputs> | null = parts.length > 0 ? readChunkInputs(db, run.tenantId, parts[0]!, run.parameters.locationCodes) : null;
+  const read = (c: number) => readChunkInputs(db, run.tenantId, parts[c]!, run.parameters.locationCodes);
+  // A pipeline over the chunks: while this process decides chunk c, the engine serves chunk c + 1's reads and chunk c − 1's writes.
+  let prepared: Promise<ChunkInputs> | null = parts.length > 0 ? read(0) : null;
+  let writing: Promise<boolean> | null = null;
   for (let c = 0; c < parts.length && !signal.aborted; c += 1) {
     const chunk = await timed(phases, 'read chunk inputs (waited)', () => prepared!);
-    prepared = c + 1 < parts.length ? readChunkInputs(db, run.tenantId, parts[c + 1]!, run.parameters.locationCodes) : null;
+    prepared = c + 1 < parts.length ? read(c + 1) : null;
     prepared?.catch(() => undefined);
-    await planChunk(db, run, chunk, tenant, settings, now(), serviceItems, parts[c]!, phases);
-    run.progress.done += parts[c]!.length;
-    run.resumeAfterSku = parts[c]!.at(-1)!;
-    const saved = await timed(phases, 'progress heartbeat', () =>
-      lease.heartbeat({
-        $set: { progress: run.progress, counts: run.counts, resumeAfterSku: run.resumeAfterSku, inputs: run.inputs, skipped: run.skipped },
-      }),
-    );
-    if (!saved) return; // taken over by another runner (logged by the lease)
+    const plan = timedSync(phases, 'decide', () => decideChunk(run, chunk, tenant, settings, now(), serviceItems, parts[c]!));
+    if (writing && !(await timed(phases, 'writes (waited)', () => writing!))) return; // taken over by another runner (logged by the lease)
+    writing = writeChunk(db, lease, plan, settings, phases);
+    writing.catch(() => undefined);
   }
+  const last = writing;
+  if (last && !(await timed(phases, 'writes (waited)', () => last))) return;
   if (signal.aborted) return; // left running: another runner resumes it once the lease lapses
   if (calibrates) await timed(phases, 'calibration', () => saveCalibration(db, run.tenantId, run._id, serviceItems, now()));
   // A whole run resolves the alerts of pairs it no longer plans at all (each chunk resolved those of its own pairs).
@@ -104,9 +105,25 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
   log.info({ runId: run._id, tenantId: run.tenantId, durationMs, ...run.counts }, 'planning run finished');
 }
 
-/** Decide every pair of the chunk and write what follows. Counts and inputs accumulate on `run`. */
-async function planChunk(
-  db: Db,
+/** A chunk decided: what its write does, and the counts it adds to the run once written. */
+interface ChunkPlan {
+  chunk: ChunkInputs;
+  skus: readonly string[];
+  at: Date;
+  write: ChunkWrite;
+  pairDocs: AnyBulkWriteOperation<PlanningPairDocument>[];
+  planned: PairDesire[];
+  counts: PlanningRunCounts;
+  skipped: PlanningRunDocument['skipped'];
+}
+
+/**
+ * Decide every pair of the chunk (pure, on this process): the recommendations
+ * each wants, TRANSFERs across its locations, and the pair states that
+ * changed. Counts go to the plan, and reach the run only with its write, so a
+ * progress record never counts a chunk that a resumed run will redo.
+ */
+function decideChunk(
   run: PlanningRunDocument,
   chunk: ChunkInputs,
   tenant: TenantInputs,
@@ -114,67 +131,79 @@ async function planChunk(
   at: Date,
   serviceItems: ServiceItem[],
   chunkSkus: readonly string[],
-  phases?: PhaseTimes,
-): Promise<void> {
+): ChunkPlan {
   const today = run.inputs.today!;
-  const decideStarted = performance.now();
-  const write: ChunkWrite = { pairs: [], pending: chunk.pending };
-  const pairDocs: AnyBulkWriteOperation<PlanningPairDocument>[] = [];
+  const counts = Object.fromEntries(Object.keys(run.counts).map((key) => [key, 0])) as unknown as PlanningRunCounts;
+  const plan: ChunkPlan = { chunk, skus: chunkSkus, at, write: { pairs: [], pending: chunk.pending }, pairDocs: [], planned: [], counts, skipped: [] };
   const skus = new Set<string>();
-  const planned: PairDesire[] = [];
   for (const stock of chunk.stock) {
     const outcome = planPair(stock, chunk, tenant, settings, today);
     noteStock(run, stock);
     if ('skipped' in outcome) {
-      run.counts.pairsSkipped += 1;
-      if (run.skipped.length < SKIPPED_KEPT) run.skipped.push(outcome.skipped);
+      counts.pairsSkipped += 1;
+      plan.skipped.push(outcome.skipped);
       continue;
     }
     const pair = outcome.planned;
     if (pair.serviceItem !== null) serviceItems.push(pair.serviceItem);
     skus.add(pair.sku);
-    run.counts.pairsAnalysed += 1;
+    counts.pairsAnalysed += 1;
     noteForecast(run, pair.forecastJobId, pair.forecastDate);
     const desired = [reorderOf(pair, run.tenantId), excessOf(pair, run.tenantId, settings.excessThresholdDays)].filter(
       (d): d is DesiredRecommendation => d !== null,
     );
-    write.pairs.push({ sku: pair.sku, locationCode: pair.locationCode, desired });
-    planned.push({ pair, desired });
+    plan.write.pairs.push({ sku: pair.sku, locationCode: pair.locationCode, desired });
+    plan.planned.push({ pair, desired });
     const _id = `${run.tenantId}:${pair.sku}:${pair.locationCode}`;
     const state = { reorderPoint: pair.decision.reorderPoint, inventoryPosition: pair.decision.inventoryPosition, acceptedOpen: pair.acceptedOpen };
     const last = chunk.pairs.get(_id);
     // Written only when it changed: the stock watcher needs the numbers, not one write per pair and run.
     if (last && last.reorderPoint === state.reorderPoint && last.inventoryPosition === state.inventoryPosition && last.acceptedOpen === state.acceptedOpen)
       continue;
-    pairDocs.push({
-      replaceOne: {
-        filter: { _id },
-        replacement: { tenantId: run.tenantId, sku: pair.sku, locationCode: pair.locationCode, ...state, plannedAt: at, runId: run._id },
-        upsert: true,
-      },
-    });
+    const replacement = { tenantId: run.tenantId, sku: pair.sku, locationCode: pair.locationCode, ...state, plannedAt: at, runId: run._id };
+    // A pair planned for the first time is inserted (an insert costs the engine less than an upsert); a concurrent run's insert of it stands.
+    plan.pairDocs.push(last ? { replaceOne: { filter: { _id }, replacement, upsert: true } } : { insertOne: { document: { _id, ...replacement } } });
   }
-  run.counts.skusAnalysed += skus.size;
-  phases?.set('decide', (phases.get('decide') ?? 0) + performance.now() - decideStarted);
+  counts.skusAnalysed += skus.size;
   // TRANSFERs per SKU across its locations, once every pair is decided: they replace or reduce the receivers' REORDERs in `desired`.
-  timedSync(phases, 'transfers', () => transfersOf(planned, chunk, tenant, settings, run.tenantId));
+  transfersOf(plan.planned, chunk, tenant, settings, run.tenantId);
+  return plan;
+}
+
+/**
+ * Write a decided chunk — recommendations, changed pair states, alerts — then
+ * add its counts to the run and record progress past its last SKU. Answers
+ * false when the lease was lost.
+ */
+async function writeChunk(db: Db, lease: Lease<PlanningRunDocument>, plan: ChunkPlan, settings: PlanningSettings, phases?: PhaseTimes): Promise<boolean> {
+  const run = lease.job;
+  const { at, counts } = plan;
   await timed(phases, 'write recommendations', () =>
-    writeChunkRecommendations(db, write, { runId: run._id, now: at, ttlHours: settings.recommendationTtlHours }, run.counts),
+    writeChunkRecommendations(db, plan.write, { runId: run._id, now: at, ttlHours: settings.recommendationTtlHours }, counts),
   );
-  if (pairDocs.length > 0)
+  if (plan.pairDocs.length > 0)
     await timed(phases, 'write pair states', () =>
-      db.collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs).bulkWrite(pairDocs, { ordered: false }),
+      bulkWriteIgnoringDuplicates(db.collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs), plan.pairDocs),
     );
-  const scope = { tenantId: run.tenantId, runId: run._id, now: at, skus: chunkSkus, locationCodes: run.parameters.locationCodes };
+  const scope = { tenantId: run.tenantId, runId: run._id, now: at, skus: plan.skus, locationCodes: run.parameters.locationCodes };
   await raiseChunkAlerts(
     db,
     scope,
-    today,
-    chunk,
-    planned.map((p) => p.pair),
+    run.inputs.today!,
+    plan.chunk,
+    plan.planned.map((p) => p.pair),
     settings,
-    run.counts,
+    counts,
     phases,
+  );
+  for (const key of Object.keys(counts) as (keyof PlanningRunCounts)[]) run.counts[key] += counts[key];
+  for (const skipped of plan.skipped) if (run.skipped.length < SKIPPED_KEPT) run.skipped.push(skipped);
+  run.progress.done += plan.skus.length;
+  run.resumeAfterSku = plan.skus.at(-1)!;
+  return timed(phases, 'progress heartbeat', () =>
+    lease.heartbeat({
+      $set: { progress: run.progress, counts: run.counts, resumeAfterSku: run.resumeAfterSku, inputs: run.inputs, skipped: run.skipped },
+    }),
   );
 }
 
