@@ -55,8 +55,8 @@ export async function readTenantInputs(db: Db, tenantId: string, today: DayKey):
  * Each SKU's revenue and its demand per location over [from, today), summed
  * here from a find of the fact rows (four fields each), a cursor batch at a
  * time: the engine serves a batch per request instead of grouping every row
- * of the window in one command (at 100,000 pairs that one command held
- * embedded-mongo for longer than the driver's 30 s monitor timeout).
+ * of the window in one command (at 100,000 pairs on a loaded machine, a run
+ * failed when the driver's monitor got no answer from the engine for 30 s).
  */
 async function recentDemandOf(
   db: Db,
