@@ -12,6 +12,7 @@
  * `--optimize`, then times STOCK_LEVELS optimisation runs (issue 17) over the
  * same pairs: unconstrained, then with the budget at 95 % of its inventory value.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { addUtcDays } from '@icc/shared';
 import { MongoClient, type Db } from 'mongodb';
@@ -54,6 +55,16 @@ async function insertInChunks(db: Db, collection: string, docs: Iterable<Record<
     }
   }
   if (batch.length > 0) await db.collection(collection).insertMany(batch, { ordered: false });
+}
+
+/** CPU seconds a process used so far (Linux /proc; 0 elsewhere): the engine's share of a run, which the load average does not blur. */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 const skuOf = (i: number) => `SKU-${String(i).padStart(6, '0')}`;
@@ -222,18 +233,26 @@ try {
   const seedStart = Date.now();
   await seed(db);
   log(`seeded ${SKUS} SKUs × ${LOCATIONS} locations (${FACT_DAYS} fact days per pair) in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
-  const worker = createPlanningWorker({ db, now: () => NOW });
+  const phases = new Map<string, number>();
+  const worker = createPlanningWorker({ db, now: () => NOW, phases });
   const results: string[] = [];
   for (const label of ['first run (inserts)', 'second run (updates in place)']) {
     const run = runDocument(TENANT, { kind: 'MANUAL', reason: 'bench', skus: null, locationCodes: null }, NOW);
     await db.collection<typeof run>(PLANNING_COLLECTIONS.planningRuns).insertOne(run);
+    phases.clear();
     const started = Date.now();
+    const cpu = process.cpuUsage();
+    const engineCpu = processCpuSeconds(engine.child.pid);
     await worker.drain();
     const seconds = (Date.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const engineUsed = processCpuSeconds(engine.child.pid) - engineCpu;
     const stored = await db.collection<typeof run>(PLANNING_COLLECTIONS.planningRuns).findOne({ _id: run._id });
     results.push(
-      `${label}: ${seconds.toFixed(2)} s for ${stored?.counts.pairsAnalysed} pairs, status ${stored?.status}, counts ${JSON.stringify(stored?.counts)}`,
+      `${label}: ${seconds.toFixed(2)} s for ${stored?.counts.pairsAnalysed} pairs (CPU: service ${((used.user + used.system) / 1e6).toFixed(2)} s, engine ${engineUsed.toFixed(2)} s), status ${stored?.status}, counts ${JSON.stringify(stored?.counts)}`,
+      `  phases (s): ${[...phases].map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(2)}`).join(', ')}`,
     );
+    log(results.at(-2)!);
     log(results.at(-1)!);
   }
   if (values.optimize) {

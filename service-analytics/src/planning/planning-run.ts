@@ -1,9 +1,10 @@
-import { sleep, utcDayKey, type BackgroundLogger, type Lease, type PlanningSettings } from '@icc/shared';
+import { sleep, utcDayKey, type BackgroundLogger, type Lease, type PlanningRunCounts, type PlanningSettings } from '@icc/shared';
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { FACT_COLLECTIONS } from '../facts/fact-collections.js';
 import type { StockReadModelDoc } from '../facts/reference-mirror.js';
 import { FORECAST_COLLECTIONS, type TrainingJobDocument } from '../forecasts/forecast-collections.js';
 import { chunks } from '../util/collections.js';
+import { bulkWriteIgnoringDuplicates } from '../util/bulk-writes.js';
 import { excessOf, planPair, reorderOf, transfersOf, type DesiredRecommendation, type PairDesire } from './planning-decisions.js';
 import { readChunkInputs, readTenantInputs, type ChunkInputs, type TenantInputs } from './planning-inputs.js';
 import { runAllocationOf, saveCalibration } from './planning-calibration.js';
@@ -13,6 +14,7 @@ import { PLANNING_COLLECTIONS } from './planning.collections.js';
 import type { PlanningPairDocument, PlanningRunDocument } from './planning.types.js';
 import { writeChunkRecommendations, type ChunkWrite } from './recommendation-writer.js';
 import { raiseChunkAlerts, resolveUnseenAlerts } from './alerts/alert-run.js';
+import { timed, timedSync, type PhaseTimes } from './planning-phases.js';
 
 /** Skipped pairs a run keeps, with their reasons (the count is in `counts.pairsSkipped`). */
 const SKIPPED_KEPT = 20;
@@ -29,6 +31,8 @@ export interface RunOptions {
   /** SKUs read, decided and written together. */
   chunkSkus: number;
   signal: AbortSignal;
+  /** Where the time goes, by phase (benchmarks). */
+  phases?: PhaseTimes;
 }
 
 /**
@@ -42,7 +46,7 @@ export interface RunOptions {
  * which updates its recommendations in place rather than duplicating them.
  */
 export async function executePlanningRun(lease: Lease<PlanningRunDocument>, options: RunOptions): Promise<void> {
-  const { db, log, now, signal } = options;
+  const { db, log, now, signal, phases } = options;
   const run = lease.job;
   const started = Date.now();
   const startedAt = now();
@@ -51,13 +55,15 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
 
   const today = utcDayKey(now());
   const settings = await planningSettingsOf(db, run.tenantId);
-  const tenant = await readTenantInputs(db, run.tenantId, today);
+  const tenant = await timed(phases, 'read tenant inputs', () => readTenantInputs(db, run.tenantId, today));
   // A tenant-wide fill-rate target is allocated at a price solved from the last full run's pairs (planning-calibration.ts).
-  tenant.allocation = await runAllocationOf(db, run.tenantId, settings);
+  tenant.allocation = await timed(phases, 'read tenant inputs', () => runAllocationOf(db, run.tenantId, settings));
   // Only a whole run, from its start, measures every pair for the next one's allocation.
   const calibrates = run.resumeAfterSku === null && !run.parameters.skus && !run.parameters.locationCodes;
   const serviceItems: ServiceItem[] = [];
-  const skus = run.parameters.skus ? [...run.parameters.skus].sort() : await stockedSkus(db, run.tenantId, run.parameters.locationCodes);
+  const skus = run.parameters.skus
+    ? [...run.parameters.skus].sort()
+    : await timed(phases, 'read tenant inputs', () => stockedSkus(db, run.tenantId, run.parameters.locationCodes));
   run.progress.total = skus.length;
   run.inputs.today = today;
   const todo = skus.filter((sku) => run.resumeAfterSku === null || sku > run.resumeAfterSku);
@@ -67,23 +73,26 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
   );
 
   const parts = chunks(todo, options.chunkSkus);
-  let prepared: Promise<ChunkInputs> | null = parts.length > 0 ? readChunkInputs(db, run.tenantId, parts[0]!, run.parameters.locationCodes) : null;
+  const read = (c: number) => readChunkInputs(db, run.tenantId, parts[c]!, run.parameters.locationCodes);
+  // A pipeline over the chunks: while this process decides chunk c, the engine serves chunk c + 1's reads and chunk c − 1's writes.
+  let prepared: Promise<ChunkInputs> | null = parts.length > 0 ? read(0) : null;
+  let writing: Promise<boolean> | null = null;
   for (let c = 0; c < parts.length && !signal.aborted; c += 1) {
-    const chunk = await prepared!;
-    prepared = c + 1 < parts.length ? readChunkInputs(db, run.tenantId, parts[c + 1]!, run.parameters.locationCodes) : null;
+    const chunk = await timed(phases, 'read chunk inputs (waited)', () => prepared!);
+    prepared = c + 1 < parts.length ? read(c + 1) : null;
     prepared?.catch(() => undefined);
-    await planChunk(db, run, chunk, tenant, settings, now(), serviceItems, parts[c]!);
-    run.progress.done += parts[c]!.length;
-    run.resumeAfterSku = parts[c]!.at(-1)!;
-    const saved = await lease.heartbeat({
-      $set: { progress: run.progress, counts: run.counts, resumeAfterSku: run.resumeAfterSku, inputs: run.inputs, skipped: run.skipped },
-    });
-    if (!saved) return; // taken over by another runner (logged by the lease)
+    const plan = timedSync(phases, 'decide', () => decideChunk(run, chunk, tenant, settings, now(), serviceItems, parts[c]!));
+    if (writing && !(await timed(phases, 'writes (waited)', () => writing!))) return; // taken over by another runner (logged by the lease)
+    writing = writeChunk(db, lease, plan, settings, phases);
+    writing.catch(() => undefined);
   }
+  const last = writing;
+  if (last && !(await timed(phases, 'writes (waited)', () => last))) return;
   if (signal.aborted) return; // left running: another runner resumes it once the lease lapses
-  if (calibrates) await saveCalibration(db, run.tenantId, run._id, serviceItems, now());
+  if (calibrates) await timed(phases, 'calibration', () => saveCalibration(db, run.tenantId, run._id, serviceItems, now()));
   // A whole run resolves the alerts of pairs it no longer plans at all (each chunk resolved those of its own pairs).
-  if (!run.parameters.skus && !run.parameters.locationCodes) await resolveUnseenAlerts(db, run.tenantId, run._id, startedAt, now());
+  if (!run.parameters.skus && !run.parameters.locationCodes)
+    await timed(phases, 'alerts: resolve unseen', () => resolveUnseenAlerts(db, run.tenantId, run._id, startedAt, now()));
   const durationMs = Date.now() - started;
   await lease.complete({
     progress: run.progress,
@@ -96,9 +105,25 @@ export async function executePlanningRun(lease: Lease<PlanningRunDocument>, opti
   log.info({ runId: run._id, tenantId: run.tenantId, durationMs, ...run.counts }, 'planning run finished');
 }
 
-/** Decide every pair of the chunk and write what follows. Counts and inputs accumulate on `run`. */
-async function planChunk(
-  db: Db,
+/** A chunk decided: what its write does, and the counts it adds to the run once written. */
+interface ChunkPlan {
+  chunk: ChunkInputs;
+  skus: readonly string[];
+  at: Date;
+  write: ChunkWrite;
+  pairDocs: AnyBulkWriteOperation<PlanningPairDocument>[];
+  planned: PairDesire[];
+  counts: PlanningRunCounts;
+  skipped: PlanningRunDocument['skipped'];
+}
+
+/**
+ * Decide every pair of the chunk (pure, on this process): the recommendations
+ * each wants, TRANSFERs across its locations, and the pair states that
+ * changed. Counts go to the plan, and reach the run only with its write, so a
+ * progress record never counts a chunk that a resumed run will redo.
+ */
+function decideChunk(
   run: PlanningRunDocument,
   chunk: ChunkInputs,
   tenant: TenantInputs,
@@ -106,58 +131,79 @@ async function planChunk(
   at: Date,
   serviceItems: ServiceItem[],
   chunkSkus: readonly string[],
-): Promise<void> {
+): ChunkPlan {
   const today = run.inputs.today!;
-  const write: ChunkWrite = { pairs: [], pending: chunk.pending };
-  const pairDocs: AnyBulkWriteOperation<PlanningPairDocument>[] = [];
+  const counts = Object.fromEntries(Object.keys(run.counts).map((key) => [key, 0])) as unknown as PlanningRunCounts;
+  const plan: ChunkPlan = { chunk, skus: chunkSkus, at, write: { pairs: [], pending: chunk.pending }, pairDocs: [], planned: [], counts, skipped: [] };
   const skus = new Set<string>();
-  const planned: PairDesire[] = [];
   for (const stock of chunk.stock) {
     const outcome = planPair(stock, chunk, tenant, settings, today);
     noteStock(run, stock);
     if ('skipped' in outcome) {
-      run.counts.pairsSkipped += 1;
-      if (run.skipped.length < SKIPPED_KEPT) run.skipped.push(outcome.skipped);
+      counts.pairsSkipped += 1;
+      plan.skipped.push(outcome.skipped);
       continue;
     }
     const pair = outcome.planned;
     if (pair.serviceItem !== null) serviceItems.push(pair.serviceItem);
     skus.add(pair.sku);
-    run.counts.pairsAnalysed += 1;
+    counts.pairsAnalysed += 1;
     noteForecast(run, pair.forecastJobId, pair.forecastDate);
     const desired = [reorderOf(pair, run.tenantId), excessOf(pair, run.tenantId, settings.excessThresholdDays)].filter(
       (d): d is DesiredRecommendation => d !== null,
     );
-    write.pairs.push({ sku: pair.sku, locationCode: pair.locationCode, desired });
-    planned.push({ pair, desired });
+    plan.write.pairs.push({ sku: pair.sku, locationCode: pair.locationCode, desired });
+    plan.planned.push({ pair, desired });
     const _id = `${run.tenantId}:${pair.sku}:${pair.locationCode}`;
     const state = { reorderPoint: pair.decision.reorderPoint, inventoryPosition: pair.decision.inventoryPosition, acceptedOpen: pair.acceptedOpen };
     const last = chunk.pairs.get(_id);
     // Written only when it changed: the stock watcher needs the numbers, not one write per pair and run.
     if (last && last.reorderPoint === state.reorderPoint && last.inventoryPosition === state.inventoryPosition && last.acceptedOpen === state.acceptedOpen)
       continue;
-    pairDocs.push({
-      replaceOne: {
-        filter: { _id },
-        replacement: { tenantId: run.tenantId, sku: pair.sku, locationCode: pair.locationCode, ...state, plannedAt: at, runId: run._id },
-        upsert: true,
-      },
-    });
+    const replacement = { tenantId: run.tenantId, sku: pair.sku, locationCode: pair.locationCode, ...state, plannedAt: at, runId: run._id };
+    // A pair planned for the first time is inserted (an insert costs the engine less than an upsert); a concurrent run's insert of it stands.
+    plan.pairDocs.push(last ? { replaceOne: { filter: { _id }, replacement, upsert: true } } : { insertOne: { document: { _id, ...replacement } } });
   }
-  run.counts.skusAnalysed += skus.size;
+  counts.skusAnalysed += skus.size;
   // TRANSFERs per SKU across its locations, once every pair is decided: they replace or reduce the receivers' REORDERs in `desired`.
-  transfersOf(planned, chunk, tenant, settings, run.tenantId);
-  await writeChunkRecommendations(db, write, { runId: run._id, now: at, ttlHours: settings.recommendationTtlHours }, run.counts);
-  if (pairDocs.length > 0) await db.collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs).bulkWrite(pairDocs, { ordered: false });
-  const scope = { tenantId: run.tenantId, runId: run._id, now: at, skus: chunkSkus, locationCodes: run.parameters.locationCodes };
+  transfersOf(plan.planned, chunk, tenant, settings, run.tenantId);
+  return plan;
+}
+
+/**
+ * Write a decided chunk — recommendations, changed pair states, alerts — then
+ * add its counts to the run and record progress past its last SKU. Answers
+ * false when the lease was lost.
+ */
+async function writeChunk(db: Db, lease: Lease<PlanningRunDocument>, plan: ChunkPlan, settings: PlanningSettings, phases?: PhaseTimes): Promise<boolean> {
+  const run = lease.job;
+  const { at, counts } = plan;
+  await timed(phases, 'write recommendations', () =>
+    writeChunkRecommendations(db, plan.write, { runId: run._id, now: at, ttlHours: settings.recommendationTtlHours }, counts),
+  );
+  if (plan.pairDocs.length > 0)
+    await timed(phases, 'write pair states', () =>
+      bulkWriteIgnoringDuplicates(db.collection<PlanningPairDocument>(PLANNING_COLLECTIONS.planningPairs), plan.pairDocs),
+    );
+  const scope = { tenantId: run.tenantId, runId: run._id, now: at, skus: plan.skus, locationCodes: run.parameters.locationCodes };
   await raiseChunkAlerts(
     db,
     scope,
-    today,
-    chunk,
-    planned.map((p) => p.pair),
+    run.inputs.today!,
+    plan.chunk,
+    plan.planned.map((p) => p.pair),
     settings,
-    run.counts,
+    counts,
+    phases,
+  );
+  for (const key of Object.keys(counts) as (keyof PlanningRunCounts)[]) run.counts[key] += counts[key];
+  for (const skipped of plan.skipped) if (run.skipped.length < SKIPPED_KEPT) run.skipped.push(skipped);
+  run.progress.done += plan.skus.length;
+  run.resumeAfterSku = plan.skus.at(-1)!;
+  return timed(phases, 'progress heartbeat', () =>
+    lease.heartbeat({
+      $set: { progress: run.progress, counts: run.counts, resumeAfterSku: run.resumeAfterSku, inputs: run.inputs, skipped: run.skipped },
+    }),
   );
 }
 

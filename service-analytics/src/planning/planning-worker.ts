@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import { executeOptimizationRun } from './optimize/optimize-run.js';
 import { optimizationRunsOf } from './optimize/optimize-runs.js';
 import { executePlanningRun } from './planning-run.js';
+import type { PhaseTimes } from './planning-phases.js';
 import { planningRunsOf } from './planning-runs.js';
 import { scheduleDailyRuns, watchForecastJobs, watchStock } from './planning-triggers.js';
 import { sweepAcceptedWithoutRequest } from './recommendation-actions.js';
@@ -22,6 +23,8 @@ export interface PlanningWorkerOptions {
   /** A forecast job was queued by the schedule: wake the forecast runner. */
   onTrainingJobQueued?: () => void;
   now?: () => Date;
+  /** Where runs' time goes, by phase, accumulated here (benchmarks). */
+  phases?: PhaseTimes;
 }
 
 export interface PlanningWorker {
@@ -64,8 +67,10 @@ export function createPlanningWorker(options: PlanningWorkerOptions): PlanningWo
   function drain(): Promise<number> {
     const run = draining.then(
       async () =>
-        (await jobs.drain((lease) => executePlanningRun(lease, { db, log, now, chunkSkus, signal: stopping.signal }), stopping.signal)) +
-        (await optimizations.drain((lease) => executeOptimizationRun(lease, { db, now, chunkSkus }), stopping.signal)),
+        (await jobs.drain(
+          (lease) => executePlanningRun(lease, { db, log, now, chunkSkus, signal: stopping.signal, phases: options.phases }),
+          stopping.signal,
+        )) + (await optimizations.drain((lease) => executeOptimizationRun(lease, { db, now, chunkSkus }), stopping.signal)),
     );
     draining = run.catch(() => 0);
     return run;

@@ -14,7 +14,29 @@ const ANNOUNCED_PRIORITIES = new Set(['CRITICAL', 'HIGH']);
 
 /** The fields a run writes that a person reads: equal in all of them, an update would change nothing but the run id and expiry. */
 function sameNumbers(pending: StoredRecommendation, desired: DesiredRecommendation): boolean {
-  return (Object.keys(desired) as (keyof DesiredRecommendation)[]).every((key) => JSON.stringify(pending[key]) === JSON.stringify(desired[key]));
+  return (Object.keys(desired) as (keyof DesiredRecommendation)[]).every((key) => sameValue(pending[key], desired[key]));
+}
+
+/**
+ * Equal as stored: the same primitives, dates at the same instant, arrays and
+ * plain objects equal member by member (a member that is undefined counts as
+ * absent, as in a stored document). A walk, not JSON.stringify: this runs for
+ * every pending recommendation of every run.
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return typeof a === 'number' && Number.isNaN(a) && Number.isNaN(b);
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i += 1) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const key in x) if (x[key] !== undefined && !sameValue(x[key], y[key])) return false;
+  for (const key in y) if (y[key] !== undefined && x[key] === undefined) return false;
+  return true;
 }
 
 function unchangedIsh(pending: StoredRecommendation, desired: DesiredRecommendation): boolean {

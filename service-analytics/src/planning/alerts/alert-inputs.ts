@@ -36,12 +36,10 @@ export async function readAlertInputs(db: Db, tenantId: string, skus: readonly s
   const skuList = [...skus];
   const from = addUtcDays(today, -HISTORY_DAYS);
   const [facts, forecasts, orders, pending] = await Promise.all([
+    // A find, summed here: the engine's aggregation `$match` tests a 1,000-SKU `$in` at the cost of the whole list per fact row.
     db
       .collection<StoredDailyFact>(FACT_COLLECTIONS.dailySalesFacts)
-      .aggregate<{ _id: { sku: string; day: DayKey }; demanded: number; stockOut: boolean }>([
-        { $match: { tenantId, sku: { $in: skuList }, day: { $gte: from, $lt: today } } },
-        { $group: { _id: { sku: '$sku', day: '$day' }, demanded: { $sum: '$quantityDemanded' }, stockOut: { $max: '$stockOut' } } },
-      ])
+      .find({ tenantId, sku: { $in: skuList }, day: { $gte: from, $lt: today } }, { projection: { _id: 0, sku: 1, day: 1, quantityDemanded: 1, stockOut: 1 } })
       .toArray(),
     db
       .collection<ForecastDocument>(FORECAST_COLLECTIONS.forecasts)
@@ -59,8 +57,18 @@ export async function readAlertInputs(db: Db, tenantId: string, skus: readonly s
       .toArray(),
   ]);
 
-  const rows = new Map<string, { day: DayKey; demanded: number; stockOut: boolean }[]>();
-  for (const row of facts) rows.set(row._id.sku, [...(rows.get(row._id.sku) ?? []), { day: row._id.day, demanded: row.demanded, stockOut: row.stockOut }]);
+  // SKU → day → demand of all its locations, out of stock at any of them.
+  const byDay = new Map<string, Map<DayKey, { day: DayKey; demanded: number; stockOut: boolean }>>();
+  for (const fact of facts) {
+    let days = byDay.get(fact.sku);
+    if (!days) byDay.set(fact.sku, (days = new Map<DayKey, { day: DayKey; demanded: number; stockOut: boolean }>()));
+    const row = days.get(fact.day);
+    if (row) {
+      row.demanded += fact.quantityDemanded;
+      row.stockOut ||= fact.stockOut;
+    } else days.set(fact.day, { day: fact.day, demanded: fact.quantityDemanded, stockOut: fact.stockOut });
+  }
+  const rows = new Map([...byDay].map(([sku, days]) => [sku, [...days.values()]]));
   const demand = new Map<string, Map<DayKey, number>>();
   const uncensored = new Map<string, Map<DayKey, number>>();
   for (const [sku, list] of rows) {

@@ -2,6 +2,7 @@ import type { DayKey, PlanningSettings } from '@icc/shared';
 import type { Db } from 'mongodb';
 import type { PlannedPair } from '../planning-decisions.js';
 import type { ChunkInputs } from '../planning-inputs.js';
+import { timed, timedSync, type PhaseTimes } from '../planning-phases.js';
 import { evaluateChunkAlerts } from './alert-evaluation.js';
 import { readAlertInputs } from './alert-inputs.js';
 import { writeChunkAlerts, type AlertScope } from './alert-writer.js';
@@ -24,7 +25,9 @@ export async function raiseChunkAlerts(
   planned: readonly PlannedPair[],
   settings: Pick<PlanningSettings, 'excessThresholdDays'>,
   counts: { alertsCreated: number },
+  phases?: PhaseTimes,
 ): Promise<void> {
-  const inputs = await readAlertInputs(db, scope.tenantId, scope.skus, today);
-  await writeChunkAlerts(db, scope, evaluateChunkAlerts(today, chunk, planned, inputs, settings), counts);
+  const inputs = await timed(phases, 'alerts: read', () => readAlertInputs(db, scope.tenantId, scope.skus, today));
+  const found = timedSync(phases, 'alerts: evaluate', () => evaluateChunkAlerts(today, chunk, planned, inputs, settings));
+  await timed(phases, 'alerts: write', () => writeChunkAlerts(db, scope, found, counts));
 }
