@@ -1,9 +1,11 @@
 import type { Document } from 'bson';
-import { Aggregator, ProcessingMode } from 'mingo';
+// The base Aggregator: mingo's root one merges its default operators over ours, undoing the `$in` set lookup.
+import { Aggregator } from 'mingo/aggregator';
+import { ProcessingMode } from 'mingo/core';
 import { Query } from 'mingo/query';
 import type { CollectionResolver, Options } from 'mingo/types';
 import { CommandError, ErrorCode } from '../errors.js';
-import { sharedQueryOptions } from './query-options.js';
+import { OPERATOR_CONTEXT, sharedQueryOptions } from './query-options.js';
 
 /** A compiled filter: true when the document matches. */
 export type Matcher = (doc: Document) => boolean;
@@ -34,6 +36,7 @@ export function runPipeline(docs: Document[], pipeline: Document[], resolver?: C
   return translateErrors(() => {
     const aggregator = new Aggregator(pipeline, {
       ...BASE_OPTIONS,
+      context: OPERATOR_CONTEXT,
       processingMode: ProcessingMode.CLONE_INPUT,
       ...(resolver ? { collectionResolver: resolver } : {}),
       ...(variables ? { variables } : {}),

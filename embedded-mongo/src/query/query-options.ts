@@ -49,24 +49,31 @@ function isSetMember(value: unknown): boolean {
  * hands it out: the third argument of a query operator at compile time.
  */
 export function sharedQueryOptions(base: Partial<Options>): Partial<Options> {
-  let captured: Partial<Options> | undefined;
-  const context = Context.init({
-    accumulator: accumulatorOperators,
-    expression: expressionOperators,
-    pipeline: pipelineOperators,
-    projection: projectionOperators,
-    // Spread: the module namespace object is frozen, and we add one operator.
-    query: {
-      ...queryOperators,
-      $in: setMembershipIn,
-      $__captureOptions: (_selector: string, _value: unknown, options: Partial<Options>) => {
-        captured = options;
-        return () => true;
-      },
-    },
-    window: windowOperators,
-  });
-  new CoreQuery({ _: { $__captureOptions: 1 } }, { ...base, context });
+  new CoreQuery({ _: { $__captureOptions: 1 } }, { ...base, context: OPERATOR_CONTEXT });
   if (!captured) throw new Error('mingo did not hand out its compute options');
   return captured;
 }
+
+let captured: Partial<Options> | undefined;
+
+/**
+ * Every mingo operator, with `$in` as the set lookup above. Aggregations get it too (their
+ * `$match` stages compile queries from it), so a `$match` on a long `$in` list costs one set
+ * lookup per document there as well.
+ */
+export const OPERATOR_CONTEXT = Context.init({
+  accumulator: accumulatorOperators,
+  expression: expressionOperators,
+  pipeline: pipelineOperators,
+  projection: projectionOperators,
+  // Spread: the module namespace object is frozen, and we add one operator.
+  query: {
+    ...queryOperators,
+    $in: setMembershipIn,
+    $__captureOptions: (_selector: string, _value: unknown, options: Partial<Options>) => {
+      captured = options;
+      return () => true;
+    },
+  },
+  window: windowOperators,
+});
