@@ -32,9 +32,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmbeddedMongoProcess } from '@icc/embedded-mongo';
 import { analyticsConfig, createLogger, hashApiKey, startConfig, startDatabase, type StartedDatabase } from '@icc/shared';
-import { startAnalytics } from '@icc/service-analytics';
-import { ensureTenant, issueApiKey, issueSignInCode, startOperational, type Models } from '@icc/service-operational';
-import { seedDemoIfEmpty } from './src/demo/seed.js';
+import type * as AnalyticsModule from '@icc/service-analytics';
+import type * as OperationalModule from '@icc/service-operational';
+import type { Models } from '@icc/service-operational';
 
 const DEMO_TENANT = 'demo';
 const DEMO_KEY_NAME = 'demo admin (pnpm start)';
@@ -73,7 +73,7 @@ interface LocalConfig {
  * of the demo tenant in this database (a restart on the same data); else a new one, and the earlier
  * demo keys are revoked so they don't pile up.
  */
-async function demoKey(models: Models): Promise<{ key: string; apiKeyId: string; reused: boolean }> {
+async function demoKey({ ensureTenant, issueApiKey }: typeof OperationalModule, models: Models): Promise<{ key: string; apiKeyId: string; reused: boolean }> {
   await ensureTenant(models, DEMO_TENANT, 'Demo Trading Co.');
   const kept = (await readLocalConfig())?.apiKey;
   if (kept) {
@@ -167,8 +167,8 @@ function engineHeapMb(): number {
 // Stopped in reverse order of starting, whichever have started when the signal comes.
 /* eslint-disable prefer-const -- stop() reads them before they are assigned (a signal while starting); consts declared below would throw there (temporal dead zone) */
 let database: StartedDatabase | undefined;
-let operational: Awaited<ReturnType<typeof startOperational>> | undefined;
-let analytics: Awaited<ReturnType<typeof startAnalytics>> | undefined;
+let operational: Awaited<ReturnType<(typeof OperationalModule)['startOperational']>> | undefined;
+let analytics: Awaited<ReturnType<(typeof AnalyticsModule)['startAnalytics']>> | undefined;
 /* eslint-enable prefer-const */
 let stopping = false;
 async function stop(signal: string): Promise<void> {
@@ -194,9 +194,14 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 if (flags.fresh) await deleteDataDir();
+// The services' modules load while the database starts in its own process: a restart waits for
+// the slower of the two rather than both, one after the other.
+const modules = Promise.all([import('@icc/service-operational'), import('@icc/service-analytics'), import('./src/demo/seed.js')]);
 database = await startDemoDatabase();
+const [operationalModule, { startAnalytics }, { seedDemoIfEmpty }] = await modules;
+const { issueSignInCode, startOperational } = operationalModule;
 operational = await startOperational({ databaseUri: database.uri, log });
-const { key, apiKeyId, reused } = await demoKey(operational.models);
+const { key, apiKeyId, reused } = await demoKey(operationalModule, operational.models);
 // Written now as well, so a start stopped before analytics is up still keeps its key for the next one.
 await writeLocalConfig({ operational: operational.url, analytics: process.env.ANALYTICS_URL, apiKey: key, database: database.uri });
 
