@@ -43,7 +43,14 @@ const USAGE = `usage: pnpm start [--fresh]
   --fresh   delete the data directory (ICC_DATA_DIR, default .icc/data) and start over
 `;
 
-const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } }, strict: true });
+const flags = ((): { fresh: boolean; help: boolean } => {
+  try {
+    return parseArgs({ options: { fresh: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } }, strict: true }).values;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+})();
 if (flags.help) {
   process.stdout.write(USAGE);
   process.exit(0);
