@@ -9,6 +9,7 @@
  * Each line on stdout is `<name> <value>`, so people and scripts can read it:
  *   database mongodb://127.0.0.1:41234/?replicaSet=rs0
  *   engine embedded
+ *   data /…/.icc/data (where the database keeps its data between starts)
  *   operational http://127.0.0.1:4000
  *   dashboard http://127.0.0.1:4000/signin?code=... (one-time sign-in link, valid 10 minutes)
  *   docs http://127.0.0.1:4000/docs
