@@ -9,14 +9,20 @@
  * Then, as a user would (`pnpm trigger-forecast`), asks for forecasts of every SKU and follows the
  * job to its end: "ready with forecasts" is first start to that job completed (the job waits for
  * the feature work the backfill queued, so it covers the features too).
+ * Then `pnpm start` again on the same data directory: the time until analytics is
+ * ready (no import, no backfill: it must resume its change stream), whether it
+ * backfilled, and the database process's resident memory holding the demo.
+ * The data directory is a temporary one (ICC_DATA_DIR), removed at the end.
  *
- *   pnpm exec tsx --conditions=source scripts/bench/start-backfill.bench.ts [--every 10] [--json]
+ *   pnpm exec tsx --conditions=source scripts/bench/start-backfill.bench.ts [--every 10] [--json] [--keep]
  *
  * Progress lines go to stderr while it runs; the machine's load changes the
  * figures, so compare runs on one machine (CPU seconds vary less than time).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,6 +33,8 @@ const { values: flags } = parseArgs({
   options: {
     every: { type: 'string', default: '10' },
     json: { type: 'boolean', default: false },
+    /** Leave the data directory in place (its path goes to stderr). */
+    keep: { type: 'boolean', default: false },
   },
 });
 const EVERY_MS = Number(flags.every) * 1000;
@@ -73,35 +81,45 @@ async function serverStatus(client: MongoClient): Promise<{ examined: number; pi
   return { examined: Number(status.metrics?.queryExecutor?.scannedObjects ?? 0), pid: Number(status.pid) };
 }
 
-const started = performance.now();
-// Its own process group, so the Ctrl-C below reaches it the way a terminal's does.
-const start = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'scripts/start.ts'], {
-  cwd: repoRoot,
-  stdio: ['ignore', 'pipe', 'inherit'],
-  detached: true,
-  env: { ...process.env, OPERATIONAL_PORT: '0', ANALYTICS_PORT: '0' },
-});
-// Should this script die first, pnpm start must not outlive it.
-process.once('exit', () => {
-  if (start.exitCode === null) process.kill(-start.pid!, 'SIGTERM');
-});
-const printed = new Map<string, { value: string; atMs: number }>();
-const waiters = new Map<string, () => void>();
-createInterface({ input: start.stdout }).on('line', (line) => {
-  const [name, ...rest] = line.split(' ');
-  if (!name) return;
-  printed.set(name, { value: rest.join(' '), atMs: performance.now() });
-  if (name !== 'api-key' && name !== 'dashboard') progress(`start: ${line}`);
-  waiters.get(name)?.();
-});
-const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));
-const line = (name: string) =>
-  new Promise<string>((resolve, reject) => {
-    const seen = printed.get(name);
-    if (seen) return resolve(seen.value);
-    waiters.set(name, () => resolve(printed.get(name)!.value));
-    void exited.then((code) => reject(new Error(`pnpm start exited (${code}) before printing "${name}"`)));
+/** A temporary home for this run's data and key, so the bench neither reads nor clobbers `.icc/`. */
+const home = mkdtempSync(join(tmpdir(), 'icc-bench-start-'));
+const startEnv = { ...process.env, OPERATIONAL_PORT: '0', ANALYTICS_PORT: '0', ICC_DATA_DIR: join(home, 'data'), ICC_LOCAL_CONFIG: join(home, 'local.json') };
+
+/** `pnpm start` in its own process group, so a Ctrl-C reaches it the way a terminal's does; its `name value` lines as they come. */
+function launch(label: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'scripts/start.ts'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+    env: startEnv,
   });
+  // Should this script die first, pnpm start must not outlive it.
+  process.once('exit', () => {
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
+  });
+  const printed = new Map<string, { value: string; atMs: number }>();
+  const waiters = new Map<string, () => void>();
+  createInterface({ input: child.stdout }).on('line', (text) => {
+    const [name, ...rest] = text.split(' ');
+    if (!name) return;
+    printed.set(name, { value: rest.join(' '), atMs: performance.now() });
+    if (name !== 'api-key' && name !== 'dashboard') progress(`${label}: ${text}`);
+    waiters.get(name)?.();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const line = (name: string) =>
+    new Promise<string>((resolve, reject) => {
+      const seen = printed.get(name);
+      if (seen) return resolve(seen.value);
+      waiters.set(name, () => resolve(printed.get(name)!.value));
+      void exited.then((code) => reject(new Error(`pnpm start exited (${code}) before printing "${name}"`)));
+    });
+  return { child, printed, exited, line };
+}
+
+const started = performance.now();
+const first = launch('start');
+const { child: start, printed, exited, line } = first;
 
 const databaseUri = await line('database');
 const client = await new MongoClient(databaseUri).connect();
@@ -166,6 +184,32 @@ const exitCode = await exited;
 const stopMs = performance.now() - interruptedAt;
 const databaseStopped = separateEngine === undefined || !isRunning(separateEngine);
 
+// The same data directory again: ready when analytics streams; it must not have backfilled.
+const restartedAt = performance.now();
+const second = launch('restart');
+const restartAnalytics = await second.line('analytics');
+const restartKey = await second.line('api-key');
+const restartClient = await new MongoClient(await second.line('database')).connect();
+const restartEngine = (await serverStatus(restartClient)).pid;
+let restart: { readyS: number; state: string; eventsProcessed: number; cpuS: number };
+const restartStates = new Set<string>();
+for (;;) {
+  const { ready, cdc } = await readiness(restartAnalytics, restartKey);
+  restartStates.add(cdc?.state ?? 'unknown');
+  if (ready && cdc?.state === 'streaming') {
+    const cpuMs = (processCpuMillis(second.child.pid) ?? 0) + (restartEngine === second.child.pid ? 0 : (processCpuMillis(restartEngine) ?? 0));
+    restart = { readyS: seconds(performance.now() - restartedAt), state: cdc.state, eventsProcessed: cdc.eventsProcessed, cpuS: seconds(cpuMs) };
+    break;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
+await restartClient.close();
+const restartDatabaseRssMb = rssMb(restartEngine === second.child.pid ? undefined : restartEngine);
+process.kill(-second.child.pid!, 'SIGINT');
+await second.exited;
+if (flags.keep) progress(`data directory kept: ${home}`);
+else rmSync(home, { recursive: true, force: true });
+
 const backfillS = seconds(readyAt - seededAt);
 const result = {
   machine: describeMachine(),
@@ -183,6 +227,12 @@ const result = {
   stopS: seconds(stopMs),
   exitCode,
   databaseStopped,
+  restartReadyS: restart.readyS,
+  restartCpuS: restart.cpuS,
+  restartSameKey: restartKey === apiKey,
+  restartDemoData: second.printed.get('demo-data')?.value ?? null,
+  restartBackfilled: restartStates.has('backfilling'),
+  restartDatabaseRssMb,
   samples,
 };
 if (flags.json) {
@@ -198,6 +248,9 @@ if (flags.json) {
       `backfill CPU  ${result.backfillCpuS} s (all processes; steadier than wall time on a shared machine)`,
       `memory        peak RSS ${result.peakRssMb} MB (pnpm start)${separateEngine ? `, ${result.peakDatabaseRssMb} MB (its database process)` : ''}`,
       `Ctrl-C        stopped in ${result.stopS} s, exit code ${exitCode}${databaseStopped ? '' : ', DATABASE PROCESS STILL RUNNING'}`,
+      `restart       ${result.restartReadyS} s to /ready on the same data, ${result.restartCpuS} s CPU (pnpm start and its database process)`,
+      `              demo-data ${result.restartDemoData}; ${result.restartBackfilled ? 'BACKFILLED AGAIN' : 'resumed, no backfill'}; ${result.restartSameKey ? 'same' : 'NEW'} key`,
+      `restart memory ${result.restartDatabaseRssMb ?? '-'} MB resident (the database process, holding the demo)`,
     ].join('\n') + '\n',
   );
 }

@@ -98,6 +98,12 @@ export const StartEnvSchema = CommonEnvSchema.extend({
   LOG_LEVEL: CommonEnvSchema.shape.LOG_LEVEL.removeDefault().default('warn'),
   /** `off`: leave an empty database empty instead of importing two years of demo history. */
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
+  /** Where embedded-mongo (and memory-server's mongod) keep the data between starts; default `.icc/data` at the repository root. */
+  ICC_DATA_DIR: z.string().min(1).optional(),
+  /** Where the services' addresses and the demo key are written for local tools; default `.icc/local.json` at the repository root. */
+  ICC_LOCAL_CONFIG: z.string().min(1).optional(),
+  /** embedded-mongo's journal size that triggers a checkpoint, in MiB (a checkpoint writes the whole database). */
+  ICC_CHECKPOINT_MB: z.coerce.number().int().positive().default(512),
 });
 export type StartConfig = z.infer<typeof StartEnvSchema>;
 

@@ -18,6 +18,8 @@ export interface StartDatabaseOptions {
   log?: Logger;
   /** embedded-mongo only: change events kept for resuming (the oplog window). */
   historyLimit?: number;
+  /** memory-server only: mongod's data directory, kept between starts (a temporary one when omitted). */
+  memoryServerDbPath?: string;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function startDatabase(options: StartDatabaseOptions = {}): Promise
       log.info({ reason: knownFailure }, 'database: skipping mongodb-memory-server (failed recently)');
     } else {
       try {
-        const database = await startMemoryServer(env.MONGO_MEMORY_SERVER_TIMEOUT_MS);
+        const database = await startMemoryServer(env.MONGO_MEMORY_SERVER_TIMEOUT_MS, options.memoryServerDbPath);
         log.info({ engine: 'memory-server', uri: database.uri }, 'database: using mongodb-memory-server (real mongod)');
         return database;
       } catch (error) {

@@ -38,13 +38,16 @@ function systemMongod(): string | undefined {
 
 /**
  * A single-node replica set (transactions and change streams need one) on a
- * real mongod, or a rejection within `timeoutMs`.
+ * real mongod, or a rejection within `timeoutMs`; its data in `dbPath` when given.
  */
-export async function startMemoryServer(timeoutMs: number): Promise<StartedDatabase> {
+export async function startMemoryServer(timeoutMs: number, dbPath?: string): Promise<StartedDatabase> {
   const { MongoMemoryReplSet } = await import('mongodb-memory-server-core');
   const systemBinary = systemMongod();
+  if (dbPath) mkdirSync(dbPath, { recursive: true });
   const starting = MongoMemoryReplSet.create({
     replSet: { count: 1, storageEngine: 'wiredTiger' },
+    // A given directory is kept (memory-server removes only the temporary ones it made).
+    ...(dbPath ? { instanceOpts: [{ dbPath, storageEngine: 'wiredTiger' as const }] } : {}),
     ...(systemBinary ? { binary: { systemBinary } } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
