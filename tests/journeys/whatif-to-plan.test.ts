@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import {
   createLogger,
   OptimizationRunSchema,
+  PlanningRunSchema,
+  RecommendationListSchema,
   RuleListSchema,
   WhatIfResultSchema,
   type OptimizationRun,
@@ -151,6 +153,7 @@ describe("the planner's what-if, then a plan within budget", () => {
   let sku: string;
   let locationCode: string;
   let saved: WhatIfResult;
+  let applied: OptimizationRun;
 
   it('forecasts; demand +30 % for the busiest SKU raises demand, safety stock and shortfall by the factor, and the stock-out comes sooner', async () => {
     const code = await runTriggerForecast(['--url', analyticsUrl, '--api-key', keys.planner, '--horizon', String(HORIZON), '--poll', '100', '--json'], {
@@ -183,6 +186,7 @@ describe("the planner's what-if, then a plan within budget", () => {
     expect(product?.sku).toBe(sku);
     const busiest = [...product!.locations].sort((a, b) => b.baseline.demand - a.baseline.demand)[0]!;
     locationCode = busiest.locationCode;
+    // Enough demand that 30 % more moves the stock-out by days (the daily means are smooth: the crossing moves).
     expect(busiest.baseline.demand).toBeGreaterThan(5);
 
     // The warehouse counts the shelf down to 60 % of the period's expected demand: without the
@@ -239,7 +243,12 @@ describe("the planner's what-if, then a plan within budget", () => {
     expect(here.baseline.stockoutDate).not.toBeNull();
     expect(here.baseline.stockoutDate! <= saved.period.to).toBe(true);
     expect(here.scenario.stockoutDate).not.toBeNull();
-    expect(here.scenario.stockoutDate! <= here.baseline.stockoutDate!).toBe(true);
+    expect(here.scenario.stockoutDate! < here.baseline.stockoutDate!, 'the stock-out comes sooner').toBe(true);
+    // The whole distribution scales: the period's demand interval too.
+    if (here.baseline.demandInterval) {
+      expect(here.scenario.demandInterval!.lower).toBeCloseTo(UPLIFT * here.baseline.demandInterval.lower, 1);
+      expect(here.scenario.demandInterval!.upper).toBeCloseTo(UPLIFT * here.baseline.demandInterval.upper, 1);
+    }
     expect(here.scenario.unitsShort).toBeGreaterThan(here.baseline.unitsShort);
     expect(here.scenario.stockNeeded).toBeGreaterThan(here.baseline.stockNeeded);
     // Stock needed = ⌈mean + safety stock − available⌉⁺, priced at the SKU's cost; its order covers it.
@@ -251,6 +260,12 @@ describe("the planner's what-if, then a plan within budget", () => {
     expect(order!.orderByDate <= order!.needDate).toBe(true);
     expect(here.scenario.stockNeededCost).toBeCloseTo(here.scenario.stockNeeded * order!.unitCost, 0);
     expect(here.scenario.revenueAtRisk).toBeGreaterThan(here.baseline.revenueAtRisk);
+    // The recommended order rises and is needed no later.
+    const [baselineOrder] = here.baseline.orders;
+    expect(baselineOrder, 'a covering order for the baseline').toBeDefined();
+    expect(order!.supplierCode).toBe(baselineOrder!.supplierCode);
+    expect(order!.quantity).toBeGreaterThanOrEqual(baselineOrder!.quantity); // equal only when one supplier pack covers both
+    expect(order!.needDate <= baselineOrder!.needDate).toBe(true);
     expect(saved.total.scenario.earliestStockoutDate! <= here.scenario.stockoutDate!).toBe(true);
 
     // Saved once, with its inputs, the forecast it used and the answer it gave.
@@ -294,6 +309,7 @@ describe("the planner's what-if, then a plan within budget", () => {
       expect(item.proposed.inventoryValue).toBeGreaterThanOrEqual(0);
       expect(item.proposed.fillRate).toBeGreaterThan(0);
       expect(item.proposed.fillRate).toBeLessThanOrEqual(1);
+      expect(item.proposed.orderUpTo).toBeCloseTo(item.proposed.reorderPoint! + item.proposed.orderQuantity!, 1);
       if (item.current.reorderPoint !== null) expect(item.change).toBeCloseTo(item.proposed.reorderPoint! - item.current.reorderPoint, 1);
     }
     // The SKU the planner looked at is in the plan, at the shelf counted down.
@@ -304,9 +320,10 @@ describe("the planner's what-if, then a plan within budget", () => {
     expect(refused.status).toBe(403);
     const rulesBefore = RuleListSchema.parse((await call<unknown>(analyticsUrl, 'GET', '/api/planning/rules?limit=200', keys.planner)).body).items;
 
-    const applied = await call<unknown>(analyticsUrl, 'POST', `/api/optimize/results/${run.runId}/apply`, keys.planner, {});
-    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
-    const after = OptimizationRunSchema.parse(applied.body);
+    const applying = await call<unknown>(analyticsUrl, 'POST', `/api/optimize/results/${run.runId}/apply`, keys.planner, {});
+    expect(applying.status, JSON.stringify(applying.body)).toBe(200);
+    const after = OptimizationRunSchema.parse(applying.body);
+    applied = after;
     expect(after.applied).toMatchObject({ by: 'planner desk', rulesWritten: run.items.length });
     const again = await call<{ message: string }>(analyticsUrl, 'POST', `/api/optimize/results/${run.runId}/apply`, keys.planner, {});
     expect(again.status).toBe(409);
@@ -337,5 +354,46 @@ describe("the planner's what-if, then a plan within budget", () => {
         orderQuantity: item.proposed.orderQuantity,
       });
     }
+  }, 400_000);
+
+  it('once the shelf is empty, the next planning run orders it by the applied rule: its reorder point, whole EOQs of its quantity', async () => {
+    const item = applied.items.find((i) => i.sku === sku && i.locationCode === locationCode)!;
+    // The shelf sells out before the next run: the position falls to at most what is on its way.
+    const position = await connection.collection('stockPositions').findOne({ tenantId: TENANT, sku, locationCode });
+    const onHand = Number(position!['onHand']);
+    if (onHand > 0) {
+      const emptied = await call(operational.url, 'POST', '/api/stock/adjustment', keys.warehouse, {
+        sku,
+        locationCode,
+        quantity: -onHand,
+        reason: 'cycle count: shelf empty',
+      });
+      expect(emptied.status, JSON.stringify(emptied.body)).toBe(201);
+    }
+    await cdc.caughtUp(client, OP_DB, TENANT, 120_000);
+    const queued = await call<{ runId: string }>(analyticsUrl, 'POST', '/api/planning/runs', keys.planner, {});
+    expect(queued.status).toBe(202);
+    await eventually('the planning run', async () => {
+      const res = await call<unknown>(analyticsUrl, 'GET', `/api/planning/runs/${queued.body.runId}`, keys.planner);
+      const run = PlanningRunSchema.parse(res.body);
+      expect(run.status).not.toBe('failed');
+      return run.status === 'completed' ? run : undefined;
+    });
+    const res = await call<unknown>(
+      analyticsUrl,
+      'GET',
+      `/api/recommendations?type=REORDER&status=PENDING&sku=${sku}&locationCode=${locationCode}`,
+      keys.planner,
+    );
+    expect(res.status).toBe(200);
+    const [reorder] = RecommendationListSchema.parse(res.body).items;
+    expect(reorder, `no pending reorder for ${sku} at ${locationCode}`).toBeDefined();
+    expect(reorder!.policy).toMatchObject({ strategy: 'REORDER_POINT_EOQ', reorderPoint: item.proposed.reorderPoint });
+    expect(reorder!.currentPosition).toBeLessThanOrEqual(item.proposed.reorderPoint!);
+    const batch = Math.max(1, item.proposed.orderQuantity!);
+    // Enough whole EOQs to lift the position above the reorder point, rounded up to the supplier's pack at most.
+    const batches = Math.floor((item.proposed.reorderPoint! - reorder!.currentPosition) / batch) + 1;
+    expect(reorder!.quantity).toBeGreaterThanOrEqual(batches * batch);
+    expect(reorder!.currentPosition + reorder!.quantity).toBeGreaterThan(item.proposed.reorderPoint!);
   }, 400_000);
 });
