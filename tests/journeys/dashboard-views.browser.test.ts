@@ -47,6 +47,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withCdcMarker } from '../support/cdc.js';
 import { startJourneyOperational } from '../support/operational.js';
 import '../support/provided-context.js';
+import { call, eventually } from '../support/http.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -69,25 +70,6 @@ let outbox: AnalyticsOutboxFollower;
 let analyticsApp: Awaited<ReturnType<typeof createAnalyticsApp>>;
 let analyticsUrl: string;
 const keys: Record<'planner' | 'purchasing' | 'warehouse' | 'bigWarehouse', string> = { planner: '', purchasing: '', warehouse: '', bigWarehouse: '' };
-
-async function call<T>(base: string, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function recommendation(id: string): Promise<Recommendation> {
   return RecommendationSchema.parse((await call<unknown>(analyticsUrl, 'GET', `/api/recommendations/${id}`, keys.purchasing)).body);

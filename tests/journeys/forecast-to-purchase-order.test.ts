@@ -53,6 +53,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withCdcMarker } from '../support/cdc.js';
 import { startJourneyOperational } from '../support/operational.js';
 import '../support/provided-context.js';
+import { call, eventually } from '../support/http.js';
 
 const TENANT = 'planning-journey';
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -79,25 +80,6 @@ const keys: Record<'planner' | 'purchasing' | 'warehouse', string> = { planner: 
 
 async function caughtUp(): Promise<void> {
   await cdc.caughtUp(client, OP_DB, TENANT, 120_000);
-}
-
-async function call<T>(base: string, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** A manual planning run through the API, followed to its end. */

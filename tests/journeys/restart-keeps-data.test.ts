@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { CdcStatusSchema, type CdcStatus } from '@icc/shared';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, eventually } from '../support/http.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'icc-restart-journey-'));
@@ -95,31 +96,6 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function call<T = Record<string, unknown>>(
-  base: string,
-  method: string,
-  path: string,
-  key: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as T };
 }
 
 /** analytics' CDC status once it is ready and caught up (streaming, and the stream has said it has nothing more: lag 0). */

@@ -40,6 +40,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withCdcMarker } from '../support/cdc.js';
 import { startJourneyOperational } from '../support/operational.js';
 import '../support/provided-context.js';
+import { call, eventually } from '../support/http.js';
 
 const TENANT = 'whatif-journey';
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -60,25 +61,6 @@ let planning: ReturnType<typeof createPlanningWorker>;
 let analyticsApp: Awaited<ReturnType<typeof createAnalyticsApp>>;
 let analyticsUrl: string;
 const keys: Record<'planner' | 'warehouse' | 'sales', string> = { planner: '', warehouse: '', sales: '' };
-
-async function call<T>(base: string, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function whatIf(body: WhatIfRequestBody, save = false): Promise<WhatIfResult> {
   const res = await call<unknown>(analyticsUrl, 'POST', `/api/analysis/whatif${save ? '?save=true' : ''}`, keys.planner, body);
