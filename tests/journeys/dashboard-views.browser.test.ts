@@ -48,9 +48,10 @@ import { withCdcMarker } from '../support/cdc.js';
 import { startJourneyOperational } from '../support/operational.js';
 import '../support/provided-context.js';
 import { call, eventually } from '../support/http.js';
+import { seriousA11yViolations } from '../support/a11y.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const SCREENSHOTS = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url));
 const TENANT = 'views-journey';
 const BIG_TENANT = 'views-paging';
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -86,10 +87,11 @@ async function openPage(key: string): Promise<{ page: Page; errors: string[] }> 
   return { page, errors };
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: `${ARTIFACTS}views-${name}.png`, animations: 'disabled' });
-  await page.screenshot({ path: `/tmp/views-${name}.png`, animations: 'disabled' });
+/** Each view the journeys open: a screenshot kept in test-artifacts/screenshots/, and no serious or critical axe-core finding. */
+async function checkView(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, animations: 'disabled' });
+  expect.soft(await seriousA11yViolations(page), `accessibility of the ${name} view`).toEqual([]);
 }
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000 });
@@ -206,7 +208,7 @@ describe("the purchasing manager's morning in the dashboard", () => {
     expect(await page.locator('#trend-revenue .trend-last').textContent()).toBe(
       ` ${new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(lastRevenue)}`,
     );
-    await screenshot(page, 'overview');
+    await checkView(page, 'overview');
 
     // One click to the recommendations, highest priority first.
     await page.click('[data-tile="recommendations"]');
@@ -214,7 +216,7 @@ describe("the purchasing manager's morning in the dashboard", () => {
     const priorities = await page.locator('#rec-list article .rec-head .pill').allTextContents();
     const rank = (p: string) => ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].indexOf(p);
     expect(priorities.map(rank)).toEqual([...priorities.map(rank)].sort((a, b) => a - b));
-    await screenshot(page, 'recommendations');
+    await checkView(page, 'recommendations');
 
     // Filter to one location's reorders of the top priority, then accept the first with a larger quantity.
     const target = [...pending].filter((r) => r.type === 'REORDER' && r.supplierCode).sort((a, b) => rank(a.priority) - rank(b.priority))[0]!;
@@ -312,7 +314,7 @@ describe("the purchasing manager's morning in the dashboard", () => {
     expect(await page.locator('#product-chart canvas').count()).toBe(1);
     expect(await page.locator('#product-stock tbody tr').count()).toBe(4);
     expect(page.url()).toContain(`#/product/${rejected.sku}`);
-    await screenshot(page, 'product');
+    await checkView(page, 'product');
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
@@ -350,7 +352,7 @@ describe("the purchasing manager's morning in the dashboard", () => {
     const first = all[1_000]!;
     expect(await rows.first().getAttribute('data-sku')).toBe(first.sku);
     expect(await rows.first().getAttribute('data-location')).toBe(first.locationCode);
-    await screenshot(page, 'stock');
+    await checkView(page, 'stock');
 
     const adjusted = await call(operational.url, 'POST', '/api/stock/adjustment', keys.bigWarehouse, {
       sku: first.sku,
@@ -421,7 +423,7 @@ describe("the purchasing manager's morning in the dashboard", () => {
     await page.selectOption('#alert-filter-severity', '');
     await page.click('#alert-filters button[type="submit"]');
     await poll(() => page.locator('#alert-list article').count()).toBe(open.length);
-    await screenshot(page, 'alerts');
+    await checkView(page, 'alerts');
 
     // Acknowledge with a note, by keyboard: the card and the stored alert say ACKNOWLEDGED.
     await card.locator(`#alert-note-${alert!.id}`).fill('seen, ordering today');
@@ -504,7 +506,7 @@ describe("the purchasing manager's morning in the dashboard", () => {
     expect(await onHand()).toBe(before + sameSku);
     expect(await page.locator('#receiving-message').textContent()).toContain('now received');
     expect(await page.locator(`#receiving-awaiting-table tr[data-po-number="${order!.poNumber}"]`).count()).toBe(0);
-    await screenshot(page, 'receiving');
+    await checkView(page, 'receiving');
     // Over-receipt is refused in the one error shape, shown as it is.
     const over = await call<{ code: string }>(operational.url, 'PUT', `/api/orders/purchase/${order!.id}/receive`, keys.warehouse, {
       lines: [{ line: line.line, quantity: 1 }],
@@ -545,7 +547,7 @@ describe("the purchasing manager's morning in the dashboard", () => {
       new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(answer.body.total.scenario.stockNeededCost),
     );
     expect(await page.locator('#whatif-products tbody tr').count()).toBe(answer.body.products.length);
-    await screenshot(page, 'planner');
+    await checkView(page, 'planner');
     // A bad scenario: the API's 400 message, as it says it.
     await page.selectOption('#whatif-type', 'supplierDelay');
     await page.fill('#whatif-supplier', 'NO-SUCH-SUPPLIER');
