@@ -453,6 +453,7 @@ describe("the purchasing manager's morning in the dashboard", () => {
     await warehouse.page.click('nav a[data-view="alerts"]');
     await poll(() => warehouse.page.locator('#alert-list article').count()).toBe(open.length - 1);
     expect(await warehouse.page.locator('#alert-list button').count()).toBe(0);
+    expect.soft(await seriousA11yViolations(warehouse.page), "accessibility of the warehouse's alerts view").toEqual([]);
     expect(warehouse.errors).toEqual([]);
     await warehouse.page.close();
   }, 240_000);
@@ -561,6 +562,7 @@ describe("the purchasing manager's morning in the dashboard", () => {
     await warehouse.page.click('nav a[data-view="planner"]');
     expect(await warehouse.page.locator('#whatif-form').count()).toBe(0);
     expect(await warehouse.page.locator('#view-planner').textContent()).toContain('cannot run it');
+    expect.soft(await seriousA11yViolations(warehouse.page), "accessibility of the warehouse's planner view").toEqual([]);
     await warehouse.page.close();
   }, 120_000);
 });
