@@ -45,7 +45,8 @@ async function drawTrends(container, trends) {
         legend: { show: false },
         scales: { x: { time: true } },
         series: [{}, { label, stroke, width: 1.5, value: (_u, v) => (v === null ? '–' : fmt(v)) }],
-        axes: [{ size: 28 }, { size: 56, values: (_u, ticks) => ticks.map((t) => fmt(t)) }],
+        // Wide enough for a currency symbol and cents ("$200.00" lost its "$" at 56 px).
+        axes: [{ size: 28 }, { size: 72, values: (_u, ticks) => ticks.map((t) => fmt(t)) }],
       },
       [x, values],
       box,
