@@ -183,9 +183,8 @@ export class DurableStore implements SchemaJournal {
     if (this.closed) return;
     this.closed = true;
     try {
-      await this.flushing;
-      await this.checkpointing;
-      await this.flushing; // commits acknowledged while the checkpoint ran
+      // A running flush or background checkpoint (none starts once closed), and flushes started meanwhile.
+      while (this.flushing || this.checkpointing) await (this.flushing ?? this.checkpointing);
       if (!this.broken && (this.journalBytes > 0 || this.batch.seq > this.durable)) {
         this.checkpointAt = 0;
         const final = this.flushAll();
@@ -229,7 +228,9 @@ export class DurableStore implements SchemaJournal {
       }
       // Same tick as the swap: the capture holds exactly `batch` and the batches before it.
       const capture =
-        !this.checkpointing && this.journalBytes >= this.checkpointAt ? captureCheckpoint(this.options.engine, this.options.history, batch.events) : null;
+        !this.closed && !this.checkpointing && this.journalBytes >= this.checkpointAt
+          ? captureCheckpoint(this.options.engine, this.options.history, batch.events)
+          : null;
       if (!(await this.append(batch))) return; // a capture taken for it is dropped; the next threshold check retakes one
       this.settle(batch);
       if (capture) await this.startCheckpoint(capture);
