@@ -185,7 +185,7 @@ export class DurableStore implements SchemaJournal {
     try {
       // A running flush or background checkpoint (none starts once closed), and flushes started meanwhile.
       while (this.flushing || this.checkpointing) await (this.flushing ?? this.checkpointing);
-      if (!this.broken && (this.journalBytes > 0 || this.batch.seq > this.durable)) {
+      if (!this.broken && (this.journalBytes > 0 || this.baseGen < this.gen || this.batch.seq > this.durable)) {
         this.checkpointAt = 0;
         const final = this.flushAll();
         this.flushing = final; // a write arriving meanwhile waits for it instead of flushing alongside
