@@ -50,26 +50,37 @@ export function captureCheckpoint(engine: Engine, history: ChangeHistory, unpubl
   };
 }
 
-/** Write a captured state to `path` (a new file) and fsync it; returns the file's size. */
-export async function writeCheckpoint(path: string, gen: number, state: CheckpointState, engine: Engine): Promise<number> {
+/**
+ * Write a captured state to `path` (a new file) and fsync it; returns the file's size.
+ * The engine may have moved on since the capture (a background checkpoint):
+ * only `state` is read.
+ */
+export async function writeCheckpoint(path: string, gen: number, state: CheckpointState): Promise<number> {
   const file = await open(path, 'w');
   try {
     const writer = new ChunkWriter(file);
     const dropped = state.dropped ? eventDocument(state.dropped, null) : null;
+    // The document versions written, per namespace: an event whose post-image is one of them shares it.
+    const written = new Map<string, Set<Document>>();
     await writer.add(encodeRecord([BSON.serialize({ o: 'checkpoint', version: 1, gen, time: state.time, ...(dropped ? { dropped } : {}) })]));
     let docs = 0;
     for (const coll of state.collections) {
       const { db, name, options, uuid, indexes } = coll;
       await writer.add(encodeRecord([BSON.serialize({ o: 'collection', db, coll: name, options, uuid, indexes })]));
+      const versions = new Set<Document>();
+      written.set(namespace(db, name), versions);
       for (let i = 0; i < coll.docs.length; i += DOCS_PER_RECORD) {
         const slice = coll.docs.slice(i, i + DOCS_PER_RECORD);
+        for (const doc of slice) versions.add(doc);
         await writer.add(encodeRecord([BSON.serialize({ o: 'docs', n: slice.length }), ...slice.map((doc) => BSON.serialize(doc))]));
         docs += slice.length;
       }
     }
     for (let i = 0; i < state.events.length; i += DOCS_PER_RECORD) {
       const slice = state.events.slice(i, i + DOCS_PER_RECORD);
-      await writer.add(encodeRecord([BSON.serialize({ o: 'events', n: slice.length }), ...slice.map((event) => BSON.serialize(eventDocument(event, engine)))]));
+      await writer.add(
+        encodeRecord([BSON.serialize({ o: 'events', n: slice.length }), ...slice.map((event) => BSON.serialize(eventDocument(event, written)))]),
+      );
     }
     await writer.add(encodeRecord([BSON.serialize({ o: 'end', collections: state.collections.length, docs, events: state.events.length })]));
     await writer.flush();
@@ -110,18 +121,24 @@ function encodeDocKey(doc: Document): string {
   return encodeKey(doc._id);
 }
 
+function namespace(db: string, coll: string): string {
+  return `${db}.${coll}`; // a database name has no '.'
+}
+
 /**
  * An event as stored. Its post-image is usually the very document version the
- * collection still holds (the newest write of that document): then only a
+ * checkpoint holds for that document (the newest write of it): then only a
  * mark is stored (`s: 1`) and loading shares the loaded document, as memory
  * did before the restart — half the file, and no second copy in memory.
- * Checked when serialising: a version object is never stored again once
- * replaced, so "current now" implies "current when captured".
+ * Checked against the captured versions (`written`), not the live engine: a
+ * background checkpoint is serialised while the engine moves on, and a
+ * version current now need not have been current at the capture (a
+ * collection dropped and refilled by reference, as `$out` may).
  */
-function eventDocument(event: StoredEvent, engine: Engine | null): Document {
+function eventDocument(event: StoredEvent, written: Map<string, Set<Document>> | null): Document {
   const { entry } = event;
   const full = entry.fullDocument;
-  if (engine && full && entry.coll !== undefined && engine.collection(entry.db, entry.coll)?.docs.get(encodeKey(full._id))?.doc === full) {
+  if (written && full && entry.coll !== undefined && written.get(namespace(entry.db, entry.coll))?.has(full)) {
     const { fullDocument: _shared, ...rest } = entry;
     return { k: event.key, t: event.clusterTime, w: event.wallTime, e: rest, s: 1 };
   }

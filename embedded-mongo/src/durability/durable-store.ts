@@ -6,7 +6,7 @@ import { CommandError, ErrorCode } from '../errors.js';
 import type { Collection } from '../storage/collection.js';
 import type { Engine, SchemaJournal } from '../storage/engine.js';
 import type { IndexSpec } from '../storage/index-store.js';
-import { captureCheckpoint, loadCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { captureCheckpoint, loadCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.js';
 import { encodeCommit, encodeCreate, encodeIndexesCreated, encodeIndexesDropped, Replayer } from './journal-ops.js';
 import { acquireLock } from './lock-file.js';
 import { decodeRecords, encodeRecord } from './record-format.js';
@@ -24,6 +24,11 @@ export interface DurableStoreOptions {
    * last checkpoint before the next is written (see `nextCheckpointAt`).
    */
   checkpointBytes?: number;
+  /**
+   * Awaited by a background checkpoint after its capture, before it writes
+   * (tests hold a checkpoint open with it to see writes acknowledged meanwhile).
+   */
+  beforeCheckpointWrite?: (gen: number) => Promise<void>;
 }
 
 export const CHECKPOINT_FILE = 'checkpoint.bson';
@@ -58,8 +63,18 @@ interface Waiter {
  * the journal and fdatasync'ed. Flushes are serial, and everything recorded
  * while one is in flight goes into the next (group commit: the window is one
  * fdatasync). Change events reach streams only once durable (the `gate`).
- * When the journal passes `checkpointBytes`, and on `close`, the next flush
- * writes a checkpoint instead and starts a new journal generation.
+ *
+ * Checkpoints run in the background. When the journal (generation G) passes
+ * the threshold, the flush loop captures the state in the same tick as it
+ * takes the next batch B out (everything applied in memory so far is in B or
+ * earlier batches: a commit is applied and recorded synchronously), appends B
+ * to journal-G as usual, switches every later batch to journal-(G+1), and
+ * writes checkpoint G+1 (= journals ≤ G) while later commits keep being
+ * appended and acknowledged. After its rename, journals ≤ G are deleted.
+ * Recovery loads the checkpoint (generation C) and replays journal-C,
+ * journal-(C+1), … One checkpoint runs at a time; a failed one is logged and
+ * retried later (the journals still hold everything). `close` waits for a
+ * running one and writes a final checkpoint inline.
  */
 export class DurableStore implements SchemaJournal {
   private batch: Batch = emptyBatch(0);
@@ -71,6 +86,10 @@ export class DurableStore implements SchemaJournal {
   private broken: Error | null = null;
   private checkpointAt: number;
   private closed = false;
+  /** The running background checkpoint, if any. */
+  private checkpointing: Promise<void> | null = null;
+  /** Oldest journal generation on disk: the checkpoint's (journals from it to `gen` are replayed on recovery). */
+  private baseGen: number;
 
   private constructor(
     private readonly options: DurableStoreOptions,
@@ -79,7 +98,9 @@ export class DurableStore implements SchemaJournal {
     private gen: number,
     private journalBytes: number,
     checkpointFileBytes: number,
+    baseGen: number,
   ) {
+    this.baseGen = baseGen;
     this.checkpointAt = this.nextCheckpointAt(checkpointFileBytes);
   }
 
@@ -94,10 +115,10 @@ export class DurableStore implements SchemaJournal {
     const release = acquireLock(dir);
     try {
       const started = Date.now();
-      const { gen, journalBytes, records, docs, checkpointFileBytes } = await recover(options);
+      const { baseGen, gen, journalBytes, records, docs, checkpointFileBytes } = await recover(options);
       const journal = await openJournal(dir, gen);
-      log(`recovered ${docs} documents from ${dir} (checkpoint generation ${gen} + ${records} journal records) in ${Date.now() - started} ms`);
-      const store = new DurableStore(options, release, journal, gen, journalBytes, checkpointFileBytes);
+      log(`recovered ${docs} documents from ${dir} (checkpoint generation ${baseGen} + ${records} journal records) in ${Date.now() - started} ms`);
+      const store = new DurableStore(options, release, journal, gen, journalBytes, checkpointFileBytes, baseGen);
       options.engine.journal = store;
       return store;
     } catch (error) {
@@ -162,10 +183,13 @@ export class DurableStore implements SchemaJournal {
     if (this.closed) return;
     this.closed = true;
     try {
-      await this.flushing;
-      if (!this.broken && (this.journalBytes > 0 || this.batch.seq > this.durable)) {
+      // A running flush or background checkpoint (none starts once closed), and flushes started meanwhile.
+      while (this.flushing || this.checkpointing) await (this.flushing ?? this.checkpointing);
+      if (!this.broken && (this.journalBytes > 0 || this.baseGen < this.gen || this.batch.seq > this.durable)) {
         this.checkpointAt = 0;
-        await this.flushAll();
+        const final = this.flushAll();
+        this.flushing = final; // a write arriving meanwhile waits for it instead of flushing alongside
+        await final;
       }
     } finally {
       await this.journal.close().catch(() => {});
@@ -196,10 +220,89 @@ export class DurableStore implements SchemaJournal {
     while (this.batch.seq > this.durable || this.checkpointAt === 0) {
       const batch = this.batch;
       this.batch = emptyBatch(batch.seq);
-      const ok = this.journalBytes >= this.checkpointAt ? await this.checkpoint(batch) : await this.append(batch);
-      if (!ok) return;
+      if (this.checkpointAt === 0) {
+        // close(): the final checkpoint, inline.
+        if (!(await this.checkpoint(batch))) return;
+        this.settle(batch);
+        continue;
+      }
+      // Same tick as the swap: the capture holds exactly `batch` and the batches before it.
+      const capture =
+        !this.closed && !this.checkpointing && this.journalBytes >= this.checkpointAt
+          ? captureCheckpoint(this.options.engine, this.options.history, batch.events)
+          : null;
+      if (!(await this.append(batch))) return; // a capture taken for it is dropped; the next threshold check retakes one
       this.settle(batch);
+      if (capture) await this.startCheckpoint(capture);
     }
+  }
+
+  /**
+   * `capture` holds exactly the records of journals ≤ gen (the last one just
+   * appended): switch to journal gen+1 for every later batch, then write
+   * checkpoint gen+1 in the background.
+   */
+  private async startCheckpoint(capture: CheckpointState): Promise<void> {
+    const { dir, log } = this.options;
+    const gen = this.gen + 1;
+    let journal: FileHandle;
+    try {
+      journal = await openJournal(dir, gen);
+    } catch (error) {
+      // Stay on the current journal; retry once it has grown by another threshold.
+      this.checkpointAt = this.journalBytes + this.nextCheckpointAt(0);
+      log(`checkpoint ${gen} not started (cannot create ${journalFile(gen)}: ${(error as Error).message}); retried later`);
+      return;
+    }
+    const previous = this.journal;
+    this.journal = journal;
+    this.journalBytes = 0;
+    this.gen = gen;
+    await previous.close().catch(() => {});
+    log(`checkpoint ${gen} started in the background`);
+    this.checkpointing = this.writeBackground(gen, capture).finally(() => {
+      this.checkpointing = null;
+    });
+  }
+
+  private async writeBackground(gen: number, state: CheckpointState): Promise<void> {
+    const { log } = this.options;
+    const started = Date.now();
+    let fileBytes: number;
+    try {
+      await this.options.beforeCheckpointWrite?.(gen);
+      fileBytes = await this.writeAndInstall(gen, state);
+    } catch (error) {
+      // Nothing is lost: the previous checkpoint and every journal since are intact.
+      this.checkpointAt = this.journalBytes + this.nextCheckpointAt(0);
+      log(`checkpoint ${gen} failed (${(error as Error).message}); the journals keep every write, retried later`);
+      return;
+    }
+    await this.removeJournalsBefore(gen);
+    this.checkpointAt = this.nextCheckpointAt(fileBytes);
+    log(checkpointLine(gen, state, fileBytes, started));
+  }
+
+  /** Write checkpoint `gen` to a temporary file and rename it into place (the commit point); returns its size. */
+  private async writeAndInstall(gen: number, state: CheckpointState): Promise<number> {
+    const { dir } = this.options;
+    const tmp = join(dir, CHECKPOINT_TMP);
+    try {
+      const fileBytes = await writeCheckpoint(tmp, gen, state);
+      await rename(tmp, join(dir, CHECKPOINT_FILE));
+      await syncDirectory(dir);
+      return fileBytes;
+    } catch (error) {
+      await rm(tmp, { force: true }).catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Checkpoint `gen` is installed: journals before it are covered by it. */
+  private async removeJournalsBefore(gen: number): Promise<void> {
+    const from = this.baseGen;
+    this.baseGen = gen;
+    for (let old = from; old < gen; old++) await rm(join(this.options.dir, journalFile(old)), { force: true }).catch(() => {});
   }
 
   private async append(batch: Batch): Promise<boolean> {
@@ -227,10 +330,10 @@ export class DurableStore implements SchemaJournal {
   }
 
   /**
-   * Write the whole state (including `batch`, already applied in memory) as
-   * checkpoint generation gen+1, then switch to an empty journal of that
-   * generation and delete the old one. Crash-safe at every step: until the
-   * rename, the old checkpoint and journal are intact; after it, the new
+   * close(): write the whole state (including `batch`, already applied in
+   * memory) as checkpoint generation gen+1, then switch to an empty journal of
+   * that generation and delete the old ones. Crash-safe at every step: until
+   * the rename, the old checkpoint and journals are intact; after it, the new
    * checkpoint holds everything and a missing new journal reads as empty.
    */
   private async checkpoint(batch: Batch): Promise<boolean> {
@@ -238,32 +341,26 @@ export class DurableStore implements SchemaJournal {
     const state = captureCheckpoint(engine, history, batch.events);
     const started = Date.now();
     const gen = this.gen + 1;
-    const tmp = join(dir, CHECKPOINT_TMP);
     let fileBytes: number;
     try {
-      fileBytes = await writeCheckpoint(tmp, gen, state, engine);
-      await rename(tmp, join(dir, CHECKPOINT_FILE));
-      await syncDirectory(dir);
+      fileBytes = await this.writeAndInstall(gen, state);
     } catch (error) {
-      await rm(tmp, { force: true }).catch(() => {});
       this.checkpointAt = this.journalBytes + this.nextCheckpointAt(0);
       this.failed(batch, error);
       return false;
     }
-    const oldGen = this.gen;
     this.gen = gen;
     try {
       const journal = await openJournal(dir, gen);
       await this.journal.close();
       this.journal = journal;
       this.journalBytes = 0;
-      await rm(join(dir, journalFile(oldGen)), { force: true });
+      await this.removeJournalsBefore(gen);
     } catch (error) {
       this.broken = journalError(dir, error, true);
     }
     this.checkpointAt = this.nextCheckpointAt(fileBytes);
-    const docs = state.collections.reduce((n, c) => n + c.docs.length, 0);
-    log(`checkpoint ${gen}: ${docs} documents, ${state.events.length} change events, ${fileBytes} bytes in ${Date.now() - started} ms`);
+    log(checkpointLine(gen, state, fileBytes, started));
     return true;
   }
 
@@ -296,6 +393,11 @@ export class DurableStore implements SchemaJournal {
   }
 }
 
+function checkpointLine(gen: number, state: CheckpointState, fileBytes: number, started: number): string {
+  const docs = state.collections.reduce((n, c) => n + c.docs.length, 0);
+  return `checkpoint ${gen}: ${docs} documents, ${state.events.length} change events, ${fileBytes} bytes in ${Date.now() - started} ms`;
+}
+
 function emptyBatch(seq: number): Batch {
   return { docs: [], events: [], publishes: [], seq };
 }
@@ -312,31 +414,56 @@ function journalError(dir: string, error: unknown, fatal: boolean): CommandError
   );
 }
 
-/** Load the last checkpoint, replay its journal, drop a torn tail, remove leftovers. */
+/**
+ * Load the last checkpoint (generation C), replay journal-C, journal-(C+1), …
+ * in order, drop a torn tail of the last one, remove leftovers.
+ *
+ * Only the last journal can have a torn tail: journal-G is complete and
+ * fdatasync'ed (a failed append is truncated back) before journal-(G+1) is
+ * created, so a bad record followed by a later journal is corruption.
+ */
 async function recover(
   options: DurableStoreOptions,
-): Promise<{ gen: number; journalBytes: number; records: number; docs: number; checkpointFileBytes: number }> {
+): Promise<{ baseGen: number; gen: number; journalBytes: number; records: number; docs: number; checkpointFileBytes: number }> {
   const { dir, engine, history, clock, log } = options;
   const replayer = new Replayer(engine, history);
-  let gen = 0;
+  let baseGen = 0;
   let time = clock.current();
   const checkpoint = await readIfExists(join(dir, CHECKPOINT_FILE));
-  if (checkpoint) ({ gen, time } = loadCheckpoint(checkpoint, replayer, engine, history));
-  const journalPath = join(dir, journalFile(gen));
-  const journal = (await readIfExists(journalPath)) ?? Buffer.alloc(0);
-  const { payloads, validLength } = decodeRecords(journal);
-  for (const payload of payloads) replayer.applyRecord(payload);
-  if (validLength < journal.length) {
-    log(`journal ${journalPath}: dropped an incomplete or corrupt tail of ${journal.length - validLength} bytes after ${payloads.length} whole records`);
-    await truncate(journalPath, validLength);
+  if (checkpoint) ({ gen: baseGen, time } = loadCheckpoint(checkpoint, replayer, engine, history));
+  const names = await readdir(dir);
+  const journalGens = new Set(names.flatMap((name) => /^journal-(\d+)\.log$/.exec(name)?.[1] ?? []).map(Number));
+  let gen = baseGen;
+  let journalBytes: number;
+  let records = 0;
+  for (;;) {
+    const journalPath = join(dir, journalFile(gen));
+    const journal = (await readIfExists(journalPath)) ?? Buffer.alloc(0);
+    const { payloads, validLength } = decodeRecords(journal);
+    for (const payload of payloads) replayer.applyRecord(payload);
+    records += payloads.length;
+    journalBytes = validLength;
+    const hasNext = journalGens.has(gen + 1);
+    if (validLength < journal.length) {
+      if (hasNext) {
+        throw new Error(
+          `journal ${journalPath} is corrupt (a bad record at byte ${validLength}, followed by ${journalFile(gen + 1)}); restore the data directory from a backup or start with an empty one`,
+        );
+      }
+      log(`journal ${journalPath}: dropped an incomplete or corrupt tail of ${journal.length - validLength} bytes after ${payloads.length} whole records`);
+      await truncate(journalPath, validLength);
+    }
+    if (!hasNext) break;
+    gen++;
   }
-  for (const name of await readdir(dir)) {
-    if (name === CHECKPOINT_TMP || (/^journal-\d+\.log$/.test(name) && name !== journalFile(gen))) await rm(join(dir, name), { force: true });
+  for (const name of names) {
+    const old = /^journal-(\d+)\.log$/.exec(name);
+    if (name === CHECKPOINT_TMP || (old && (Number(old[1]) < baseGen || Number(old[1]) > gen))) await rm(join(dir, name), { force: true });
   }
   replayer.finish();
   clock.restore(replayer.lastTime ?? time);
   const docs = engine.allCollections().reduce((n, c) => n + c.docs.size, 0);
-  return { gen, journalBytes: validLength, records: payloads.length, docs, checkpointFileBytes: checkpoint?.length ?? 0 };
+  return { baseGen, gen, journalBytes, records, docs, checkpointFileBytes: checkpoint?.length ?? 0 };
 }
 
 async function readIfExists(path: string): Promise<Buffer | null> {
